@@ -1,0 +1,366 @@
+package io.c360.bronze;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import io.c360.C360Exception;
+import io.c360.Progress;
+import io.c360.config.C360Config;
+import io.c360.config.C360Config.SourceConfig;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * The bronze job: for each configured source, new landed files are checked against the source's
+ * contract; valid rows are appended to {@code bronze.<source>} with lineage, broken rows to
+ * {@code bronze._quarantine} with the rule they broke, and every file to {@code bronze._ingest_log}.
+ * Re-running adds nothing: known files are skipped and rows already in bronze (same bytes) too.
+ */
+public final class BronzeIngest {
+  public static final TableName QUARANTINE = TableName.bronze("_quarantine");
+  private static final String VALID = "_valid";
+  private static final String DUPLICATE = "_duplicate";
+
+  private final Lake lake;
+  private final C360Config config;
+  private final Progress progress;
+  private final IngestLog log;
+
+  public BronzeIngest(Lake lake, C360Config config, Progress progress) {
+    this.lake = lake;
+    this.config = config;
+    this.progress = progress;
+    this.log = new IngestLog(lake);
+  }
+
+  /** What one source's ingestion did. A failed source wrote no rows; its message says why. */
+  public record SourceResult(
+      String source, int newFiles, int skippedFiles, long rowsValid, long rowsQuarantined, long rowsDuplicate,
+      Optional<String> failure) {}
+
+  /** What the bronze run did, source by source. */
+  public record Result(String batchId, List<SourceResult> sources, Duration elapsed) {
+    public boolean failed() {
+      return sources.stream().anyMatch(s -> s.failure().isPresent());
+    }
+
+    public List<String> failures() {
+      return sources.stream().flatMap(s -> s.failure().stream()).toList();
+    }
+  }
+
+  /** Ingests every source. Contracts are all loaded first, so a broken contract stops the run before any write. */
+  public Result run() {
+    Instant start = Instant.now();
+    Map<String, SourceContract> contracts = new LinkedHashMap<>();
+    for (SourceConfig source : config.sources()) {
+      SourceContract contract = SourceContract.load(source.contract());
+      if (!contract.source().equals(source.name())) {
+        throw new C360Exception(source.contract() + ": source: expected '" + source.name()
+            + "' (the name this contract is configured for in " + config.file() + ") but was '" + contract.source() + "'");
+      }
+      contracts.put(source.name(), contract);
+    }
+    String batchId = newBatchId(start);
+    Timestamp ingestedAt = Timestamp.from(start);
+    List<SourceResult> results = new ArrayList<>();
+    for (SourceConfig source : config.sources()) {
+      Instant t0 = Instant.now();
+      SourceResult r = ingest(source, contracts.get(source.name()), batchId, ingestedAt);
+      results.add(r);
+      progress.report(describe(r) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
+    }
+    return new Result(batchId, results, Duration.between(start, Instant.now()));
+  }
+
+  SourceResult ingest(SourceConfig source, SourceContract contract, String batchId, Timestamp ingestedAt) {
+    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
+    List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), hadoop);
+    List<IngestLog.Done> done = log.done(source.name());
+    Set<String> knownFiles = new HashSet<>();
+    Map<String, String> knownContent = new HashMap<>();
+    for (IngestLog.Done d : done) {
+      knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
+      if (d.contentSha256() != null) {
+        knownContent.putIfAbsent(d.contentSha256(), d.path());
+      }
+    }
+
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    List<IngestLog.Entry> entries = new ArrayList<>();
+    List<LandedFile> toRead = new ArrayList<>();
+    Map<String, String> hashes = new HashMap<>();
+    int skipped = 0;
+    for (LandedFile f : landed) {
+      if (knownFiles.contains(f.path() + "|" + f.size() + "|" + f.modifiedAt())) {
+        skipped++;
+        continue;
+      }
+      if (f.size() == 0) {
+        entries.add(entry(source, f, null, batchId, IngestLog.Status.EMPTY, 0, 0, 0, 0, "empty file", now));
+        continue;
+      }
+      String sha = f.contentHash(hadoop);
+      String sameAs = knownContent.get(sha);
+      if (sameAs != null) {
+        entries.add(entry(source, f, sha, batchId, IngestLog.Status.DUPLICATE_FILE, 0, 0, 0, 0,
+            "same content as " + sameAs + "; not read again", now));
+        continue;
+      }
+      knownContent.put(sha, f.path());
+      hashes.put(f.path(), sha);
+      toRead.add(f);
+    }
+    int newFiles = entries.size() + toRead.size();
+    if (toRead.isEmpty()) {
+      log.append(entries);
+      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, Optional.empty());
+    }
+
+    ParsedFiles parsed = parse(source, contract, toRead, hadoop);
+    if (!parsed.problems().isEmpty()) {
+      String failure = "source " + source.name() + " failed, nothing of it ingested: "
+          + String.join("; ", parsed.problems()) + " (contract " + source.contract().getFileName() + ")";
+      for (LandedFile f : toRead) {
+        entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
+      }
+      log.append(entries);
+      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, Optional.of(failure));
+    }
+
+    Dataset<Row> flagged = flagDuplicates(
+        ContractRules.apply(parsed.raw(), contract)
+            .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
+            .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0)),
+        source.name())
+        // Materialized without lineage: the flags read the very tables written below, and a cached
+        // plan would be recomputed after those writes (seeing its own rows as duplicates).
+        .localCheckpoint(true);
+    TableName table = TableName.bronze(source.name());
+    Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang());
+    lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
+    lake.append(QUARANTINE, quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt), true);
+
+    long valid = 0;
+    long quarantined = 0;
+    long duplicate = 0;
+    Map<String, Row> perFile = new HashMap<>();
+    for (Row r : flagged.groupBy(Lineage.SOURCE_FILE)
+        .agg(count(lit(1)).as("read"),
+            sum(when(col(VALID).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("valid"),
+            sum(when(col(VALID).unary_$bang().and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("quarantined"),
+            sum(when(col(DUPLICATE), 1).otherwise(0)).as("duplicate"))
+        .collectAsList()) {
+      perFile.put(r.getString(0), r);
+    }
+    for (LandedFile f : toRead) {
+      Row r = perFile.get(f.path());
+      long read = r == null ? 0 : r.getLong(1);
+      long v = r == null ? 0 : r.getLong(2);
+      long q = r == null ? 0 : r.getLong(3);
+      long d = r == null ? 0 : r.getLong(4);
+      valid += v;
+      quarantined += q;
+      duplicate += d;
+      String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
+      entries.add(entry(source, f, hashes.get(f.path()), batchId,
+          read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, note, now));
+    }
+    log.append(entries);
+    return new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, Optional.empty());
+  }
+
+  /** Raw records of the files to read, or the problems that fail the source (a missing required column, ...). */
+  private record ParsedFiles(Dataset<Row> raw, List<String> problems, Map<String, String> notes) {}
+
+  private ParsedFiles parse(SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> notes = new HashMap<>();
+    Dataset<Row> raw = null;
+    if (source.format().equals("csv")) {
+      for (LandedFile f : files) {
+        List<String> header = RawRecords.csvHeader(f.firstLine(hadoop), source.options());
+        if (header.isEmpty() || header.stream().allMatch(String::isEmpty)) {
+          continue;
+        }
+        Optional<String> problem = checkColumns(contract, f, header, notes);
+        if (problem.isPresent()) {
+          problems.add(problem.get());
+          continue;
+        }
+        Dataset<Row> records = RawRecords.csv(RawRecords.numberedLines(lake.spark(), f), header, contract, source.options());
+        raw = raw == null ? records : raw.unionByName(records);
+      }
+    } else {
+      Dataset<Row> lines = null;
+      for (LandedFile f : files) {
+        Dataset<Row> l = source.format().equals("json")
+            ? RawRecords.numberedLines(lake.spark(), f)
+            : RawRecords.parquetAsLines(lake.spark(), f);
+        lines = lines == null ? l : lines.unionByName(l);
+      }
+      Map<String, List<String>> keys = new HashMap<>();
+      for (Row r : RawRecords.jsonKeysPerFile(lines).collectAsList()) {
+        keys.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
+      }
+      for (LandedFile f : files) {
+        List<String> seen = keys.getOrDefault(f.path(), List.of());
+        if (!seen.isEmpty()) {
+          checkColumns(contract, f, seen, notes).ifPresent(problems::add);
+        }
+      }
+      raw = RawRecords.json(lines, contract);
+    }
+    if (raw == null) {
+      raw = RawRecords.json(lake.spark().emptyDataFrame()
+          .selectExpr("CAST(NULL AS STRING) AS value", "CAST(NULL AS BIGINT) AS " + Lineage.SOURCE_ROW,
+              "CAST(NULL AS STRING) AS " + Lineage.SOURCE_FILE), contract);
+    }
+    return new ParsedFiles(raw, problems, notes);
+  }
+
+  /** The columns a file delivers against its contract: a missing required column fails the source. */
+  static Optional<String> checkColumns(SourceContract contract, LandedFile f, List<String> delivered, Map<String, String> notes) {
+    List<String> missing = contract.requiredColumns().stream()
+        .filter(c -> RawRecords.indexIgnoreCase(delivered, c) < 0).toList();
+    if (!missing.isEmpty()) {
+      return Optional.of(f.name() + ": missing required column" + (missing.size() > 1 ? "s " : " ")
+          + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()));
+    }
+    Set<String> distinct = new HashSet<>();
+    for (String d : delivered) {
+      if (!distinct.add(d.toLowerCase())) {
+        return Optional.of(f.name() + ": column '" + d + "' appears twice in the header");
+      }
+    }
+    List<String> unexpected = delivered.stream()
+        .filter(d -> RawRecords.indexIgnoreCase(contract.columnNames(), d) < 0).toList();
+    if (!unexpected.isEmpty()) {
+      switch (contract.unexpectedColumns()) {
+        case FAIL -> {
+          return Optional.of(f.name() + ": columns not in the contract: " + String.join(", ", unexpected)
+              + " (unexpected_columns: fail)");
+        }
+        case IGNORE -> notes.put(f.path(), "ignored columns not in the contract: " + String.join(", ", unexpected));
+        case RESCUE -> notes.put(f.path(), "kept columns not in the contract in _rescued: " + String.join(", ", unexpected));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Marks rows whose exact bytes were already delivered: earlier in this batch, or in an earlier
+   * batch into the same destination (bronze for valid rows, quarantine for broken ones).
+   */
+  private Dataset<Row> flagDuplicates(Dataset<Row> checked, String source) {
+    Column repeatInBatch = row_number()
+        .over(Window.partitionBy(Lineage.ROW_HASH, VALID).orderBy(Lineage.SOURCE_FILE, Lineage.SOURCE_ROW))
+        .gt(1);
+    Dataset<Row> known = null;
+    TableName table = TableName.bronze(source);
+    if (lake.exists(table)) {
+      known = lake.read(table).select(col(Lineage.ROW_HASH).as("_known_hash"), lit(true).as("_known_valid"));
+    }
+    if (lake.exists(QUARANTINE)) {
+      Dataset<Row> q = lake.read(QUARANTINE).filter(col("source").equalTo(source))
+          .select(col("row_hash").as("_known_hash"), lit(false).as("_known_valid"));
+      known = known == null ? q : known.unionByName(q);
+    }
+    Dataset<Row> withRepeat = checked.withColumn("_repeat", repeatInBatch);
+    if (known == null) {
+      return withRepeat.withColumn(DUPLICATE, col("_repeat")).drop("_repeat");
+    }
+    Dataset<Row> k = known.distinct();
+    return withRepeat
+        .join(k, withRepeat.col(Lineage.ROW_HASH).equalTo(k.col("_known_hash"))
+            .and(withRepeat.col(VALID).equalTo(k.col("_known_valid"))), "left")
+        .withColumn(DUPLICATE, col("_repeat").or(col("_known_hash").isNotNull()))
+        .drop("_repeat", "_known_hash", "_known_valid");
+  }
+
+  private static Dataset<Row> bronzeRows(Dataset<Row> valid, SourceContract contract, String system, String batchId, Timestamp at) {
+    List<Column> cols = new ArrayList<>();
+    contract.columnNames().forEach(c -> cols.add(col(c)));
+    cols.add(col(Lineage.RESCUED));
+    cols.add(lit(system).as(Lineage.SOURCE_SYSTEM));
+    cols.add(col(Lineage.SOURCE_FILE));
+    cols.add(col(Lineage.SOURCE_ROW));
+    cols.add(lit(batchId).as(Lineage.BATCH_ID));
+    cols.add(lit(at).as(Lineage.INGESTED_AT));
+    cols.add(col(Lineage.ROW_HASH));
+    return valid.select(cols.toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> quarantineRows(Dataset<Row> broken, SourceConfig source, String batchId, Timestamp at) {
+    Column violations = col(ContractRules.VIOLATIONS);
+    Column first = element_at(violations, 1);
+    Column reason = concat_ws("; ", transform(violations,
+        v -> concat(coalesce(v.getField("column"), lit("record")), lit(": "), v.getField("message"))));
+    return broken.select(
+        lit(source.name()).as("source"),
+        lit(source.system()).as("source_system"),
+        col(Lineage.SOURCE_FILE).as("source_file"),
+        col(Lineage.SOURCE_ROW).as("source_row"),
+        lit(batchId).as("batch_id"),
+        lit(at).as("ingested_at"),
+        first.getField("rule").as("rule"),
+        first.getField("column").as("column"),
+        reason.as("reason"),
+        violations.as("violations"),
+        col(RawRecords.RECORD).as("record"),
+        col(Lineage.ROW_HASH).as("row_hash"));
+  }
+
+  private static IngestLog.Entry entry(SourceConfig s, LandedFile f, String sha, String batchId, IngestLog.Status status,
+      long read, long valid, long quarantined, long duplicate, String message, Timestamp at) {
+    return new IngestLog.Entry(s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, message, at);
+  }
+
+  static String newBatchId(Instant at) {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(at)
+        + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+  }
+
+  static String describe(SourceResult r) {
+    String head = "bronze." + r.source() + ": ";
+    if (r.failure().isPresent()) {
+      return head + "FAILED: " + r.failure().get();
+    }
+    if (r.newFiles() == 0) {
+      return head + "no new files (" + r.skippedFiles() + " already ingested)";
+    }
+    return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested -> "
+        + r.rowsValid() + " rows appended, " + r.rowsQuarantined() + " quarantined, "
+        + r.rowsDuplicate() + " duplicate rows skipped";
+  }
+}

@@ -1,0 +1,62 @@
+package io.c360.cli;
+
+import io.c360.C360Exception;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code c360} command line: one subcommand per job an engineer or orchestrator runs. */
+@Command(
+    name = "c360",
+    mixinStandardHelpOptions = true,
+    versionProvider = C360.Version.class,
+    description = "Customer 360 on Spark and Delta Lake: bronze -> silver -> gold.",
+    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, SqlCommand.class})
+public final class C360 implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand; see c360 --help");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 usage error. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new C360());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("c360: error: " + oneLine(e));
+      if (System.getenv("C360_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** The message a user can act on: ours as is, otherwise the innermost cause with its type. */
+  static String oneLine(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof C360Exception) {
+        return t.getMessage();
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? "" : root.getMessage().split("\n", 2)[0];
+    return root.getClass().getSimpleName() + ": " + message + " (set C360_DEBUG=1 for the stack trace)";
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = C360.class.getPackage().getImplementationVersion();
+      return new String[] {"c360 " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.c360.cli;
+
+import io.c360.Progress;
+import io.c360.bronze.BronzeIngest;
+import java.io.PrintWriter;
+
+/** What a stage did, as the short table the CLI prints. */
+final class Summaries {
+  private Summaries() {}
+
+  static void bronze(BronzeIngest.Result r, PrintWriter out) {
+    out.printf("bronze batch %s (%s)%n", r.batchId(), Progress.seconds(r.elapsed()));
+    out.printf("  %-28s %9s %9s %12s %12s %11s%n", "table", "new files", "skipped", "rows added", "quarantined", "duplicates");
+    for (BronzeIngest.SourceResult s : r.sources()) {
+      out.printf("  %-28s %9d %9d %12d %12d %11d%s%n", "bronze." + s.source(), s.newFiles(), s.skippedFiles(),
+          s.rowsValid(), s.rowsQuarantined(), s.rowsDuplicate(), s.failure().isPresent() ? "  FAILED" : "");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.c360.lake;
+
+import io.c360.config.C360Config;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The one place a SparkSession is configured: Delta is always on, the rest comes from the run configuration. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** A session for a run configuration; a master set by spark-submit wins over the file's. */
+  public static SparkSession forConfig(C360Config config) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(config.spark().master());
+    }
+    if (!conf.contains("spark.app.name")) {
+      conf.setAppName(config.spark().appName());
+    }
+    config.spark().settings().forEach(conf::set);
+    return create(conf);
+  }
+
+  /** A small local session (tests, tools): few partitions, no UI. */
+  public static SparkSession local(String master, Map<String, String> settings) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("c360-local")
+        .set("spark.ui.enabled", "false")
+        .set("spark.sql.shuffle.partitions", "2")
+        .set("spark.default.parallelism", "2")
+        .set("spark.databricks.delta.snapshotPartitions", "2");
+    settings.forEach(conf::set);
+    return create(conf);
+  }
+
+  private static SparkSession create(SparkConf conf) {
+    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .setIfMissing("spark.sql.session.timeZone", "UTC")
+        // Parse dates and timestamps with the java.time rules only; the legacy check would throw on some inputs.
+        .setIfMissing("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+        .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+}

@@ -1,0 +1,35 @@
+package io.c360.lake;
+
+import io.c360.C360Exception;
+import java.util.List;
+
+/** A lake table addressed as {@code layer.name}, e.g. {@code bronze.crm_contacts}: the same name in CLI, SQL and docs. */
+public record TableName(String layer, String name) {
+  public static final List<String> LAYERS = List.of("bronze", "silver", "gold", "ops");
+
+  public TableName {
+    if (!LAYERS.contains(layer)) {
+      throw new C360Exception("unknown layer '" + layer + "' in table " + layer + "." + name + "; expected one of " + LAYERS);
+    }
+    if (!name.matches("_?[a-z][a-z0-9_]*")) {
+      throw new C360Exception("invalid table name '" + name + "'; expected lower-case letters, digits and _");
+    }
+  }
+
+  public static TableName of(String qualified) {
+    int dot = qualified.indexOf('.');
+    if (dot <= 0 || dot == qualified.length() - 1) {
+      throw new C360Exception("table '" + qualified + "': expected layer.name, e.g. bronze.crm_contacts");
+    }
+    return new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
+  }
+
+  public static TableName bronze(String name) {
+    return new TableName("bronze", name);
+  }
+
+  @Override
+  public String toString() {
+    return layer + "." + name;
+  }
+}

@@ -1,0 +1,93 @@
+package io.c360.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.c360.C360Exception;
+import io.c360.bronze.SourceContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class C360ConfigTest {
+  @TempDir Path dir;
+
+  private static final String VALID = """
+      lake:
+        root: ../lake
+      landing: ../landing
+      sources:
+        - {name: crm_contacts, system: crm, format: csv, path: 'crm/*.csv', contract: ../bronze/crm_contacts.yaml}
+      """;
+
+  private Path write(String yaml) throws IOException {
+    Path conf = dir.resolve("conf");
+    Files.createDirectories(conf);
+    return Files.writeString(conf.resolve("c360.yaml"), yaml);
+  }
+
+  private String errorOf(String yaml) throws IOException {
+    Path file = write(yaml);
+    return assertThrows(C360Exception.class, () -> C360Config.load(file)).getMessage();
+  }
+
+  @Test
+  void relativePathsResolveAgainstTheConfigFolderAndUrisStayAsTheyAre() throws IOException {
+    C360Config cfg = C360Config.load(write(VALID));
+    assertEquals(dir.resolve("lake").toString(), cfg.lakeRoot());
+    assertEquals(dir.resolve("landing") + "/crm/*.csv", cfg.sourceGlob(cfg.sources().get(0)));
+    assertEquals(dir.resolve("bronze/crm_contacts.yaml"), cfg.sources().get(0).contract());
+    assertEquals("local[*]", cfg.spark().master());
+
+    C360Config s3 = C360Config.load(write(VALID.replace("../lake", "s3a://bucket/lake/")));
+    assertEquals("s3a://bucket/lake", s3.lakeRoot());
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingFileKeyAndTheExpectedKeys() throws IOException {
+    String message = errorOf(VALID.replace("root: ../lake", "root: ../lake\n  rooot: x"));
+    assertTrue(message.contains("c360.yaml") && message.contains("lake.rooot") && message.contains("expected one of: root"), message);
+
+    String nested = errorOf(VALID.replace("format: csv", "formt: csv"));
+    assertTrue(nested.contains("sources[0]"), nested);
+  }
+
+  @Test
+  void missingKeyAndBadValuesAreNamed() throws IOException {
+    assertTrue(errorOf(VALID.replace("landing: ../landing\n", "")).contains("landing: missing required key"));
+    String format = errorOf(VALID.replace("format: csv", "format: xml"));
+    assertTrue(format.contains("sources[0].format") && format.contains("csv, json, parquet") && format.contains("'xml'"), format);
+    String dup = errorOf(VALID + "  - {name: crm_contacts, system: crm, format: csv, path: x, contract: y}\n");
+    assertTrue(dup.contains("declared twice"), dup);
+    String notYaml = errorOf("lake: [unclosed");
+    assertTrue(notYaml.contains("not valid YAML"), notYaml);
+  }
+
+  @Test
+  void shippedConfigurationAndContractsAreValid() {
+    C360Config cfg = C360Config.load(Path.of("conf/c360.yaml"));
+    assertEquals(6, cfg.sources().size());
+    for (C360Config.SourceConfig source : cfg.sources()) {
+      SourceContract contract = SourceContract.load(source.contract());
+      assertEquals(source.name(), contract.source());
+      assertTrue(contract.columns().stream().anyMatch(c -> c.required()), source.name() + " declares a required key column");
+    }
+  }
+
+  @Test
+  void contractErrorsNameTheColumn() {
+    String base = "source: s\nowner: o\ncolumns:\n  - {name: a, type: %s}\n";
+    String type = assertThrows(C360Exception.class,
+        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("strin")))).getMessage();
+    assertTrue(type.contains("s.yaml: columns[0].type") && type.contains("expected string, integer"), type);
+    String range = assertThrows(C360Exception.class,
+        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string, min: 1")))).getMessage();
+    assertTrue(range.contains("only numeric columns take a range"), range);
+    String key = assertThrows(C360Exception.class,
+        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string") + "key: [b]\n"))).getMessage();
+    assertTrue(key.contains("key column 'b'"), key);
+  }
+}

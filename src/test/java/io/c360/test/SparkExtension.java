@@ -1,0 +1,43 @@
+package io.c360.test;
+
+import io.c360.lake.SparkSessions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One SparkSession for the whole test JVM ({@code local[2]}, 2 shuffle partitions, no UI): session
+ * start and Delta warm-up cost seconds, so tests share it. Inject it as a test or constructor parameter.
+ */
+public final class SparkExtension implements ParameterResolver {
+  private static SparkSession session;
+
+  public static synchronized SparkSession session() {
+    if (session == null) {
+      try {
+        Path warehouse = Files.createTempDirectory("c360-test-warehouse");
+        session = SparkSessions.local("local[2]", Map.of(
+            "spark.sql.warehouse.dir", warehouse.toString(),
+            "spark.driver.host", "127.0.0.1"));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return session;
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+    return p.getParameter().getType() == SparkSession.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+    return session();
+  }
+}
