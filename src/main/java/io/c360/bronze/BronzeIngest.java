@@ -106,6 +106,9 @@ public final class BronzeIngest {
   SourceResult ingest(SourceConfig source, SourceContract contract, String batchId, Timestamp ingestedAt) {
     Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
     List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), hadoop);
+    if (landed.isEmpty()) {
+      progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
+    }
     List<IngestLog.Done> done = log.done(source.name());
     Set<String> knownFiles = new HashSet<>();
     Map<String, String> knownContent = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.c360.cli;
 
 import io.c360.C360Exception;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = C360.Version.class,
     description = "Customer 360 on Spark and Delta Lake: bronze -> silver -> gold.",
-    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, SqlCommand.class})
+    subcommands = {GenerateCommand.class, RunCommand.class, SqlCommand.class})
 public final class C360 implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -21,12 +22,12 @@ public final class C360 implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 usage error. */
-  public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new C360());
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new C360()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("c360: error: " + oneLine(e));
       if (System.getenv("C360_DEBUG") != null) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * A strict reader over one YAML mapping. Every key a caller asks for (present or not) becomes an
@@ -85,7 +86,20 @@ public final class YamlNode {
   }
 
   public String text(String key) {
-    return optText(key).orElseThrow(() -> error(key, "missing required key"));
+    return optText(key).orElseThrow(() -> missing(key));
+  }
+
+  /** A missing key, with the present key it was probably misspelt as. */
+  private C360Exception missing(String key) {
+    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!name.equals(key) && distance.apply(name, key) <= 2) {
+        return error(key, "missing required key (found unknown key '" + name + "': a typo?)");
+      }
+    }
+    return error(key, "missing required key");
   }
 
   public String text(String key, String fallback) {
@@ -159,7 +173,7 @@ public final class YamlNode {
   }
 
   public YamlNode child(String key) {
-    return optChild(key).orElseThrow(() -> error(key, "missing required mapping"));
+    return optChild(key).orElseThrow(() -> missing(key));
   }
 
   public Optional<YamlNode> optChild(String key) {

@@ -1,0 +1,91 @@
+package io.c360.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.c360.test.SparkExtension;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkExtension.class)
+class CliTest {
+  @TempDir Path home;
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome c360(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = C360.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpAndUsageErrors() {
+    Outcome help = c360("--help");
+    assertEquals(0, help.code());
+    for (String sub : new String[] {"generate", "run", "sql"}) {
+      assertTrue(help.out().contains(sub), "help lists " + sub);
+      assertEquals(0, c360(sub, "--help").code(), sub + " --help");
+    }
+    assertEquals(2, c360("no-such-command").code());
+    assertEquals(2, c360("run", "--stage", "nowhere").code());
+  }
+
+  @Test
+  void aBadConfigurationFailsWithOneLineNamingTheFile() throws IOException {
+    Outcome missing = c360("run", "--stage", "bronze", "--config", home.resolve("nope.yaml").toString());
+    assertEquals(1, missing.code());
+    assertEquals(1, missing.err().strip().lines().count(), missing.err());
+    assertTrue(missing.err().startsWith("c360: error: ") && missing.err().contains("nope.yaml: file not found"), missing.err());
+
+    Path typo = Files.writeString(home.resolve("typo.yaml"), "lake: {root: x}\nlandng: y\nsources: []\n");
+    Outcome bad = c360("sql", "SELECT 1", "--config", typo.toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("typo.yaml: landing: missing required key (found unknown key 'landng': a typo?)"), bad.err());
+  }
+
+  @Test
+  void runBronzeThenQueryItInSqlAsTableAndCsv() throws IOException {
+    Files.createDirectories(home.resolve("landing/people"));
+    Files.writeString(home.resolve("landing/people/a.csv"), "id,name\nP1,Ann\nP2,\"Lee, Bo\"\nbad\n");
+    Files.writeString(home.resolve("people.yaml"), """
+        source: people
+        owner: test
+        columns:
+          - {name: id, type: string, required: true, pattern: '^P[0-9]+$'}
+          - {name: name, type: string}
+        """);
+    Path conf = Files.writeString(home.resolve("c360.yaml"), """
+        lake: {root: lake}
+        landing: landing
+        sources:
+          - {name: people, system: hr, format: csv, path: 'people/*.csv', contract: people.yaml}
+        spark: {master: 'local[2]'}
+        """);
+
+    Outcome run = c360("run", "--stage", "bronze", "--config", conf.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("bronze.people"), run.out());
+
+    Outcome table = c360("sql", "SELECT id, name FROM bronze.people ORDER BY id", "--config", conf.toString());
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains("| P2 | Lee, Bo |") && table.out().contains("2 rows"), table.out());
+
+    Outcome csv = c360("sql", "SELECT id, name FROM bronze.people ORDER BY id", "--format", "csv", "--config", conf.toString());
+    assertEquals("id,name\nP1,Ann\nP2,\"Lee, Bo\"\n", csv.out());
+
+    Outcome quarantine = c360("sql", "SELECT count(*) AS n FROM bronze._quarantine", "--format", "csv", "--config", conf.toString());
+    assertEquals("n\n1\n", quarantine.out());
+
+    Outcome badSql = c360("sql", "SELECT nope FROM bronze.people", "--config", conf.toString());
+    assertEquals(1, badSql.code());
+    assertTrue(badSql.err().contains("nope"), badSql.err());
+  }
+}
