@@ -1,0 +1,109 @@
+package io.c360.silver;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+
+/**
+ * Canonical forms of identity attributes, as Spark column expressions (no UDF where a built-in
+ * does the job, so they stay inside the engine's generated code). Each function maps blank and
+ * junk to null: a null never links two records, a shared junk value would.
+ */
+public final class Standardize {
+  private static final String ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿžźżĺľÁÀÂÄÃÅĀĂĄÇĆČĎÉÈÊËĒĖĘĚÍÌÎÏĪĮŁÑŃŇÓÒÔÖÕØŌŐŔŘŚŠŞŤÚÙÛÜŪŮŰŲÝŸŽŹŻĹĽ";
+  private static final String PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzllAAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOORRSSSTUUUUUUUUYYZZZLL";
+
+  private Standardize() {}
+
+  /** Text with accents folded to ASCII, lower-cased, punctuation to spaces, spaces collapsed; blank → null. */
+  public static Column text(Column c) {
+    Column folded = regexp_replace(regexp_replace(translate(c, ACCENTED, PLAIN), "ß", "ss"), "[æÆ]", "ae");
+    Column cleaned = trim(regexp_replace(regexp_replace(lower(folded), "[^a-z0-9]+", " "), "\\s+", " "));
+    return when(cleaned.notEqual(""), cleaned);
+  }
+
+  /** A name: {@link #text} without spaces and hyphens inside ("Mary-Ann" = "mary ann" = "maryann"). */
+  public static Column name(Column c) {
+    Column t = regexp_replace(text(c), " ", "");
+    return when(t.notEqual(""), t);
+  }
+
+  /** A value unless it is one of the blocklisted placeholders (compared after {@link #text}). */
+  public static Column unlessJunk(Column value, Column asText, List<String> junk) {
+    if (junk.isEmpty()) {
+      return value;
+    }
+    return when(asText.isNull().or(asText.isin(junk.toArray())), lit(null)).otherwise(value);
+  }
+
+  /**
+   * An email lower-cased and trimmed; with {@code canonical} also without a {@code +tag} and, for
+   * Gmail, without dots in the local part (the mailbox Gmail delivers to). Not an email → null.
+   */
+  public static Column email(Column c, boolean canonical) {
+    Column e = lower(trim(c));
+    Column valid = when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"), e);
+    if (!canonical) {
+      return valid;
+    }
+    Column local = regexp_replace(regexp_extract(valid, "^([^@]+)@", 1), "\\+.*$", "");
+    Column domain = regexp_replace(regexp_extract(valid, "@(.+)$", 1), "^googlemail\\.com$", "gmail.com");
+    Column gmailLocal = when(domain.equalTo("gmail.com"), regexp_replace(local, "\\.", "")).otherwise(local);
+    return when(valid.isNotNull(), org.apache.spark.sql.functions.concat(gmailLocal, lit("@"), domain));
+  }
+
+  /** The first date that parses with one of the formats, tried in order. */
+  public static Column date(Column c, List<String> formats) {
+    Column t = trim(c);
+    Column[] tries = formats.stream().map(f -> to_date(t, f)).toArray(Column[]::new);
+    return coalesce(tries);
+  }
+
+  /**
+   * A street line in canonical words: lower-case ASCII, common suffixes and directions abbreviated
+   * ("Street" → "st", "North" → "n"), the unit ("Apt 4B", "#4B", "Suite 4B") removed (see {@link #unit}).
+   */
+  public static Column street(Column c, Map<String, String> abbreviations) {
+    Column s = text(regexp_replace(c, "(?i)\\s*(,|\\b(apt|apartment|unit|suite|ste)\\b\\.?|#)\\s*[a-z0-9-]+\\s*$", ""));
+    for (Map.Entry<String, String> e : abbreviations.entrySet()) {
+      s = regexp_replace(s, "\\b" + e.getKey() + "\\b", e.getValue());
+    }
+    return when(s.notEqual(""), s);
+  }
+
+  /** The house number at the start of a street line, if any. */
+  public static Column houseNumber(Column street) {
+    Column n = regexp_extract(trim(street), "^(\\d+[a-zA-Z]?)\\b", 1);
+    return when(n.notEqual(""), lower(n));
+  }
+
+  /** The unit of a street line ("Apt 4B", "#4B", "Suite 4B" → "4b"), if any. */
+  public static Column unit(Column street) {
+    Column u = regexp_extract(street, "(?i)(?:\\b(?:apt|apartment|unit|suite|ste)\\b\\.?|#)\\s*([a-z0-9-]+)\\s*$", 1);
+    return when(u.notEqual(""), lower(u));
+  }
+
+  /** A postcode: upper-case letters and digits only; US ZIP+4 cut to five digits. */
+  public static Column postcode(Column c) {
+    Column p = upper(regexp_replace(c, "[^A-Za-z0-9]", ""));
+    Column zip5 = when(p.rlike("^\\d{9}$"), p.substr(1, 5)).otherwise(p);
+    return when(zip5.notEqual(""), zip5);
+  }
+
+  /** A national id as digits only; all-same or too-short digit strings are placeholders → null. */
+  public static Column nationalId(Column c) {
+    Column d = regexp_replace(c, "[^0-9]", "");
+    return when(d.rlike("^\\d{6,}$").and(d.rlike("^(\\d)\\1+$").unary_$bang()), d);
+  }
+}
