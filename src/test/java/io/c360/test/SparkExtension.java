@@ -21,6 +21,7 @@ public final class SparkExtension implements ParameterResolver {
     if (session == null) {
       try {
         Path warehouse = Files.createTempDirectory("c360-test-warehouse");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(warehouse)));
         session = SparkSessions.local("local[2]", Map.of(
             "spark.sql.warehouse.dir", warehouse.toString(),
             "spark.driver.host", "127.0.0.1"));
@@ -29,6 +30,14 @@ public final class SparkExtension implements ParameterResolver {
       }
     }
     return session;
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a leftover temp folder is harmless
+    }
   }
 
   @Override
