@@ -252,6 +252,14 @@ public final class YamlNode {
     return out;
   }
 
+  /** The keys of this mapping in file order (for mappings keyed by name, e.g. sources); each becomes allowed. */
+  public List<String> keys() {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    allowed.addAll(out);
+    return out;
+  }
+
   /** Rejects keys nobody asked for. Call after reading every key of this mapping. */
   public void finish() {
     Iterator<String> names = node.fieldNames();

@@ -1,0 +1,230 @@
+package io.c360.silver;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * The Fellegi-Sunter model: per comparison level, m = P(level | match) and u = P(level | non-match);
+ * a pair's match weight is the log2 prior odds plus the sum of log2(m/u) of its levels, adjusted by
+ * term frequency on exact matches of rare or common values. u is estimated from random pairs (almost
+ * all non-matches); m and the prior by expectation-maximisation on the candidate pairs, run on their
+ * distinct comparison vectors (a few thousand rows) rather than on the pairs themselves.
+ */
+public final class FellegiSunter {
+  private FellegiSunter() {}
+
+  /**
+   * Trained parameters: {@code m} and {@code u} per comparison and level; {@code prior} is the chance
+   * two random records match (what scoring uses, consistent with u from random pairs), and
+   * {@code candidatePrior} the share of matches EM found among candidate pairs.
+   */
+  public record Parameters(
+      @JsonProperty("prior") double prior,
+      @JsonProperty("candidate_prior") double candidatePrior,
+      @JsonProperty("m") Map<String, double[]> m,
+      @JsonProperty("u") Map<String, double[]> u,
+      @JsonProperty("em_iterations") int emIterations,
+      @JsonProperty("candidate_pairs") long candidatePairs,
+      @JsonProperty("u_sample_pairs") long uSamplePairs) {
+
+    public double weight(String comparison, int level) {
+      return log2(m.get(comparison)[level] / u.get(comparison)[level]);
+    }
+  }
+
+  /**
+   * u per level from about {@code samplePairs} random pairs: all pairs among a random subset of the
+   * nodes, so no pair is counted twice. Smoothed (+1) so a level never seen among random pairs keeps
+   * a tiny but non-zero u.
+   */
+  public static Map<String, double[]> estimateU(Dataset<Row> nodes, List<MatchingConfig.Comparison> comparisons,
+      long samplePairs, long seed) {
+    long n = nodes.count();
+    long subset = Math.min(n, (long) Math.ceil(Math.sqrt(2.0 * samplePairs)) + 1);
+    Dataset<Row> sample = nodes.orderBy(rand(seed)).limit((int) subset).localCheckpoint(true);
+    Dataset<Row> l = sample.select(functions.struct(col("*")).as("l"));
+    Dataset<Row> r = sample.select(functions.struct(col("*")).as("r"));
+    Dataset<Row> pairs = l.crossJoin(r).filter(col("l.id").lt(col("r.id")));
+    Dataset<Row> vectors = Comparisons.vectors(pairs, comparisons);
+    Map<String, double[]> u = new LinkedHashMap<>();
+    for (MatchingConfig.Comparison c : comparisons) {
+      int levels = c.levels().size();
+      long[] counts = new long[levels];
+      long total = 0;
+      for (Row row : vectors.groupBy(Comparisons.gammaColumn(c)).agg(count(lit(1))).collectAsList()) {
+        int level = row.getInt(0);
+        if (level >= 0) {
+          counts[level] = row.getLong(1);
+          total += row.getLong(1);
+        }
+      }
+      double[] p = new double[levels];
+      for (int i = 0; i < levels; i++) {
+        p[i] = (counts[i] + 1.0) / (total + levels);
+      }
+      u.put(c.name(), p);
+    }
+    return u;
+  }
+
+  /** Distinct comparison vectors of the candidate pairs with their counts (small: collected for EM). */
+  public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons) {
+    Column[] gammas = comparisons.stream().map(c -> col(Comparisons.gammaColumn(c))).toArray(Column[]::new);
+    return vectors.groupBy(gammas).agg(count(lit(1)).as("n")).collectAsList();
+  }
+
+  /**
+   * m and the prior by EM over the pattern counts, u held fixed. The prior among candidate pairs is
+   * turned into the prior among all {@code totalPairs} pairs (blocking finds nearly all matches, so
+   * the expected number of matches is the same), which is the prior that goes with random-pair u.
+   */
+  public static Parameters train(List<Row> patterns, List<MatchingConfig.Comparison> comparisons, Map<String, double[]> u,
+      MatchingConfig.Model model, long uSamplePairs, long totalPairs) {
+    int k = comparisons.size();
+    int[][] gamma = new int[patterns.size()][k];
+    double[] n = new double[patterns.size()];
+    long candidates = 0;
+    for (int p = 0; p < patterns.size(); p++) {
+      Row row = patterns.get(p);
+      for (int c = 0; c < k; c++) {
+        gamma[p][c] = row.getInt(c);
+      }
+      n[p] = row.getLong(k);
+      candidates += row.getLong(k);
+    }
+    double[][] m = new double[k][];
+    double[][] uu = new double[k][];
+    for (int c = 0; c < k; c++) {
+      int levels = comparisons.get(c).levels().size();
+      uu[c] = u.get(comparisons.get(c).name());
+      m[c] = new double[levels];
+      for (int i = 0; i < levels; i++) {
+        // Start believing matches mostly agree: the first level likeliest, the catch-all least.
+        m[c][i] = i == levels - 1 ? 0.05 : 0.95 * Math.pow(0.5, i + 1) / (1 - Math.pow(0.5, levels - 1));
+      }
+    }
+    double prior = model.initialPrior();
+    int iteration = 0;
+    double change = Double.MAX_VALUE;
+    while (iteration < model.emMaxIterations() && change > model.emTolerance()) {
+      iteration++;
+      double[][] mNum = new double[k][];
+      double[] mDen = new double[k];
+      for (int c = 0; c < k; c++) {
+        mNum[c] = new double[m[c].length];
+      }
+      double matches = 0;
+      double total = 0;
+      for (int p = 0; p < gamma.length; p++) {
+        double logM = Math.log(prior);
+        double logU = Math.log(1 - prior);
+        for (int c = 0; c < k; c++) {
+          int g = gamma[p][c];
+          if (g >= 0) {
+            logM += Math.log(m[c][g]);
+            logU += Math.log(uu[c][g]);
+          }
+        }
+        double w = 1 / (1 + Math.exp(logU - logM));
+        double mass = n[p] * w;
+        matches += mass;
+        total += n[p];
+        for (int c = 0; c < k; c++) {
+          int g = gamma[p][c];
+          if (g >= 0) {
+            mNum[c][g] += mass;
+            mDen[c] += mass;
+          }
+        }
+      }
+      change = Math.abs(matches / total - prior);
+      prior = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
+      for (int c = 0; c < k; c++) {
+        for (int i = 0; i < m[c].length; i++) {
+          double next = mDen[c] > 0 ? Math.max(mNum[c][i] / mDen[c], 1e-9) : m[c][i];
+          change = Math.max(change, Math.abs(next - m[c][i]));
+          m[c][i] = next;
+        }
+      }
+    }
+    Map<String, double[]> mOut = new LinkedHashMap<>();
+    for (int c = 0; c < k; c++) {
+      mOut.put(comparisons.get(c).name(), m[c]);
+    }
+    double expectedMatches = prior * candidates;
+    double globalPrior = Math.min(Math.max(expectedMatches / Math.max(totalPairs, 1), 1e-12), 0.5);
+    return new Parameters(globalPrior, prior, mOut, u, iteration, candidates, uSamplePairs);
+  }
+
+  /**
+   * Adds {@code match_weight} and {@code match_probability}, and per comparison its weight
+   * ({@code w_<name>}), to comparison vectors. {@code termFrequencies} maps a tf column to a table
+   * {@code value, tf} (the share of records with that value).
+   */
+  public static Dataset<Row> score(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Parameters params,
+      Map<String, Dataset<Row>> termFrequencies) {
+    Dataset<Row> out = vectors;
+    List<Column> weights = new ArrayList<>();
+    for (MatchingConfig.Comparison c : comparisons) {
+      Column g = col(Comparisons.gammaColumn(c));
+      Column w = lit(0.0);
+      for (int i = c.levels().size() - 1; i >= 0; i--) {
+        w = when(g.equalTo(i), lit(params.weight(c.name(), i))).otherwise(w);
+      }
+      for (int i = 0; i < c.levels().size(); i++) {
+        MatchingConfig.Level level = c.levels().get(i);
+        if (level.tf().isPresent()) {
+          String column = level.tf().get();
+          String alias = "tf_" + c.name() + "_" + i;
+          Dataset<Row> tf = termFrequencies.get(column).select(col("value").as(alias + "_value"), col("tf").as(alias));
+          out = out.join(broadcast(tf), expr("l." + column).equalTo(col(alias + "_value")), "left").drop(alias + "_value");
+          double uLevel = params.u().get(c.name())[i];
+          // log2(u_level / tf(value)): rarer than average strengthens an exact match, commoner weakens it.
+          Column adjustment = when(g.equalTo(i).and(col(alias).isNotNull()), log(2.0, lit(uLevel).divide(col(alias)))).otherwise(0.0);
+          w = w.plus(adjustment);
+        }
+      }
+      out = out.withColumn("w_" + c.name(), w);
+      weights.add(col("w_" + c.name()));
+    }
+    Column total = lit(log2(params.prior() / (1 - params.prior())));
+    for (Column w : weights) {
+      total = total.plus(w);
+    }
+    return out.withColumn("match_weight", total)
+        .withColumn("match_probability", lit(1.0).divide(lit(1.0).plus(exp(col("match_weight").multiply(-Math.log(2))))))
+        .drop(termColumns(out.columns()));
+  }
+
+  /** Share of nodes per value of a column, for term-frequency adjustment. */
+  public static Dataset<Row> termFrequency(Dataset<Row> nodes, String column) {
+    Dataset<Row> counts = nodes.filter(col(column).isNotNull()).groupBy(col(column).as("value")).agg(count(lit(1)).as("n"));
+    Dataset<Row> total = counts.agg(functions.sum("n").as("total"));
+    return counts.crossJoin(broadcast(total)).select(col("value"), col("n").divide(col("total")).as("tf"));
+  }
+
+  private static String[] termColumns(String[] columns) {
+    return java.util.Arrays.stream(columns).filter(c -> c.startsWith("tf_")).toArray(String[]::new);
+  }
+
+  static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+}

@@ -1,0 +1,109 @@
+package io.c360.silver;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Scores candidate pairs: identity records are collapsed to distinct identities (nodes), blocked,
+ * compared, scored by the Fellegi-Sunter model (trained here unless parameters are given) and
+ * decided: a cannot-link rule vetoes, a deterministic rule links, otherwise the probability decides
+ * between linked, review and non-link.
+ */
+public final class Matcher {
+  public static final String LINKED = "linked";
+  public static final String LINKED_BY_RULE = "linked_by_rule";
+  public static final String REVIEW = "review";
+  public static final String NON_LINK = "non_link";
+  public static final String VETOED = "vetoed";
+  public static final String LINKED_BY_STEWARD = "linked_by_steward";
+  public static final String NON_LINK_BY_STEWARD = "non_link_by_steward";
+
+  private Matcher() {}
+
+  /** Nodes, scored pairs (with decision), the parameters used and what blocking did. */
+  public record Result(Dataset<Row> nodes, Dataset<Row> pairs, FellegiSunter.Parameters parameters,
+      List<Blocking.RuleReport> blocking, boolean trained) {}
+
+  /** One row per distinct identity: {@code id} (the signature), its attributes and how many records share it. */
+  public static Dataset<Row> nodes(Dataset<Row> records) {
+    List<Column> aggs = new ArrayList<>();
+    for (String a : IdentityRecords.MATCH_ATTRIBUTES) {
+      aggs.add(first(a).as(a));
+    }
+    aggs.add(first("given_name_variants").as("given_name_variants"));
+    aggs.add(count(lit(1)).as("records"));
+    return records.groupBy(col(IdentityRecords.SIGNATURE).as("id"))
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+  }
+
+  public static Result run(Dataset<Row> records, MatchingConfig config, Optional<FellegiSunter.Parameters> trained) {
+    Comparisons.registerFunctions(records.sparkSession());
+    Dataset<Row> nodes = nodes(records).localCheckpoint(true);
+    Blocking.Result blocked = Blocking.pairs(nodes, config.blocking(), config.maxBlockSize());
+    Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
+    Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
+    Dataset<Row> withRecords = blocked.pairs()
+        .join(l, blocked.pairs().col(Blocking.LEFT).equalTo(l.col("l_key")))
+        .join(r, col(Blocking.RIGHT).equalTo(r.col("r_key")))
+        .drop("l_key", "r_key");
+    Dataset<Row> vectors = Comparisons.vectors(withRecords, config.comparisons()).localCheckpoint(true);
+
+    FellegiSunter.Parameters params = trained.orElseGet(() -> FellegiSunter.train(
+        FellegiSunter.patterns(vectors, config.comparisons()), config.comparisons(),
+        FellegiSunter.estimateU(nodes, config.comparisons(), config.model().uSamplePairs(), config.model().seed()),
+        config.model(), config.model().uSamplePairs(), totalPairs(nodes)));
+
+    Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
+    Set<String> tfColumns = new TreeSet<>();
+    config.comparisons().forEach(c -> c.levels().forEach(level -> level.tf().ifPresent(tfColumns::add)));
+    tfColumns.forEach(column -> tf.put(column, FellegiSunter.termFrequency(nodes, column)));
+    Dataset<Row> scored = FellegiSunter.score(vectors, config.comparisons(), params, tf);
+    return new Result(nodes, decide(scored, config), params, blocked.report(), trained.isEmpty());
+  }
+
+  private static long totalPairs(Dataset<Row> nodes) {
+    long n = nodes.count();
+    return n * (n - 1) / 2;
+  }
+
+  /** Adds the rules hit ({@code link_rules}, {@code vetoes}) and the {@code decision}. */
+  static Dataset<Row> decide(Dataset<Row> scored, MatchingConfig config) {
+    Column links = hits(config.linkRules());
+    Column vetoes = hits(config.cannotLinkRules());
+    MatchingConfig.Model m = config.model();
+    Dataset<Row> withHits = scored.withColumn("link_rules", links).withColumn("vetoes", vetoes);
+    Column decision = when(size(col("vetoes")).gt(0), lit(VETOED))
+        .when(size(col("link_rules")).gt(0), lit(LINKED_BY_RULE))
+        .when(col("match_probability").geq(m.linkThreshold()), lit(LINKED))
+        .when(col("match_probability").geq(m.reviewThreshold()), lit(REVIEW))
+        .otherwise(lit(NON_LINK));
+    return withHits.withColumn("decision", decision);
+  }
+
+  private static Column hits(List<MatchingConfig.PairRule> rules) {
+    if (rules.isEmpty()) {
+      return expr("CAST(array() AS array<string>)");
+    }
+    Column[] each = rules.stream().map(r -> when(expr(r.when()), lit(r.name()))).toArray(Column[]::new);
+    return filter(array(each), Column::isNotNull);
+  }
+}

@@ -1,0 +1,137 @@
+package io.c360.silver;
+
+import io.c360.C360Exception;
+import io.c360.config.YamlNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code silver/matching.yaml}: blocking rules, comparisons with ordered levels, the model's
+ * thresholds and training settings, deterministic link rules and cannot-link vetoes. Conditions are
+ * Spark SQL over a pair's two records {@code l} and {@code r}.
+ */
+public record MatchingConfig(
+    int maxBlockSize,
+    List<BlockingRule> blocking,
+    List<Comparison> comparisons,
+    Model model,
+    List<PairRule> linkRules,
+    List<PairRule> cannotLinkRules) {
+
+  /** Records whose key expressions are all non-null and equal become candidate pairs. */
+  public record BlockingRule(String name, List<String> keys) {}
+
+  /** One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact match. */
+  public record Level(String name, Optional<String> when, Optional<String> tf) {}
+
+  /** A comparison: its levels in order (first true wins; a level without {@code when} catches the rest). */
+  public record Comparison(String name, String nullWhen, List<Level> levels) {}
+
+  /** Link and review thresholds on the match probability, and how the model is trained. */
+  public record Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
+      double emTolerance, double initialPrior, long seed) {}
+
+  /** A named pair condition (a deterministic link or a cannot-link veto). */
+  public record PairRule(String name, String when) {}
+
+  public MatchingConfig {
+    blocking = List.copyOf(blocking);
+    comparisons = List.copyOf(comparisons);
+    linkRules = List.copyOf(linkRules);
+    cannotLinkRules = List.copyOf(cannotLinkRules);
+  }
+
+  public static MatchingConfig load(Path file) {
+    return parse(YamlNode.load(file));
+  }
+
+  public static MatchingConfig parse(YamlNode root) {
+    YamlNode b = root.child("blocking");
+    int cap = b.integer("max_block_size", 500);
+    List<BlockingRule> blocking = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlNode r : b.list("rules")) {
+      String name = r.text("name");
+      if (!names.add(name)) {
+        throw r.error("name", "blocking rule '" + name + "' is declared twice");
+      }
+      List<String> keys = r.textList("keys");
+      if (keys.isEmpty()) {
+        throw r.error("keys", "expected at least one key expression");
+      }
+      r.finish();
+      blocking.add(new BlockingRule(name, keys));
+    }
+    b.finish();
+    if (blocking.isEmpty()) {
+      throw b.error("rules", "expected at least one blocking rule");
+    }
+
+    List<Comparison> comparisons = new ArrayList<>();
+    for (YamlNode c : root.list("comparisons")) {
+      String name = c.text("name");
+      List<String> columns = c.textList("columns");
+      String nullWhen = c.optText("null_when").orElseGet(() -> nullWhen(columns.isEmpty() ? List.of(name) : columns));
+      List<Level> levels = new ArrayList<>();
+      for (YamlNode l : c.list("levels")) {
+        levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf")));
+        l.finish();
+      }
+      c.finish();
+      if (levels.size() < 2) {
+        throw c.error("levels", "expected at least two levels (e.g. exact and else)");
+      }
+      if (levels.get(levels.size() - 1).when().isPresent()) {
+        throw c.error("levels", "the last level must be the catch-all, without 'when' (e.g. {name: else})");
+      }
+      for (int i = 0; i < levels.size() - 1; i++) {
+        if (levels.get(i).when().isEmpty()) {
+          throw c.error("levels", "level '" + levels.get(i).name() + "' has no 'when'; only the last level may catch the rest");
+        }
+      }
+      comparisons.add(new Comparison(name, nullWhen, levels));
+    }
+    if (comparisons.isEmpty()) {
+      throw root.error("comparisons", "expected at least one comparison");
+    }
+
+    YamlNode m = root.child("model");
+    Model model = new Model(
+        m.decimal("link_threshold", 0.9), m.decimal("review_threshold", 0.5), m.integer("u_sample_pairs", 1_000_000),
+        m.integer("em_max_iterations", 50), m.decimal("em_tolerance", 1e-5), m.decimal("initial_prior", 0.001),
+        m.integer("seed", 42));
+    m.finish();
+    if (!(model.reviewThreshold() <= model.linkThreshold() && model.linkThreshold() <= 1 && model.reviewThreshold() >= 0)) {
+      throw m.error("review_threshold", "expected 0 <= review_threshold <= link_threshold <= 1");
+    }
+
+    List<PairRule> links = new ArrayList<>();
+    List<PairRule> vetoes = new ArrayList<>();
+    root.optChild("rules").ifPresent(r -> {
+      r.list("link").forEach(x -> links.add(pairRule(x)));
+      r.list("cannot_link").forEach(x -> vetoes.add(pairRule(x)));
+      r.finish();
+    });
+    root.finish();
+    return new MatchingConfig(cap, blocking, comparisons, model, links, vetoes);
+  }
+
+  private static PairRule pairRule(YamlNode n) {
+    PairRule rule = new PairRule(n.text("name"), n.text("when"));
+    n.finish();
+    return rule;
+  }
+
+  private static String nullWhen(List<String> columns) {
+    return String.join(" OR ", columns.stream().map(c -> "l." + c + " IS NULL OR r." + c + " IS NULL").toList());
+  }
+
+  public Comparison comparison(String name) {
+    return comparisons.stream().filter(c -> c.name().equals(name)).findFirst()
+        .orElseThrow(() -> new C360Exception("no comparison named '" + name + "'"));
+  }
+}

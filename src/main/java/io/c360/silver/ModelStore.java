@@ -1,0 +1,101 @@
+package io.c360.silver;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.c360.C360Exception;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Trained model parameters as versioned artefacts ({@code <lake>/silver/_model/model-v<N>.json}).
+ * A later run reuses the newest one when it was trained for the same comparisons; a changed
+ * comparison definition (or an explicit request) trains a new version. Old versions are kept.
+ */
+public final class ModelStore {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One saved model: its version, when and for which comparison definition it was trained. */
+  public record Artefact(
+      @JsonProperty("version") int version,
+      @JsonProperty("trained_at") String trainedAt,
+      @JsonProperty("comparisons_fingerprint") String comparisonsFingerprint,
+      @JsonProperty("parameters") FellegiSunter.Parameters parameters) {}
+
+  private final Path folder;
+  private final Configuration hadoop;
+
+  public ModelStore(String lakeRoot, Configuration hadoop) {
+    this.folder = new Path(lakeRoot + "/silver/_model");
+    this.hadoop = hadoop;
+  }
+
+  /** A fingerprint of what the parameters depend on: the comparisons and their levels. */
+  public static String fingerprint(MatchingConfig config) {
+    StringBuilder b = new StringBuilder();
+    for (MatchingConfig.Comparison c : config.comparisons()) {
+      b.append(c.name()).append('|').append(c.nullWhen());
+      c.levels().forEach(l -> b.append('|').append(l.name()).append('=').append(l.when().orElse("")).append(l.tf().orElse("")));
+      b.append('\n');
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The newest artefact trained for this fingerprint, if any. */
+  public Optional<Artefact> latest(String fingerprint) {
+    return versions().stream()
+        .filter(a -> a.comparisonsFingerprint().equals(fingerprint))
+        .reduce((a, b) -> b);
+  }
+
+  /** Saves parameters as the next version. */
+  public Artefact save(String fingerprint, FellegiSunter.Parameters parameters) {
+    int next = versions().stream().mapToInt(Artefact::version).max().orElse(0) + 1;
+    Artefact a = new Artefact(next, Instant.now().toString(), fingerprint, parameters);
+    Path file = new Path(folder, "model-v" + next + ".json");
+    try (OutputStream out = file.getFileSystem(hadoop).create(file, false)) {
+      JSON.writeValue(out, a);
+    } catch (IOException e) {
+      throw new C360Exception("cannot save the trained model to " + file + ": " + e.getMessage(), e);
+    }
+    return a;
+  }
+
+  /** All saved versions, oldest first. */
+  public List<Artefact> versions() {
+    List<Artefact> out = new ArrayList<>();
+    try {
+      FileSystem fs = folder.getFileSystem(hadoop);
+      if (!fs.exists(folder)) {
+        return out;
+      }
+      for (FileStatus s : fs.listStatus(folder, p -> p.getName().matches("model-v\\d+\\.json"))) {
+        try (InputStream in = fs.open(s.getPath())) {
+          out.add(JSON.readValue(in, Artefact.class));
+        }
+      }
+    } catch (IOException e) {
+      throw new C360Exception("cannot read trained models in " + folder + ": " + e.getMessage(), e);
+    }
+    out.sort((a, b) -> Integer.compare(a.version(), b.version()));
+    return out;
+  }
+}

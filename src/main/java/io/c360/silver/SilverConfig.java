@@ -1,0 +1,48 @@
+package io.c360.silver;
+
+import io.c360.C360Exception;
+import io.c360.silver.survivorship.SurvivorshipRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The silver layer's declarative files, from one folder: {@code identity.yaml} (source mappings and
+ * standardization), {@code matching.yaml} (blocking, comparisons, model, rules) and
+ * {@code survivorship.yaml} (golden-record rules).
+ */
+public record SilverConfig(Path folder, IdentityConfig identity, MatchingConfig matching, SurvivorshipRules survivorship) {
+  /** Rounds connected components may take before the run stops with an error. */
+  public int maxClusterIterations() {
+    return 60;
+  }
+
+  /** Components up to this many identities are checked pair by pair against the cannot-link rules. */
+  public int maxVetoCheckComponent() {
+    return 2000;
+  }
+
+  public static SilverConfig load(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new C360Exception(folder + ": silver definitions folder not found (expected identity.yaml, matching.yaml, survivorship.yaml)");
+    }
+    return new SilverConfig(folder,
+        IdentityConfig.load(folder.resolve("identity.yaml")),
+        MatchingConfig.load(folder.resolve("matching.yaml")),
+        SurvivorshipRules.load(folder.resolve("survivorship.yaml")));
+  }
+
+  /** The nickname table ({@code nickname, canonical}); empty when none is configured. */
+  public Dataset<Row> nicknames(SparkSession spark) {
+    return identity.standardization().nicknames()
+        .map(p -> {
+          if (!Files.isRegularFile(p)) {
+            throw new C360Exception(p + ": nickname table not found (standardize.nicknames in identity.yaml)");
+          }
+          return spark.read().option("header", "true").csv(p.toString()).select("nickname", "canonical");
+        })
+        .orElseGet(() -> spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS nickname", "CAST(NULL AS STRING) AS canonical").limit(0));
+  }
+}
