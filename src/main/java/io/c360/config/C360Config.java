@@ -16,7 +16,8 @@ import java.util.Set;
  * {@code scheme://}) locations are kept as they are.
  */
 public record C360Config(
-    Path file, String lakeRoot, String landingRoot, List<SourceConfig> sources, SparkSettings spark, DemoSettings demo) {
+    Path file, String lakeRoot, String landingRoot, List<SourceConfig> sources, SparkSettings spark, DemoSettings demo,
+    Optional<Path> silverFolder) {
 
   public static final String DEFAULT_FILE = "conf/c360.yaml";
 
@@ -41,6 +42,12 @@ public record C360Config(
 
   /** What {@code c360 demo} generates when the landing folder holds no sample data yet. */
   public record DemoSettings(int persons, long seed) {}
+
+  /** The silver definitions folder; the silver stage needs it. */
+  public Path requireSilverFolder() {
+    return silverFolder.orElseThrow(() -> new C360Exception(file + ": silver: missing; the silver stage needs the folder of "
+        + "identity.yaml, matching.yaml and survivorship.yaml (e.g. silver: ../silver)"));
+  }
 
   public Optional<SourceConfig> source(String name) {
     return sources.stream().filter(s -> s.name().equals(name)).findFirst();
@@ -96,8 +103,9 @@ public record C360Config(
       demo = new DemoSettings(persons, d.integer("seed", (int) demo.seed()));
       d.finish();
     }
+    Optional<Path> silver = root.optText("silver").map(p -> base.resolve(p).normalize());
     root.finish();
-    return new C360Config(file, lakeRoot, landing, sources, spark, demo);
+    return new C360Config(file, lakeRoot, landing, sources, spark, demo, silver);
   }
 
   /** The glob of a source's files: relative globs sit under the landing root. */

@@ -47,7 +47,7 @@ final class BronzeFixture {
 
   C360Config config() {
     return new C360Config(home.resolve("c360.yaml"), lake.root(), landing.toString(), sources,
-        new C360Config.SparkSettings("local[2]", "test", Map.of()), new C360Config.DemoSettings(10, 1));
+        new C360Config.SparkSettings("local[2]", "test", Map.of()), new C360Config.DemoSettings(10, 1), java.util.Optional.empty());
   }
 
   BronzeIngest.Result ingest() {

@@ -1,0 +1,65 @@
+package io.c360.silver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.c360.test.SparkExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkExtension.class)
+class BlockingTest {
+  private final SparkSession spark;
+
+  BlockingTest(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  private Dataset<Row> nodes(String[][] rows) {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("email", DataTypes.StringType)
+        .add("surname", DataTypes.StringType);
+    List<Row> list = new ArrayList<>();
+    for (String[] r : rows) {
+      list.add(RowFactory.create((Object[]) r));
+    }
+    return spark.createDataFrame(list, schema);
+  }
+
+  @Test
+  void pairsComeFromAnyRuleOnceWithTheirRulesAndOversizedKeysAreSkippedAndReported() {
+    Dataset<Row> nodes = nodes(new String[][] {
+        {"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", null, "lee"},
+        {"j1", "junk@x.com", "smith"}, {"j2", "junk@x.com", "jones"}, {"j3", "junk@x.com", "brown"},
+        {"j4", "junk@x.com", "green"}});
+    List<MatchingConfig.BlockingRule> rules = List.of(
+        new MatchingConfig.BlockingRule("email", List.of("email")),
+        new MatchingConfig.BlockingRule("surname", List.of("surname")));
+
+    Blocking.Result result = Blocking.pairs(nodes, rules, 3);
+
+    Map<String, List<String>> pairs = new TreeMap<>();
+    for (Row r : result.pairs().collectAsList()) {
+      List<String> ruleNames = new ArrayList<>(r.getList(2));
+      ruleNames.sort(null);
+      pairs.put(r.getString(0) + "-" + r.getString(1), ruleNames);
+    }
+    assertEquals(Map.of("a-b", List.of("email", "surname"), "a-c", List.of("surname"), "b-c", List.of("surname")), pairs,
+        "the junk email block (4 > cap 3) makes no pair; a null key never blocks");
+    Blocking.RuleReport email = result.report().get(0);
+    assertEquals(1, email.pairs(), "counted before pairs are made: only the block under the cap");
+    assertEquals(1, email.skippedKeys());
+    assertEquals(4, email.skippedRecords());
+    assertTrue(email.largestSkippedKey().startsWith("junk@x.com"), email.largestSkippedKey());
+    assertEquals(3, result.report().get(1).pairs());
+  }
+}

@@ -1,0 +1,53 @@
+package io.c360.silver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+/** EM on pattern counts: no Spark needed, the counts are what the engine collects. */
+class FellegiSunterTest {
+  private static MatchingConfig.Comparison comparison(String name) {
+    return new MatchingConfig.Comparison(name, "false", List.of(
+        new MatchingConfig.Level("exact", Optional.of("true"), Optional.empty()),
+        new MatchingConfig.Level("else", Optional.empty(), Optional.empty())));
+  }
+
+  @Test
+  void emRecoversTheMatchProbabilitiesFromPatternCountsGeneratedByAKnownModel() {
+    List<MatchingConfig.Comparison> comparisons = List.of(comparison("a"), comparison("b"), comparison("c"));
+    double[] mTrue = {0.95, 0.9, 0.8};
+    double[] uTrue = {0.01, 0.05, 0.1};
+    double prior = 0.3;
+    long n = 1_000_000;
+    List<Row> patterns = new ArrayList<>();
+    for (int mask = 0; mask < 8; mask++) {
+      double pm = prior;
+      double pu = 1 - prior;
+      for (int c = 0; c < 3; c++) {
+        boolean agree = (mask & (1 << c)) != 0;
+        pm *= agree ? mTrue[c] : 1 - mTrue[c];
+        pu *= agree ? uTrue[c] : 1 - uTrue[c];
+      }
+      patterns.add(RowFactory.create((mask & 1) != 0 ? 0 : 1, (mask & 2) != 0 ? 0 : 1, (mask & 4) != 0 ? 0 : 1,
+          Math.round(n * (pm + pu))));
+    }
+    Map<String, double[]> u = Map.of("a", new double[] {0.01, 0.99}, "b", new double[] {0.05, 0.95}, "c", new double[] {0.1, 0.9});
+    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1);
+
+    FellegiSunter.Parameters p = FellegiSunter.train(patterns, comparisons, u, model, 1000, n * 10);
+
+    assertEquals(prior, p.candidatePrior(), 0.01, "share of matches among the candidates");
+    assertEquals(0.95, p.m().get("a")[0], 0.01);
+    assertEquals(0.9, p.m().get("b")[0], 0.01);
+    assertEquals(0.8, p.m().get("c")[0], 0.01);
+    assertEquals(prior / 10, p.prior(), 0.002, "the prior over all pairs: expected matches / all pairs");
+    assertTrue(p.weight("a", 0) > 0 && p.weight("a", 1) < 0, "agreement is evidence for, disagreement against");
+  }
+}
