@@ -4,6 +4,7 @@ import io.c360.C360Exception;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
+import io.c360.eval.Evaluation;
 import io.c360.lake.Lake;
 import io.c360.lake.SparkSessions;
 import io.c360.lake.TableName;
@@ -71,6 +72,11 @@ final class DemoCommand implements Runnable {
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
     lake.registerAll();
     RunCommand.runBronze(lake, cfg, progress, out);
+    out.println();
+    RunCommand.runSilver(lake, cfg, progress, out, false);
+    out.println();
+    out.println(Evaluation.format(Evaluation.ofLake(lake, cfg)).replace("evaluation: lake " + cfg.lakeRoot(),
+        "match quality against the generator's truth:"));
 
     out.println();
     out.println("bronze tables in " + cfg.lakeRoot() + ":");

@@ -6,6 +6,8 @@ import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.SparkSessions;
+import io.c360.silver.SilverConfig;
+import io.c360.silver.SilverJob;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs pipeline stages on the configured lake.",
-      "bronze: ingests new landed files of every source against its contract."
+      "bronze: ingests new landed files of every source against its contract.",
+      "silver: resolves every record to a stable customer id and builds golden records.",
+      "all: bronze then silver."
     })
 final class RunCommand implements Runnable {
   @Mixin ConfigOption config;
@@ -28,6 +32,9 @@ final class RunCommand implements Runnable {
       description = "Stage to run: ${COMPLETION-CANDIDATES}.")
   Stage stage;
 
+  @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
+  boolean retrain;
+
   @Override
   public void run() {
     C360Config cfg = config.load();
@@ -36,10 +43,22 @@ final class RunCommand implements Runnable {
     progress.report("starting Spark (" + cfg.spark().master() + "), lake " + cfg.lakeRoot());
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
     lake.registerAll();
-    switch (stage) {
-      case bronze -> runBronze(lake, cfg, progress, out);
+    if (stage == Stage.bronze || stage == Stage.all) {
+      runBronze(lake, cfg, progress, out);
+    }
+    if (stage == Stage.silver || stage == Stage.all) {
+      runSilver(lake, cfg, progress, out, retrain);
     }
     out.flush();
+  }
+
+  /** Runs silver and prints its summary. */
+  static SilverJob.Result runSilver(Lake lake, C360Config cfg, Progress progress, PrintWriter out, boolean retrain) {
+    SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
+    SilverJob.Result result = new SilverJob(lake, cfg, silver, progress, retrain).run();
+    Summaries.silver(result, out);
+    out.flush();
+    return result;
   }
 
   /** Runs bronze and prints its summary; a failed source makes the command fail after the others ran. */

@@ -119,6 +119,7 @@ public final class FellegiSunter {
         // Start believing matches mostly agree: the first level likeliest, the catch-all least.
         m[c][i] = i == levels - 1 ? 0.05 : 0.95 * Math.pow(0.5, i + 1) / (1 - Math.pow(0.5, levels - 1));
       }
+      pin(m[c], comparisons.get(c));
     }
     double prior = model.initialPrior();
     int iteration = 0;
@@ -157,10 +158,14 @@ public final class FellegiSunter {
       change = Math.abs(matches / total - prior);
       prior = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
       for (int c = 0; c < k; c++) {
+        double[] next = new double[m[c].length];
         for (int i = 0; i < m[c].length; i++) {
-          double next = mDen[c] > 0 ? Math.max(mNum[c][i] / mDen[c], 1e-9) : m[c][i];
-          change = Math.max(change, Math.abs(next - m[c][i]));
-          m[c][i] = next;
+          next[i] = mDen[c] > 0 ? Math.max(mNum[c][i] / mDen[c], 1e-9) : m[c][i];
+        }
+        pin(next, comparisons.get(c));
+        for (int i = 0; i < m[c].length; i++) {
+          change = Math.max(change, Math.abs(next[i] - m[c][i]));
+          m[c][i] = next[i];
         }
       }
     }
@@ -171,6 +176,46 @@ public final class FellegiSunter {
     double expectedMatches = prior * candidates;
     double globalPrior = Math.min(Math.max(expectedMatches / Math.max(totalPairs, 1), 1e-12), 0.5);
     return new Parameters(globalPrior, prior, mOut, u, iteration, candidates, uSamplePairs);
+  }
+
+  /** Sets pinned levels to their configured m and scales the trained ones to fill the rest. */
+  static void pin(double[] m, MatchingConfig.Comparison c) {
+    double pinned = 0;
+    double free = 0;
+    for (int i = 0; i < m.length; i++) {
+      if (c.levels().get(i).m().isPresent()) {
+        pinned += c.levels().get(i).m().get();
+      } else {
+        free += m[i];
+      }
+    }
+    for (int i = 0; i < m.length; i++) {
+      m[i] = c.levels().get(i).m().isPresent() ? c.levels().get(i).m().get() : free > 0 ? m[i] * (1 - pinned) / free : m[i];
+    }
+  }
+
+  /**
+   * u without the matches a random sample also holds: a share {@code prior} of random pairs match
+   * and show level i with probability m; removing them matters on small populations, where the
+   * sample holds enough matches to make agreement look common.
+   */
+  public static Map<String, double[]> withoutMatches(Map<String, double[]> uRaw, Parameters p, long samplePairs) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    double floor = 0.5 / Math.max(samplePairs, 1);
+    uRaw.forEach((name, u) -> {
+      double[] m = p.m().get(name);
+      double[] adjusted = new double[u.length];
+      double sum = 0;
+      for (int i = 0; i < u.length; i++) {
+        adjusted[i] = Math.max((u[i] - p.prior() * m[i]) / (1 - p.prior()), floor);
+        sum += adjusted[i];
+      }
+      for (int i = 0; i < u.length; i++) {
+        adjusted[i] /= sum;
+      }
+      out.put(name, adjusted);
+    });
+    return out;
   }
 
   /**

@@ -67,10 +67,7 @@ public final class Matcher {
         .drop("l_key", "r_key");
     Dataset<Row> vectors = Comparisons.vectors(withRecords, config.comparisons()).localCheckpoint(true);
 
-    FellegiSunter.Parameters params = trained.orElseGet(() -> FellegiSunter.train(
-        FellegiSunter.patterns(vectors, config.comparisons()), config.comparisons(),
-        FellegiSunter.estimateU(nodes, config.comparisons(), config.model().uSamplePairs(), config.model().seed()),
-        config.model(), config.model().uSamplePairs(), totalPairs(nodes)));
+    FellegiSunter.Parameters params = trained.orElseGet(() -> train(nodes, vectors, config));
 
     Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
     Set<String> tfColumns = new TreeSet<>();
@@ -78,6 +75,17 @@ public final class Matcher {
     tfColumns.forEach(column -> tf.put(column, FellegiSunter.termFrequency(nodes, column)));
     Dataset<Row> scored = FellegiSunter.score(vectors, config.comparisons(), params, tf);
     return new Result(nodes, decide(scored, config), params, blocked.report(), trained.isEmpty());
+  }
+
+  /** EM with u from random pairs, then again with u cleared of the matches the random sample held. */
+  static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> vectors, MatchingConfig config) {
+    List<Row> patterns = FellegiSunter.patterns(vectors, config.comparisons());
+    long samplePairs = config.model().uSamplePairs();
+    Map<String, double[]> uRaw = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
+    long totalPairs = totalPairs(nodes);
+    FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw, config.model(), samplePairs, totalPairs);
+    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, samplePairs);
+    return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
   }
 
   private static long totalPairs(Dataset<Row> nodes) {

@@ -25,8 +25,12 @@ public record MatchingConfig(
   /** Records whose key expressions are all non-null and equal become candidate pairs. */
   public record BlockingRule(String name, List<String> keys) {}
 
-  /** One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact match. */
-  public record Level(String name, Optional<String> when, Optional<String> tf) {}
+  /**
+   * One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact
+   * match; {@code m} pins the level's match probability instead of training it (prior knowledge,
+   * e.g. records of one person rarely carry unrelated given names).
+   */
+  public record Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m) {}
 
   /** A comparison: its levels in order (first true wins; a level without {@code when} catches the rest). */
   public record Comparison(String name, String nullWhen, List<Level> levels) {}
@@ -78,7 +82,11 @@ public record MatchingConfig(
       String nullWhen = c.optText("null_when").orElseGet(() -> nullWhen(columns.isEmpty() ? List.of(name) : columns));
       List<Level> levels = new ArrayList<>();
       for (YamlNode l : c.list("levels")) {
-        levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf")));
+        Optional<Double> pinned = l.has("m") ? Optional.of(l.decimal("m", 0)) : Optional.empty();
+        if (pinned.isPresent() && (pinned.get() <= 0 || pinned.get() >= 1)) {
+          throw l.error("m", "expected a probability between 0 and 1 (exclusive) but was " + pinned.get());
+        }
+        levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf"), pinned));
         l.finish();
       }
       c.finish();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class FellegiSunterTest {
   private static MatchingConfig.Comparison comparison(String name) {
     return new MatchingConfig.Comparison(name, "false", List.of(
-        new MatchingConfig.Level("exact", Optional.of("true"), Optional.empty()),
-        new MatchingConfig.Level("else", Optional.empty(), Optional.empty())));
+        new MatchingConfig.Level("exact", Optional.of("true"), Optional.empty(), Optional.empty()),
+        new MatchingConfig.Level("else", Optional.empty(), Optional.empty(), Optional.empty())));
   }
 
   @Test

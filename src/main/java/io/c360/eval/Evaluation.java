@@ -1,0 +1,153 @@
+package io.c360.eval;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.c360.C360Exception;
+import io.c360.config.YamlNode;
+import io.c360.silver.Blocking;
+import io.c360.silver.IdentityConfig;
+import io.c360.silver.IdentityRecords;
+import io.c360.silver.MatchingConfig;
+import io.c360.silver.Resolver;
+import io.c360.silver.SilverConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Matching quality against a truth: blocking recall and reduction ratio, pairwise and B-cubed
+ * precision/recall/F1 on the final clusters, and over-merged clusters. Either a labelled file run
+ * through the silver matcher ({@link Spec}, e.g. FEBRL), or a lake's silver output against the
+ * generator's truth.
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /** What was measured; serialized as the {@code --json} output. */
+  public record Report(
+      @JsonProperty("name") String name,
+      @JsonProperty("records") long records,
+      @JsonProperty("true_pairs") long truePairs,
+      @JsonProperty("candidate_pairs") long candidatePairs,
+      @JsonProperty("blocking_recall") double blockingRecall,
+      @JsonProperty("reduction_ratio") double reductionRatio,
+      @JsonProperty("link_threshold") double linkThreshold,
+      @JsonProperty("pairwise") Metrics.Pairwise pairwise,
+      @JsonProperty("bcubed") Metrics.BCubed bcubed,
+      @JsonProperty("clusters") long clusters,
+      @JsonProperty("true_entities") long trueEntities,
+      @JsonProperty("over_merged_clusters") long overMergedClusters,
+      @JsonProperty("blocking_rules") Map<String, Long> pairsPerBlockingRule,
+      @JsonProperty("seconds") double seconds) {}
+
+  /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
+  public record Spec(String name, String path, String format, Map<String, String> options,
+      IdentityConfig.SourceMapping mapping, String truth, SilverConfig silver) {
+
+    /** Reads an evaluation configuration; relative paths are relative to its folder. */
+    public static Spec load(Path file) {
+      YamlNode root = YamlNode.load(file);
+      Path base = file.toAbsolutePath().getParent();
+      String name = root.text("name");
+      YamlNode input = root.child("input");
+      String path = base.resolve(input.text("path")).normalize().toString();
+      String format = input.choice("format", "csv", "csv", "json", "parquet");
+      Map<String, String> options = input.textMap("options");
+      input.finish();
+      IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(root.child("mapping"));
+      String truth = root.text("truth");
+      SilverConfig defaults = SilverConfig.load(base.resolve(root.text("silver")).normalize());
+      SilverConfig silver = root.optText("matching")
+          .map(m -> new SilverConfig(defaults.folder(), defaults.identity(), MatchingConfig.load(base.resolve(m).normalize()),
+              defaults.survivorship()))
+          .orElse(defaults);
+      root.finish();
+      return new Spec(name, path, format, options, mapping, truth, silver);
+    }
+
+    /** Whether a YAML file is an evaluation spec (it names an {@code input}) rather than a run configuration. */
+    public static boolean isSpec(Path file) {
+      return YamlNode.load(file).has("input");
+    }
+  }
+
+  /** Runs the matcher on a labelled file and measures it. */
+  public static Report run(SparkSession spark, Spec spec) {
+    Instant start = Instant.now();
+    if (!new java.io.File(spec.path()).exists()) {
+      throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
+    }
+    Dataset<Row> input = spark.read().format(spec.format()).options(spec.options()).load(spec.path());
+    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
+    Dataset<Row> records = IdentityRecords.of(input, spec.name(), spec.name(), spec.mapping(),
+            spec.silver().identity().standardization(), nicknames)
+        .join(input.select(expr(spec.mapping().recordId()).cast("string").as("record_id"), expr(spec.truth()).cast("string").as("truth")),
+            "record_id")
+        .localCheckpoint(true);
+    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), p -> p);
+    Dataset<Row> assigned = records.select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"),
+        coalesce(col("truth"), col("record_key")).as("truth"));
+    return report(spec.name(), assigned, resolution.recordClusters(), resolution.pairs(),
+        spec.silver().matching().model().linkThreshold(), resolution.matched().blocking(), start);
+  }
+
+  /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
+  public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config) {
+    Instant start = Instant.now();
+    SparkSession spark = lake.spark();
+    String truthFolder = config.landingRoot() + "/_truth";
+    Dataset<Row> truth = spark.read().option("header", "true").csv(truthFolder + "/truth_*.csv")
+        .select(org.apache.spark.sql.functions.concat_ws(":", col("source"), col("record_id")).as("record_key"),
+            col("person_id").as("truth"));
+    Dataset<Row> records = lake.read(io.c360.silver.SilverJob.IDENTITY_RECORDS)
+        .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"))
+        .join(truth, scala.collection.JavaConverters.asScalaBuffer(List.of("record_key")).toSeq(), "left")
+        .select(col("record_key"), col("node"), coalesce(col("truth"), col("record_key")).as("truth"));
+    Dataset<Row> clusters = lake.read(io.c360.silver.SilverJob.CUSTOMER_ID_MAP).select(col("record_key"), col("customer_id").as("cluster"));
+    Dataset<Row> pairs = lake.read(io.c360.silver.SilverJob.SCORED_PAIRS);
+    double threshold = SilverConfig.load(config.requireSilverFolder()).matching().model().linkThreshold();
+    return report("lake " + lake.root(), records, clusters, pairs, threshold, List.of(), start);
+  }
+
+  /**
+   * @param records {@code record_key, node, truth}
+   * @param clusters {@code record_key, cluster}
+   * @param pairs candidate node pairs {@code l_id, r_id}
+   */
+  static Report report(String name, Dataset<Row> records, Dataset<Row> clusters, Dataset<Row> pairs, double threshold,
+      List<Blocking.RuleReport> blocking, Instant start) {
+    Dataset<Row> assignments = records.join(clusters, "record_key").select(col("cluster").as("predicted"), col("truth")).cache();
+    Metrics.Blocking b = Metrics.blocking(records.select("node", "truth"), pairs.select(Blocking.LEFT, Blocking.RIGHT));
+    Metrics.Pairwise pw = Metrics.pairwise(assignments);
+    Metrics.BCubed bc = Metrics.bcubed(assignments);
+    long clusterCount = assignments.select("predicted").distinct().count();
+    long entities = assignments.select("truth").distinct().count();
+    long overMerged = Metrics.overMergedClusters(assignments);
+    assignments.unpersist();
+    Map<String, Long> perRule = new java.util.LinkedHashMap<>();
+    blocking.forEach(r -> perRule.put(r.rule(), r.pairs()));
+    return new Report(name, records.count(), b.truePairs(), b.candidatePairs(), b.recall(), b.reductionRatio(), threshold,
+        pw, bc, clusterCount, entities, overMerged, perRule, Duration.between(start, Instant.now()).toMillis() / 1000.0);
+  }
+
+  /** Human-readable report lines. */
+  public static String format(Report r) {
+    return String.join("\n",
+        "evaluation: " + r.name(),
+        String.format("  records %,d  true entities %,d  true pairs %,d", r.records(), r.trueEntities(), r.truePairs()),
+        String.format("  blocking: recall %.4f  reduction ratio %.6f  candidate pairs %,d", r.blockingRecall(), r.reductionRatio(), r.candidatePairs()),
+        String.format("  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f", r.linkThreshold(),
+            r.pairwise().precision(), r.pairwise().recall(), r.pairwise().f1()),
+        String.format("  B-cubed: precision %.4f  recall %.4f  F1 %.4f", r.bcubed().precision(), r.bcubed().recall(), r.bcubed().f1()),
+        String.format("  clusters %,d  over-merged clusters %,d  (%.1fs)", r.clusters(), r.overMergedClusters(), r.seconds()));
+  }
+}

@@ -1,0 +1,80 @@
+package io.c360.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.c360.silver.cluster.ConnectedComponents;
+import io.c360.silver.cluster.ConstrainedClusters;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Identity records → clusters: match (score and decide pairs), then cluster the linked identities
+ * into connected components and split any component holding a cannot-link pair at its weakest links.
+ * Pure: used by the silver job and by {@code c360 evaluate} alike.
+ */
+public final class Resolver {
+  /** A rule or steward link outweighs any model evidence when a component is split at a veto. */
+  static final double DECIDED_LINK_WEIGHT = 1000.0;
+
+  private Resolver() {}
+
+  /** The match result and {@code record_key, cluster} per record (cluster labels are per run, not stable ids). */
+  public record Resolution(Matcher.Result matched, Dataset<Row> pairs, Dataset<Row> recordClusters) {}
+
+  /**
+   * @param decide turns the matcher's pairs into final decisions (e.g. applying steward overrides)
+   */
+  public static Resolution resolve(Dataset<Row> records, SilverConfig silver, Optional<FellegiSunter.Parameters> parameters,
+      java.util.function.UnaryOperator<Dataset<Row>> decide) {
+    Matcher.Result matched = Matcher.run(records, silver.matching(), parameters);
+    Dataset<Row> pairs = decide.apply(matched.pairs()).localCheckpoint(true);
+    Dataset<Row> nodes = matched.nodes().select(col("id").as(ConnectedComponents.RECORD_KEY));
+    Dataset<Row> edges = pairs.filter(col("decision").isin(Matcher.LINKED, Matcher.LINKED_BY_RULE, Matcher.LINKED_BY_STEWARD))
+        .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"),
+            when(col("decision").equalTo(Matcher.LINKED), col("match_weight")).otherwise(lit(DECIDED_LINK_WEIGHT))
+                .as(ConstrainedClusters.WEIGHT));
+    Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations())
+        .localCheckpoint(true);
+    Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver);
+    Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);
+    Dataset<Row> recordClusters = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE))
+        .join(clusters.withColumnRenamed(ConnectedComponents.RECORD_KEY, IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE)
+        .select(col(IdentityRecords.RECORD_KEY).as("record_key"), col(ConstrainedClusters.CLUSTER).as("cluster"))
+        .localCheckpoint(true);
+    return new Resolution(matched, pairs, recordClusters);
+  }
+
+  /**
+   * Pairs that must not share a cluster, among identities a component put together: vetoed and
+   * steward-rejected candidate pairs, plus any pair of the component a cannot-link rule hits (two
+   * identities joined only through others are checked too).
+   */
+  static Dataset<Row> cannotLinkWithin(Dataset<Row> components, Dataset<Row> nodes, Dataset<Row> pairs, SilverConfig silver) {
+    Dataset<Row> direct = pairs.filter(col("decision").isin(Matcher.VETOED, Matcher.NON_LINK_BY_STEWARD))
+        .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"));
+    List<MatchingConfig.PairRule> rules = silver.matching().cannotLinkRules();
+    if (rules.isEmpty()) {
+      return direct;
+    }
+    Dataset<Row> sized = components
+        .withColumn("size", org.apache.spark.sql.functions.count(lit(1)).over(Window.partitionBy(ConnectedComponents.COMPONENT)))
+        .filter(col("size").gt(1).and(col("size").leq(silver.maxVetoCheckComponent())));
+    Dataset<Row> members = sized.join(nodes, sized.col(ConnectedComponents.RECORD_KEY).equalTo(nodes.col("id")))
+        .select(col(ConnectedComponents.COMPONENT).as("component"), org.apache.spark.sql.functions.struct(nodes.col("*")).as("n"));
+    Dataset<Row> l = members.select(col("component"), col("n").as("l"));
+    Dataset<Row> r = members.select(col("component").as("rc"), col("n").as("r"));
+    Column veto = lit(false);
+    for (MatchingConfig.PairRule rule : rules) {
+      veto = veto.or(org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.expr(rule.when()), lit(false)));
+    }
+    Dataset<Row> within = l.join(r, col("component").equalTo(col("rc")).and(col("l.id").lt(col("r.id"))))
+        .filter(veto).select(col("l.id").as("l"), col("r.id").as("r"));
+    return direct.union(within).distinct();
+  }
+}

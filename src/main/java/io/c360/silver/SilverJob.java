@@ -1,0 +1,180 @@
+package io.c360.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.when;
+
+import io.c360.Progress;
+import io.c360.config.C360Config;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import io.c360.silver.identity.StableIds;
+import io.c360.silver.survivorship.Survivorship;
+import io.c360.silver.survivorship.SurvivorshipRules;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * The silver job: bronze sources → identity records → scored pairs (review queue for stewards) →
+ * clusters → stable customer ids (with redirects) → golden records. All reads and writes of the
+ * stage are here; the steps themselves are pure transforms.
+ */
+public final class SilverJob {
+  public static final TableName IDENTITY_RECORDS = new TableName("silver", "identity_records");
+  public static final TableName SCORED_PAIRS = new TableName("silver", "scored_pairs");
+  public static final TableName MATCH_REVIEW = new TableName("silver", "match_review");
+  public static final TableName STEWARD_DECISIONS = new TableName("silver", "steward_decisions");
+  public static final TableName CUSTOMER_ID_MAP = new TableName("silver", "customer_id_map");
+  public static final TableName REDIRECTS = new TableName("silver", "customer_id_redirects");
+  public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
+  public static final TableName BLOCKING_REPORT = new TableName("silver", "blocking_report");
+
+  private final Lake lake;
+  private final C360Config config;
+  private final SilverConfig silver;
+  private final Progress progress;
+  private final boolean retrain;
+
+  public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain) {
+    this.lake = lake;
+    this.config = config;
+    this.silver = silver;
+    this.progress = progress;
+    this.retrain = retrain;
+  }
+
+  /** What the silver run did. */
+  public record Result(String runId, long records, long identities, long candidatePairs, long linkedPairs,
+      long reviewPairs, long vetoedPairs, long customers, long redirects, int modelVersion, boolean trained,
+      Duration elapsed) {}
+
+  public Result run() {
+    Instant start = Instant.now();
+    String runId = start.toString();
+    SparkSession spark = lake.spark();
+
+    Dataset<Row> records = identityRecords(spark).localCheckpoint(true);
+    lake.overwrite(IDENTITY_RECORDS, records);
+    long recordCount = records.count();
+    progress.report("silver.identity_records: " + recordCount + " records from " + silver.identity().sources().size() + " sources");
+
+    ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
+    String fingerprint = ModelStore.fingerprint(silver.matching());
+    Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
+    Resolver.Resolution resolution = Resolver.resolve(records, silver, reuse.map(ModelStore.Artefact::parameters),
+        scored -> withStewardDecisions(scored, records));
+    Matcher.Result matched = resolution.matched();
+    ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
+    progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()
+        + " (prior " + String.format("%.3g", model.parameters().prior()) + ", EM iterations " + model.parameters().emIterations() + ")");
+    lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId));
+    Dataset<Row> pairs = resolution.pairs();
+    lake.overwrite(SCORED_PAIRS, pairs.drop("l", "r"));
+    lake.overwrite(MATCH_REVIEW, reviewQueue(pairs, records));
+    Dataset<Row> recordClusters = resolution.recordClusters();
+    Dataset<Row> previous = lake.exists(CUSTOMER_ID_MAP)
+        ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id")
+        : spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS record_key", "CAST(NULL AS STRING) AS customer_id").limit(0);
+    StableIds.Result ids = StableIds.assign(recordClusters, previous.localCheckpoint(true), runId);
+    Dataset<Row> idMap = ids.idMap().localCheckpoint(true);
+    Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
+    lake.overwrite(CUSTOMER_ID_MAP, idMap);
+    lake.append(REDIRECTS, redirects);
+
+    Dataset<Row> resolved = records.join(idMap, "record_key");
+    lake.overwrite(GOLDEN_RECORDS, Survivorship.golden(resolved, silver.survivorship()));
+
+    long customers = idMap.select("customer_id").distinct().count();
+    Row counts = pairs.groupBy().agg(
+        expr("count(*)"),
+        expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
+        expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
+        expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
+    Result result = new Result(runId, recordCount, matched.nodes().count(), counts.getLong(0),
+        counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
+        counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects.count(), model.version(), matched.trained(),
+        Duration.between(start, Instant.now()));
+    progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
+        + Progress.seconds(result.elapsed()) + ")");
+    return result;
+  }
+
+  /** Identity records of every mapped source, from the newest bronze row of each record. */
+  Dataset<Row> identityRecords(SparkSession spark) {
+    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
+    Dataset<Row> all = null;
+    for (var e : silver.identity().sources().entrySet()) {
+      String source = e.getKey();
+      TableName bronze = TableName.bronze(source);
+      if (!lake.exists(bronze)) {
+        progress.report("silver: no " + bronze + " yet; skipped");
+        continue;
+      }
+      String system = config.source(source).map(C360Config.SourceConfig::system).orElse(source);
+      Dataset<Row> newest = latestVersions(lake.read(bronze), e.getValue().recordId());
+      Dataset<Row> records = IdentityRecords.of(newest, source, system, e.getValue(), silver.identity().standardization(), nicknames);
+      all = all == null ? records : all.unionByName(records);
+    }
+    if (all == null) {
+      throw new io.c360.C360Exception("silver needs bronze tables; none of " + silver.identity().sources().keySet()
+          + " exists in " + lake.root() + " (run --stage bronze first)");
+    }
+    return all;
+  }
+
+  /** Bronze keeps every delivered version of a record; identity uses the newest. */
+  static Dataset<Row> latestVersions(Dataset<Row> bronze, String recordIdExpression) {
+    return bronze
+        .withColumn("_version", row_number().over(Window.partitionBy(expr(recordIdExpression))
+            .orderBy(desc("_ingested_at"), desc("_source_file"), desc("_source_row"))))
+        .filter(col("_version").equalTo(1)).drop("_version");
+  }
+
+  /** Steward decisions (by record keys) override the model for the pair of identities they name. */
+  Dataset<Row> withStewardDecisions(Dataset<Row> pairs, Dataset<Row> records) {
+    if (!lake.exists(STEWARD_DECISIONS)) {
+      return pairs;
+    }
+    Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
+    Dataset<Row> decisions = lake.read(STEWARD_DECISIONS)
+        .join(sig.select(col("record_key").as("record_key_l"), col(IdentityRecords.SIGNATURE).as("sl")), "record_key_l")
+        .join(sig.select(col("record_key").as("record_key_r"), col(IdentityRecords.SIGNATURE).as("sr")), "record_key_r")
+        .select(expr("least(sl, sr)").as("sd_l"), expr("greatest(sl, sr)").as("sd_r"), col("decision").as("steward_decision"),
+            row_number().over(Window.partitionBy(expr("least(sl, sr)"), expr("greatest(sl, sr)")).orderBy(desc("decided_at"))).as("nth"))
+        .filter(col("nth").equalTo(1)).drop("nth");
+    return pairs.join(decisions, pairs.col(Blocking.LEFT).equalTo(col("sd_l")).and(pairs.col(Blocking.RIGHT).equalTo(col("sd_r"))), "left")
+        .withColumn("decision", when(col("steward_decision").equalTo("match"), lit(Matcher.LINKED_BY_STEWARD))
+            .when(col("steward_decision").equalTo("non_match"), lit(Matcher.NON_LINK_BY_STEWARD))
+            .otherwise(col("decision")))
+        .drop("sd_l", "sd_r", "steward_decision");
+  }
+
+  /** Pairs for stewards: both identities' attributes, up to five of their record keys, the probability and weights. */
+  static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records) {
+    Dataset<Row> keys = records.groupBy(IdentityRecords.SIGNATURE).agg(slice(collect_list("record_key"), 1, 5).as("keys"));
+    List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
+        col("match_probability"), col("match_weight"), col("l"), col("r")));
+    for (String c : pairs.columns()) {
+      if (c.startsWith("w_") || c.startsWith("gamma_")) {
+        cols.add(col(c));
+      }
+    }
+    return pairs.filter(col("decision").equalTo(Matcher.REVIEW))
+        .join(keys.as("l_keys"), col(Blocking.LEFT).equalTo(col("l_keys." + IdentityRecords.SIGNATURE)))
+        .join(keys.as("r_keys"), col(Blocking.RIGHT).equalTo(col("r_keys." + IdentityRecords.SIGNATURE)))
+        .select(cols.toArray(Column[]::new));
+  }
+}

@@ -1,0 +1,130 @@
+package io.c360.silver.cluster;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+
+import io.c360.C360Exception;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Connected components of the record graph, labelled by their smallest record key (so the label
+ * depends on the graph only, not on partitioning or order).
+ *
+ * <p>Runs on the executors as the alternating Large-Star / Small-Star algorithm (Kiveris et al.,
+ * "Connected Components in MapReduce and Beyond", 2014) over an edge DataFrame: each round rewires
+ * every node towards the smallest node it can see, so a chain of n records needs about log2(n)
+ * rounds instead of the n rounds of label propagation, and a hub linked to every record (the giant
+ * component a shared junk value produces) settles in two rounds. The number of distinct edges
+ * never grows beyond the input's. A round is one action (two shuffles) that materializes the new
+ * edges with {@code localCheckpoint}, cutting the lineage so round k does not replan rounds
+ * 1..k-1 (blocks of earlier rounds are freed by Spark's context cleaner once unreferenced), plus a
+ * look for an edge that changed: the run has converged when none did, which is exactly when every
+ * component is a star around its smallest key.
+ */
+public final class ConnectedComponents {
+  public static final String RECORD_KEY = "record_key";
+  public static final String COMPONENT = "component";
+  static final String LEFT = "l";
+  static final String RIGHT = "r";
+  private static final String HI = "hi";
+  private static final String LO = "lo";
+  private static final String NODE = "node";
+  private static final String NEIGHBOUR = "neighbour";
+  private static final String CENTER = "center";
+  private static final String CHANGED = "changed";
+
+  private ConnectedComponents() {}
+
+  /** The components and the number of rounds they took to converge. */
+  record Run(Dataset<Row> components, int rounds) {}
+
+  /**
+   * {@code record_key, component} for every node; an isolated node is its own component. Edges
+   * ({@code l, r}) are undirected; duplicates, self loops and nulls are harmless, and an edge to a
+   * key that is not a node is ignored (it would join components through a record nobody sees).
+   *
+   * @throws C360Exception if the components have not converged after {@code maxIterations} rounds
+   */
+  public static Dataset<Row> of(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
+    return run(nodes, edges, maxIterations).components();
+  }
+
+  static Run run(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
+    if (maxIterations < 1) {
+      throw new C360Exception("connected components need at least 1 iteration, got " + maxIterations);
+    }
+    Dataset<Row> keys = nodes.select(col(RECORD_KEY)).where(col(RECORD_KEY).isNotNull()).distinct();
+    Dataset<Row> current = orientedEdges(edges, keys);
+    for (int round = 1; round <= maxIterations; round++) {
+      current = smallStar(largeStar(current)).localCheckpoint(true);
+      if (current.where(col(CHANGED)).isEmpty()) {
+        return new Run(label(keys, current), round);
+      }
+    }
+    throw new C360Exception("connected components did not converge in " + maxIterations
+        + " iterations; raise the limit (a component of n records typically needs about log2(n))");
+  }
+
+  /** Undirected edges as {@code hi > lo}, between known nodes only. */
+  private static Dataset<Row> orientedEdges(Dataset<Row> edges, Dataset<Row> keys) {
+    Column l = col(LEFT);
+    Column r = col(RIGHT);
+    return edges.select(l, r)
+        .where(l.isNotNull().and(r.isNotNull()).and(l.notEqual(r)))
+        .join(keys.withColumnRenamed(RECORD_KEY, LEFT), LEFT, "left_semi")
+        .join(keys.withColumnRenamed(RECORD_KEY, RIGHT), RIGHT, "left_semi")
+        .select(greatest(l, r).as(HI), least(l, r).as(LO));
+  }
+
+  /**
+   * Large-Star: every node links its larger neighbours to the smallest of itself and its
+   * neighbours. An output edge has changed when that smallest is not the node itself. The
+   * adjacency is partitioned by node once: its de-duplication and the window both reuse that
+   * shuffle, so a round costs two shuffles (this one and Small-Star's).
+   */
+  private static Dataset<Row> largeStar(Dataset<Row> edges) {
+    Dataset<Row> adjacency = edges.select(col(HI).as(NODE), col(LO).as(NEIGHBOUR))
+        .union(edges.select(col(LO).as(NODE), col(HI).as(NEIGHBOUR)))
+        .repartition(col(NODE))
+        .dropDuplicates(NODE, NEIGHBOUR);
+    Column center = least(col(NODE), min(NEIGHBOUR).over(Window.partitionBy(NODE)));
+    return adjacency.withColumn(CENTER, center)
+        .where(col(NEIGHBOUR).gt(col(NODE)))
+        .select(col(NEIGHBOUR).as(HI), col(CENTER).as(LO), col(CENTER).lt(col(NODE)).as(CHANGED));
+  }
+
+  /**
+   * Small-Star: every node links itself and its smaller neighbours to the smallest of them. A
+   * node's edges change when it has more than one smaller neighbour; earlier changes carry over.
+   * Duplicate output edges are removed by the next Large-Star.
+   */
+  private static Dataset<Row> smallStar(Dataset<Row> edges) {
+    WindowSpec byHi = Window.partitionBy(HI);
+    Column center = min(LO).over(byHi);
+    Column severalSmaller = center.notEqual(max(LO).over(byHi));
+    return edges.select(col(HI), col(LO), center.as(CENTER), col(CHANGED).or(severalSmaller).as(CHANGED))
+        .select(explode(array(
+                struct(col(HI).as(HI), col(CENTER).as(LO)),
+                struct(col(LO).as(HI), col(CENTER).as(LO)))).as("edge"),
+            col(CHANGED))
+        .select(col("edge." + HI).as(HI), col("edge." + LO).as(LO), col(CHANGED))
+        .where(col(HI).notEqual(col(LO)));
+  }
+
+  /** At convergence every non-center node has one distinct edge, to its component's smallest key. */
+  private static Dataset<Row> label(Dataset<Row> keys, Dataset<Row> stars) {
+    return keys.join(stars.select(col(HI).as(RECORD_KEY), col(LO).as(COMPONENT)).distinct(), RECORD_KEY, "left")
+        .select(col(RECORD_KEY), coalesce(col(COMPONENT), col(RECORD_KEY)).as(COMPONENT));
+  }
+}
