@@ -93,7 +93,7 @@ public final class Evaluation {
         .join(input.select(expr(spec.mapping().recordId()).cast("string").as("record_id"), expr(spec.truth()).cast("string").as("truth")),
             "record_id")
         .localCheckpoint(true);
-    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), p -> p);
+    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark));
     Dataset<Row> assigned = records.select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"),
         coalesce(col("truth"), col("record_key")).as("truth"));
     return report(spec.name(), assigned, resolution.recordClusters(), resolution.pairs(),

@@ -28,26 +28,48 @@ public final class Resolver {
   public record Resolution(Matcher.Result matched, Dataset<Row> pairs, Dataset<Row> recordClusters) {}
 
   /**
-   * @param decide turns the matcher's pairs into final decisions (e.g. applying steward overrides)
+   * @param steward steward decisions between identities: {@code l, r} (signatures, l &lt; r) and
+   *     {@code decision} ({@code match} or {@code non_match}); they override the model for a
+   *     candidate pair and, for any pair, join (match) or separate (non-match) the two identities
    */
   public static Resolution resolve(Dataset<Row> records, SilverConfig silver, Optional<FellegiSunter.Parameters> parameters,
-      java.util.function.UnaryOperator<Dataset<Row>> decide) {
+      Dataset<Row> steward) {
     Matcher.Result matched = Matcher.run(records, silver.matching(), parameters);
-    Dataset<Row> pairs = decide.apply(matched.pairs()).localCheckpoint(true);
+    Dataset<Row> pairs = withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
     Dataset<Row> nodes = matched.nodes().select(col("id").as(ConnectedComponents.RECORD_KEY));
     Dataset<Row> edges = pairs.filter(col("decision").isin(Matcher.LINKED, Matcher.LINKED_BY_RULE, Matcher.LINKED_BY_STEWARD))
         .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"),
             when(col("decision").equalTo(Matcher.LINKED), col("match_weight")).otherwise(lit(DECIDED_LINK_WEIGHT))
                 .as(ConstrainedClusters.WEIGHT));
+    Dataset<Row> stewardLinks = steward.filter(col("decision").equalTo("match"))
+        .select(col("l"), col("r"), lit(DECIDED_LINK_WEIGHT).as(ConstrainedClusters.WEIGHT));
+    edges = edges.unionByName(stewardLinks);
     Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations())
         .localCheckpoint(true);
-    Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver);
+    Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver)
+        .union(steward.filter(col("decision").equalTo("non_match")).select("l", "r"));
     Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);
     Dataset<Row> recordClusters = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE))
         .join(clusters.withColumnRenamed(ConnectedComponents.RECORD_KEY, IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE)
         .select(col(IdentityRecords.RECORD_KEY).as("record_key"), col(ConstrainedClusters.CLUSTER).as("cluster"))
         .localCheckpoint(true);
     return new Resolution(matched, pairs, recordClusters);
+  }
+
+  /** No steward decisions yet. */
+  public static Dataset<Row> noStewardDecisions(org.apache.spark.sql.SparkSession spark) {
+    return spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS l", "CAST(NULL AS STRING) AS r",
+        "CAST(NULL AS STRING) AS decision").limit(0);
+  }
+
+  /** A steward's word replaces the model's decision on the pairs it names. */
+  static Dataset<Row> withStewardDecisions(Dataset<Row> pairs, Dataset<Row> steward) {
+    Dataset<Row> s = steward.select(col("l").as("sd_l"), col("r").as("sd_r"), col("decision").as("steward_decision"));
+    return pairs.join(s, pairs.col(Blocking.LEFT).equalTo(col("sd_l")).and(pairs.col(Blocking.RIGHT).equalTo(col("sd_r"))), "left")
+        .withColumn("decision", when(col("steward_decision").equalTo("match"), lit(Matcher.LINKED_BY_STEWARD))
+            .when(col("steward_decision").equalTo("non_match"), lit(Matcher.NON_LINK_BY_STEWARD))
+            .otherwise(col("decision")))
+        .drop("sd_l", "sd_r", "steward_decision");
   }
 
   /**

@@ -75,7 +75,7 @@ public final class SilverJob {
     String fingerprint = ModelStore.fingerprint(silver.matching());
     Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
     Resolver.Resolution resolution = Resolver.resolve(records, silver, reuse.map(ModelStore.Artefact::parameters),
-        scored -> withStewardDecisions(scored, records));
+        stewardDecisions(records));
     Matcher.Result matched = resolution.matched();
     ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
     progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()
@@ -143,23 +143,22 @@ public final class SilverJob {
         .filter(col("_version").equalTo(1)).drop("_version");
   }
 
-  /** Steward decisions (by record keys) override the model for the pair of identities they name. */
-  Dataset<Row> withStewardDecisions(Dataset<Row> pairs, Dataset<Row> records) {
+  /**
+   * Steward decisions ({@code silver.steward_decisions}: record_key_l, record_key_r, decision
+   * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
+   */
+  Dataset<Row> stewardDecisions(Dataset<Row> records) {
     if (!lake.exists(STEWARD_DECISIONS)) {
-      return pairs;
+      return Resolver.noStewardDecisions(lake.spark());
     }
     Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
-    Dataset<Row> decisions = lake.read(STEWARD_DECISIONS)
+    return lake.read(STEWARD_DECISIONS)
         .join(sig.select(col("record_key").as("record_key_l"), col(IdentityRecords.SIGNATURE).as("sl")), "record_key_l")
         .join(sig.select(col("record_key").as("record_key_r"), col(IdentityRecords.SIGNATURE).as("sr")), "record_key_r")
-        .select(expr("least(sl, sr)").as("sd_l"), expr("greatest(sl, sr)").as("sd_r"), col("decision").as("steward_decision"),
+        .filter(col("sl").notEqual(col("sr")))
+        .select(expr("least(sl, sr)").as("l"), expr("greatest(sl, sr)").as("r"), col("decision"),
             row_number().over(Window.partitionBy(expr("least(sl, sr)"), expr("greatest(sl, sr)")).orderBy(desc("decided_at"))).as("nth"))
         .filter(col("nth").equalTo(1)).drop("nth");
-    return pairs.join(decisions, pairs.col(Blocking.LEFT).equalTo(col("sd_l")).and(pairs.col(Blocking.RIGHT).equalTo(col("sd_r"))), "left")
-        .withColumn("decision", when(col("steward_decision").equalTo("match"), lit(Matcher.LINKED_BY_STEWARD))
-            .when(col("steward_decision").equalTo("non_match"), lit(Matcher.NON_LINK_BY_STEWARD))
-            .otherwise(col("decision")))
-        .drop("sd_l", "sd_r", "steward_decision");
   }
 
   /** Pairs for stewards: both identities' attributes, up to five of their record keys, the probability and weights. */
