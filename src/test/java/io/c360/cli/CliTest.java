@@ -88,4 +88,24 @@ class CliTest {
     assertEquals(1, badSql.code());
     assertTrue(badSql.err().contains("nope"), badSql.err());
   }
+
+  @Test
+  void stewardDecisionsAreImportedOnlyWhenEveryRowIsValid() throws IOException {
+    Path conf = Files.writeString(home.resolve("c360.yaml"), """
+        lake: {root: lake}
+        landing: landing
+        sources:
+          - {name: people, system: hr, format: csv, path: 'people/*.csv', contract: people.yaml}
+        """);
+    Path bad = Files.writeString(home.resolve("bad.csv"), "record_key_l,record_key_r,decision\na:1,b:2,maybe\n");
+    Outcome rejected = c360("steward-import", bad.toString(), "--config", conf.toString());
+    assertEquals(1, rejected.code());
+    assertTrue(rejected.err().contains("expected match or non_match") && rejected.err().contains("nothing imported"), rejected.err());
+
+    Path good = Files.writeString(home.resolve("good.csv"), "record_key_l,record_key_r,decision,steward\na:1,b:2,non_match,ana\na:1,c:3,MATCH,ana\n");
+    Outcome imported = c360("steward-import", good.toString(), "--config", conf.toString());
+    assertEquals(0, imported.code(), imported.err());
+    Outcome rows = c360("sql", "SELECT decision FROM silver.steward_decisions ORDER BY decision", "--format", "csv", "--config", conf.toString());
+    assertEquals("decision\nmatch\nnon_match\n", rows.out());
+  }
 }

@@ -1,0 +1,74 @@
+package io.c360.cli;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.trim;
+
+import io.c360.C360Exception;
+import io.c360.config.C360Config;
+import io.c360.lake.Lake;
+import io.c360.lake.SparkSessions;
+import io.c360.silver.SilverJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "steward-import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Appends steward decisions from a CSV to silver.steward_decisions; the next silver run obeys them.",
+      "Columns: record_key_l, record_key_r, decision (match | non_match), and optionally steward, decided_at.",
+      "Record keys are source:record_id, as in silver.identity_records and silver.match_review."
+    })
+final class StewardCommand implements Runnable {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header.")
+  Path file;
+
+  @Override
+  public void run() {
+    if (!Files.isRegularFile(file)) {
+      throw new C360Exception(file + ": file not found");
+    }
+    C360Config cfg = config.load();
+    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Dataset<Row> csv = lake.spark().read().option("header", "true").csv(file.toString());
+    List<String> columns = Arrays.asList(csv.columns());
+    for (String required : List.of("record_key_l", "record_key_r", "decision")) {
+      if (!columns.contains(required)) {
+        throw new C360Exception(file + ": missing column '" + required + "'; expected record_key_l, record_key_r, decision[, steward, decided_at]");
+      }
+    }
+    Dataset<Row> decisions = csv.select(
+        trim(col("record_key_l")).as("record_key_l"),
+        trim(col("record_key_r")).as("record_key_r"),
+        lower(trim(col("decision"))).as("decision"),
+        (columns.contains("steward") ? col("steward") : lit(null)).cast(DataTypes.StringType).as("steward"),
+        coalesce(columns.contains("decided_at") ? col("decided_at").cast(DataTypes.TimestampType) : lit(null).cast(DataTypes.TimestampType),
+            current_timestamp()).as("decided_at"));
+    List<Row> bad = decisions.filter(col("decision").isin("match", "non_match").unary_$bang()
+        .or(col("record_key_l").isNull()).or(col("record_key_r").isNull())).limit(1).collectAsList();
+    if (!bad.isEmpty()) {
+      throw new C360Exception(file + ": decision: expected match or non_match with both record keys, but found " + bad.get(0)
+          + "; nothing imported");
+    }
+    long n = decisions.count();
+    lake.append(SilverJob.STEWARD_DECISIONS, decisions);
+    spec.commandLine().getOut().printf("%d steward decision(s) appended to %s; run: c360 run --stage silver%n", n, SilverJob.STEWARD_DECISIONS);
+  }
+}
