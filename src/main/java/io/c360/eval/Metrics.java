@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,10 +19,17 @@ public final class Metrics {
   private Metrics() {}
 
   /** Pairwise precision/recall/F1 over record pairs. */
-  public record Pairwise(long truePairs, long predictedPairs, long truePositives, double precision, double recall, double f1) {}
+  public record Pairwise(
+      @JsonProperty("true_pairs") long truePairs,
+      @JsonProperty("predicted_pairs") long predictedPairs,
+      @JsonProperty("true_positives") long truePositives,
+      @JsonProperty("precision") double precision,
+      @JsonProperty("recall") double recall,
+      @JsonProperty("f1") double f1) {}
 
   /** B-cubed precision/recall/F1 (per record, averaged). */
-  public record BCubed(double precision, double recall, double f1) {}
+  public record BCubed(@JsonProperty("precision") double precision, @JsonProperty("recall") double recall,
+      @JsonProperty("f1") double f1) {}
 
   /** Blocking: share of true pairs it proposed, and how much of the all-pairs space it spared. */
   public record Blocking(long truePairs, long truePairsProposed, double recall, long candidatePairs, double reductionRatio) {}
