@@ -4,10 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.when;
 
 import io.c360.Progress;
 import io.c360.config.C360Config;
@@ -15,7 +13,6 @@ import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.silver.identity.StableIds;
 import io.c360.silver.survivorship.Survivorship;
-import io.c360.silver.survivorship.SurvivorshipRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
