@@ -46,28 +46,25 @@ final class RawRecords {
 
   /** Lines of one file with their 1-based line numbers. */
   static Dataset<Row> numberedLines(SparkSession spark, LandedFile file) {
-    JavaRDD<Row> numbered = spark.read().text(file.path()).javaRDD()
+    return numbered(spark, spark.read().text(file.path()), file).filter(trim(col(VALUE)).notEqual(""));
+  }
+
+  /** A one-text-column Dataset in file order, with 1-based row numbers and the file it came from. */
+  private static Dataset<Row> numbered(SparkSession spark, Dataset<Row> text, LandedFile file) {
+    JavaRDD<Row> rows = text.javaRDD()
         .zipWithIndex()
         .map(t -> RowFactory.create(t._1().getString(0), t._2() + 1));
     StructType schema = new StructType()
         .add(VALUE, DataTypes.StringType)
         .add(Lineage.SOURCE_ROW, DataTypes.LongType);
-    return spark.createDataFrame(numbered, schema)
-        .withColumn(Lineage.SOURCE_FILE, lit(file.path()))
-        .filter(trim(col(VALUE)).notEqual(""));
+    return spark.createDataFrame(rows, schema).withColumn(Lineage.SOURCE_FILE, lit(file.path()));
   }
 
   /** Rows of one Parquet file as JSON lines, numbered: they then go through {@link #json} like any JSON source. */
   static Dataset<Row> parquetAsLines(SparkSession spark, LandedFile file) {
     Dataset<Row> rows = spark.read().parquet(file.path());
     Column[] all = java.util.Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    JavaRDD<Row> numbered = rows.select(to_json(struct(all))).javaRDD()
-        .zipWithIndex()
-        .map(t -> RowFactory.create(t._1().getString(0), t._2() + 1));
-    StructType schema = new StructType()
-        .add(VALUE, DataTypes.StringType)
-        .add(Lineage.SOURCE_ROW, DataTypes.LongType);
-    return spark.createDataFrame(numbered, schema).withColumn(Lineage.SOURCE_FILE, lit(file.path()));
+    return numbered(spark, rows.select(to_json(struct(all))), file);
   }
 
   /** Header fields of a CSV file (names trimmed). */
