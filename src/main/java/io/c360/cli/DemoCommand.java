@@ -75,7 +75,7 @@ final class DemoCommand implements Runnable {
     out.println();
     RunCommand.runSilver(lake, cfg, progress, out, false);
     out.println();
-    out.println(Evaluation.format(Evaluation.ofLake(lake, cfg)).replace("evaluation: lake " + cfg.lakeRoot(),
+    out.println(Evaluation.format(Evaluation.ofLake(lake, cfg, false)).replace("evaluation: lake " + cfg.lakeRoot(),
         "match quality against the generator's truth:"));
 
     out.println();

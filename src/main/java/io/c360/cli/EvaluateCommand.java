@@ -47,7 +47,7 @@ final class EvaluateCommand implements Runnable {
       C360Config cfg = config.load();
       Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
       progress.report("evaluating the silver tables of " + cfg.lakeRoot() + " against " + cfg.landingRoot() + "/_truth");
-      report = Evaluation.ofLake(lake, cfg);
+      report = Evaluation.ofLake(lake, cfg, true);
     }
     if (json) {
       try {

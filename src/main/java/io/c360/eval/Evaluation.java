@@ -47,8 +47,12 @@ public final class Evaluation {
       @JsonProperty("clusters") long clusters,
       @JsonProperty("true_entities") long trueEntities,
       @JsonProperty("over_merged_clusters") long overMergedClusters,
-      @JsonProperty("blocking_rules") Map<String, Long> pairsPerBlockingRule,
+      @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
       @JsonProperty("seconds") double seconds) {}
+
+  /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
+  public record RuleFigures(@JsonProperty("rule") String rule, @JsonProperty("pairs") long pairs,
+      @JsonProperty("recall") double recall, @JsonProperty("skipped_keys") long skippedKeys) {}
 
   /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
   public record Spec(String name, String path, String format, Map<String, String> options,
@@ -102,7 +106,7 @@ public final class Evaluation {
   }
 
   /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
-  public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config) {
+  public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config, boolean perRuleRecall) {
     Instant start = Instant.now();
     SparkSession spark = lake.spark();
     String truthFolder = config.landingRoot() + "/_truth";
@@ -116,7 +120,13 @@ public final class Evaluation {
     Dataset<Row> clusters = lake.read(io.c360.silver.SilverJob.CUSTOMER_ID_MAP).select(col("record_key"), col("customer_id").as("cluster"));
     Dataset<Row> pairs = lake.read(io.c360.silver.SilverJob.SCORED_PAIRS);
     double threshold = SilverConfig.load(config.requireSilverFolder()).matching().model().linkThreshold();
-    return report("lake " + lake.root(), records, clusters, pairs, threshold, List.of(), start);
+    List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(io.c360.silver.SilverJob.BLOCKING_REPORT)
+        ? lake.read(io.c360.silver.SilverJob.BLOCKING_REPORT).collectAsList().stream()
+            .map(r -> new Blocking.RuleReport(r.getAs("rule"), r.<Long>getAs("pairs"), r.<Long>getAs("skipped_keys"),
+                r.<Long>getAs("skipped_records"), r.getAs("largest_skipped_key")))
+            .toList()
+        : List.of();
+    return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, start);
   }
 
   /**
@@ -143,8 +153,13 @@ public final class Evaluation {
     long entities = assignments.select("truth").distinct().count();
     long overMerged = Metrics.overMergedClusters(assignments);
     assignments.unpersist();
-    Map<String, Long> perRule = new java.util.LinkedHashMap<>();
-    blocking.forEach(r -> perRule.put(r.rule(), r.pairs()));
+    List<RuleFigures> perRule = new java.util.ArrayList<>();
+    Dataset<Row> nodeTruth = records.select("node", "truth");
+    for (Blocking.RuleReport rule : blocking) {
+      Dataset<Row> byRule = pairs.filter(org.apache.spark.sql.functions.array_contains(col(Blocking.RULES), rule.rule()))
+          .select(Blocking.LEFT, Blocking.RIGHT);
+      perRule.add(new RuleFigures(rule.rule(), rule.pairs(), Metrics.blocking(nodeTruth, byRule).recall(), rule.skippedKeys()));
+    }
     return new Report(name, records.count(), b.truePairs(), b.candidatePairs(), b.recall(), connectedRecall, b.reductionRatio(), threshold,
         pw, bc, clusterCount, entities, overMerged, perRule, Duration.between(start, Instant.now()).toMillis() / 1000.0);
   }
@@ -159,6 +174,10 @@ public final class Evaluation {
         String.format("  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f", r.linkThreshold(),
             r.pairwise().precision(), r.pairwise().recall(), r.pairwise().f1()),
         String.format("  B-cubed: precision %.4f  recall %.4f  F1 %.4f", r.bcubed().precision(), r.bcubed().recall(), r.bcubed().f1()),
-        String.format("  clusters %,d  over-merged clusters %,d  (%.1fs)", r.clusters(), r.overMergedClusters(), r.seconds()));
+        String.format("  clusters %,d  over-merged clusters %,d  (%.1fs)", r.clusters(), r.overMergedClusters(), r.seconds()),
+        r.blockingRules().isEmpty() ? "" : "  blocking rules (identity pairs, recall on its own, keys skipped over the cap):\n"
+            + String.join("\n", r.blockingRules().stream()
+                .map(b -> String.format("    %-28s %,10d  %.4f  %,d", b.rule(), b.pairs(), b.recall(), b.skippedKeys())).toList()))
+        .stripTrailing();
   }
 }

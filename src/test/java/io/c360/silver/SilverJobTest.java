@@ -61,7 +61,7 @@ class SilverJobTest {
     assertEquals(first.records(), lake.read(SilverJob.CUSTOMER_ID_MAP).count(), "every record has a customer id");
     assertEquals(first.customers(), lake.read(SilverJob.GOLDEN_RECORDS).count(), "one golden record per customer");
     assertTrue(lake.exists(SilverJob.MATCH_REVIEW) && lake.exists(SilverJob.SCORED_PAIRS) && lake.exists(SilverJob.BLOCKING_REPORT));
-    Evaluation.Report quality = Evaluation.ofLake(lake, cfg);
+    Evaluation.Report quality = Evaluation.ofLake(lake, cfg, false);
     assertTrue(quality.pairwise().f1() > 0.8, "pairwise F1 on generated data: " + quality.pairwise());
     assertTrue(quality.blockingRecall() > 0.8, "blocking recall: " + quality.blockingRecall());
 
