@@ -54,9 +54,12 @@ public final class Evaluation {
   public record RuleFigures(@JsonProperty("rule") String rule, @JsonProperty("pairs") long pairs,
       @JsonProperty("recall") double recall, @JsonProperty("skipped_keys") long skippedKeys) {}
 
+  /** Labelled pairs to estimate m from: a CSV with the two record ids and a match condition. */
+  public record Labels(String path, String left, String right, String match) {}
+
   /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
   public record Spec(String name, String path, String format, Map<String, String> options,
-      IdentityConfig.SourceMapping mapping, String truth, SilverConfig silver) {
+      IdentityConfig.SourceMapping mapping, String truth, SilverConfig silver, Optional<Labels> labels) {
 
     /** Reads an evaluation configuration; relative paths are relative to its folder. */
     public static Spec load(Path file) {
@@ -75,8 +78,13 @@ public final class Evaluation {
           .map(m -> new SilverConfig(defaults.folder(), defaults.identity(), MatchingConfig.load(base.resolve(m).normalize()),
               defaults.survivorship()))
           .orElse(defaults);
+      Optional<Labels> labels = root.optChild("labels").map(l -> {
+        Labels parsed = new Labels(base.resolve(l.text("path")).normalize().toString(), l.text("left"), l.text("right"), l.text("match"));
+        l.finish();
+        return parsed;
+      });
       root.finish();
-      return new Spec(name, path, format, options, mapping, truth, silver);
+      return new Spec(name, path, format, options, mapping, truth, silver, labels);
     }
 
     /** Whether a YAML file is an evaluation spec (it names an {@code input}) rather than a run configuration. */
@@ -98,7 +106,16 @@ public final class Evaluation {
         .join(input.select(expr(spec.mapping().recordId()).cast("string").as("record_id"), expr(spec.truth()).cast("string").as("truth")),
             "record_id")
         .localCheckpoint(true);
-    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark));
+    Optional<Dataset<Row>> labels = spec.labels().map(l -> {
+      Dataset<Row> sig = records.select(col("record_id"), col(IdentityRecords.SIGNATURE));
+      return spark.read().option("header", "true").csv(l.path())
+          .select(expr(l.left()).cast("string").as("a"), expr(l.right()).cast("string").as("b"), expr(l.match()).as("is_match"))
+          .join(sig.select(col("record_id").as("a"), col(IdentityRecords.SIGNATURE).as("sa")), "a")
+          .join(sig.select(col("record_id").as("b"), col(IdentityRecords.SIGNATURE).as("sb")), "b")
+          .filter(col("sa").notEqual(col("sb")))
+          .select(expr("least(sa, sb)").as(Blocking.LEFT), expr("greatest(sa, sb)").as(Blocking.RIGHT), col("is_match"));
+    });
+    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark), labels);
     Dataset<Row> assigned = records.select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"),
         coalesce(col("truth"), col("record_key")).as("truth"));
     return report(spec.name(), assigned, resolution.recordClusters(), resolution.pairs(),

@@ -178,6 +178,46 @@ public final class FellegiSunter {
     return new Parameters(globalPrior, prior, mOut, u, iteration, candidates, uSamplePairs);
   }
 
+  /**
+   * m from labelled pairs instead of EM: the share of labelled matches at each level (+1 smoothed).
+   * {@code labelled} carries the comparison vectors and a boolean {@code is_match}.
+   */
+  public static Map<String, double[]> mFromLabels(Dataset<Row> labelled, List<MatchingConfig.Comparison> comparisons) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    Dataset<Row> matches = labelled.filter(col("is_match"));
+    for (MatchingConfig.Comparison c : comparisons) {
+      int levels = c.levels().size();
+      long[] counts = new long[levels];
+      long total = 0;
+      for (Row row : matches.groupBy(Comparisons.gammaColumn(c)).agg(count(lit(1))).collectAsList()) {
+        if (row.getInt(0) >= 0) {
+          counts[row.getInt(0)] = row.getLong(1);
+          total += row.getLong(1);
+        }
+      }
+      double[] p = new double[levels];
+      for (int i = 0; i < levels; i++) {
+        p[i] = (counts[i] + 1.0) / (total + levels);
+      }
+      m.put(c.name(), p);
+    }
+    return m;
+  }
+
+  /** The comparisons with every level's m pinned to the given values (so EM only estimates the prior). */
+  public static List<MatchingConfig.Comparison> pinned(List<MatchingConfig.Comparison> comparisons, Map<String, double[]> m) {
+    List<MatchingConfig.Comparison> out = new ArrayList<>();
+    for (MatchingConfig.Comparison c : comparisons) {
+      List<MatchingConfig.Level> levels = new ArrayList<>();
+      for (int i = 0; i < c.levels().size(); i++) {
+        MatchingConfig.Level l = c.levels().get(i);
+        levels.add(new MatchingConfig.Level(l.name(), l.when(), l.tf(), java.util.Optional.of(m.get(c.name())[i])));
+      }
+      out.add(new MatchingConfig.Comparison(c.name(), c.nullWhen(), levels));
+    }
+    return out;
+  }
+
   /** Sets pinned levels to their configured m and scales the trained ones to fill the rest. */
   static void pin(double[] m, MatchingConfig.Comparison c) {
     double pinned = 0;

@@ -55,7 +55,13 @@ public final class Matcher {
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
   }
 
-  public static Result run(Dataset<Row> records, MatchingConfig config, Optional<FellegiSunter.Parameters> trained) {
+  /**
+   * @param trained saved parameters to reuse; when absent the model is trained here
+   * @param labels labelled identity pairs ({@code l_id, r_id, is_match}): when given, m comes from
+   *     them instead of EM (EM then estimates only the match rate)
+   */
+  public static Result run(Dataset<Row> records, MatchingConfig config, Optional<FellegiSunter.Parameters> trained,
+      Optional<Dataset<Row>> labels) {
     Comparisons.registerFunctions(records.sparkSession());
     Dataset<Row> nodes = nodes(records).localCheckpoint(true);
     Blocking.Result blocked = Blocking.pairs(nodes, config.blocking(), config.maxBlockSize());
@@ -67,7 +73,9 @@ public final class Matcher {
         .drop("l_key", "r_key");
     Dataset<Row> vectors = Comparisons.vectors(withRecords, config.comparisons()).localCheckpoint(true);
 
-    FellegiSunter.Parameters params = trained.orElseGet(() -> train(nodes, vectors, config));
+    FellegiSunter.Parameters params = trained.orElseGet(() -> labels
+        .map(labelled -> trainFromLabels(nodes, vectors, config, labelled))
+        .orElseGet(() -> train(nodes, vectors, config)));
 
     Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
     Set<String> tfColumns = new TreeSet<>();
@@ -86,6 +94,25 @@ public final class Matcher {
     FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw, config.model(), samplePairs, totalPairs);
     Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, samplePairs);
     return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
+  }
+
+  /** m from labelled pairs, u from random pairs, the match rate by EM with both held. */
+  static FellegiSunter.Parameters trainFromLabels(Dataset<Row> nodes, Dataset<Row> vectors, MatchingConfig config, Dataset<Row> labels) {
+    Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
+    Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
+    Dataset<Row> labelled = Comparisons.vectors(labels
+        .join(l, labels.col(Blocking.LEFT).equalTo(l.col("l_key")))
+        .join(r, col(Blocking.RIGHT).equalTo(r.col("r_key"))), config.comparisons());
+    if (labelled.filter(col("is_match")).isEmpty()) {
+      throw new io.c360.C360Exception("the labelled pairs hold no match among the records being matched; cannot estimate m from them");
+    }
+    List<MatchingConfig.Comparison> fixed = FellegiSunter.pinned(config.comparisons(), FellegiSunter.mFromLabels(labelled, config.comparisons()));
+    long samplePairs = config.model().uSamplePairs();
+    Map<String, double[]> uRaw = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
+    long totalPairs = totalPairs(nodes);
+    List<Row> patterns = FellegiSunter.patterns(vectors, config.comparisons());
+    FellegiSunter.Parameters first = FellegiSunter.train(patterns, fixed, uRaw, config.model(), samplePairs, totalPairs);
+    return FellegiSunter.train(patterns, fixed, FellegiSunter.withoutMatches(uRaw, first, samplePairs), config.model(), samplePairs, totalPairs);
   }
 
   private static long totalPairs(Dataset<Row> nodes) {

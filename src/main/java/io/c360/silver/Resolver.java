@@ -31,10 +31,11 @@ public final class Resolver {
    * @param steward steward decisions between identities: {@code l, r} (signatures, l &lt; r) and
    *     {@code decision} ({@code match} or {@code non_match}); they override the model for a
    *     candidate pair and, for any pair, join (match) or separate (non-match) the two identities
+   * @param labels labelled identity pairs to estimate m from instead of EM (see {@link Matcher#run})
    */
   public static Resolution resolve(Dataset<Row> records, SilverConfig silver, Optional<FellegiSunter.Parameters> parameters,
-      Dataset<Row> steward) {
-    Matcher.Result matched = Matcher.run(records, silver.matching(), parameters);
+      Dataset<Row> steward, Optional<Dataset<Row>> labels) {
+    Matcher.Result matched = Matcher.run(records, silver.matching(), parameters, labels);
     Dataset<Row> pairs = withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
     Dataset<Row> nodes = matched.nodes().select(col("id").as(ConnectedComponents.RECORD_KEY));
     Dataset<Row> edges = pairs.filter(col("decision").isin(Matcher.LINKED, Matcher.LINKED_BY_RULE, Matcher.LINKED_BY_STEWARD))

@@ -71,8 +71,11 @@ public final class SilverJob {
     ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
     String fingerprint = ModelStore.fingerprint(silver.matching());
     Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
-    Resolver.Resolution resolution = Resolver.resolve(records, silver, reuse.map(ModelStore.Artefact::parameters),
-        stewardDecisions(records));
+    Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
+    Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
+        ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
+        : Optional.empty();
+    Resolver.Resolution resolution = Resolver.resolve(records, silver, reuse.map(ModelStore.Artefact::parameters), steward, labels);
     Matcher.Result matched = resolution.matched();
     ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
     progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()

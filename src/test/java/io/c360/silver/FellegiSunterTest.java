@@ -39,7 +39,7 @@ class FellegiSunterTest {
           Math.round(n * (pm + pu))));
     }
     Map<String, double[]> u = Map.of("a", new double[] {0.01, 0.99}, "b", new double[] {0.05, 0.95}, "c", new double[] {0.1, 0.9});
-    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1);
+    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false);
 
     FellegiSunter.Parameters p = FellegiSunter.train(patterns, comparisons, u, model, 1000, n * 10);
 
