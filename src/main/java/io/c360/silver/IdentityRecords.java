@@ -109,9 +109,16 @@ public final class IdentityRecords {
     Dataset<Row> joined = records.join(broadcast(nicknames), records.col("given_name").equalTo(nicknames.col("nick")), "left");
     Column variants = when(col("given_name").isNull(), expr("CAST(array() AS array<string>)"))
         .otherwise(array_distinct(array_union(array(col("given_name")), coalesce(col("canonicals"), expr("CAST(array() AS array<string>)")))));
+    Column nothingToMatch = lit(true);
+    for (String a : MATCH_ATTRIBUTES) {
+      nothingToMatch = nothingToMatch.and(col(a).isNull());
+    }
+    // A record with no usable attribute (all blank or junk) is an identity of its own, never "the same
+    // as" every other empty record.
+    Column signature = when(nothingToMatch, sha2(col(RECORD_KEY), 256)).otherwise(sha2(concat_ws("|", matched), 256));
     return joined
         .withColumn("given_name_variants", variants)
-        .withColumn(SIGNATURE, sha2(concat_ws("|", matched), 256))
+        .withColumn(SIGNATURE, signature)
         .drop("nick", "canonicals");
   }
 }

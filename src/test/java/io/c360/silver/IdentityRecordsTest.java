@@ -1,0 +1,65 @@
+package io.c360.silver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.c360.test.SparkExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SparkExtension.class)
+class IdentityRecordsTest {
+  private final SparkSession spark;
+
+  IdentityRecordsTest(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  @Test
+  void recordsMapStandardizeAndShareASignatureOnlyWhenTheyHoldTheSameIdentity() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("name", DataTypes.StringType)
+        .add("mail", DataTypes.StringType).add("tel", DataTypes.StringType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(
+        RowFactory.create("1", "SMITH, Bob", "Bob.Smith+shop@Gmail.com", "(415) 555-0134"),
+        RowFactory.create("2", "Bob Smith", "bobsmith@gmail.com", "415.555.0134"),
+        RowFactory.create("3", "N/A", "test@test.com", "000-000-0000"),
+        RowFactory.create("4", null, null, null)), schema);
+    IdentityConfig.SourceMapping mapping = new IdentityConfig.SourceMapping("id", Optional.empty(), Optional.empty(),
+        Map.of("full_name", "name", "email", "mail", "phone", "tel"));
+    IdentityConfig.Standardization std = new IdentityConfig.Standardization("US", true, List.of("yyyy-MM-dd"), Optional.empty(),
+        Map.of(), Map.of("name", List.of("n a"), "email", List.of("test test com")));
+    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(
+        List.of(RowFactory.create("bob", "robert")), new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
+
+    Map<String, Row> byId = IdentityRecords.of(rows, "shop", "ecommerce", mapping, std, nicknames).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("record_id"), r -> r));
+
+    Row bob = byId.get("1");
+    assertEquals("shop:1", bob.getAs(IdentityRecords.RECORD_KEY));
+    assertEquals("bob", bob.getAs("given_name"), "'LAST, First' is split at the comma");
+    assertEquals("smith", bob.getAs("surname"));
+    assertEquals("bobsmith@gmail.com", bob.getAs("email"));
+    assertEquals("+14155550134", bob.getAs("phone"));
+    assertTrue(bob.getList(bob.fieldIndex("given_name_variants")).containsAll(List.of("bob", "robert")));
+    assertEquals(bob.<String>getAs(IdentityRecords.SIGNATURE), byId.get("2").getAs(IdentityRecords.SIGNATURE),
+        "the same identity written two ways is one signature");
+    Row junk = byId.get("3");
+    assertNull(junk.getAs("given_name"));
+    assertNull(junk.getAs("email"));
+    assertNull(junk.getAs("phone"));
+    assertNotEquals(junk.<String>getAs(IdentityRecords.SIGNATURE), byId.get("4").getAs(IdentityRecords.SIGNATURE),
+        "records with nothing to match are not one identity");
+  }
+}
