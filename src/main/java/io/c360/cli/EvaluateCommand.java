@@ -33,6 +33,9 @@ final class EvaluateCommand implements Runnable {
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
+  @Option(names = "--by-rule", description = "Also measure each blocking rule's recall on its own (one pass per rule: slow at scale).")
+  boolean byRule;
+
   @Override
   public void run() {
     PrintWriter out = spec.commandLine().getOut();
@@ -42,12 +45,12 @@ final class EvaluateCommand implements Runnable {
       Evaluation.Spec evaluation = Evaluation.Spec.load(config.file);
       progress.report("evaluating " + evaluation.name() + " (" + evaluation.path() + ")");
       SparkSession spark = SparkSessions.local("local[*]", Map.of("spark.sql.shuffle.partitions", "8"));
-      report = Evaluation.run(spark, evaluation);
+      report = Evaluation.run(spark, evaluation, byRule);
     } else {
       C360Config cfg = config.load();
       Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
       progress.report("evaluating the silver tables of " + cfg.lakeRoot() + " against " + cfg.landingRoot() + "/_truth");
-      report = Evaluation.ofLake(lake, cfg, true);
+      report = Evaluation.ofLake(lake, cfg, byRule);
     }
     if (json) {
       try {

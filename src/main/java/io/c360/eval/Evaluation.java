@@ -94,7 +94,7 @@ public final class Evaluation {
   }
 
   /** Runs the matcher on a labelled file and measures it. */
-  public static Report run(SparkSession spark, Spec spec) {
+  public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
     Instant start = Instant.now();
     if (!new java.io.File(spec.path()).exists()) {
       throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
@@ -119,7 +119,7 @@ public final class Evaluation {
     Dataset<Row> assigned = records.select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"),
         coalesce(col("truth"), col("record_key")).as("truth"));
     return report(spec.name(), assigned, resolution.recordClusters(), resolution.pairs(),
-        spec.silver().matching().model().linkThreshold(), resolution.matched().blocking(), start);
+        spec.silver().matching().model().linkThreshold(), perRuleRecall ? resolution.matched().blocking() : List.of(), start);
   }
 
   /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */

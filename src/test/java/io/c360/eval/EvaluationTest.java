@@ -24,17 +24,19 @@ class EvaluationTest {
 
   @Test
   void febrl1WithoutLabelsStaysAboveItsFloor() {
-    Evaluation.Report r = Evaluation.run(spark, Evaluation.Spec.load(Path.of("conf/examples/febrl1.yaml")));
+    Evaluation.Report r = Evaluation.run(spark, Evaluation.Spec.load(Path.of("conf/examples/febrl1.yaml")), true);
     assertEquals(1000, r.records());
     assertEquals(500, r.truePairs(), "FEBRL dataset1 has 500 true pairs");
     assertTrue(r.pairwise().f1() >= 0.99, "pairwise F1 " + r.pairwise());
     assertTrue(r.blockingRecall() >= 0.98, "blocking recall " + r.blockingRecall());
     assertEquals(0, r.overMergedClusters());
+    assertTrue(r.blockingRules().stream().anyMatch(b -> b.rule().equals("national_id") && b.recall() > 0.5),
+        "per-rule figures: " + r.blockingRules());
   }
 
   @Test
   void fake1000WithoutLabelsStaysAboveItsFloor() {
-    Evaluation.Report r = Evaluation.run(spark, Evaluation.Spec.load(Path.of("conf/examples/fake_1000.yaml")));
+    Evaluation.Report r = Evaluation.run(spark, Evaluation.Spec.load(Path.of("conf/examples/fake_1000.yaml")), false);
     assertEquals(2031, r.truePairs(), "fake_1000 has 2,031 true pairs");
     assertTrue(r.pairwise().f1() >= 0.88, "pairwise F1 " + r.pairwise());
   }
