@@ -47,6 +47,7 @@ public final class Evaluation {
       @JsonProperty("clusters") long clusters,
       @JsonProperty("true_entities") long trueEntities,
       @JsonProperty("over_merged_clusters") long overMergedClusters,
+      @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
       @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
       @JsonProperty("seconds") double seconds) {}
 
@@ -143,7 +144,9 @@ public final class Evaluation {
                 r.<Long>getAs("skipped_records"), r.getAs("largest_skipped_key")))
             .toList()
         : List.of();
-    return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, start);
+    Dataset<Row> twins = spark.read().option("header", "true").csv(truthFolder + "/persons_*.csv")
+        .filter(col("twin_of").isNotNull()).select(col("person_id").as("a"), col("twin_of").as("b"));
+    return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, Optional.of(twins), start);
   }
 
   /**
@@ -153,6 +156,14 @@ public final class Evaluation {
    */
   static Report report(String name, Dataset<Row> records, Dataset<Row> clusters, Dataset<Row> pairs, double threshold,
       List<Blocking.RuleReport> blocking, Instant start) {
+    return report(name, records, clusters, pairs, threshold, blocking, Optional.empty(), start);
+  }
+
+  /**
+   * @param twins pairs of true entities that are twins ({@code a, b}), where the truth knows them
+   */
+  static Report report(String name, Dataset<Row> records, Dataset<Row> clusters, Dataset<Row> pairs, double threshold,
+      List<Blocking.RuleReport> blocking, Optional<Dataset<Row>> twins, Instant start) {
     Dataset<Row> assignments = records.join(clusters, "record_key").select(col("cluster").as("predicted"), col("truth")).cache();
     Metrics.Blocking b = Metrics.blocking(records.select("node", "truth"), pairs.select(Blocking.LEFT, Blocking.RIGHT));
     // Records of several systems often share no attribute pairwise (a web login's email, a CRM row
@@ -169,6 +180,13 @@ public final class Evaluation {
     long clusterCount = assignments.select("predicted").distinct().count();
     long entities = assignments.select("truth").distinct().count();
     long overMerged = Metrics.overMergedClusters(assignments);
+    Long twinMerges = twins.map(t -> {
+      Dataset<Row> placed = assignments.select("predicted", "truth").distinct();
+      return placed.join(t, placed.col("truth").equalTo(t.col("a")))
+          .join(placed.select(col("predicted").as("p2"), col("truth").as("t2")),
+              col("predicted").equalTo(col("p2")).and(col("t2").equalTo(col("b"))))
+          .select("predicted").distinct().count();
+    }).orElse(null);
     assignments.unpersist();
     List<RuleFigures> perRule = new java.util.ArrayList<>();
     Dataset<Row> nodeTruth = records.select("node", "truth");
@@ -178,7 +196,7 @@ public final class Evaluation {
       perRule.add(new RuleFigures(rule.rule(), rule.pairs(), Metrics.blocking(nodeTruth, byRule).recall(), rule.skippedKeys()));
     }
     return new Report(name, records.count(), b.truePairs(), b.candidatePairs(), b.recall(), connectedRecall, b.reductionRatio(), threshold,
-        pw, bc, clusterCount, entities, overMerged, perRule, Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        pw, bc, clusterCount, entities, overMerged, twinMerges, perRule, Duration.between(start, Instant.now()).toMillis() / 1000.0);
   }
 
   /** Human-readable report lines. */
@@ -191,7 +209,8 @@ public final class Evaluation {
         String.format("  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f", r.linkThreshold(),
             r.pairwise().precision(), r.pairwise().recall(), r.pairwise().f1()),
         String.format("  B-cubed: precision %.4f  recall %.4f  F1 %.4f", r.bcubed().precision(), r.bcubed().recall(), r.bcubed().f1()),
-        String.format("  clusters %,d  over-merged clusters %,d  (%.1fs)", r.clusters(), r.overMergedClusters(), r.seconds()),
+        String.format("  clusters %,d  over-merged clusters %,d%s  (%.1fs)", r.clusters(), r.overMergedClusters(),
+            r.clustersJoiningTwins() == null ? "" : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()), r.seconds()),
         r.blockingRules().isEmpty() ? "" : "  blocking rules (identity pairs, recall on its own, keys skipped over the cap):\n"
             + String.join("\n", r.blockingRules().stream()
                 .map(b -> String.format("    %-28s %,10d  %.4f  %,d", b.rule(), b.pairs(), b.recall(), b.skippedKeys())).toList()))
