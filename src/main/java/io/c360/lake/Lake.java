@@ -68,10 +68,6 @@ public final class Lake {
     register(table);
   }
 
-  public long version(TableName table) {
-    return DeltaTable.forPath(spark, location(table)).history(1).select("version").head().getLong(0);
-  }
-
   /**
    * Makes {@code layer.name} resolvable in SQL for this session, pointing at this lake (a name
    * registered earlier for another lake is re-pointed; dropping an external table keeps its files).

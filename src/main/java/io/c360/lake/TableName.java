@@ -16,14 +16,6 @@ public record TableName(String layer, String name) {
     }
   }
 
-  public static TableName of(String qualified) {
-    int dot = qualified.indexOf('.');
-    if (dot <= 0 || dot == qualified.length() - 1) {
-      throw new C360Exception("table '" + qualified + "': expected layer.name, e.g. bronze.crm_contacts");
-    }
-    return new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
-  }
-
   public static TableName bronze(String name) {
     return new TableName("bronze", name);
   }

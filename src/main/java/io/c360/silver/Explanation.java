@@ -1,7 +1,6 @@
 package io.c360.silver;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
 import io.c360.C360Exception;
@@ -60,7 +59,7 @@ public final class Explanation {
 
   private static Dataset<Row> side(Dataset<Row> both, String key, String alias) {
     Dataset<Row> one = both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).limit(1);
-    return Matcher.nodes(one).select(struct(col("*")).as(alias)).withColumn("_" + alias, lit(1)).drop("_" + alias);
+    return Matcher.nodes(one).select(struct(col("*")).as(alias));
   }
 
   /** The values a comparison looked at, for the waterfall. */

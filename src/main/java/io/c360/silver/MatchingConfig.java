@@ -1,6 +1,5 @@
 package io.c360.silver;
 
-import io.c360.C360Exception;
 import io.c360.config.YamlNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,8 +137,4 @@ public record MatchingConfig(
     return String.join(" OR ", columns.stream().map(c -> "l." + c + " IS NULL OR r." + c + " IS NULL").toList());
   }
 
-  public Comparison comparison(String name) {
-    return comparisons.stream().filter(c -> c.name().equals(name)).findFirst()
-        .orElseThrow(() -> new C360Exception("no comparison named '" + name + "'"));
-  }
 }

@@ -59,8 +59,7 @@ public final class Resolver {
 
   /** No steward decisions yet. */
   public static Dataset<Row> noStewardDecisions(org.apache.spark.sql.SparkSession spark) {
-    return spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS l", "CAST(NULL AS STRING) AS r",
-        "CAST(NULL AS STRING) AS decision").limit(0);
+    return SilverConfig.emptyTable(spark, "l", "r", "decision");
   }
 
   /** A steward's word replaces the model's decision on the pairs it names. */

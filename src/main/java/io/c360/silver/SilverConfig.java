@@ -43,6 +43,12 @@ public record SilverConfig(Path folder, IdentityConfig identity, MatchingConfig 
           }
           return spark.read().option("header", "true").csv(p.toString()).select("nickname", "canonical");
         })
-        .orElseGet(() -> spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS nickname", "CAST(NULL AS STRING) AS canonical").limit(0));
+        .orElseGet(() -> emptyTable(spark, "nickname", "canonical"));
+  }
+
+  /** A table with no rows and the given string columns (a first run has no previous ids, no decisions). */
+  static Dataset<Row> emptyTable(SparkSession spark, String... columns) {
+    String[] casts = java.util.Arrays.stream(columns).map(c -> "CAST(NULL AS STRING) AS " + c).toArray(String[]::new);
+    return spark.emptyDataFrame().selectExpr(casts);
   }
 }

@@ -87,7 +87,7 @@ public final class SilverJob {
     Dataset<Row> recordClusters = resolution.recordClusters();
     Dataset<Row> previous = lake.exists(CUSTOMER_ID_MAP)
         ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id")
-        : spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) AS record_key", "CAST(NULL AS STRING) AS customer_id").limit(0);
+        : SilverConfig.emptyTable(spark, "record_key", "customer_id");
     StableIds.Result ids = StableIds.assign(recordClusters, previous.localCheckpoint(true), runId);
     Dataset<Row> idMap = ids.idMap().localCheckpoint(true);
     Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
