@@ -2,12 +2,15 @@ package io.c360.config;
 
 import io.c360.C360Exception;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One run configuration (e.g. {@code conf/c360.yaml}), parsed once and validated at start-up.
@@ -17,19 +20,36 @@ import java.util.Set;
  */
 public record C360Config(
     Path file, String lakeRoot, String landingRoot, List<SourceConfig> sources, SparkSettings spark, DemoSettings demo,
-    Optional<Path> silverFolder) {
+    Definitions definitions, String reportsRoot) {
 
   public static final String DEFAULT_FILE = "conf/c360.yaml";
+  /** Where run reports go when the configuration names no {@code reports:} folder: beside the layers in the lake. */
+  public static final String DEFAULT_REPORTS = "_reports";
 
   public C360Config {
     sources = List.copyOf(sources);
   }
 
-  /** One source system extract as declared in the configuration. */
+  /**
+   * One source system extract as declared in the configuration. {@code freshnessSla}: how old the
+   * newest record may be at run time before the run log warns that the source is stale.
+   */
   public record SourceConfig(
-      String name, String system, String format, String path, Path contract, Map<String, String> options) {
+      String name, String system, String format, String path, Path contract, Map<String, String> options,
+      Optional<Duration> freshnessSla) {
     public SourceConfig {
       options = Map.copyOf(options);
+    }
+
+    public SourceConfig(String name, String system, String format, String path, Path contract, Map<String, String> options) {
+      this(name, system, format, path, contract, options, Optional.empty());
+    }
+  }
+
+  /** The folders of each layer's declarative definitions (contracts and quality checks, matching rules, gold SQL). */
+  public record Definitions(Optional<Path> bronze, Optional<Path> silver, Optional<Path> gold) {
+    public static Definitions none() {
+      return new Definitions(Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
@@ -45,8 +65,20 @@ public record C360Config(
 
   /** The silver definitions folder; the silver stage needs it. */
   public Path requireSilverFolder() {
-    return silverFolder.orElseThrow(() -> new C360Exception(file + ": silver: missing; the silver stage needs the folder of "
+    return definitions.silver().orElseThrow(() -> new C360Exception(file + ": silver: missing; the silver stage needs the folder of "
         + "identity.yaml, matching.yaml and survivorship.yaml (e.g. silver: ../silver)"));
+  }
+
+  /** The gold definitions folder; the gold stage needs it. */
+  public Path requireGoldFolder() {
+    return definitions.gold().orElseThrow(() -> new C360Exception(file + ": gold: missing; the gold stage needs the folder of "
+        + "its metric SQL, segments.yaml and quality.yaml (e.g. gold: ../gold)"));
+  }
+
+  /** The same configuration on another lake and landing folder (reports follow the lake when they were under it). */
+  public C360Config withLocations(String lake, String landing) {
+    String reports = reportsRoot.equals(lakeRoot + "/" + DEFAULT_REPORTS) ? lake + "/" + DEFAULT_REPORTS : reportsRoot;
+    return new C360Config(file, lake, landing, sources, spark, demo, definitions, reports);
   }
 
   public Optional<SourceConfig> source(String name) {
@@ -77,8 +109,9 @@ public record C360Config(
       String path = s.text("path");
       Path contract = base.resolve(s.text("contract")).normalize();
       Map<String, String> options = s.textMap("options");
+      Optional<Duration> sla = s.optText("freshness_sla").map(v -> duration(s, "freshness_sla", v));
       s.finish();
-      sources.add(new SourceConfig(name, system, format, path, contract, options));
+      sources.add(new SourceConfig(name, system, format, path, contract, options, sla));
     }
     if (sources.isEmpty()) {
       throw root.error("sources", "expected at least one source");
@@ -103,9 +136,27 @@ public record C360Config(
       demo = new DemoSettings(persons, d.integer("seed", (int) demo.seed()));
       d.finish();
     }
-    Optional<Path> silver = root.optText("silver").map(p -> base.resolve(p).normalize());
+    Definitions definitions = new Definitions(
+        root.optText("bronze").map(p -> base.resolve(p).normalize()),
+        root.optText("silver").map(p -> base.resolve(p).normalize()),
+        root.optText("gold").map(p -> base.resolve(p).normalize()));
+    String reports = root.optText("reports").map(r -> resolve(base, r)).orElse(lakeRoot + "/" + DEFAULT_REPORTS);
     root.finish();
-    return new C360Config(file, lakeRoot, landing, sources, spark, demo, silver);
+    return new C360Config(file, lakeRoot, landing, sources, spark, demo, definitions, reports);
+  }
+
+  /** A duration written as a number and a unit: {@code 90m}, {@code 26h}, {@code 7d}. */
+  static Duration duration(YamlNode node, String key, String value) {
+    Matcher m = Pattern.compile("(\\d+)\\s*([mhd])").matcher(value.trim());
+    if (!m.matches()) {
+      throw node.error(key, "expected a duration such as 90m, 26h or 7d but was '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
   }
 
   /** The glob of a source's files: relative globs sit under the landing root. */

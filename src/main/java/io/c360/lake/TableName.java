@@ -20,6 +20,18 @@ public record TableName(String layer, String name) {
     return new TableName("bronze", name);
   }
 
+  public static TableName silver(String name) {
+    return new TableName("silver", name);
+  }
+
+  public static TableName gold(String name) {
+    return new TableName("gold", name);
+  }
+
+  public static TableName ops(String name) {
+    return new TableName("ops", name);
+  }
+
   @Override
   public String toString() {
     return layer + "." + name;

@@ -47,7 +47,8 @@ final class BronzeFixture {
 
   C360Config config() {
     return new C360Config(home.resolve("c360.yaml"), lake.root(), landing.toString(), sources,
-        new C360Config.SparkSettings("local[2]", "test", Map.of()), new C360Config.DemoSettings(10, 1), java.util.Optional.empty());
+        new C360Config.SparkSettings("local[2]", "test", Map.of()), new C360Config.DemoSettings(10, 1),
+        C360Config.Definitions.none(), lake.root() + "/" + C360Config.DEFAULT_REPORTS);
   }
 
   BronzeIngest.Result ingest() {

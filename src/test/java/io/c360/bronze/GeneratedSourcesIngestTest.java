@@ -34,8 +34,7 @@ class GeneratedSourcesIngestTest {
   /** The shipped configuration's sources and contracts, on a temporary landing folder and lake. */
   private C360Config shippedConfigOn(Path landing, Path lake) {
     C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
-    return new C360Config(shipped.file(), lake.toString(), landing.toString(), shipped.sources(), shipped.spark(), shipped.demo(),
-        shipped.silverFolder());
+    return shipped.withLocations(lake.toString(), landing.toString());
   }
 
   private static GeneratorSettings withViolations(GeneratorSettings s, double rate, int malformedLines) {

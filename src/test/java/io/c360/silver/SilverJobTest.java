@@ -49,8 +49,7 @@ class SilverJobTest {
   void resolvesGeneratedSourcesKeepsIdsOnRerunAndObeysStewards() {
     SyntheticSources.generate(GeneratorSettings.defaults(120, 5), home.resolve("landing"), Progress.silent());
     C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
-    C360Config cfg = new C360Config(shipped.file(), home.resolve("lake").toString(), home.resolve("landing").toString(),
-        shipped.sources(), shipped.spark(), shipped.demo(), shipped.silverFolder());
+    C360Config cfg = shipped.withLocations(home.resolve("lake").toString(), home.resolve("landing").toString());
     Lake lake = new Lake(spark, cfg.lakeRoot());
     SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
     new BronzeIngest(lake, cfg, Progress.silent()).run();
