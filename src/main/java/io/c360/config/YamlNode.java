@@ -234,6 +234,46 @@ public final class YamlNode {
     return out;
   }
 
+  /**
+   * A list whose items are single values or lists of values, e.g. columns and column groups
+   * ({@code [record_key, [customer_id, purpose]]}); each item comes back as a list. A single value
+   * reads as a one-item list; absent means empty.
+   */
+  public List<List<String>> textGroups(String key) {
+    allowed.add(key);
+    JsonNode v = node.get(key);
+    List<List<String>> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (v.isValueNode()) {
+      out.add(List.of(v.asText()));
+      return out;
+    }
+    if (!v.isArray()) {
+      throw error(key, "expected a list of values or of value lists");
+    }
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      String itemPath = file + ": " + where(key) + "[" + i + "]";
+      if (item.isValueNode()) {
+        out.add(List.of(item.asText()));
+      } else if (item.isArray() && !item.isEmpty()) {
+        List<String> group = new ArrayList<>();
+        for (JsonNode member : item) {
+          if (!member.isValueNode()) {
+            throw new C360Exception(itemPath + ": expected a list of single values");
+          }
+          group.add(member.asText());
+        }
+        out.add(List.copyOf(group));
+      } else {
+        throw new C360Exception(itemPath + ": expected a value or a non-empty list of values");
+      }
+    }
+    return out;
+  }
+
   /** A mapping of plain values (e.g. free-form Spark settings), in file order. */
   public Map<String, String> textMap(String key) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -1,0 +1,108 @@
+package io.c360.quality;
+
+import io.c360.config.YamlNode;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The data-quality gate of one layer, declared in its {@code quality.yaml} (docs/quality.md) and run
+ * with Deequ. Every verification appends its metrics to {@code ops.quality_metrics} and its outcomes
+ * to {@code ops.quality_results}; a failed check of level error {@link CheckOutcome#blocks() blocks}.
+ */
+public final class QualityGate {
+  public static final TableName METRICS = TableName.ops("quality_metrics");
+  public static final TableName RESULTS = TableName.ops("quality_results");
+
+  private final List<TableChecks> declared;
+
+  private QualityGate(List<TableChecks> declared) {
+    this.declared = List.copyOf(declared);
+  }
+
+  public static QualityGate load(Path yamlFile) {
+    return parse(YamlNode.load(yamlFile));
+  }
+
+  static QualityGate parse(YamlNode root) {
+    return new QualityGate(QualityFile.parse(root));
+  }
+
+  /** The tables this gate declares checks for, in file order. */
+  public List<TableName> tables() {
+    return declared.stream().map(TableChecks::table).toList();
+  }
+
+  List<TableChecks> declared() {
+    return declared;
+  }
+
+  /**
+   * Runs the checks of every declared table present in {@code tables} (a declared table absent from
+   * it is not checked) and records metrics and outcomes under {@code runId}. References resolve to a
+   * table of {@code tables}, else to the lake's. Each table is scanned a few times (Deequ, references,
+   * exact counts for failures): pass tables as written or checkpointed, not as long lazy plans.
+   */
+  public List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables) {
+    return verify(lake, runId, tables, List.of());
+  }
+
+  /**
+   * Runs every declared table's checks on the lake's current tables; a declared table that does not
+   * exist fails the check {@code exists}.
+   */
+  public List<CheckOutcome> verifyLake(Lake lake, String runId) {
+    Map<TableName, Dataset<Row>> present = new LinkedHashMap<>();
+    List<CheckOutcome> absent = new ArrayList<>();
+    for (TableChecks t : declared) {
+      if (lake.exists(t.table())) {
+        present.put(t.table(), lake.read(t.table()));
+      } else {
+        absent.add(new CheckOutcome(t.table().toString(), "exists", t.level(), false,
+            t.table() + ": exists failed: no Delta table at " + lake.location(t.table()) + ", expected one"));
+      }
+    }
+    return verify(lake, runId, present, absent);
+  }
+
+  private List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, List<CheckOutcome> absent) {
+    Instant at = Instant.now();
+    QualityStore store = new QualityStore(lake);
+    Function<TableName, Optional<Dataset<Row>>> referenced = name -> Optional.ofNullable(tables.get(name))
+        .or(() -> lake.exists(name) ? Optional.of(lake.read(name)) : Optional.empty());
+    List<CheckOutcome> outcomes = new ArrayList<>(absent);
+    List<QualityStore.Measurement> measurements = new ArrayList<>();
+    for (TableChecks t : declared) {
+      Dataset<Row> data = tables.get(t.table());
+      if (data == null) {
+        continue;
+      }
+      Map<QualityCheck, Optional<String>> unsuitable = new LinkedHashMap<>();
+      t.checks().forEach(check -> unsuitable.put(check, check.unsuitableFor(data.schema())));
+      List<QualityCheck.Measured> measured = new ArrayList<>();
+      unsuitable.forEach((check, why) -> {
+        if (check instanceof QualityCheck.Measured m && why.isEmpty()) {
+          measured.add(m);
+        }
+      });
+      TableRun run = TableRun.measure(t.table(), data, measured, referenced, () -> store.previousSize(t.table(), runId));
+      for (QualityCheck check : t.checks()) {
+        QualityCheck.Verdict verdict = unsuitable.get(check).map(QualityCheck.Verdict::fail).orElseGet(() -> check.judge(run));
+        outcomes.add(new CheckOutcome(t.table().toString(), check.name(), check.level(), verdict.passed(),
+            t.table() + ": " + check.name() + (verdict.passed() ? " passed: " : " failed: ") + verdict.finding()));
+      }
+      measurements.addAll(run.measurements());
+    }
+    store.save(runId, at, measurements, outcomes);
+    return outcomes;
+  }
+}

@@ -1,0 +1,81 @@
+package io.c360.quality;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The quality history in the lake: {@code ops.quality_metrics} (every metric measured, per table and
+ * run) and {@code ops.quality_results} (every check outcome). Both are append-only Delta tables.
+ */
+final class QualityStore {
+  private static final StructType METRICS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("table", DataTypes.StringType, false)
+      .add("metric", DataTypes.StringType, false)
+      .add("instance", DataTypes.StringType, false)
+      .add("value", DataTypes.DoubleType, false)
+      .add("measured_at", DataTypes.TimestampType, false);
+  private static final StructType RESULTS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("table", DataTypes.StringType, false)
+      .add("check", DataTypes.StringType, false)
+      .add("level", DataTypes.StringType, false)
+      .add("passed", DataTypes.BooleanType, false)
+      .add("message", DataTypes.StringType, false)
+      .add("checked_at", DataTypes.TimestampType, false);
+
+  /** One metric value: Deequ's entity instance is the column (or {@code *} for the whole table). */
+  record Measurement(TableName table, String metric, String instance, double value) {}
+
+  /** The row count a table had in an earlier run. */
+  record PreviousSize(String runId, long rows) {}
+
+  private final Lake lake;
+
+  QualityStore(Lake lake) {
+    this.lake = lake;
+  }
+
+  /** The row count measured most recently for {@code table} by a run other than {@code runId}. */
+  Optional<PreviousSize> previousSize(TableName table, String runId) {
+    if (!lake.exists(QualityGate.METRICS)) {
+      return Optional.empty();
+    }
+    List<Row> latest = lake.read(QualityGate.METRICS)
+        .where(col("table").equalTo(table.toString())
+            .and(col("metric").equalTo(TableRun.SIZE_METRIC))
+            .and(col("instance").equalTo(TableRun.WHOLE_TABLE))
+            .and(col("run_id").notEqual(runId)))
+        .orderBy(col("measured_at").desc())
+        .select("run_id", "value")
+        .limit(1)
+        .collectAsList();
+    return latest.stream().findFirst().map(r -> new PreviousSize(r.getString(0), Math.round(r.getDouble(1))));
+  }
+
+  void save(String runId, Instant at, List<Measurement> measurements, List<CheckOutcome> outcomes) {
+    Timestamp time = Timestamp.from(at);
+    if (!measurements.isEmpty()) {
+      List<Row> rows = measurements.stream()
+          .map(m -> RowFactory.create(runId, m.table().toString(), m.metric(), m.instance(), m.value(), time))
+          .toList();
+      lake.append(QualityGate.METRICS, lake.spark().createDataFrame(rows, METRICS_SCHEMA));
+    }
+    if (!outcomes.isEmpty()) {
+      List<Row> rows = outcomes.stream()
+          .map(o -> RowFactory.create(runId, o.table(), o.check(), o.level().name(), o.passed(), o.message(), time))
+          .toList();
+      lake.append(QualityGate.RESULTS, lake.spark().createDataFrame(rows, RESULTS_SCHEMA));
+    }
+  }
+}
