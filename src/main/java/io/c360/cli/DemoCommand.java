@@ -2,12 +2,18 @@ package io.c360.cli;
 
 import io.c360.C360Exception;
 import io.c360.Progress;
-import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.eval.Evaluation;
 import io.c360.lake.Lake;
 import io.c360.lake.SparkSessions;
 import io.c360.lake.TableName;
+import io.c360.gold.GoldJob;
+import io.c360.ops.Pipeline;
+import io.c360.silver.SilverJob;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.spark.sql.Row;
 import io.c360.synth.GenerationSummary;
 import io.c360.synth.GeneratorSettings;
 import io.c360.synth.SyntheticSources;
@@ -59,35 +65,41 @@ final class DemoCommand implements Runnable {
     long s = seed != null ? seed : cfg.demo().seed();
 
     Optional<GenerationSummary> existing = SyntheticSources.existing(landing);
+    GenerationSummary data;
     if (existing.isPresent() && existing.get().persons() == n && existing.get().seed() == s) {
+      data = existing.get();
       out.printf("sample data: already in %s (%d persons, seed %d), not generated again%n", landing, n, s);
     } else {
       progress.report("generating " + n + " persons (seed " + s + ") into " + landing);
-      GenerationSummary g = SyntheticSources.generate(GeneratorSettings.defaults(n, s), landing, progress);
-      out.printf("sample data: %d persons, seed %d -> %s (%d records, %.1fs)%n", n, s, landing,
-          g.recordsPerSource().values().stream().mapToLong(Long::longValue).sum(), g.seconds());
+      data = SyntheticSources.generate(GeneratorSettings.defaults(n, s), landing, progress);
+      out.printf("sample data: %d persons, seed %d -> %s (%d records, %.1fs)%n", n, s, landing, data.records(), data.seconds());
     }
+    out.println();
 
     progress.report("starting Spark (" + cfg.spark().master() + "), lake " + cfg.lakeRoot());
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
-    lake.registerAll();
-    RunCommand.runBronze(lake, cfg, progress, out);
+    // Metrics are measured as of the day the sample extracts were taken, not today.
+    Instant asOf = data.settings().asOf().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(List.of(Pipeline.Stage.values()), asOf, false);
+    Summaries.outcome(outcome, out);
     out.println();
-    RunCommand.runSilver(lake, cfg, progress, out, false);
-    out.println();
-    out.println(Evaluation.format(Evaluation.ofLake(lake, cfg, false)).replace("evaluation: lake " + cfg.lakeRoot(),
-        "match quality against the generator's truth:"));
-
-    out.println();
-    out.println("bronze tables in " + cfg.lakeRoot() + ":");
-    for (C360Config.SourceConfig source : cfg.sources()) {
-      TableName t = TableName.bronze(source.name());
-      out.printf("  %-28s %,10d rows%n", t, lake.exists(t) ? lake.read(t).count() : 0);
+    if (outcome.silver().isPresent()) {
+      out.println(Evaluation.format(Evaluation.ofLake(lake, cfg, false)).replace("evaluation: lake " + cfg.lakeRoot(),
+          "match quality against the generator's truth:"));
+      out.println();
     }
-    out.printf("  %-28s %,10d rows%n", BronzeIngest.QUARANTINE, lake.exists(BronzeIngest.QUARANTINE) ? lake.read(BronzeIngest.QUARANTINE).count() : 0);
-    out.println();
-    out.println("next: bin/c360 sql \"SELECT rule, column, count(*) AS n FROM bronze._quarantine GROUP BY rule, column\"");
+    if (outcome.gold().map(GoldJob.Result::published).orElse(false)) {
+      Row c = lake.read(TableName.gold("customer")).selectExpr("count(*)", "sum(CASE WHEN marketing_email THEN 1 ELSE 0 END)",
+          "sum(CASE WHEN do_not_contact THEN 1 ELSE 0 END)").head();
+      out.printf("customers: %,d unified from %,d source records of %d sources (%,d with e-mail marketing consent, %,d do-not-contact)%n",
+          c.getLong(0), outcome.silver().map(SilverJob.Result::records).orElse(0L), cfg.sources().size(), c.getLong(1), c.getLong(2));
+    }
+    out.println("report: " + outcome.report());
+    out.println("next: bin/c360 sql \"SELECT * FROM gold.customer_360 LIMIT 5\"");
     out.flush();
+    if (!outcome.succeeded()) {
+      throw new C360Exception(outcome.run().failure().orElse("run failed"));
+    }
   }
 
   private static Path localFolder(String location, String what) {

@@ -2,12 +2,12 @@ package io.c360.cli;
 
 import io.c360.C360Exception;
 import io.c360.Progress;
-import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.SparkSessions;
-import io.c360.silver.SilverConfig;
-import io.c360.silver.SilverJob;
+import io.c360.ops.Pipeline;
+import java.util.List;
+import java.time.Instant;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
       "Runs pipeline stages on the configured lake.",
       "bronze: ingests new landed files of every source against its contract.",
       "silver: resolves every record to a stable customer id and builds golden records.",
-      "all: bronze then silver."
+      "gold: checks silver, builds the gold tables and segments, checks them and publishes them.",
+      "all: bronze, silver, gold.",
+      "Every run is logged in ops.pipeline_runs and gets an HTML report."
     })
 final class RunCommand implements Runnable {
   @Mixin ConfigOption config;
@@ -31,6 +33,10 @@ final class RunCommand implements Runnable {
   @Option(names = "--stage", required = true, paramLabel = "STAGE",
       description = "Stage to run: ${COMPLETION-CANDIDATES}.")
   Stage stage;
+
+  @Option(names = "--as-of", paramLabel = "TIME", converter = AsOf.Converter.class,
+      description = "Moment gold metrics are measured from (yyyy-MM-dd or ISO-8601 instant; default: now).")
+  AsOf asOf;
 
   @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
   boolean retrain;
@@ -42,33 +48,12 @@ final class RunCommand implements Runnable {
     Progress progress = Progress.stderr();
     progress.report("starting Spark (" + cfg.spark().master() + "), lake " + cfg.lakeRoot());
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
-    lake.registerAll();
-    if (stage == Stage.bronze || stage == Stage.all) {
-      runBronze(lake, cfg, progress, out);
-    }
-    if (stage == Stage.silver || stage == Stage.all) {
-      runSilver(lake, cfg, progress, out, retrain);
-    }
+    List<Pipeline.Stage> stages = stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
+    Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain);
+    Summaries.outcome(outcome, out);
     out.flush();
-  }
-
-  /** Runs silver and prints its summary. */
-  static SilverJob.Result runSilver(Lake lake, C360Config cfg, Progress progress, PrintWriter out, boolean retrain) {
-    SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
-    SilverJob.Result result = new SilverJob(lake, cfg, silver, progress, retrain).run();
-    Summaries.silver(result, out);
-    out.flush();
-    return result;
-  }
-
-  /** Runs bronze and prints its summary; a failed source makes the command fail after the others ran. */
-  static BronzeIngest.Result runBronze(Lake lake, C360Config cfg, Progress progress, PrintWriter out) {
-    BronzeIngest.Result result = new BronzeIngest(lake, cfg, progress).run();
-    Summaries.bronze(result, out);
-    out.flush();
-    if (result.failed()) {
-      throw new C360Exception(String.join("; ", result.failures()));
+    if (!outcome.succeeded()) {
+      throw new C360Exception(outcome.run().failure().orElse("run failed"));
     }
-    return result;
   }
 }

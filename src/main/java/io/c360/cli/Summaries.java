@@ -3,6 +3,11 @@ package io.c360.cli;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.silver.SilverJob;
+import io.c360.gold.GoldJob;
+import io.c360.ops.Pipeline;
+import io.c360.ops.PipelineRun;
+import io.c360.quality.CheckOutcome;
+import java.util.stream.Collectors;
 import java.io.PrintWriter;
 
 /** What a stage did, as the short table the CLI prints. */
@@ -15,6 +20,46 @@ final class Summaries {
     out.printf("  linked %,d  for review %,d  vetoed %,d  (model v%d, %s)%n", r.linkedPairs(), r.reviewPairs(), r.vetoedPairs(),
         r.modelVersion(), r.trained() ? "trained now" : "reused");
     out.printf("  customers %,d  id redirects %,d%n", r.customers(), r.redirects());
+  }
+
+  /** Every stage that ran, then the run's status, quality and report. */
+  static void outcome(Pipeline.Outcome o, PrintWriter out) {
+    o.bronze().ifPresent(b -> {
+      bronze(b, out);
+      out.println();
+    });
+    o.silver().ifPresent(s -> {
+      silver(s, out);
+      out.println();
+    });
+    o.gold().ifPresent(g -> {
+      gold(g, out);
+      out.println();
+    });
+    PipelineRun run = o.run();
+    long failed = run.quality().stream().filter(q -> !q.passed()).count();
+    out.printf("run %s %s: %s%n", run.runId(), run.status(), run.stages().stream()
+        .map(t -> t.stage() + " " + (t.status().equals("succeeded") ? Progress.seconds(t.elapsed()) : t.status()))
+        .collect(Collectors.joining(", ")));
+    out.printf("  quality checks %d, failed %d (%d blocking)%n", run.quality().size(), failed,
+        run.quality().stream().filter(CheckOutcome::blocks).count());
+    run.quality().stream().filter(q -> !q.passed()).limit(10)
+        .forEach(q -> out.printf("    %s %s %s: %s%n", q.level(), q.table(), q.check(), q.message()));
+    run.freshness().stream().filter(PipelineRun.Freshness::stale)
+        .forEach(f -> out.printf("  stale source %s: newest record %s, SLA %s%n", f.source(),
+            f.newestRecord().map(Object::toString).orElse("-"), f.sla().map(Object::toString).orElse("-")));
+    run.failure().ifPresent(f -> out.println("  failed: " + f));
+    out.println("  report: " + o.report());
+  }
+
+  static void gold(GoldJob.Result r, PrintWriter out) {
+    out.printf("gold run %s as of %s (%s)%s%n", r.runId(), r.asOf(), Progress.seconds(r.elapsed()),
+        r.published() ? "" : "  NOT PUBLISHED: quality gate failed, previous version kept");
+    r.rows().forEach((table, n) -> out.printf("  %-28s %,10d rows%n", table, n));
+    if (!r.segmentSizes().isEmpty()) {
+      out.println("  segments: " + r.segmentSizes().entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+    }
   }
 
   static void bronze(BronzeIngest.Result r, PrintWriter out) {

@@ -75,10 +75,9 @@ public record C360Config(
         + "its metric SQL, segments.yaml and quality.yaml (e.g. gold: ../gold)"));
   }
 
-  /** The same configuration on another lake and landing folder (reports follow the lake when they were under it). */
+  /** The same configuration on another lake and landing folder; reports go to the new lake's {@code _reports}. */
   public C360Config withLocations(String lake, String landing) {
-    String reports = reportsRoot.equals(lakeRoot + "/" + DEFAULT_REPORTS) ? lake + "/" + DEFAULT_REPORTS : reportsRoot;
-    return new C360Config(file, lake, landing, sources, spark, demo, definitions, reports);
+    return new C360Config(file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS);
   }
 
   public Optional<SourceConfig> source(String name) {

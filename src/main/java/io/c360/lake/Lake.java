@@ -4,6 +4,8 @@ import io.c360.C360Exception;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -66,6 +68,51 @@ public final class Lake {
   public void overwrite(TableName table, Dataset<Row> rows) {
     rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(location(table));
     register(table);
+  }
+
+  /** Where a table's next content is prepared and checked before publication. */
+  public String stagingLocation(TableName table) {
+    return root + "/_staging/" + table.layer() + "/" + table.name();
+  }
+
+  /** Writes rows to the table's staging location (replacing what was there) and returns them read back from it. */
+  public Dataset<Row> stage(TableName table, Dataset<Row> rows) {
+    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingLocation(table));
+    return spark.read().format("delta").load(stagingLocation(table));
+  }
+
+  /**
+   * Makes {@code rows} the table's content in one commit, merging on {@code key}: changed rows are
+   * updated, new rows inserted and rows gone deleted, so the table's Change Data Feed (switched on
+   * here) shows only real changes. A table whose schema (or column comments) changed is overwritten
+   * instead. {@code description} becomes the table comment.
+   */
+  public void publish(TableName table, Dataset<Row> rows, List<String> key, String description) {
+    boolean exists = exists(table);
+    if (exists && DeltaTable.forPath(spark, location(table)).toDF().schema().equals(rows.schema())) {
+      List<String> others = Arrays.stream(rows.columns()).filter(c -> !key.contains(c)).toList();
+      String on = key.stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`").collect(Collectors.joining(" AND "));
+      String changed = others.stream().map(c -> "NOT (t.`" + c + "` <=> s.`" + c + "`)").collect(Collectors.joining(" OR "));
+      var merge = DeltaTable.forPath(spark, location(table)).as("t").merge(rows.as("s"), on);
+      (others.isEmpty() ? merge : merge.whenMatched(changed).updateAll())
+          .whenNotMatched().insertAll()
+          .whenNotMatchedBySource().delete()
+          .execute();
+    } else {
+      overwrite(table, rows);
+    }
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + location(table) + "`").select("description", "properties").head();
+    scala.collection.Map<String, String> properties = detail.getMap(1);
+    if (!description.equals(detail.getString(0)) || !"true".equals(properties.getOrElse("delta.enableChangeDataFeed", () -> "false"))) {
+      spark.sql("ALTER TABLE delta.`" + location(table) + "` SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', 'comment' = '"
+          + description.replace("\\", "\\\\").replace("'", "\\'") + "')");
+    }
+    register(table);
+  }
+
+  /** The table's current Delta version (its latest commit). */
+  public long version(TableName table) {
+    return DeltaTable.forPath(spark, location(table)).history(1).select("version").head().getLong(0);
   }
 
   /**

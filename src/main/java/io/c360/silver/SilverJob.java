@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
 
 import io.c360.Progress;
+import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
@@ -23,6 +24,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The silver job: bronze sources → identity records → scored pairs (review queue for stewards) →
@@ -34,6 +37,13 @@ public final class SilverJob {
   public static final TableName SCORED_PAIRS = new TableName("silver", "scored_pairs");
   public static final TableName MATCH_REVIEW = new TableName("silver", "match_review");
   public static final TableName STEWARD_DECISIONS = new TableName("silver", "steward_decisions");
+  /** What stewards decide (appended by {@code c360 steward-import}); the newest decision on a pair of records wins. */
+  public static final StructType STEWARD_DECISIONS_SCHEMA = new StructType()
+      .add("record_key_l", DataTypes.StringType)
+      .add("record_key_r", DataTypes.StringType)
+      .add("decision", DataTypes.StringType)
+      .add("steward", DataTypes.StringType)
+      .add("decided_at", DataTypes.TimestampType);
   public static final TableName CUSTOMER_ID_MAP = new TableName("silver", "customer_id_map");
   public static final TableName REDIRECTS = new TableName("silver", "customer_id_redirects");
   public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
@@ -59,8 +69,12 @@ public final class SilverJob {
       Duration elapsed) {}
 
   public Result run() {
+    return run(Instant.now().toString());
+  }
+
+  /** Runs silver as part of pipeline run {@code runId} (it names the run in id redirects). */
+  public Result run(String runId) {
     Instant start = Instant.now();
-    String runId = start.toString();
     SparkSession spark = lake.spark();
 
     Dataset<Row> records = identityRecords(spark).localCheckpoint(true);
@@ -71,6 +85,9 @@ public final class SilverJob {
     ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
     String fingerprint = ModelStore.fingerprint(silver.matching());
     Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
+    if (!lake.exists(STEWARD_DECISIONS)) {
+      lake.overwrite(STEWARD_DECISIONS, spark.createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
+    }
     Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
     Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
         ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
@@ -124,7 +141,7 @@ public final class SilverJob {
         continue;
       }
       String system = config.source(source).map(C360Config.SourceConfig::system).orElse(source);
-      Dataset<Row> newest = latestVersions(lake.read(bronze), e.getValue().recordId());
+      Dataset<Row> newest = Lineage.newestVersions(lake.read(bronze), expr(e.getValue().recordId()));
       Dataset<Row> records = IdentityRecords.of(newest, source, system, e.getValue(), silver.identity().standardization(), nicknames);
       all = all == null ? records : all.unionByName(records);
     }
@@ -135,22 +152,11 @@ public final class SilverJob {
     return all;
   }
 
-  /** Bronze keeps every delivered version of a record; identity uses the newest. */
-  static Dataset<Row> latestVersions(Dataset<Row> bronze, String recordIdExpression) {
-    return bronze
-        .withColumn("_version", row_number().over(Window.partitionBy(expr(recordIdExpression))
-            .orderBy(desc("_ingested_at"), desc("_source_file"), desc("_source_row"))))
-        .filter(col("_version").equalTo(1)).drop("_version");
-  }
-
   /**
    * Steward decisions ({@code silver.steward_decisions}: record_key_l, record_key_r, decision
    * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
    */
   Dataset<Row> stewardDecisions(Dataset<Row> records) {
-    if (!lake.exists(STEWARD_DECISIONS)) {
-      return Resolver.noStewardDecisions(lake.spark());
-    }
     Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
     return lake.read(STEWARD_DECISIONS)
         .join(sig.select(col("record_key").as("record_key_l"), col(IdentityRecords.SIGNATURE).as("sl")), "record_key_l")

@@ -1,0 +1,144 @@
+package io.c360.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_csv;
+
+import io.c360.C360Exception;
+import io.c360.config.C360Config;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The activation file a marketing platform imports for one segment: its current members with the
+ * contact details of the segment's channel. Consent is checked again at export time against the
+ * published gold.consent, and per contact point (see {@link #suppressed}), so a record that
+ * matching failed to join to its person cannot get an opted-out person contacted.
+ */
+public final class Activation {
+  static final Map<String, List<String>> CONTACT_COLUMNS = Map.of(
+      "email", List.of("customer_id", "email", "given_name", "surname"),
+      "sms", List.of("customer_id", "phone", "given_name", "surname"),
+      "phone", List.of("customer_id", "phone", "given_name", "surname"),
+      "post", List.of("customer_id", "given_name", "surname", "house_number", "street", "unit", "city", "state", "postcode"));
+
+  /** Every activation file written: when, which segment, where, how many rows (no personal data). */
+  public static final TableName EXPORTS = TableName.ops("exports");
+  static final StructType EXPORTS_SCHEMA = new StructType()
+      .add("exported_at", DataTypes.TimestampType)
+      .add("segment", DataTypes.StringType)
+      .add("purpose", DataTypes.StringType)
+      .add("channel", DataTypes.StringType)
+      .add("file", DataTypes.StringType)
+      .add("rows", DataTypes.LongType);
+
+  private Activation() {}
+
+  /** Writes the segment's activation CSV to {@code out} (replacing it) and returns the rows written. */
+  public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, Path out) {
+    GoldDefinitions.Segment segment = gold.segment(segmentName).orElseThrow(() -> new C360Exception(
+        "unknown segment '" + segmentName + "'; " + gold.folder().resolve("segments.yaml") + " defines "
+            + gold.segments().stream().map(GoldDefinitions.Segment::name).toList()));
+    String channel = segment.channel().orElseThrow(() -> new C360Exception("segment " + segmentName
+        + " has no channel: an " + segment.purpose() + " segment is not for contacting anyone"));
+    GoldJob.registerLatestSources(lake, config);
+    Dataset<Row> rows = audience(lake, segment, channel).localCheckpoint(true);
+    write(rows, out);
+    long n = rows.count();
+    lake.append(EXPORTS, lake.spark().createDataFrame(List.of(RowFactory.create(Timestamp.from(Instant.now()), segment.name(),
+        segment.purpose(), channel, out.toAbsolutePath().toString(), n)), EXPORTS_SCHEMA));
+    return n;
+  }
+
+  /** Members with the channel's contact details, consent re-checked, one row per customer. */
+  static Dataset<Row> audience(Lake lake, GoldDefinitions.Segment segment, String channel) {
+    List<String> columns = CONTACT_COLUMNS.get(channel);
+    String contact = columns.get(1);
+    Dataset<Row> members = lake.read(GoldJob.SEGMENT_MEMBERSHIP).filter(col("segment").equalTo(segment.name())).select("customer_id");
+    Dataset<Row> rows = members.join(lake.read(TableName.gold("customer")), "customer_id").filter(col(contact).isNotNull());
+    if (segment.needsConsent()) {
+      rows = rows.join(Segments.consented(lake.read(TableName.gold("consent")), segment.purpose(), segment.channel()), "customer_id");
+      if (!channel.equals("post")) {
+        rows = rows.join(suppressed(lake, segment.purpose(), channel, contact), rows.col(contact).equalTo(col("suppressed")), "left_anti");
+      }
+    }
+    return rows.select(columns.stream().map(c -> col(c)).toArray(Column[]::new)).dropDuplicates("customer_id").orderBy("customer_id");
+  }
+
+  /**
+   * Contact points (normalized e-mail addresses or phone numbers) never to use for this purpose and
+   * channel: any held in a record of a customer who withdrew it or is on do-not-contact, and any
+   * whose own latest consent event says so. Erring towards silence protects a person whose
+   * records matching failed to join: a number or address stays suppressed for every customer that
+   * shares it.
+   */
+  static Dataset<Row> suppressed(Lake lake, String purpose, String channel, String contact) {
+    return lake.spark().sql("""
+        WITH opted_out AS (
+          SELECT DISTINCT customer_id FROM gold.consent
+          WHERE (purpose = '%1$s' AND channel = '%2$s' AND status = 'withdrawn')
+             OR (purpose = 'do_not_contact' AND status = 'granted')
+        ),
+        held AS (
+          SELECT r.%3$s AS contact
+          FROM silver.identity_records r
+          JOIN silver.customer_id_map m ON m.record_key = r.record_key
+          JOIN opted_out o ON o.customer_id = m.customer_id
+        ),
+        by_contact AS (
+          SELECT r.%3$s AS contact, e.purpose, e.status,
+                 row_number() OVER (PARTITION BY r.%3$s, e.purpose
+                   ORDER BY e.event_time DESC, CASE e.status WHEN 'withdrawn' THEN 0 ELSE 1 END, e.consent_event_id) AS nth
+          FROM latest_consent_events e
+          JOIN silver.identity_records r ON r.source = 'consent_events' AND r.record_id = e.consent_event_id
+          WHERE e.channel IN ('%2$s', 'all') AND e.purpose IN ('%1$s', 'do_not_contact')
+        )
+        SELECT contact AS suppressed FROM held WHERE contact IS NOT NULL
+        UNION
+        SELECT contact FROM by_contact
+        WHERE contact IS NOT NULL AND nth = 1
+          AND ((purpose = 'do_not_contact' AND status = 'granted') OR (purpose <> 'do_not_contact' AND status = 'withdrawn'))
+        """.formatted(purpose, channel, contact));
+  }
+
+  /** CSV with a header, written beside the target and moved into place, so a reader never sees half a file. */
+  private static void write(Dataset<Row> rows, Path out) {
+    Path tmp = out.resolveSibling(out.getFileName() + ".partial");
+    try {
+      if (out.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+      }
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        w.write(String.join(",", rows.columns()));
+        w.write('\n');
+        Iterator<Row> lines = rows.select(to_csv(struct(Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
+            .toLocalIterator();
+        while (lines.hasNext()) {
+          w.write(lines.next().getString(0));
+          w.write('\n');
+        }
+      }
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new C360Exception(out + ": cannot write the activation file (" + e.getMessage() + ")", e);
+    }
+  }
+}

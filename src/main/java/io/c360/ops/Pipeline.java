@@ -1,0 +1,164 @@
+package io.c360.ops;
+
+import io.c360.C360Exception;
+import io.c360.Progress;
+import io.c360.bronze.BronzeIngest;
+import io.c360.config.C360Config;
+import io.c360.gold.GoldDefinitions;
+import io.c360.gold.GoldJob;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import io.c360.quality.CheckOutcome;
+import io.c360.quality.QualityGate;
+import io.c360.silver.SilverConfig;
+import io.c360.silver.SilverJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One pipeline run over the requested stages, in order: bronze → silver → gold. Whatever happens,
+ * the run is logged in {@code ops.pipeline_runs} and gets an HTML report; a failed stage stops the
+ * run (later stages are skipped) and the outcome says why.
+ */
+public final class Pipeline {
+  public enum Stage { bronze, silver, gold }
+
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final Lake lake;
+  private final C360Config config;
+  private final Progress progress;
+  private final Optional<GoldDefinitions> goldDefinitions;
+
+  public Pipeline(Lake lake, C360Config config, Progress progress) {
+    this(lake, config, progress, null);
+  }
+
+  /** A pipeline whose gold stage uses these definitions instead of the configured gold folder's. */
+  public Pipeline(Lake lake, C360Config config, Progress progress, GoldDefinitions gold) {
+    this.lake = lake;
+    this.config = config;
+    this.progress = progress;
+    this.goldDefinitions = Optional.ofNullable(gold);
+  }
+
+  /** What the run did; the stage results are present for the stages that ran to the end. */
+  public record Outcome(PipelineRun run, Optional<BronzeIngest.Result> bronze, Optional<SilverJob.Result> silver,
+      Optional<GoldJob.Result> gold, String report) {
+    public boolean succeeded() {
+      return run.status().equals("succeeded");
+    }
+  }
+
+  public Outcome run(List<Stage> stages, Instant asOf, boolean retrain) {
+    Instant startedAt = Instant.now();
+    String runId = RUN_ID.format(startedAt);
+    lake.registerAll();
+    Map<String, Long> before = versions();
+    List<PipelineRun.StageTiming> timings = new ArrayList<>();
+    List<CheckOutcome> quality = new ArrayList<>();
+    Optional<BronzeIngest.Result> bronze = Optional.empty();
+    Optional<SilverJob.Result> silver = Optional.empty();
+    Optional<GoldJob.Result> gold = Optional.empty();
+    Optional<String> failure = Optional.empty();
+
+    for (Stage stage : Stage.values()) {
+      if (!stages.contains(stage)) {
+        continue;
+      }
+      if (failure.isPresent()) {
+        timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ZERO, "skipped"));
+        continue;
+      }
+      Instant start = Instant.now();
+      try {
+        switch (stage) {
+          case bronze -> {
+            bronze = Optional.of(new BronzeIngest(lake, config, progress).run());
+            if (bronze.get().failed()) {
+              failure = Optional.of("bronze: " + String.join("; ", bronze.get().failures()));
+            } else {
+              failure = gate(config.definitions().bronze(), runId, quality, "bronze");
+            }
+          }
+          case silver -> {
+            silver = Optional.of(new SilverJob(lake, config, SilverConfig.load(config.requireSilverFolder()), progress, retrain).run(runId));
+          }
+          case gold -> {
+            gold = Optional.of(new GoldJob(lake, config, goldDefinitions.orElseGet(() -> GoldDefinitions.load(config.requireGoldFolder())), progress).run(runId, asOf));
+            quality.addAll(gold.get().quality());
+            if (!gold.get().published()) {
+              failure = Optional.of("gold not published, quality gate failed: " + describe(gold.get().blockingFailures()));
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        failure = Optional.of(stage + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        if (!(e instanceof C360Exception)) {
+          progress.report(stage + " failed: " + e);
+        }
+      }
+      timings.add(new PipelineRun.StageTiming(stage.name(), Duration.between(start, Instant.now()),
+          failure.isPresent() ? "failed" : "succeeded"));
+    }
+
+    lake.registerAll();
+    Map<String, Long> after = versions();
+    Map<String, Long> written = after.entrySet().stream()
+        .filter(e -> !e.getValue().equals(before.get(e.getKey())))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    Map<String, Long> rows = new LinkedHashMap<>();
+    for (String table : written.keySet()) {
+      rows.put(table, lake.spark().table(table).count());
+    }
+    PipelineRun run = new PipelineRun(runId, startedAt, Instant.now(), asOf, failure.isPresent() ? "failed" : "succeeded",
+        failure, timings, rows, silver.map(Pipeline::matchStats), quality, before, written,
+        Freshness.measure(lake, config, asOf));
+    RunLog.append(lake, run);
+    String report = RunReport.write(lake, config, run);
+    progress.report("run " + runId + " " + run.status() + "; report " + report);
+    return new Outcome(run, bronze, silver, gold, report);
+  }
+
+  /** Runs a layer's quality.yaml over its tables in the lake; a blocking failure stops the run. */
+  private Optional<String> gate(Optional<Path> folder, String runId, List<CheckOutcome> quality, String layer) {
+    Optional<Path> file = folder.map(f -> f.resolve("quality.yaml")).filter(Files::exists);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    List<CheckOutcome> outcomes = QualityGate.load(file.get()).verifyLake(lake, runId);
+    quality.addAll(outcomes);
+    List<CheckOutcome> blocking = outcomes.stream().filter(CheckOutcome::blocks).toList();
+    return blocking.isEmpty() ? Optional.empty() : Optional.of(layer + " quality gate failed: " + describe(blocking));
+  }
+
+  private static String describe(List<CheckOutcome> failures) {
+    return failures.stream().map(f -> f.table() + " " + f.check() + " (" + f.message() + ")").collect(Collectors.joining("; "));
+  }
+
+  /** The current Delta version of every table in the lake, by {@code layer.name}. */
+  private Map<String, Long> versions() {
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (TableName t : lake.registerAll()) {
+      if (!t.layer().equals("ops")) {
+        versions.put(t.toString(), lake.version(t));
+      }
+    }
+    return versions;
+  }
+
+  private static PipelineRun.MatchStats matchStats(SilverJob.Result r) {
+    return new PipelineRun.MatchStats(r.records(), r.identities(), r.candidatePairs(), r.linkedPairs(), r.reviewPairs(),
+        r.vetoedPairs(), r.customers(), r.redirects(), r.modelVersion());
+  }
+}
