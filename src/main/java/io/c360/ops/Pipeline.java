@@ -7,6 +7,7 @@ import io.c360.config.C360Config;
 import io.c360.gold.GoldDefinitions;
 import io.c360.gold.GoldJob;
 import io.c360.lake.Lake;
+import io.c360.lake.LakeLock;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
@@ -63,6 +64,12 @@ public final class Pipeline {
   public Outcome run(List<Stage> stages, Instant asOf, boolean retrain) {
     Instant startedAt = Instant.now();
     String runId = RUN_ID.format(startedAt);
+    try (LakeLock lock = LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), runId)) {
+      return run(runId, startedAt, stages, asOf, retrain);
+    }
+  }
+
+  private Outcome run(String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain) {
     lake.registerAll();
     Map<String, Long> before = versions();
     List<PipelineRun.StageTiming> timings = new ArrayList<>();
