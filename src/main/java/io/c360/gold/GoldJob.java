@@ -78,6 +78,7 @@ public final class GoldJob {
   public Result run(String runId, Instant asOf) {
     Instant start = Instant.now();
     List<CheckOutcome> quality = new ArrayList<>();
+    progress.report("gold: checking silver (" + config.requireSilverFolder().resolve("quality.yaml") + ")");
     quality.addAll(silverGate(runId));
     if (quality.stream().anyMatch(CheckOutcome::blocks)) {
       progress.report("gold: silver quality gate failed; gold not rebuilt, previous version kept");
@@ -100,6 +101,7 @@ public final class GoldJob {
         gold.folder().resolve("segments.yaml").toString());
     staged.put(SEGMENT_MEMBERSHIP, lake.stage(SEGMENT_MEMBERSHIP, withComments(members, orderedMembershipColumns())));
 
+    progress.report("gold: checking the staged tables (" + gold.qualityFile() + ")");
     quality.addAll(goldGate(runId, staged));
     Map<String, Long> rows = new LinkedHashMap<>();
     staged.forEach((name, df) -> rows.put(name.toString(), df.count()));
@@ -109,6 +111,7 @@ public final class GoldJob {
       return new Result(runId, asOf, false, rows, quality, Map.of(), sizes, Duration.between(start, Instant.now()));
     }
 
+    progress.report("gold: publishing");
     Map<String, Long> versions = new LinkedHashMap<>();
     for (var e : staged.entrySet()) {
       GoldDefinitions.Table t = definitions.get(e.getKey());

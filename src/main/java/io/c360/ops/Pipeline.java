@@ -119,6 +119,7 @@ public final class Pipeline {
           failure.isPresent() ? "failed" : "succeeded"));
     }
 
+    progress.report("run log and report");
     lake.registerAll();
     Map<String, Long> after = versions();
     Map<String, Long> written = after.entrySet().stream()
