@@ -28,21 +28,22 @@ public final class Explanation {
   public static Result explain(Dataset<Row> records, String leftKey, String rightKey, MatchingConfig config,
       FellegiSunter.Parameters params) {
     Comparisons.registerFunctions(records.sparkSession());
-    Dataset<Row> nodes = Matcher.nodes(records);
+    Dataset<Row> nodes = Matcher.nodes(records, config).cache();
     Dataset<Row> both = records.filter(col(IdentityRecords.RECORD_KEY).isin(leftKey, rightKey)).cache();
     for (String key : List.of(leftKey, rightKey)) {
       if (both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).isEmpty()) {
         throw new C360Exception("record " + key + " is not in silver.identity_records (expected source:record_id, e.g. crm_contacts:CRM-1A2B)");
       }
     }
-    Dataset<Row> l = side(both, leftKey, "l");
-    Dataset<Row> r = side(both, rightKey, "r");
+    Dataset<Row> l = side(both, nodes, leftKey, "l");
+    Dataset<Row> r = side(both, nodes, rightKey, "r");
     Dataset<Row> pair = l.crossJoin(r).withColumn(Blocking.LEFT, col("l.id")).withColumn(Blocking.RIGHT, col("r.id"));
     Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
     config.comparisons().forEach(c -> c.levels().forEach(level -> level.tf().ifPresent(t -> tf.put(t, FellegiSunter.termFrequency(nodes, t)))));
     Row row = Matcher.decide(FellegiSunter.score(Comparisons.vectors(pair, config.comparisons()), config.comparisons(), params, tf), config)
         .head();
     both.unpersist();
+    nodes.unpersist();
 
     List<Step> steps = new ArrayList<>();
     for (MatchingConfig.Comparison c : config.comparisons()) {
@@ -57,9 +58,10 @@ public final class Explanation {
         row.getList(row.fieldIndex("link_rules")), row.getList(row.fieldIndex("vetoes")), row.getString(row.fieldIndex("decision")));
   }
 
-  private static Dataset<Row> side(Dataset<Row> both, String key, String alias) {
-    Dataset<Row> one = both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).limit(1);
-    return Matcher.nodes(one).select(struct(col("*")).as(alias));
+  /** The identity (node, with its node attributes) a record belongs to. */
+  private static Dataset<Row> side(Dataset<Row> both, Dataset<Row> nodes, String key, String alias) {
+    String signature = both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).head().getAs(IdentityRecords.SIGNATURE);
+    return nodes.filter(col("id").equalTo(signature)).select(struct(col("*")).as(alias));
   }
 
   /** The values a comparison looked at, for the waterfall. */

@@ -56,6 +56,15 @@ public final class FellegiSunter {
    */
   public static Map<String, double[]> estimateU(Dataset<Row> nodes, List<MatchingConfig.Comparison> comparisons,
       long samplePairs, long seed) {
+    return estimateUWithSupport(nodes, comparisons, samplePairs, seed).u();
+  }
+
+  /** u per comparison and level, and per comparison how many sampled pairs had both values (the support of its u). */
+  public record UEstimate(Map<String, double[]> u, Map<String, Long> pairsWithValues) {}
+
+  /** {@link #estimateU}, with the number of sampled pairs each comparison's u rests on. */
+  public static UEstimate estimateUWithSupport(Dataset<Row> nodes, List<MatchingConfig.Comparison> comparisons,
+      long samplePairs, long seed) {
     long n = nodes.count();
     long subset = Math.min(n, (long) Math.ceil(Math.sqrt(2.0 * samplePairs)) + 1);
     Dataset<Row> sample = nodes.orderBy(rand(seed)).limit((int) subset).localCheckpoint(true);
@@ -64,6 +73,7 @@ public final class FellegiSunter {
     Dataset<Row> pairs = l.crossJoin(r).filter(col("l.id").lt(col("r.id")));
     Dataset<Row> vectors = Comparisons.vectors(pairs, comparisons);
     Map<String, double[]> u = new LinkedHashMap<>();
+    Map<String, Long> support = new LinkedHashMap<>();
     for (MatchingConfig.Comparison c : comparisons) {
       int levels = c.levels().size();
       long[] counts = new long[levels];
@@ -80,8 +90,9 @@ public final class FellegiSunter {
         p[i] = (counts[i] + 1.0) / (total + levels);
       }
       u.put(c.name(), p);
+      support.put(c.name(), total);
     }
-    return u;
+    return new UEstimate(u, support);
   }
 
   /** Distinct comparison vectors of the candidate pairs with their counts (small: collected for EM). */
@@ -91,7 +102,26 @@ public final class FellegiSunter {
   }
 
   /**
-   * m and the prior by EM over the pattern counts, u held fixed. The prior among candidate pairs is
+   * Like {@link #patterns(Dataset, List)}, with a third part per row: whether the pairs are known
+   * non-matches (a cannot-link rule holds). EM counts those as non-matches instead of estimating
+   * them, so pairs a veto separates anyway (household members, twins) do not teach m what a match
+   * looks like.
+   */
+  public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Column knownNonMatch) {
+    List<Column> keys = new ArrayList<>();
+    comparisons.forEach(c -> keys.add(col(Comparisons.gammaColumn(c))));
+    keys.add(functions.coalesce(knownNonMatch, lit(false)).as("known_non_match"));
+    List<Column> ordered = new ArrayList<>();
+    comparisons.forEach(c -> ordered.add(col(Comparisons.gammaColumn(c))));
+    ordered.add(col("n"));
+    ordered.add(col("known_non_match"));
+    return vectors.groupBy(keys.toArray(Column[]::new)).agg(count(lit(1)).as("n"))
+        .select(ordered.toArray(Column[]::new)).collectAsList();
+  }
+
+  /**
+   * m and the prior by EM over the pattern counts, u held fixed; patterns marked as known non-matches
+   * (see {@link #patterns(Dataset, List, Column)}) count as non-matches. The prior among candidate pairs is
    * turned into the prior among all {@code totalPairs} pairs (blocking finds nearly all matches, so
    * the expected number of matches is the same), which is the prior that goes with random-pair u.
    */
@@ -100,6 +130,7 @@ public final class FellegiSunter {
     int k = comparisons.size();
     int[][] gamma = new int[patterns.size()][k];
     double[] n = new double[patterns.size()];
+    boolean[] nonMatch = new boolean[patterns.size()];
     long candidates = 0;
     for (int p = 0; p < patterns.size(); p++) {
       Row row = patterns.get(p);
@@ -107,6 +138,7 @@ public final class FellegiSunter {
         gamma[p][c] = row.getInt(c);
       }
       n[p] = row.getLong(k);
+      nonMatch[p] = row.size() > k + 1 && row.getBoolean(k + 1);
       candidates += row.getLong(k);
     }
     double[][] m = new double[k][];
@@ -143,7 +175,7 @@ public final class FellegiSunter {
             logU += Math.log(uu[c][g]);
           }
         }
-        double w = 1 / (1 + Math.exp(logU - logM));
+        double w = nonMatch[p] ? 0 : 1 / (1 + Math.exp(logU - logM));
         double mass = n[p] * w;
         matches += mass;
         total += n[p];
@@ -240,9 +272,22 @@ public final class FellegiSunter {
    * sample holds enough matches to make agreement look common.
    */
   public static Map<String, double[]> withoutMatches(Map<String, double[]> uRaw, Parameters p, long samplePairs) {
+    Map<String, Long> support = new LinkedHashMap<>();
+    uRaw.keySet().forEach(name -> support.put(name, 2 * Math.max(samplePairs, 1)));
+    return withoutMatches(new UEstimate(uRaw, support), p);
+  }
+
+  /**
+   * As {@link #withoutMatches(Map, Parameters, long)}, but no u falls below the share one pair would
+   * have among the sampled pairs with both values: a level the sample cannot tell from the matches it
+   * holds (a shared birth date, among a few ten thousand pairs with birth dates) keeps that chance level
+   * instead of an almost-zero u and an overwhelming weight.
+   */
+  public static Map<String, double[]> withoutMatches(UEstimate raw, Parameters p) {
+    Map<String, double[]> uRaw = raw.u();
     Map<String, double[]> out = new LinkedHashMap<>();
-    double floor = 0.5 / Math.max(samplePairs, 1);
     uRaw.forEach((name, u) -> {
+      double floor = 1.0 / (Math.max(raw.pairsWithValues().getOrDefault(name, 0L), 0L) + u.length);
       double[] m = p.m().get(name);
       double[] adjusted = new double[u.length];
       double sum = 0;

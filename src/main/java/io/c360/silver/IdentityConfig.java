@@ -41,10 +41,20 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     }
   }
 
-  /** One source's mapping: expressions for record_id, record_time, a row filter and the attributes. */
-  public record SourceMapping(String recordId, Optional<String> recordTime, Optional<String> where, Map<String, String> attributes) {
+  /**
+   * One source's mapping: expressions for record_id, record_time, a row filter and the attributes.
+   * {@code ownedBy} names the attribute that identifies whose record it is when the others may
+   * describe someone else (an order's buyer e-mail beside the ship-to name and address of a gift
+   * recipient); matching rules see it as {@code owned_by} on records where that attribute is present.
+   */
+  public record SourceMapping(String recordId, Optional<String> recordTime, Optional<String> where, Map<String, String> attributes,
+      Optional<String> ownedBy) {
     public SourceMapping {
       attributes = Map.copyOf(attributes);
+    }
+
+    public SourceMapping(String recordId, Optional<String> recordTime, Optional<String> where, Map<String, String> attributes) {
+      this(recordId, recordTime, where, attributes, Optional.empty());
     }
   }
 
@@ -88,11 +98,12 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     return std;
   }
 
-  /** A mapping: record_id required, record_time and where optional, then attribute expressions. */
+  /** A mapping: record_id required, record_time, where and owned_by optional, then attribute expressions. */
   public static SourceMapping mapping(YamlNode m) {
     String recordId = m.text("record_id");
     Optional<String> recordTime = m.optText("record_time");
     Optional<String> where = m.optText("where");
+    Optional<String> ownedBy = m.optText("owned_by");
     Map<String, String> attributes = new LinkedHashMap<>();
     for (String attribute : ATTRIBUTES) {
       m.optText(attribute).ifPresent(e -> attributes.put(attribute, e));
@@ -102,6 +113,10 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
       throw new C360Exception(m.file() + ": " + m.where("") + " maps no identity attribute; expected some of "
           + String.join(", ", ATTRIBUTES));
     }
-    return new SourceMapping(recordId, recordTime, where, attributes);
+    if (ownedBy.isPresent() && (!attributes.containsKey(ownedBy.get()) || ownedBy.get().equals("full_name"))) {
+      throw m.error("owned_by", "expected one of the attributes this source maps (" + String.join(", ",
+          attributes.keySet().stream().filter(a -> !a.equals("full_name")).toList()) + ") but was '" + ownedBy.get() + "'");
+    }
+    return new SourceMapping(recordId, recordTime, where, attributes, ownedBy);
   }
 }

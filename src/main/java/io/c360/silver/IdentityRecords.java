@@ -32,10 +32,15 @@ import org.apache.spark.sql.types.DataTypes;
  * Mapping (which columns hold what) is declared per source; standardization is the same for all.
  */
 public final class IdentityRecords {
+  /**
+   * The attribute that says whose record it is, on records of a source whose other attributes may be
+   * someone else's (see {@link IdentityConfig.SourceMapping#ownedBy}); null elsewhere.
+   */
+  public static final String OWNED_BY = "owned_by";
   /** Attributes compared by matching, in the order used to build a record's signature. */
   public static final List<String> MATCH_ATTRIBUTES = List.of(
       "given_name", "surname", "birth_date", "email", "phone", "house_number", "street", "unit", "city", "state",
-      "postcode", "national_id", "crm_id");
+      "postcode", "national_id", "crm_id", OWNED_BY);
   public static final String RECORD_KEY = "record_key";
   public static final String SIGNATURE = "signature";
 
@@ -93,7 +98,8 @@ public final class IdentityRecords {
         Standardize.unlessJunk(Standardize.nationalId(col("raw_national_id")), Standardize.nationalId(col("raw_national_id")),
             std.junk("national_id")).as("national_id"),
         when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id"))).as("crm_id"));
-    return withVariantsAndSignature(standardized, nicknames);
+    Column ownedBy = mapping.ownedBy().map(a -> when(col(a).isNotNull(), lit(a))).orElse(lit(null)).cast(DataTypes.StringType);
+    return withVariantsAndSignature(standardized.withColumn(OWNED_BY, ownedBy), nicknames);
   }
 
   /** Nickname table ({@code nickname, canonical}) as {@code name → canonical names}, ready to broadcast. */

@@ -1,6 +1,7 @@
 package io.c360.silver;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
@@ -43,6 +44,18 @@ public final class Matcher {
   public record Result(Dataset<Row> nodes, Dataset<Row> pairs, FellegiSunter.Parameters parameters,
       List<Blocking.RuleReport> blocking, boolean trained) {}
 
+  /**
+   * One row per distinct identity: {@code id} (the signature), its attributes, how many records share
+   * it, and the configured node attributes (computed over all identities).
+   */
+  public static Dataset<Row> nodes(Dataset<Row> records, MatchingConfig config) {
+    Dataset<Row> nodes = nodes(records);
+    for (MatchingConfig.NodeAttribute a : config.nodeAttributes()) {
+      nodes = nodes.withColumn(a.name(), expr(a.expression()));
+    }
+    return nodes;
+  }
+
   /** One row per distinct identity: {@code id} (the signature), its attributes and how many records share it. */
   public static Dataset<Row> nodes(Dataset<Row> records) {
     List<Column> aggs = new ArrayList<>();
@@ -63,7 +76,7 @@ public final class Matcher {
   public static Result run(Dataset<Row> records, MatchingConfig config, Optional<FellegiSunter.Parameters> trained,
       Optional<Dataset<Row>> labels) {
     Comparisons.registerFunctions(records.sparkSession());
-    Dataset<Row> nodes = nodes(records).localCheckpoint(true);
+    Dataset<Row> nodes = nodes(records, config).localCheckpoint(true);
     Blocking.Result blocked = Blocking.pairs(nodes, config.blocking(), config.maxBlockSize());
     Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
     Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
@@ -85,14 +98,19 @@ public final class Matcher {
     return new Result(nodes, decide(scored, config), params, blocked.report(), trained.isEmpty());
   }
 
-  /** EM with u from random pairs, then again with u cleared of the matches the random sample held. */
+  /**
+   * EM with u from random pairs, then again with u cleared of the matches the random sample held;
+   * with {@code em_vetoed_as_non_matches}, pairs a cannot-link rule separates count as non-matches.
+   */
   static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> vectors, MatchingConfig config) {
-    List<Row> patterns = FellegiSunter.patterns(vectors, config.comparisons());
+    List<Row> patterns = config.model().emExcludesVetoed()
+        ? FellegiSunter.patterns(vectors, config.comparisons(), size(hits(config.cannotLinkRules())).gt(0))
+        : FellegiSunter.patterns(vectors, config.comparisons());
     long samplePairs = config.model().uSamplePairs();
-    Map<String, double[]> uRaw = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
+    FellegiSunter.UEstimate uRaw = FellegiSunter.estimateUWithSupport(nodes, config.comparisons(), samplePairs, config.model().seed());
     long totalPairs = totalPairs(nodes);
-    FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw, config.model(), samplePairs, totalPairs);
-    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, samplePairs);
+    FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw.u(), config.model(), samplePairs, totalPairs);
+    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first);
     return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
   }
 
@@ -120,15 +138,25 @@ public final class Matcher {
     return n * (n - 1) / 2;
   }
 
-  /** Adds the rules hit ({@code link_rules}, {@code vetoes}) and the {@code decision}. */
+  /**
+   * Adds the rules hit ({@code link_rules}, {@code vetoes}) and the {@code decision}. A pair the
+   * model alone would link goes to review instead when no {@code model_link_requires} rule holds.
+   */
   static Dataset<Row> decide(Dataset<Row> scored, MatchingConfig config) {
     Column links = hits(config.linkRules());
     Column vetoes = hits(config.cannotLinkRules());
     MatchingConfig.Model m = config.model();
     Dataset<Row> withHits = scored.withColumn("link_rules", links).withColumn("vetoes", vetoes);
+    Column enough = lit(true);
+    if (!config.modelLinkRequires().isEmpty()) {
+      enough = lit(false);
+      for (MatchingConfig.PairRule rule : config.modelLinkRequires()) {
+        enough = enough.or(coalesce(expr(rule.when()), lit(false)));
+      }
+    }
     Column decision = when(size(col("vetoes")).gt(0), lit(VETOED))
         .when(size(col("link_rules")).gt(0), lit(LINKED_BY_RULE))
-        .when(col("match_probability").geq(m.linkThreshold()), lit(LINKED))
+        .when(col("match_probability").geq(m.linkThreshold()).and(enough), lit(LINKED))
         .when(col("match_probability").geq(m.reviewThreshold()), lit(REVIEW))
         .otherwise(lit(NON_LINK));
     return withHits.withColumn("decision", decision);

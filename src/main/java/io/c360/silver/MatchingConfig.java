@@ -14,12 +14,20 @@ import java.util.Set;
  * Spark SQL over a pair's two records {@code l} and {@code r}.
  */
 public record MatchingConfig(
+    List<NodeAttribute> nodeAttributes,
     int maxBlockSize,
     List<BlockingRule> blocking,
     List<Comparison> comparisons,
     Model model,
     List<PairRule> linkRules,
-    List<PairRule> cannotLinkRules) {
+    List<PairRule> cannotLinkRules,
+    List<PairRule> modelLinkRequires) {
+
+  /**
+   * An attribute computed over all distinct identities before blocking: a Spark SQL expression that
+   * may use window functions, e.g. how many different given names share a phone number.
+   */
+  public record NodeAttribute(String name, String expression) {}
 
   /** Records whose key expressions are all non-null and equal become candidate pairs. */
   public record BlockingRule(String name, List<String> keys) {}
@@ -36,12 +44,20 @@ public record MatchingConfig(
 
   /** Link and review thresholds on the match probability, and how the model is trained. */
   public record Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
-      double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions) {}
+      double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions, boolean emExcludesVetoed) {
+
+    public Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
+        double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions) {
+      this(linkThreshold, reviewThreshold, uSamplePairs, emMaxIterations, emTolerance, initialPrior, seed, mFromStewardDecisions, false);
+    }
+  }
 
   /** A named pair condition (a deterministic link or a cannot-link veto). */
   public record PairRule(String name, String when) {}
 
   public MatchingConfig {
+    nodeAttributes = List.copyOf(nodeAttributes);
+    modelLinkRequires = List.copyOf(modelLinkRequires);
     blocking = List.copyOf(blocking);
     comparisons = List.copyOf(comparisons);
     linkRules = List.copyOf(linkRules);
@@ -52,7 +68,24 @@ public record MatchingConfig(
     return parse(YamlNode.load(file));
   }
 
+  /** Without node attributes and link requirements (the shape before they existed). */
+  public MatchingConfig(int maxBlockSize, List<BlockingRule> blocking, List<Comparison> comparisons, Model model,
+      List<PairRule> linkRules, List<PairRule> cannotLinkRules) {
+    this(List.of(), maxBlockSize, blocking, comparisons, model, linkRules, cannotLinkRules, List.of());
+  }
+
   public static MatchingConfig parse(YamlNode root) {
+    List<NodeAttribute> nodeAttributes = new ArrayList<>();
+    Set<String> attributeNames = new HashSet<>(IdentityRecords.MATCH_ATTRIBUTES);
+    attributeNames.addAll(List.of("id", "records", "given_name_variants"));
+    for (YamlNode a : root.list("node_attributes")) {
+      String name = a.text("name");
+      if (!name.matches("[a-z][a-z0-9_]*") || !attributeNames.add(name)) {
+        throw a.error("name", "expected a new attribute name (lower case, digits, _) but was '" + name + "'");
+      }
+      nodeAttributes.add(new NodeAttribute(name, a.text("expr")));
+      a.finish();
+    }
     YamlNode b = root.child("blocking");
     int cap = b.integer("max_block_size", 500);
     List<BlockingRule> blocking = new ArrayList<>();
@@ -110,7 +143,8 @@ public record MatchingConfig(
     Model model = new Model(
         m.decimal("link_threshold", 0.9), m.decimal("review_threshold", 0.5), m.integer("u_sample_pairs", 1_000_000),
         m.integer("em_max_iterations", 50), m.decimal("em_tolerance", 1e-5), m.decimal("initial_prior", 0.001),
-        m.integer("seed", 42), m.choice("m_from", "em", "em", "steward_decisions").equals("steward_decisions"));
+        m.integer("seed", 42), m.choice("m_from", "em", "em", "steward_decisions").equals("steward_decisions"),
+        m.bool("em_vetoed_as_non_matches", false));
     m.finish();
     if (!(model.reviewThreshold() <= model.linkThreshold() && model.linkThreshold() <= 1 && model.reviewThreshold() >= 0)) {
       throw m.error("review_threshold", "expected 0 <= review_threshold <= link_threshold <= 1");
@@ -118,13 +152,15 @@ public record MatchingConfig(
 
     List<PairRule> links = new ArrayList<>();
     List<PairRule> vetoes = new ArrayList<>();
+    List<PairRule> requires = new ArrayList<>();
     root.optChild("rules").ifPresent(r -> {
       r.list("link").forEach(x -> links.add(pairRule(x)));
       r.list("cannot_link").forEach(x -> vetoes.add(pairRule(x)));
+      r.list("model_link_requires").forEach(x -> requires.add(pairRule(x)));
       r.finish();
     });
     root.finish();
-    return new MatchingConfig(cap, blocking, comparisons, model, links, vetoes);
+    return new MatchingConfig(nodeAttributes, cap, blocking, comparisons, model, links, vetoes, requires);
   }
 
   private static PairRule pairRule(YamlNode n) {

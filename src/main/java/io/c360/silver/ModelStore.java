@@ -43,9 +43,16 @@ public final class ModelStore {
     this.hadoop = hadoop;
   }
 
-  /** A fingerprint of what the parameters depend on: the comparisons and their levels. */
+  /**
+   * A fingerprint of what the parameters depend on: the comparisons and their levels, the node
+   * attributes they may read, and the vetoes when EM counts vetoed pairs as non-matches.
+   */
   public static String fingerprint(MatchingConfig config) {
     StringBuilder b = new StringBuilder();
+    config.nodeAttributes().forEach(a -> b.append(a.name()).append('=').append(a.expression()).append('\n'));
+    if (config.model().emExcludesVetoed()) {
+      config.cannotLinkRules().forEach(r -> b.append("veto ").append(r.when()).append('\n'));
+    }
     for (MatchingConfig.Comparison c : config.comparisons()) {
       b.append(c.name()).append('|').append(c.nullWhen());
       c.levels().forEach(l -> b.append('|').append(l.name()).append('=').append(l.when().orElse("")).append(l.tf().orElse("")));

@@ -50,4 +50,23 @@ class FellegiSunterTest {
     assertEquals(prior / 10, p.prior(), 0.002, "the prior over all pairs: expected matches / all pairs");
     assertTrue(p.weight("a", 0) > 0 && p.weight("a", 1) < 0, "agreement is evidence for, disagreement against");
   }
+
+  @Test
+  void patternsKnownToBeNonMatchesTeachEmNothingAboutMatches() {
+    List<MatchingConfig.Comparison> comparisons = List.of(comparison("a"), comparison("b"));
+    Map<String, double[]> u = Map.of("a", new double[] {0.01, 0.99}, "b", new double[] {0.01, 0.99});
+    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+    // 900 pairs agree on both (matches); 600 agree on a only, which EM alone would call matches too
+    // (agreement on a is rare among random pairs) although a veto says they are different people.
+    List<Row> unflagged = List.of(RowFactory.create(0, 0, 900L), RowFactory.create(0, 1, 600L), RowFactory.create(1, 1, 500L));
+    List<Row> flagged = List.of(RowFactory.create(0, 0, 900L, false), RowFactory.create(0, 1, 600L, true),
+        RowFactory.create(1, 1, 500L, false));
+
+    FellegiSunter.Parameters plain = FellegiSunter.train(unflagged, comparisons, u, model, 1000, 100_000);
+    FellegiSunter.Parameters vetoed = FellegiSunter.train(flagged, comparisons, u, model, 1000, 100_000);
+
+    assertTrue(plain.m().get("b")[1] > 0.3, "without the flag, the vetoed pairs pass for matches that disagree on b: " + plain.m().get("b")[1]);
+    assertTrue(vetoed.m().get("b")[1] < 0.01, "with it, matches agree on b: " + vetoed.m().get("b")[1]);
+    assertEquals(900.0 / 2000, vetoed.candidatePrior(), 0.01, "the vetoed pairs count as non-matches");
+  }
 }

@@ -62,4 +62,26 @@ class IdentityRecordsTest {
     assertNotEquals(junk.<String>getAs(IdentityRecords.SIGNATURE), byId.get("4").getAs(IdentityRecords.SIGNATURE),
         "records with nothing to match are not one identity");
   }
+
+  @Test
+  void aSourceOwnedByAnAttributeMarksTheRecordsThatHaveIt() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("mail", DataTypes.StringType)
+        .add("ship_to", DataTypes.StringType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(
+        RowFactory.create("1", "buyer@example.org", "Paul Thompson"),
+        RowFactory.create("2", null, "Paul Thompson")), schema);
+    IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(io.c360.config.YamlNode.parse("test",
+        "{record_id: id, email: mail, full_name: ship_to, owned_by: email}"));
+    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(List.of(),
+        new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
+
+    Map<String, Row> byId = IdentityRecords.of(rows, "shop", "ecommerce", mapping, IdentityConfig.Standardization.defaults(), nicknames)
+        .collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("record_id"), r -> r));
+
+    assertEquals("email", byId.get("1").getAs(IdentityRecords.OWNED_BY), "the buyer's e-mail says whose order it is");
+    assertNull(byId.get("2").getAs(IdentityRecords.OWNED_BY), "without it, the record is an ordinary one");
+    io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.c360.C360Exception.class,
+        () -> IdentityConfig.mapping(io.c360.config.YamlNode.parse("test", "{record_id: id, email: mail, owned_by: phone}")));
+    assertTrue(e.getMessage().contains("owned_by"), e.getMessage());
+  }
 }
