@@ -46,8 +46,9 @@ final class RunCommand implements Runnable {
     C360Config cfg = config.load();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = Progress.stderr();
-    progress.report("starting Spark (" + cfg.spark().master() + "), lake " + cfg.lakeRoot());
+    progress.report("starting Spark, lake " + cfg.lakeRoot());
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    progress.report("Spark " + lake.spark().version() + " on " + lake.spark().sparkContext().master());
     List<Pipeline.Stage> stages = stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
     Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain);
     Summaries.outcome(outcome, out);

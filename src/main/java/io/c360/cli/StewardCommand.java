@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.trim;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.LocalCsv;
 import io.c360.lake.SparkSessions;
 import io.c360.silver.SilverJob;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ final class StewardCommand implements Runnable {
     }
     C360Config cfg = config.load();
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
-    Dataset<Row> csv = lake.spark().read().option("header", "true").csv(file.toString());
+    // Read here on the driver: under spark-submit the executors cannot see a file given on the command line.
+    Dataset<Row> csv = LocalCsv.read(lake.spark(), file);
     List<String> columns = Arrays.asList(csv.columns());
     for (String required : List.of("record_key_l", "record_key_r", "decision")) {
       if (!columns.contains(required)) {

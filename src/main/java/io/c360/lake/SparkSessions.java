@@ -9,16 +9,16 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   private SparkSessions() {}
 
-  /** A session for a run configuration; a master set by spark-submit wins over the file's. */
+  /**
+   * A session for a run configuration. What spark-submit sets ({@code --master}, {@code --name},
+   * {@code --conf}, {@code spark-defaults.conf}) wins over the file's {@code spark:} section, which
+   * only fills in what the launcher left unset.
+   */
   public static SparkSession forConfig(C360Config config) {
     SparkConf conf = new SparkConf();
-    if (!conf.contains("spark.master")) {
-      conf.setMaster(config.spark().master());
-    }
-    if (!conf.contains("spark.app.name")) {
-      conf.setAppName(config.spark().appName());
-    }
-    config.spark().settings().forEach(conf::set);
+    conf.setIfMissing("spark.master", config.spark().master());
+    conf.setIfMissing("spark.app.name", config.spark().appName());
+    config.spark().settings().forEach(conf::setIfMissing);
     return create(conf);
   }
 

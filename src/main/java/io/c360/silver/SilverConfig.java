@@ -1,6 +1,7 @@
 package io.c360.silver;
 
 import io.c360.C360Exception;
+import io.c360.lake.LocalCsv;
 import io.c360.silver.survivorship.SurvivorshipRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +35,17 @@ public record SilverConfig(Path folder, IdentityConfig identity, MatchingConfig 
         SurvivorshipRules.load(folder.resolve("survivorship.yaml")));
   }
 
-  /** The nickname table ({@code nickname, canonical}); empty when none is configured. */
+  /**
+   * The nickname table ({@code nickname, canonical}); empty when none is configured. Read on the
+   * driver: the definitions folder need not exist on the executors' machines.
+   */
   public Dataset<Row> nicknames(SparkSession spark) {
     return identity.standardization().nicknames()
         .map(p -> {
           if (!Files.isRegularFile(p)) {
             throw new C360Exception(p + ": nickname table not found (standardize.nicknames in identity.yaml)");
           }
-          return spark.read().option("header", "true").csv(p.toString()).select("nickname", "canonical");
+          return LocalCsv.read(spark, p).select("nickname", "canonical");
         })
         .orElseGet(() -> emptyTable(spark, "nickname", "canonical"));
   }

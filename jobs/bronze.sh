@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# c360 bronze stage through spark-submit; environment and options: see jobs/submit.sh. Extra arguments go to `c360 run`.
+exec "$(dirname "${BASH_SOURCE[0]}")/submit.sh" bronze "$@"
