@@ -6,10 +6,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
@@ -18,6 +21,8 @@ import io.c360.C360Exception;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
+import io.c360.governance.Identifiers;
+import io.c360.governance.Suppression;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import java.sql.Timestamp;
@@ -50,11 +55,14 @@ public final class BronzeIngest {
   public static final TableName QUARANTINE = TableName.bronze("_quarantine");
   private static final String VALID = "_valid";
   private static final String DUPLICATE = "_duplicate";
+  private static final String SUPPRESSED = "_suppressed";
 
   private final Lake lake;
   private final C360Config config;
   private final Progress progress;
   private final IngestLog log;
+  private Optional<Suppression> suppression = Optional.empty();
+  private Identifiers identifiers;
 
   public BronzeIngest(Lake lake, C360Config config, Progress progress) {
     this.lake = lake;
@@ -63,10 +71,13 @@ public final class BronzeIngest {
     this.log = new IngestLog(lake);
   }
 
-  /** What one source's ingestion did. A failed source wrote no rows; its message says why. */
+  /**
+   * What one source's ingestion did. A failed source wrote no rows; its message says why.
+   * {@code rowsSuppressed}: rows of erased people ({@code ops.suppression_list}), written nowhere.
+   */
   public record SourceResult(
       String source, int newFiles, int skippedFiles, long rowsValid, long rowsQuarantined, long rowsDuplicate,
-      Optional<String> failure) {}
+      long rowsSuppressed, Optional<String> failure) {}
 
   /** What the bronze run did, source by source. */
   public record Result(String batchId, List<SourceResult> sources, Duration elapsed) {
@@ -91,6 +102,8 @@ public final class BronzeIngest {
       }
       contracts.put(source.name(), contract);
     }
+    suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
+    identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
     String batchId = newBatchId(start);
     Timestamp ingestedAt = Timestamp.from(start);
     List<SourceResult> results = new ArrayList<>();
@@ -147,7 +160,7 @@ public final class BronzeIngest {
     int newFiles = entries.size() + toRead.size();
     if (toRead.isEmpty()) {
       log.append(entries);
-      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, Optional.empty());
+      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.empty());
     }
 
     ParsedFiles parsed = parse(source, contract, toRead, hadoop);
@@ -158,31 +171,35 @@ public final class BronzeIngest {
         entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
       }
       log.append(entries);
-      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, Optional.of(failure));
+      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure));
     }
 
     Dataset<Row> flagged = flagDuplicates(
         ContractRules.apply(parsed.raw(), contract)
             .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
-            .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0)),
+            .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0))
+            .withColumn(SUPPRESSED, suppressed(source.name(), contract)),
         source.name())
         // Materialized without lineage: the flags read the very tables written below, and a cached
         // plan would be recomputed after those writes (seeing its own rows as duplicates).
         .localCheckpoint(true);
     TableName table = TableName.bronze(source.name());
-    Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang());
+    Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
     lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
     lake.append(QUARANTINE, quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt), true);
 
     long valid = 0;
     long quarantined = 0;
     long duplicate = 0;
+    long suppressedRows = 0;
     Map<String, Row> perFile = new HashMap<>();
+    Column kept = col(SUPPRESSED).unary_$bang();
     for (Row r : flagged.groupBy(Lineage.SOURCE_FILE)
         .agg(count(lit(1)).as("read"),
-            sum(when(col(VALID).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("valid"),
-            sum(when(col(VALID).unary_$bang().and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("quarantined"),
-            sum(when(col(DUPLICATE), 1).otherwise(0)).as("duplicate"))
+            sum(when(kept.and(col(VALID)).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("valid"),
+            sum(when(kept.and(col(VALID).unary_$bang()).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("quarantined"),
+            sum(when(kept.and(col(DUPLICATE)), 1).otherwise(0)).as("duplicate"),
+            sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"))
         .collectAsList()) {
       perFile.put(r.getString(0), r);
     }
@@ -192,15 +209,49 @@ public final class BronzeIngest {
       long v = r == null ? 0 : r.getLong(2);
       long q = r == null ? 0 : r.getLong(3);
       long d = r == null ? 0 : r.getLong(4);
+      long x = r == null ? 0 : r.getLong(5);
       valid += v;
       quarantined += q;
       duplicate += d;
+      suppressedRows += x;
       String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
       entries.add(entry(source, f, hashes.get(f.path()), batchId,
-          read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, note, now));
+          read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, x, note, now));
     }
     log.append(entries);
-    return new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, Optional.empty());
+    return new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty());
+  }
+
+  /**
+   * Whether a checked row belongs to an erased person ({@code ops.suppression_list}): one of its
+   * e-mail or phone columns (contract {@code pii: email | phone}), standardized as silver does, or
+   * its record id ({@code source:key}) is suppressed. A broken row may not have parsed into columns,
+   * so its raw line is searched too: for anything shaped like an e-mail address or phone number, and
+   * for tokens that are a suppressed record id. Suppressed rows go neither to bronze nor to quarantine.
+   */
+  private Column suppressed(String source, SourceContract contract) {
+    if (suppression.isEmpty()) {
+      return lit(false);
+    }
+    Suppression s = suppression.get();
+    Column recordId = contract.key().size() == 1 ? col(contract.key().get(0)).cast("string")
+        : concat_ws("|", contract.key().stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
+    Column hit = s.contains(Suppression.Kind.record, concat(lit(source + ":"), recordId));
+    for (SourceContract.Column c : contract.columns()) {
+      String pii = c.pii().orElse("");
+      if (pii.equals("email") && c.type().kind() == ColumnType.Kind.STRING) {
+        hit = hit.or(s.contains(Suppression.Kind.email, identifiers.email(col(c.name()))));
+      } else if (pii.equals("phone") && c.type().kind() == ColumnType.Kind.STRING) {
+        hit = hit.or(s.contains(Suppression.Kind.phone, identifiers.phone(col(c.name()))));
+      }
+    }
+    Column raw = col(RawRecords.RECORD);
+    Column inRawLine = exists(regexp_extract_all(raw, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
+            e -> s.contains(Suppression.Kind.email, identifiers.email(e)))
+        .or(exists(regexp_extract_all(raw, lit(Identifiers.PHONE_IN_TEXT), lit(0)),
+            p -> s.contains(Suppression.Kind.phone, identifiers.phone(p))))
+        .or(exists(split(raw, "[^A-Za-z0-9_.:-]+"), t -> s.contains(Suppression.Kind.record, concat(lit(source + ":"), t))));
+    return coalesce(hit, lit(false)).or(col(VALID).unary_$bang().and(coalesce(inRawLine, lit(false))));
   }
 
   /** Raw records of the files to read, or the problems that fail the source (a missing required column, ...). */
@@ -346,7 +397,12 @@ public final class BronzeIngest {
 
   private static IngestLog.Entry entry(SourceConfig s, LandedFile f, String sha, String batchId, IngestLog.Status status,
       long read, long valid, long quarantined, long duplicate, String message, Timestamp at) {
-    return new IngestLog.Entry(s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, message, at);
+    return entry(s, f, sha, batchId, status, read, valid, quarantined, duplicate, 0, message, at);
+  }
+
+  private static IngestLog.Entry entry(SourceConfig s, LandedFile f, String sha, String batchId, IngestLog.Status status,
+      long read, long valid, long quarantined, long duplicate, long suppressed, String message, Timestamp at) {
+    return new IngestLog.Entry(s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, suppressed, message, at);
   }
 
   static String newBatchId(Instant at) {
@@ -364,6 +420,7 @@ public final class BronzeIngest {
     }
     return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested -> "
         + r.rowsValid() + " rows appended, " + r.rowsQuarantined() + " quarantined, "
-        + r.rowsDuplicate() + " duplicate rows skipped";
+        + r.rowsDuplicate() + " duplicate rows skipped"
+        + (r.rowsSuppressed() > 0 ? ", " + r.rowsSuppressed() + " rows of erased people suppressed" : "");
   }
 }

@@ -31,11 +31,12 @@ public final class IngestLog {
   /** One log row. */
   public record Entry(
       String source, LandedFile file, String contentSha256, String batchId, Status status,
-      long rowsRead, long rowsValid, long rowsQuarantined, long rowsDuplicate, String message, Timestamp loggedAt) {
+      long rowsRead, long rowsValid, long rowsQuarantined, long rowsDuplicate, long rowsSuppressed, String message,
+      Timestamp loggedAt) {
 
     Row toRow() {
       return RowFactory.create(source, file.path(), file.size(), new Timestamp(file.modifiedAt()), contentSha256,
-          batchId, status.label(), rowsRead, rowsValid, rowsQuarantined, rowsDuplicate, message, loggedAt);
+          batchId, status.label(), rowsRead, rowsValid, rowsQuarantined, rowsDuplicate, message, loggedAt, rowsSuppressed);
     }
   }
 
@@ -55,7 +56,9 @@ public final class IngestLog {
       .add("rows_quarantined", DataTypes.LongType, false)
       .add("rows_duplicate", DataTypes.LongType, false)
       .add("message", DataTypes.StringType, true)
-      .add("logged_at", DataTypes.TimestampType, false);
+      .add("logged_at", DataTypes.TimestampType, false)
+      // Rows of erased people (ops.suppression_list) dropped at ingestion; added later, so null in older rows.
+      .add("rows_suppressed", DataTypes.LongType, true);
 
   private final Lake lake;
 
@@ -81,6 +84,6 @@ public final class IngestLog {
       return;
     }
     List<Row> rows = entries.stream().map(Entry::toRow).toList();
-    lake.append(TABLE, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
+    lake.append(TABLE, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1), true);
   }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = C360.Version.class,
     description = "Customer 360 on Spark and Delta Lake: bronze -> silver -> gold.",
-    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, SqlCommand.class, EvaluateCommand.class, ExplainCommand.class, StewardCommand.class, ExportCommand.class})
+    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, SqlCommand.class, EvaluateCommand.class, ExplainCommand.class, StewardCommand.class, ExportCommand.class,
+        EraseCommand.class, AccessCommand.class, BenchCommand.class})
 public final class C360 implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -64,10 +64,13 @@ final class Summaries {
 
   static void bronze(BronzeIngest.Result r, PrintWriter out) {
     out.printf("bronze batch %s (%s)%n", r.batchId(), Progress.seconds(r.elapsed()));
-    out.printf("  %-28s %9s %9s %12s %12s %11s%n", "table", "new files", "skipped", "rows added", "quarantined", "duplicates");
+    boolean suppressed = r.sources().stream().anyMatch(s -> s.rowsSuppressed() > 0);
+    out.printf("  %-28s %9s %9s %12s %12s %11s%s%n", "table", "new files", "skipped", "rows added", "quarantined", "duplicates",
+        suppressed ? String.format(" %11s", "suppressed") : "");
     for (BronzeIngest.SourceResult s : r.sources()) {
-      out.printf("  %-28s %9d %9d %12d %12d %11d%s%n", "bronze." + s.source(), s.newFiles(), s.skippedFiles(),
-          s.rowsValid(), s.rowsQuarantined(), s.rowsDuplicate(), s.failure().isPresent() ? "  FAILED" : "");
+      out.printf("  %-28s %9d %9d %12d %12d %11d%s%s%n", "bronze." + s.source(), s.newFiles(), s.skippedFiles(),
+          s.rowsValid(), s.rowsQuarantined(), s.rowsDuplicate(), suppressed ? String.format(" %11d", s.rowsSuppressed()) : "",
+          s.failure().isPresent() ? "  FAILED" : "");
     }
   }
 }

@@ -9,12 +9,16 @@ import java.util.stream.Collectors;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * All table I/O of the lake: where {@code layer.name} lives ({@code <root>/<layer>/<name>}, a Delta
@@ -144,6 +148,194 @@ public final class Lake {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
     spark.sql("DROP TABLE IF EXISTS " + table);
     spark.sql("CREATE TABLE " + table + " USING delta LOCATION '" + location(table).replace("'", "\\'") + "'");
+  }
+
+  /** A Delta table anywhere under the lake root: a layer table ({@code gold.customer}) or a staging copy ({@code _staging.gold.customer}). */
+  public record StoredTable(String label, String location) {}
+
+  /**
+   * Every Delta table under the lake root: {@code <root>/<layer>/<name>} and the staging copies under
+   * {@code <root>/_staging/<layer>/<name>}. Other folders (the silver model artefact, reports, the
+   * suppression salt) are not Delta tables and are not listed.
+   */
+  public List<StoredTable> allTables() {
+    List<StoredTable> found = new ArrayList<>();
+    for (String prefix : List.of("", "_staging/")) {
+      for (String layer : TableName.LAYERS) {
+        Path layerDir = new Path(root + "/" + prefix + layer);
+        try {
+          FileSystem fs = layerDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+          if (!fs.exists(layerDir)) {
+            continue;
+          }
+          for (FileStatus child : fs.listStatus(layerDir)) {
+            if (child.isDirectory() && fs.exists(new Path(child.getPath(), "_delta_log"))) {
+              String label = (prefix.isEmpty() ? "" : "_staging.") + layer + "." + child.getPath().getName();
+              found.add(new StoredTable(label, root + "/" + prefix + layer + "/" + child.getPath().getName()));
+            }
+          }
+        } catch (IOException e) {
+          throw new C360Exception("cannot list lake folder " + layerDir + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    found.sort(java.util.Comparator.comparing(StoredTable::label));
+    return found;
+  }
+
+  /** The current content of the Delta table at {@code location} (a location from {@link #allTables}). */
+  public Dataset<Row> readLocation(String location) {
+    return spark.read().format("delta").load(location);
+  }
+
+  /**
+   * Deletes the rows matching {@code condition} in one Delta commit. Older versions keep them until
+   * {@link #purge} removes their files. The condition is recorded in the table history as written,
+   * so it must not carry personal data as literals (use a function holding the values instead).
+   */
+  public void delete(String location, Column condition) {
+    DeltaTable.forPath(spark, location).delete(condition);
+  }
+
+  /** Sets {@code assignments} on the rows matching {@code condition}, in one Delta commit (same caveat as {@link #delete}). */
+  public void update(String location, Column condition, Map<String, Column> assignments) {
+    DeltaTable.forPath(spark, location).update(condition, assignments);
+  }
+
+  /** What {@link #purge} did to one table. */
+  public record PurgeResult(long filesRemoved, long logEntriesRemoved, boolean deletionVectorsPurged) {}
+
+  /**
+   * Removes the data files no current row needs, so that rows deleted before are gone from storage:
+   * deletion vectors are first applied ({@code REORG TABLE ... APPLY (PURGE)}) when the table uses
+   * them, then {@code VACUUM} drops unreferenced data and change-data files older than
+   * {@code retentionHours} (0 is allowed here: the retention safety check is switched off for this
+   * call only). With {@code dropHistory}, a checkpoint is written at the current version and the
+   * transaction log entries before it are deleted: their file statistics (min/max values) and
+   * commit details could still name deleted values. Time travel to any earlier version fails
+   * afterwards. Never run it while another job writes the table: files that job has written but not
+   * yet committed would be removed too.
+   */
+  public PurgeResult purge(String location, double retentionHours, boolean dropHistory) {
+    // Deletion vectors only mark rows deleted; the rows stay in the data file until it is rewritten.
+    boolean dv = DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
+        .protocol().readerFeatureNames().contains("deletionVectors");
+    if (dv) {
+      spark.sql("REORG TABLE delta.`" + location + "` APPLY (PURGE)");
+    }
+    long before = dataFiles(location);
+    // For this call only: allow a retention under the default 7 days, and list the table's folders in as
+    // many tasks as the cluster has cores (Spark's default of 10,000 listing tasks makes a small table's
+    // VACUUM take five times longer).
+    Map<String, String> settings = Map.of(
+        "spark.databricks.delta.retentionDurationCheck.enabled", "false",
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism",
+        String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
+    Map<String, String> previous = new java.util.HashMap<>();
+    settings.forEach((k, v) -> {
+      previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
+      spark.conf().set(k, v);
+    });
+    try {
+      // VACUUM prints a line to the console; stdout is for command results, so it goes nowhere.
+      scala.Console$.MODULE$.withOut(java.io.OutputStream.nullOutputStream(),
+          () -> DeltaTable.forPath(spark, location).vacuum(retentionHours));
+    } finally {
+      previous.forEach((k, v) -> {
+        if (v == null) {
+          spark.conf().unset(k);
+        } else {
+          spark.conf().set(k, v);
+        }
+      });
+    }
+    long removed = Math.max(0, before - dataFiles(location));
+    long logEntries = dropHistory ? dropHistoryBeforeCheckpoint(location) : 0;
+    return new PurgeResult(removed, logEntries, dv);
+  }
+
+  /** Data and change-data files of a table (everything but its log and checksum files). */
+  private long dataFiles(String location) {
+    Path dir = new Path(location);
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long n = 0;
+      var files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        Path p = files.next().getPath();
+        if (!p.toString().contains("/_delta_log/") && !p.getName().startsWith(".")) {
+          n++;
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new C360Exception("cannot list " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Checkpoints the table at its latest version and deletes the log entries of earlier versions. */
+  private long dropHistoryBeforeCheckpoint(String location) {
+    DeltaLog log = DeltaLog.forTable(spark, location);
+    log.checkpoint();
+    long version = log.update(false, scala.Option.empty(), scala.Option.empty()).version();
+    Path logDir = new Path(location, "_delta_log");
+    long removed = 0;
+    try {
+      FileSystem fs = logDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (Path dir : List.of(logDir, new Path(logDir, "_commits"))) {
+        if (!fs.exists(dir)) {
+          continue;
+        }
+        for (FileStatus f : fs.listStatus(dir)) {
+          java.util.regex.Matcher m = LOG_ENTRY.matcher(f.getPath().getName());
+          if (f.isFile() && m.matches() && Long.parseLong(m.group(1)) < version) {
+            if (fs.delete(f.getPath(), false) && !f.getPath().getName().startsWith(".")) {
+              removed++;
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new C360Exception("cannot clean the transaction log of " + location + ": " + e.getMessage(), e);
+    }
+    DeltaLog.clearCache();
+    return removed;
+  }
+
+  /** Log entries by version: commits, checksums, checkpoints (single or multi-part), with their Hadoop .crc companions. */
+  private static final java.util.regex.Pattern LOG_ENTRY =
+      java.util.regex.Pattern.compile("^\\.?(\\d{20})(\\.[0-9a-f-]+)?\\.(json|crc|checkpoint(\\.\\d+\\.\\d+)?(\\.[0-9a-f-]+)?\\.(parquet|json))(\\.crc)?$");
+
+  /** A small text file under the lake root (e.g. {@code ops/_salt}), if present. */
+  public Optional<String> readText(String relativePath) {
+    Path p = new Path(root + "/" + relativePath);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        return Optional.empty();
+      }
+      try (var in = fs.open(p)) {
+        return Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new C360Exception("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a small text file under the lake root unless it exists (then its content is kept); returns the content in force. */
+  public String writeTextIfAbsent(String relativePath, String content) {
+    Path p = new Path(root + "/" + relativePath);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (var out = fs.create(p, false)) {
+        out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+        return readText(relativePath).orElseThrow();
+      }
+      return content;
+    } catch (IOException e) {
+      throw new C360Exception("cannot write " + p + ": " + e.getMessage(), e);
+    }
   }
 
   /** Registers every Delta table found under the lake root; returns them. */

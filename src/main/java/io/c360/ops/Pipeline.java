@@ -34,6 +34,12 @@ import java.util.stream.Collectors;
 public final class Pipeline {
   public enum Stage { bronze, silver, gold }
 
+  /**
+   * Spark local property naming the stage whose work a Spark job belongs to (bronze, silver, gold),
+   * set on the driver thread while the stage runs; a SparkListener reads it from the job's properties.
+   */
+  public static final String STAGE_PROPERTY = "c360.stage";
+
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Lake lake;
@@ -87,7 +93,10 @@ public final class Pipeline {
         timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ZERO, "skipped"));
         continue;
       }
-      Instant start = Instant.now();
+      // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
+      long start = System.nanoTime();
+      String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
+      lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
       try {
         switch (stage) {
           case bronze -> {
@@ -114,8 +123,10 @@ public final class Pipeline {
         if (!(e instanceof C360Exception)) {
           progress.report(stage + " failed: " + e);
         }
+      } finally {
+        lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
       }
-      timings.add(new PipelineRun.StageTiming(stage.name(), Duration.between(start, Instant.now()),
+      timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ofNanos(System.nanoTime() - start),
           failure.isPresent() ? "failed" : "succeeded"));
     }
 

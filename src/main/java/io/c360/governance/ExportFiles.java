@@ -1,0 +1,178 @@
+package io.c360.governance;
+
+import io.c360.C360Exception;
+import io.c360.gold.Activation;
+import io.c360.lake.Lake;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+
+/**
+ * The activation files {@code c360 export} wrote (listed in {@code ops.exports}): CSV with a header,
+ * one customer per line. Erasure rewrites each file without the lines of the subject (their
+ * customer id in the {@code customer_id} column, or any of their identifiers as a token anywhere in
+ * the line), beside the file and moved into place. A file whose header has no {@code customer_id}
+ * column cannot be read line by line with certainty, so when it holds any of their identifiers it
+ * is deleted instead. Copies already sent to a marketing platform are outside the lake: the audit
+ * row counts the files touched so the operator can ask the platform to delete them too.
+ */
+final class ExportFiles {
+  private ExportFiles() {}
+
+  /** An activation file's lines that belong to the subject, by file (for access requests). */
+  static Map<String, List<Map<String, String>>> linesOf(Lake lake, Subject subject) {
+    Map<String, List<Map<String, String>>> found = new LinkedHashMap<>();
+    Needles needles = subject.needles();
+    for (String file : files(lake)) {
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) {
+        continue;
+      }
+      List<String> lines = read(p);
+      if (lines.isEmpty()) {
+        continue;
+      }
+      List<String> header = fields(lines.get(0));
+      for (String line : lines.subList(1, lines.size())) {
+        if (belongs(line, header, subject, needles)) {
+          List<String> values = fields(line);
+          Map<String, String> row = new LinkedHashMap<>();
+          for (int i = 0; i < header.size(); i++) {
+            row.put(header.get(i), i < values.size() ? values.get(i) : null);
+          }
+          found.computeIfAbsent(file, f -> new ArrayList<>()).add(row);
+        }
+      }
+    }
+    return found;
+  }
+
+  static Erasure.ExportFilesErased erase(Lake lake, Subject subject) {
+    int rewritten = 0;
+    int deleted = 0;
+    int missing = 0;
+    long rows = 0;
+    Needles needles = subject.needles();
+    for (String file : files(lake)) {
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) {
+        missing++;
+        continue;
+      }
+      List<String> lines = read(p);
+      if (lines.isEmpty()) {
+        continue;
+      }
+      List<String> header = fields(lines.get(0));
+      if (!header.contains("customer_id")) {
+        if (lines.stream().anyMatch(needles::foundIn)) {
+          delete(p);
+          deleted++;
+        }
+        continue;
+      }
+      List<String> kept = new ArrayList<>();
+      kept.add(lines.get(0));
+      for (String line : lines.subList(1, lines.size())) {
+        if (belongs(line, header, subject, needles)) {
+          rows++;
+        } else {
+          kept.add(line);
+        }
+      }
+      if (kept.size() < lines.size()) {
+        write(p, kept);
+        rewritten++;
+      }
+    }
+    return new Erasure.ExportFilesErased(rewritten, deleted, rows, missing);
+  }
+
+  private static boolean belongs(String line, List<String> header, Subject subject, Needles needles) {
+    int at = header.indexOf("customer_id");
+    if (at >= 0) {
+      List<String> values = fields(line);
+      if (at < values.size() && subject.customerIds().contains(values.get(at))) {
+        return true;
+      }
+    }
+    return needles.foundIn(line);
+  }
+
+  private static List<String> files(Lake lake) {
+    if (!lake.exists(Activation.EXPORTS)) {
+      return List.of();
+    }
+    return new ArrayList<>(new TreeSet<>(lake.read(Activation.EXPORTS).select("file").distinct().collectAsList().stream()
+        .filter(r -> !r.isNullAt(0)).map(r -> r.getString(0)).toList()));
+  }
+
+  /** The fields of one CSV line as written by Spark's {@code to_csv} (double-quoted when needed, {@code ""} inside quotes). */
+  static List<String> fields(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(field.toString());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    out.add(field.toString());
+    return out;
+  }
+
+  private static List<String> read(Path p) {
+    try {
+      return Files.readAllLines(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new C360Exception(p + ": cannot read the activation file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void write(Path p, List<String> lines) {
+    Path tmp = p.resolveSibling(p.getFileName() + ".erasure-partial");
+    try {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (String l : lines) {
+          w.write(l);
+          w.write('\n');
+        }
+      }
+      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new C360Exception(p + ": cannot rewrite the activation file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void delete(Path p) {
+    try {
+      Files.delete(p);
+    } catch (IOException e) {
+      throw new C360Exception(p + ": cannot delete the activation file (" + e.getMessage() + ")", e);
+    }
+  }
+}
