@@ -185,9 +185,6 @@ public final class BronzeIngest {
         .localCheckpoint(true);
     TableName table = TableName.bronze(source.name());
     Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
-    lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
-    lake.append(QUARANTINE, quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt), true);
-
     long valid = 0;
     long quarantined = 0;
     long duplicate = 0;
@@ -217,6 +214,11 @@ public final class BronzeIngest {
       String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
       entries.add(entry(source, f, hashes.get(f.path()), batchId,
           read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, x, note, now));
+    }
+    lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
+    // An empty append is still a commit (and a snapshot to rebuild): skip it once the table exists.
+    if (quarantined > 0 || !lake.exists(QUARANTINE)) {
+      lake.append(QUARANTINE, quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt), true);
     }
     log.append(entries);
     return new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty());

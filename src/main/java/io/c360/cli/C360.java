@@ -1,7 +1,9 @@
 package io.c360.cli;
 
 import io.c360.C360Exception;
+import io.c360.lake.Secrets;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = C360.Version.class,
     description = "Customer 360 on Spark and Delta Lake: bronze -> silver -> gold.",
     subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, SqlCommand.class, EvaluateCommand.class, ExplainCommand.class, StewardCommand.class, ExportCommand.class,
-        EraseCommand.class, AccessCommand.class, BenchCommand.class})
+        EraseCommand.class, AccessCommand.class, BenchCommand.class, ServeCommand.class})
 public final class C360 implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,9 +32,11 @@ public final class C360 implements Runnable {
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new C360()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("c360: error: " + oneLine(e));
+      cmd.getErr().println("c360: error: " + Secrets.redact(oneLine(e)));
       if (System.getenv("C360_DEBUG") != null) {
-        e.printStackTrace(cmd.getErr());
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        cmd.getErr().print(Secrets.redact(trace.toString()));
       }
       return 1;
     });

@@ -5,7 +5,7 @@ import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.SparkSessions;
-import java.nio.file.Path;
+import io.c360.lake.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +30,9 @@ final class ExportCommand implements Runnable {
   @Option(names = "--segment", required = true, paramLabel = "NAME", description = "Segment name from gold/segments.yaml.")
   String segment;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV file to write (replaced).")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "FILE",
+      description = "CSV file to write (replaced): a local path or a location such as s3a://bucket/exports/winback.csv.")
+  String out;
 
   @Override
   public void run() {
@@ -39,7 +40,7 @@ final class ExportCommand implements Runnable {
     GoldDefinitions gold = GoldDefinitions.load(cfg.requireGoldFolder());
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
     long rows = Activation.export(lake, cfg, gold, segment, out);
-    spec.commandLine().getOut().printf("%,d customers of segment %s -> %s%n", rows, segment, out.toAbsolutePath());
+    spec.commandLine().getOut().printf("%,d customers of segment %s -> %s%n", rows, segment, Storage.qualified(out));
     spec.commandLine().getOut().flush();
   }
 }

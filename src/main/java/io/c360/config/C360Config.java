@@ -165,7 +165,8 @@ public record C360Config(
         : landingRoot + "/" + source.path();
   }
 
-  static String resolve(Path base, String location) {
+  /** A location written in a file of folder {@code base}: a URI ({@code s3a://...}) as it is, a relative path against the folder. */
+  public static String resolve(Path base, String location) {
     if (location == null || location.isBlank()) {
       throw new C360Exception("empty location");
     }

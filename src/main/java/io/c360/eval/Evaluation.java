@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.expr;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
+import io.c360.config.C360Config;
 import io.c360.config.YamlNode;
+import io.c360.lake.Storage;
 import io.c360.silver.Blocking;
 import io.c360.silver.IdentityConfig;
 import io.c360.silver.IdentityRecords;
@@ -68,7 +70,7 @@ public final class Evaluation {
       Path base = file.toAbsolutePath().getParent();
       String name = root.text("name");
       YamlNode input = root.child("input");
-      String path = base.resolve(input.text("path")).normalize().toString();
+      String path = C360Config.resolve(base, input.text("path"));
       String format = input.choice("format", "csv", "csv", "json", "parquet");
       Map<String, String> options = input.textMap("options");
       input.finish();
@@ -80,7 +82,7 @@ public final class Evaluation {
               defaults.survivorship()))
           .orElse(defaults);
       Optional<Labels> labels = root.optChild("labels").map(l -> {
-        Labels parsed = new Labels(base.resolve(l.text("path")).normalize().toString(), l.text("left"), l.text("right"), l.text("match"));
+        Labels parsed = new Labels(C360Config.resolve(base, l.text("path")), l.text("left"), l.text("right"), l.text("match"));
         l.finish();
         return parsed;
       });
@@ -97,7 +99,7 @@ public final class Evaluation {
   /** Runs the matcher on a labelled file and measures it. */
   public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
     Instant start = Instant.now();
-    if (!new java.io.File(spec.path()).exists()) {
+    if (!Storage.isFile(spark.sparkContext().hadoopConfiguration(), spec.path())) {
       throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
     }
     Dataset<Row> input = spark.read().format(spec.format()).options(spec.options()).load(spec.path());

@@ -7,13 +7,9 @@ import static org.apache.spark.sql.functions.to_csv;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.Storage;
 import io.c360.lake.TableName;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -52,8 +48,16 @@ public final class Activation {
 
   private Activation() {}
 
-  /** Writes the segment's activation CSV to {@code out} (replacing it) and returns the rows written. */
+  /** Writes the segment's activation CSV to a local file (replacing it) and returns the rows written. */
   public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, Path out) {
+    return export(lake, config, gold, segmentName, out.toString());
+  }
+
+  /**
+   * Writes the segment's activation CSV to {@code out} (replacing it), a local path or a location such
+   * as {@code s3a://bucket/exports/winback.csv}, and returns the rows written.
+   */
+  public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, String out) {
     GoldDefinitions.Segment segment = gold.segment(segmentName).orElseThrow(() -> new C360Exception(
         "unknown segment '" + segmentName + "'; " + gold.folder().resolve("segments.yaml") + " defines "
             + gold.segments().stream().map(GoldDefinitions.Segment::name).toList()));
@@ -61,10 +65,11 @@ public final class Activation {
         + " has no channel: an " + segment.purpose() + " segment is not for contacting anyone"));
     GoldJob.registerLatestSources(lake, config);
     Dataset<Row> rows = audience(lake, segment, channel).localCheckpoint(true);
-    write(rows, out);
+    String file = Storage.qualified(out);
+    write(lake, rows, file);
     long n = rows.count();
     lake.append(EXPORTS, lake.spark().createDataFrame(List.of(RowFactory.create(Timestamp.from(Instant.now()), segment.name(),
-        segment.purpose(), channel, out.toAbsolutePath().toString(), n)), EXPORTS_SCHEMA));
+        segment.purpose(), channel, file, n)), EXPORTS_SCHEMA));
     return n;
   }
 
@@ -119,26 +124,17 @@ public final class Activation {
         """.formatted(purpose, channel, contact));
   }
 
-  /** CSV with a header, written beside the target and moved into place, so a reader never sees half a file. */
-  private static void write(Dataset<Row> rows, Path out) {
-    Path tmp = out.resolveSibling(out.getFileName() + ".partial");
-    try {
-      if (out.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(out.toAbsolutePath().getParent());
-      }
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(String.join(",", rows.columns()));
+  /** CSV with a header; a reader never sees half a file (see {@link Storage#write}). */
+  private static void write(Lake lake, Dataset<Row> rows, String out) {
+    Storage.write(lake.spark().sparkContext().hadoopConfiguration(), out, w -> {
+      w.write(String.join(",", rows.columns()));
+      w.write('\n');
+      Iterator<Row> lines = rows.select(to_csv(struct(Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
+          .toLocalIterator();
+      while (lines.hasNext()) {
+        w.write(lines.next().getString(0));
         w.write('\n');
-        Iterator<Row> lines = rows.select(to_csv(struct(Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
-            .toLocalIterator();
-        while (lines.hasNext()) {
-          w.write(lines.next().getString(0));
-          w.write('\n');
-        }
       }
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new C360Exception(out + ": cannot write the activation file (" + e.getMessage() + ")", e);
-    }
+    });
   }
 }

@@ -118,6 +118,7 @@ public final class GoldJob {
       List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
       lake.publish(e.getKey(), e.getValue(), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
       versions.put(e.getKey().toString(), lake.version(e.getKey()));
+      progress.report("gold: published " + e.getKey() + " (version " + versions.get(e.getKey().toString()) + ")");
     }
     lake.append(SEGMENT_SIZES, sizeHistory(runId, asOf, sizes));
     versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));

@@ -1,19 +1,14 @@
 package io.c360.governance;
 
-import io.c360.C360Exception;
 import io.c360.gold.Activation;
 import io.c360.lake.Lake;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.c360.lake.Storage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 
 /**
@@ -32,12 +27,12 @@ final class ExportFiles {
   static Map<String, List<Map<String, String>>> linesOf(Lake lake, Subject subject) {
     Map<String, List<Map<String, String>>> found = new LinkedHashMap<>();
     Needles needles = subject.needles();
+    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
     for (String file : files(lake)) {
-      Path p = Path.of(file);
-      if (!Files.isRegularFile(p)) {
+      if (!Storage.isFile(hadoop, file)) {
         continue;
       }
-      List<String> lines = read(p);
+      List<String> lines = Storage.readLines(hadoop, file);
       if (lines.isEmpty()) {
         continue;
       }
@@ -62,20 +57,20 @@ final class ExportFiles {
     int missing = 0;
     long rows = 0;
     Needles needles = subject.needles();
+    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
     for (String file : files(lake)) {
-      Path p = Path.of(file);
-      if (!Files.isRegularFile(p)) {
+      if (!Storage.isFile(hadoop, file)) {
         missing++;
         continue;
       }
-      List<String> lines = read(p);
+      List<String> lines = Storage.readLines(hadoop, file);
       if (lines.isEmpty()) {
         continue;
       }
       List<String> header = fields(lines.get(0));
       if (!header.contains("customer_id")) {
         if (lines.stream().anyMatch(needles::foundIn)) {
-          delete(p);
+          Storage.delete(hadoop, file);
           deleted++;
         }
         continue;
@@ -90,7 +85,12 @@ final class ExportFiles {
         }
       }
       if (kept.size() < lines.size()) {
-        write(p, kept);
+        Storage.write(hadoop, file, w -> {
+          for (String line : kept) {
+            w.write(line);
+            w.write('\n');
+          }
+        });
         rewritten++;
       }
     }
@@ -143,36 +143,5 @@ final class ExportFiles {
     }
     out.add(field.toString());
     return out;
-  }
-
-  private static List<String> read(Path p) {
-    try {
-      return Files.readAllLines(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new C360Exception(p + ": cannot read the activation file (" + e.getMessage() + ")", e);
-    }
-  }
-
-  private static void write(Path p, List<String> lines) {
-    Path tmp = p.resolveSibling(p.getFileName() + ".erasure-partial");
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (String l : lines) {
-          w.write(l);
-          w.write('\n');
-        }
-      }
-      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new C360Exception(p + ": cannot rewrite the activation file (" + e.getMessage() + ")", e);
-    }
-  }
-
-  private static void delete(Path p) {
-    try {
-      Files.delete(p);
-    } catch (IOException e) {
-      throw new C360Exception(p + ": cannot delete the activation file (" + e.getMessage() + ")", e);
-    }
   }
 }

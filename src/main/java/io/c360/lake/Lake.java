@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 
 /**
  * All table I/O of the lake: where {@code layer.name} lives ({@code <root>/<layer>/<name>}, a Delta
@@ -146,8 +147,54 @@ public final class Lake {
       return;
     }
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
-    spark.sql("DROP TABLE IF EXISTS " + table);
+    unregister(table);
     spark.sql("CREATE TABLE " + table + " USING delta LOCATION '" + location(table).replace("'", "\\'") + "'");
+  }
+
+  /**
+   * Makes {@code layer.name} resolvable as a view over the table's Delta folder instead of a table:
+   * every query reads the folder's latest version, while INSERT, UPDATE, DELETE, MERGE, ALTER and DROP
+   * TABLE through the name fail. The view carries the table's description and column comments. A
+   * column added to the table later is not seen until the view is registered again.
+   */
+  public void registerView(TableName table) {
+    Snapshot snapshot = DeltaLog.forTable(spark, location(table)).update(false, scala.Option.empty(), scala.Option.empty());
+    if (snapshot.version() < 0) {
+      throw new C360Exception("table " + table + " does not exist yet at " + location(table) + "; run the stage that writes it first");
+    }
+    String columns = Arrays.stream(snapshot.schema().fields())
+        .map(f -> "`" + f.name().replace("`", "``") + "`" + f.getComment().map(c -> " COMMENT " + sqlString(c)).getOrElse(() -> ""))
+        .collect(Collectors.joining(", "));
+    String description = snapshot.metadata().description();
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
+    unregister(table);
+    registered.remove(table);
+    spark.sql("CREATE VIEW " + table + " (" + columns + ")" + (description == null ? "" : " COMMENT " + sqlString(description))
+        + " AS SELECT * FROM delta.`" + location(table).replace("`", "``") + "`");
+  }
+
+  /** Registers every Delta table of the layers as a view ({@link #registerView}); returns them. */
+  public List<TableName> registerAllAsViews() {
+    List<TableName> found = layerTables();
+    found.forEach(this::registerView);
+    return found;
+  }
+
+  /** Drops what the catalog holds under the name, a table or a view (the data stays: registered tables are external). */
+  private void unregister(TableName table) {
+    if (!spark.catalog().tableExists(table.layer(), table.name())) {
+      return;
+    }
+    try {
+      boolean view = "VIEW".equals(spark.catalog().getTable(table.layer(), table.name()).tableType());
+      spark.sql((view ? "DROP VIEW " : "DROP TABLE ") + table);
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw new C360Exception("cannot replace " + table + " in the catalog: " + e.getMessage(), e);
+    }
+  }
+
+  private static String sqlString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** A Delta table anywhere under the lake root: a layer table ({@code gold.customer}) or a staging copy ({@code _staging.gold.customer}). */
@@ -340,6 +387,13 @@ public final class Lake {
 
   /** Registers every Delta table found under the lake root; returns them. */
   public List<TableName> registerAll() {
+    List<TableName> found = layerTables();
+    found.forEach(this::register);
+    return found;
+  }
+
+  /** Every Delta table of the layers ({@code <root>/<layer>/<name>}; staging copies are not listed). */
+  public List<TableName> layerTables() {
     List<TableName> found = new ArrayList<>();
     for (String layer : TableName.LAYERS) {
       Path layerDir = new Path(root + "/" + layer);
@@ -352,9 +406,7 @@ public final class Lake {
           if (child.isDirectory() && fs.exists(new Path(child.getPath(), "_delta_log"))) {
             String name = child.getPath().getName();
             if (name.matches("_?[a-z][a-z0-9_]*")) {
-              TableName table = new TableName(layer, name);
-              register(table);
-              found.add(table);
+              found.add(new TableName(layer, name));
             }
           }
         }

@@ -8,6 +8,7 @@ import io.c360.gold.GoldDefinitions;
 import io.c360.gold.GoldJob;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
+import io.c360.lake.Secrets;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
@@ -121,7 +122,7 @@ public final class Pipeline {
       } catch (RuntimeException e) {
         failure = Optional.of(stage + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         if (!(e instanceof C360Exception)) {
-          progress.report(stage + " failed: " + e);
+          progress.report(Secrets.redact(stage + " failed: " + e, lake.spark()));
         }
       } finally {
         lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
@@ -140,8 +141,9 @@ public final class Pipeline {
     for (String table : written.keySet()) {
       rows.put(table, lake.spark().table(table).count());
     }
+    // The failure goes to the run log and the report: a storage client's error may quote a credential.
     PipelineRun run = new PipelineRun(runId, startedAt, Instant.now(), asOf, failure.isPresent() ? "failed" : "succeeded",
-        failure, timings, rows, silver.map(Pipeline::matchStats), quality, before, written,
+        failure.map(f -> Secrets.redact(f, lake.spark())), timings, rows, silver.map(Pipeline::matchStats), quality, before, written,
         Freshness.measure(lake, config, asOf));
     RunLog.append(lake, run);
     String report = RunReport.write(lake, config, run);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -77,6 +78,8 @@ public final class QualityGate {
   private List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, List<CheckOutcome> absent) {
     Instant at = Instant.now();
     QualityStore store = new QualityStore(lake);
+    // Read once, and only if an anomaly check asks.
+    Supplier<Map<String, QualityStore.PreviousSize>> sizes = once(() -> store.previousSizes(runId));
     Function<TableName, Optional<Dataset<Row>>> referenced = name -> Optional.ofNullable(tables.get(name))
         .or(() -> lake.exists(name) ? Optional.of(lake.read(name)) : Optional.empty());
     List<CheckOutcome> outcomes = new ArrayList<>(absent);
@@ -94,7 +97,7 @@ public final class QualityGate {
           measured.add(m);
         }
       });
-      TableRun run = TableRun.measure(t.table(), data, measured, referenced, () -> store.previousSize(t.table(), runId));
+      TableRun run = TableRun.measure(t.table(), data, measured, referenced, () -> Optional.ofNullable(sizes.get().get(t.table().toString())));
       for (QualityCheck check : t.checks()) {
         QualityCheck.Verdict verdict = unsuitable.get(check).map(QualityCheck.Verdict::fail).orElseGet(() -> check.judge(run));
         outcomes.add(new CheckOutcome(t.table().toString(), check.name(), check.level(), verdict.passed(),
@@ -104,5 +107,15 @@ public final class QualityGate {
     }
     store.save(runId, at, measurements, outcomes);
     return outcomes;
+  }
+
+  private static <T> Supplier<T> once(Supplier<T> compute) {
+    List<T> value = new ArrayList<>(1);
+    return () -> {
+      if (value.isEmpty()) {
+        value.add(compute.get());
+      }
+      return value.get(0);
+    };
   }
 }

@@ -1,15 +1,19 @@
 package io.c360.quality;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
 
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -46,21 +50,25 @@ final class QualityStore {
     this.lake = lake;
   }
 
-  /** The row count measured most recently for {@code table} by a run other than {@code runId}. */
-  Optional<PreviousSize> previousSize(TableName table, String runId) {
+  /**
+   * The row count each table had when last measured by a run other than {@code runId}, by table
+   * name: one read of {@code ops.quality_metrics} for a whole gate.
+   */
+  Map<String, PreviousSize> previousSizes(String runId) {
     if (!lake.exists(QualityGate.METRICS)) {
-      return Optional.empty();
+      return Map.of();
     }
-    List<Row> latest = lake.read(QualityGate.METRICS)
-        .where(col("table").equalTo(table.toString())
-            .and(col("metric").equalTo(TableRun.SIZE_METRIC))
+    Map<String, PreviousSize> sizes = new HashMap<>();
+    lake.read(QualityGate.METRICS)
+        .where(col("metric").equalTo(TableRun.SIZE_METRIC)
             .and(col("instance").equalTo(TableRun.WHOLE_TABLE))
             .and(col("run_id").notEqual(runId)))
-        .orderBy(col("measured_at").desc())
-        .select("run_id", "value")
-        .limit(1)
-        .collectAsList();
-    return latest.stream().findFirst().map(r -> new PreviousSize(r.getString(0), Math.round(r.getDouble(1))));
+        .withColumn("nth", row_number().over(Window.partitionBy("table").orderBy(col("measured_at").desc())))
+        .where(col("nth").equalTo(1))
+        .select("table", "run_id", "value")
+        .collectAsList()
+        .forEach(r -> sizes.put(r.getString(0), new PreviousSize(r.getString(1), Math.round(r.getDouble(2)))));
+    return sizes;
   }
 
   void save(String runId, Instant at, List<Measurement> measurements, List<CheckOutcome> outcomes) {

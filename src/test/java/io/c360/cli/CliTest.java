@@ -30,7 +30,7 @@ class CliTest {
   void helpAndUsageErrors() {
     Outcome help = c360("--help");
     assertEquals(0, help.code());
-    for (String sub : new String[] {"generate", "run", "demo", "sql", "evaluate", "explain", "steward-import", "export", "erase", "access", "bench"}) {
+    for (String sub : new String[] {"generate", "run", "demo", "sql", "evaluate", "explain", "steward-import", "export", "erase", "access", "bench", "serve"}) {
       assertTrue(help.out().contains(sub), "help lists " + sub);
       assertEquals(0, c360(sub, "--help").code(), sub + " --help");
     }

@@ -78,6 +78,19 @@ class C360ConfigTest {
   }
 
   @Test
+  void s3ExampleKeepsItsLocationsAndHoldsNoCredentials() {
+    C360Config cfg = C360Config.load(Path.of("conf/examples/s3.yaml"));
+    assertEquals("s3a://acme-c360/lake", cfg.lakeRoot());
+    assertEquals("s3a://acme-c360/lake/" + C360Config.DEFAULT_REPORTS, cfg.reportsRoot());
+    assertEquals("s3a://acme-c360-landing/extracts/crm/contacts_*.csv", cfg.sourceGlob(cfg.source("crm_contacts").orElseThrow()));
+    assertEquals(C360Config.load(Path.of("conf/c360.yaml")).sources().stream().map(C360Config.SourceConfig::contract).toList(),
+        cfg.sources().stream().map(C360Config.SourceConfig::contract).toList(), "the shipped contracts");
+    assertTrue(cfg.definitions().silver().orElseThrow().resolve("matching.yaml").toFile().isFile());
+    assertTrue(cfg.spark().settings().keySet().stream().noneMatch(k -> k.matches("(?i).*(secret|access\\.key|token|password).*")),
+        "credentials come from the provider chain or spark-submit, not the file: " + cfg.spark().settings().keySet());
+  }
+
+  @Test
   void contractErrorsNameTheColumn() {
     String base = "source: s\nowner: o\ncolumns:\n  - {name: a, type: %s}\n";
     String type = assertThrows(C360Exception.class,

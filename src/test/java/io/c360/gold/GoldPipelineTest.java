@@ -10,8 +10,7 @@ import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.ops.Pipeline;
 import io.c360.silver.SilverJob;
-import io.c360.synth.GeneratorSettings;
-import io.c360.synth.SyntheticSources;
+import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
@@ -28,7 +27,6 @@ import io.delta.kernel.utils.CloseableIterator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -49,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GoldPipelineTest {
-  static final Instant AS_OF = Instant.parse("2026-11-02T00:00:00Z");
+  static final Instant AS_OF = SampleLake.AS_OF;
   private final SparkSession spark;
   private Path home;
   private Lake lake;
@@ -62,18 +60,13 @@ class GoldPipelineTest {
   }
 
   @BeforeAll
-  void runPipeline(@TempDir Path dir) {
-    home = dir;
-    SyntheticSources.generate(GeneratorSettings.defaults(200, 11), home.resolve("landing"), Progress.silent());
-    cfg = C360Config.load(Path.of(C360Config.DEFAULT_FILE))
-        .withLocations(home.resolve("lake").toString(), home.resolve("landing").toString());
-    lake = new Lake(spark, cfg.lakeRoot());
-    GoldDefinitions shipped = GoldDefinitions.load(cfg.requireGoldFolder());
-    List<GoldDefinitions.Segment> segments = new ArrayList<>(shipped.segments());
-    segments.add(new GoldDefinitions.Segment("everyone_email", "test: every customer", "marketing", Optional.of("email"), "true"));
-    segments.add(new GoldDefinitions.Segment("everyone_sms", "test: every customer", "marketing", Optional.of("sms"), "true"));
-    gold = new GoldDefinitions(shipped.folder(), shipped.tables(), segments);
-    first = new Pipeline(lake, cfg, Progress.silent(), gold).run(List.of(Pipeline.Stage.values()), AS_OF, false);
+  void copyOfTheSampleLake(@TempDir Path dir) {
+    SampleLake.Site site = SampleLake.copy(dir);
+    home = site.home();
+    cfg = site.config();
+    lake = site.lake();
+    gold = site.gold();
+    first = SampleLake.sharedRun();
   }
 
   @Test

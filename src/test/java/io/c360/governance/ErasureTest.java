@@ -18,9 +18,7 @@ import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
-import io.c360.ops.Pipeline;
-import io.c360.synth.GeneratorSettings;
-import io.c360.synth.SyntheticSources;
+import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +34,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -68,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ErasureTest {
-  static final Instant AS_OF = Instant.parse("2026-11-02T00:00:00Z");
+  static final Instant AS_OF = SampleLake.AS_OF;
   private final SparkSession spark;
   private Path home;
   private Path landing;
@@ -88,17 +85,13 @@ class ErasureTest {
 
   @BeforeAll
   void lakeWithOnePersonToErase(@TempDir Path dir) throws IOException {
-    home = dir;
-    landing = home.resolve("landing");
-    SyntheticSources.generate(GeneratorSettings.defaults(60, 4), landing, Progress.silent());
-    cfg = C360Config.load(Path.of(C360Config.DEFAULT_FILE)).withLocations(home.resolve("lake").toString(), landing.toString());
-    lake = new Lake(spark, cfg.lakeRoot());
-    GoldDefinitions shipped = GoldDefinitions.load(cfg.requireGoldFolder());
-    List<GoldDefinitions.Segment> segments = new ArrayList<>(shipped.segments());
-    segments.add(new GoldDefinitions.Segment("everyone_email", "test: every customer", "marketing", Optional.of("email"), "true"));
-    GoldDefinitions gold = new GoldDefinitions(shipped.folder(), shipped.tables(), segments);
-    Pipeline.Outcome run = new Pipeline(lake, cfg, Progress.silent(), gold).run(List.of(Pipeline.Stage.values()), AS_OF, false);
-    assertTrue(run.succeeded(), () -> run.run().failure().orElse(""));
+    SampleLake.Site site = SampleLake.copy(dir);
+    home = site.home();
+    landing = site.landing();
+    cfg = site.config();
+    lake = site.lake();
+    GoldDefinitions gold = site.gold();
+    assertTrue(SampleLake.sharedRun().succeeded(), () -> SampleLake.sharedRun().run().failure().orElse(""));
     exportFile = home.resolve("exports/everyone_email.csv");
     Activation.export(lake, cfg, gold, "everyone_email", exportFile);
     configFile = writeConfig();

@@ -123,7 +123,7 @@ class SparkSubmitClusterIT {
     // The driver runs in a folder of its own; its configuration uses relative paths (as users write them),
     // which c360 resolves against the file's folder, never against an executor's working directory.
     Path driverDir = Files.createDirectories(home.resolve("driver"));
-    SyntheticSources.generate(GeneratorSettings.defaults(150, 3), home.resolve("landing"), Progress.silent());
+    SyntheticSources.generate(GeneratorSettings.defaults(40, 3), home.resolve("landing"), Progress.silent());
     Files.writeString(driverDir.resolve("c360-it.yaml"), configYaml(driverDir), StandardCharsets.UTF_8);
 
     // What an orchestrator runs: the jobs/ wrapper, which calls $SPARK_HOME/bin/spark-submit (a JVM of its own).

@@ -1,0 +1,72 @@
+package io.c360.cli;
+
+import io.c360.C360Exception;
+import io.c360.config.C360Config;
+import io.c360.lake.Lake;
+import io.c360.lake.SparkSessions;
+import io.c360.lake.TableName;
+import io.c360.serve.BiServer;
+import java.io.PrintWriter;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves the lake to BI tools (DBeaver, Power BI, Tableau, any Hive JDBC or",
+      "Spark ODBC client): starts the Spark Thrift Server (HiveServer2 protocol)",
+      "with every Delta table of the lake as layer.name (gold.customer, ...),",
+      "prints the JDBC URL and runs until interrupted (Ctrl-C or SIGTERM).",
+      "Tables are served as views: INSERT, UPDATE, DELETE, MERGE and DROP TABLE",
+      "on them fail. There is no authentication: keep the default host (this",
+      "machine only) unless the network is trusted."
+    })
+final class ServeCommand implements Runnable {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "" + BiServer.DEFAULT_PORT, paramLabel = "N",
+      description = "TCP port (default: ${DEFAULT-VALUE}, HiveServer2's).")
+  int port;
+
+  @Option(names = "--host", defaultValue = BiServer.LOCALHOST, paramLabel = "HOST",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+  String host;
+
+  @Override
+  public void run() {
+    if (port < 0 || port > 65535) {
+      throw new C360Exception("--port: expected 0 to 65535 but was " + port);
+    }
+    C360Config cfg = config.load();
+    BiServer server = BiServer.start(new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot()), host, port);
+    PrintWriter out = spec.commandLine().getOut();
+    int n = server.tables().size();
+    out.println("serving " + n + (n == 1 ? " table" : " tables") + " of " + cfg.lakeRoot() + " over JDBC (HiveServer2 protocol)");
+    out.println("  JDBC URL: " + server.jdbcUrl());
+    server.tables().stream().collect(Collectors.groupingBy(TableName::layer, TreeMap::new,
+            Collectors.mapping(TableName::name, Collectors.joining(", "))))
+        .forEach((layer, names) -> out.println("  " + layer + ": " + names));
+    out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("c360 serve: running; Ctrl-C (or SIGTERM) stops it");
+    err.flush();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      err.println("c360 serve: stopped");
+      err.flush();
+    }, "c360-serve-stop"));
+    try {
+      server.awaitStop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
+  }
+}
