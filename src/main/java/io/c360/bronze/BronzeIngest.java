@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
@@ -106,13 +108,22 @@ public final class BronzeIngest {
     identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
     String batchId = newBatchId(start);
     Timestamp ingestedAt = Timestamp.from(start);
-    List<SourceResult> results = new ArrayList<>();
-    for (SourceConfig source : config.sources()) {
+    Function<SourceConfig, SourceResult> ingestOne = source -> {
       Instant t0 = Instant.now();
       SourceResult r = ingest(source, contracts.get(source.name()), batchId, ingestedAt);
-      results.add(r);
       progress.report(describe(r) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
+      return r;
+    };
+    // Sources are independent, so a few are ingested at once; their appends to the shared quarantine and
+    // ingest log commit side by side. Only creating those two tables could collide: on a new lake
+    // sources run one at a time until both exist.
+    List<SourceConfig> sources = config.sources();
+    List<SourceResult> results = new ArrayList<>();
+    while (!sources.isEmpty() && !(lake.exists(QUARANTINE) && lake.exists(IngestLog.TABLE))) {
+      results.add(ingestOne.apply(sources.get(0)));
+      sources = sources.subList(1, sources.size());
     }
+    results.addAll(Concurrently.map(sources, ingestOne));
     return new Result(batchId, results, Duration.between(start, Instant.now()));
   }
 

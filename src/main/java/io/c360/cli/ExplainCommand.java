@@ -42,7 +42,9 @@ final class ExplainCommand implements Runnable {
         .latest(ModelStore.fingerprint(silver.matching()))
         .orElseThrow(() -> new C360Exception("no trained model for the comparisons in " + silver.folder().resolve("matching.yaml")
             + " under " + lake.root() + "; run: c360 run --stage silver"));
-    Explanation.Result e = Explanation.explain(lake.read(SilverJob.IDENTITY_RECORDS), left, right, silver.matching(), model.parameters());
+    ModelStore store = new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
+    Explanation.Result e = Explanation.explain(lake.read(SilverJob.IDENTITY_RECORDS), left, right, silver.matching(), model.parameters(),
+        store.termFrequencies(lake.spark(), model.version()));
     PrintWriter out = spec.commandLine().getOut();
     out.println(Explanation.format(e, silver.matching().model()));
     out.println("  model v" + model.version() + " trained " + model.trainedAt());

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs pipeline stages on the configured lake.",
       "bronze: ingests new landed files of every source against its contract.",
-      "silver: resolves every record to a stable customer id and builds golden records.",
+      "silver: resolves records to stable customer ids and builds golden records; only what changed since its last run unless --full-refresh.",
       "gold: checks silver, builds the gold tables and segments, checks them and publishes them.",
       "all: bronze, silver, gold.",
       "Every run is logged in ops.pipeline_runs and gets an HTML report."
@@ -41,6 +41,10 @@ final class RunCommand implements Runnable {
   @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
   boolean retrain;
 
+  @Option(names = "--full-refresh", description = "Silver: resolve every record again instead of only the new and changed ones "
+      + "(same result; bronze is never rebuilt).")
+  boolean fullRefresh;
+
   @Override
   public void run() {
     C360Config cfg = config.load();
@@ -50,7 +54,7 @@ final class RunCommand implements Runnable {
     Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
     progress.report("Spark " + lake.spark().version() + " on " + lake.spark().sparkContext().master());
     List<Pipeline.Stage> stages = stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
-    Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain);
+    Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);
     Summaries.outcome(outcome, out);
     out.flush();
     if (!outcome.succeeded()) {

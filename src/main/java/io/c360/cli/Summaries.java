@@ -20,6 +20,12 @@ final class Summaries {
     out.printf("  linked %,d  for review %,d  vetoed %,d  (model v%d, %s)%n", r.linkedPairs(), r.reviewPairs(), r.vetoedPairs(),
         r.modelVersion(), r.trained() ? "trained now" : "reused");
     out.printf("  customers %,d  id redirects %,d%n", r.customers(), r.redirects());
+    if (r.incremental()) {
+      out.printf("  incremental: %,d identities touched, %,d pairs scored, %,d identities re-clustered%n",
+          r.touchedIdentities(), r.scoredPairs(), r.reclusteredIdentities());
+    } else {
+      out.printf("  full: every identity matched and clustered%n");
+    }
   }
 
   /** Every stage that ran, then the run's status, quality and report. */

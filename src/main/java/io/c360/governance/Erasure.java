@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
@@ -132,18 +133,20 @@ public final class Erasure {
       suppressed = (int) Suppression.forErasure(lake).add(lake, requestId, Timestamp.from(start), identifiers);
 
       step = "delete";
-      List<Lake.StoredTable> tables = lake.allTables();
-      for (Lake.StoredTable t : tables) {
-        if (t.label().equals(AUDIT.toString()) || t.label().equals(Suppression.TABLE.toString())) {
-          continue;
-        }
+      List<Lake.StoredTable> tables = lake.allTables().stream()
+          .filter(t -> !t.label().equals(AUDIT.toString()) && !t.label().equals(Suppression.TABLE.toString()))
+          .toList();
+      List<Long> deleted = Concurrently.map(tables, t -> {
         Instant t0 = Instant.now();
         long n = eraseFrom(t, search, subject);
-        if (n > 0) {
-          removed.put(t.label(), n);
-        }
         progress.report(requestId + ": " + t.label() + ": " + n + " row(s) deleted ("
             + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
+        return n;
+      });
+      for (int i = 0; i < tables.size(); i++) {
+        if (deleted.get(i) > 0) {
+          removed.put(tables.get(i).label(), deleted.get(i));
+        }
       }
 
       step = "exports";
@@ -151,14 +154,14 @@ public final class Erasure {
 
       step = "purge";
       boolean dropHistory = retentionHours == 0;
-      for (Lake.StoredTable t : lake.allTables()) {
-        Instant t0 = Instant.now();
-        Lake.PurgeResult p = lake.purge(t.location(), retentionHours, dropHistory);
+      Map<String, String> labels = new LinkedHashMap<>();
+      lake.allTables().forEach(t -> labels.put(t.location(), t.label()));
+      List<Lake.PurgeResult> purged = lake.purge(List.copyOf(labels.keySet()), retentionHours, dropHistory,
+          (location, p) -> progress.report(requestId + ": " + labels.get(location) + ": vacuumed "
+              + p.filesRemoved() + " file(s)" + (p.deletionVectorsPurged() ? " after purging deletion vectors" : "")));
+      for (Lake.PurgeResult p : purged) {
         filesVacuumed += p.filesRemoved();
         logEntries += p.logEntriesRemoved();
-        progress.report(requestId + ": " + t.label() + ": vacuumed " + p.filesRemoved() + " file(s)"
-            + (p.deletionVectorsPurged() ? " after purging deletion vectors" : "") + " ("
-            + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
       }
       progress.report(requestId + ": vacuumed " + filesVacuumed + " file(s)"
           + (dropHistory ? ", dropped " + logEntries + " log entr(ies) before the new checkpoints" : ""));

@@ -1,6 +1,7 @@
 package io.c360.lake;
 
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ public final class Lake {
    * Makes {@code layer.name} resolvable in SQL for this session, pointing at this lake (a name
    * registered earlier for another lake is re-pointed; dropping an external table keeps its files).
    */
-  public void register(TableName table) {
+  public synchronized void register(TableName table) {
     if (!registered.add(table)) {
       return;
     }
@@ -157,7 +158,7 @@ public final class Lake {
    * TABLE through the name fail. The view carries the table's description and column comments. A
    * column added to the table later is not seen until the view is registered again.
    */
-  public void registerView(TableName table) {
+  public synchronized void registerView(TableName table) {
     Snapshot snapshot = DeltaLog.forTable(spark, location(table)).update(false, scala.Option.empty(), scala.Option.empty());
     if (snapshot.version() < 0) {
       throw new C360Exception("table " + table + " does not exist yet at " + location(table) + "; run the stage that writes it first");
@@ -264,16 +265,19 @@ public final class Lake {
    * yet committed would be removed too.
    */
   public PurgeResult purge(String location, double retentionHours, boolean dropHistory) {
-    // Deletion vectors only mark rows deleted; the rows stay in the data file until it is rewritten.
-    boolean dv = DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
-        .protocol().readerFeatureNames().contains("deletionVectors");
-    if (dv) {
-      spark.sql("REORG TABLE delta.`" + location + "` APPLY (PURGE)");
-    }
-    long before = dataFiles(location);
-    // For this call only: allow a retention under the default 7 days, and list the table's folders in as
+    return purge(List.of(location), retentionHours, dropHistory, (l, r) -> {}).get(0);
+  }
+
+  /**
+   * {@link #purge(String, double, boolean)} of several tables, a few at once; {@code purged} hears of
+   * each table as it is done. Results in the order of {@code locations}.
+   */
+  public List<PurgeResult> purge(List<String> locations, double retentionHours, boolean dropHistory,
+      java.util.function.BiConsumer<String, PurgeResult> purged) {
+    // For these calls only: allow a retention under the default 7 days, and list the table's folders in as
     // many tasks as the cluster has cores (Spark's default of 10,000 listing tasks makes a small table's
-    // VACUUM take five times longer).
+    // VACUUM take five times longer). Set once around all tables: the session's settings are shared by
+    // the threads purging them.
     Map<String, String> settings = Map.of(
         "spark.databricks.delta.retentionDurationCheck.enabled", "false",
         "spark.sql.sources.parallelPartitionDiscovery.parallelism",
@@ -284,9 +288,11 @@ public final class Lake {
       spark.conf().set(k, v);
     });
     try {
-      // VACUUM prints a line to the console; stdout is for command results, so it goes nowhere.
-      scala.Console$.MODULE$.withOut(java.io.OutputStream.nullOutputStream(),
-          () -> DeltaTable.forPath(spark, location).vacuum(retentionHours));
+      return Concurrently.map(locations, location -> {
+        PurgeResult r = purgeOne(location, retentionHours, dropHistory);
+        purged.accept(location, r);
+        return r;
+      });
     } finally {
       previous.forEach((k, v) -> {
         if (v == null) {
@@ -296,6 +302,19 @@ public final class Lake {
         }
       });
     }
+  }
+
+  private PurgeResult purgeOne(String location, double retentionHours, boolean dropHistory) {
+    // Deletion vectors only mark rows deleted; the rows stay in the data file until it is rewritten.
+    boolean dv = DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
+        .protocol().readerFeatureNames().contains("deletionVectors");
+    if (dv) {
+      spark.sql("REORG TABLE delta.`" + location + "` APPLY (PURGE)");
+    }
+    long before = dataFiles(location);
+    // VACUUM prints a line to the console; stdout is for command results, so it goes nowhere.
+    scala.Console$.MODULE$.withOut(java.io.OutputStream.nullOutputStream(),
+        () -> DeltaTable.forPath(spark, location).vacuum(retentionHours));
     long removed = Math.max(0, before - dataFiles(location));
     long logEntries = dropHistory ? dropHistoryBeforeCheckpoint(location) : 0;
     return new PurgeResult(removed, logEntries, dv);
@@ -366,6 +385,16 @@ public final class Lake {
       }
     } catch (IOException e) {
       throw new C360Exception("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes (or replaces) a small text file under the lake root, e.g. {@code silver/_resolution.json}. */
+  public void writeText(String relativePath, String content) {
+    Path p = new Path(root + "/" + relativePath);
+    try (var out = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(p, true)) {
+      out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new C360Exception("cannot write " + p + ": " + e.getMessage(), e);
     }
   }
 

@@ -69,14 +69,22 @@ public final class Pipeline {
   }
 
   public Outcome run(List<Stage> stages, Instant asOf, boolean retrain) {
+    return run(stages, asOf, retrain, false);
+  }
+
+  /**
+   * @param fullRefresh silver resolves every record again instead of only what changed since its last
+   *     run (bronze is never rebuilt: it is the record of every delivery, which landing may no longer hold)
+   */
+  public Outcome run(List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
     Instant startedAt = Instant.now();
     String runId = RUN_ID.format(startedAt);
     try (LakeLock lock = LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), runId)) {
-      return run(runId, startedAt, stages, asOf, retrain);
+      return run(runId, startedAt, stages, asOf, retrain, fullRefresh);
     }
   }
 
-  private Outcome run(String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain) {
+  private Outcome run(String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
     lake.registerAll();
     Map<String, Long> before = versions();
     List<PipelineRun.StageTiming> timings = new ArrayList<>();
@@ -109,7 +117,7 @@ public final class Pipeline {
             }
           }
           case silver -> {
-            silver = Optional.of(new SilverJob(lake, config, SilverConfig.load(config.requireSilverFolder()), progress, retrain).run(runId));
+            silver = Optional.of(new SilverJob(lake, config, SilverConfig.load(config.requireSilverFolder()), progress, retrain, fullRefresh).run(runId));
           }
           case gold -> {
             gold = Optional.of(new GoldJob(lake, config, goldDefinitions.orElseGet(() -> GoldDefinitions.load(config.requireGoldFolder())), progress).run(runId, asOf));

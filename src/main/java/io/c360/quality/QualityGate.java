@@ -1,5 +1,6 @@
 package io.c360.quality;
 
+import io.c360.Concurrently;
 import io.c360.config.YamlNode;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
@@ -82,40 +83,51 @@ public final class QualityGate {
     Supplier<Map<String, QualityStore.PreviousSize>> sizes = once(() -> store.previousSizes(runId));
     Function<TableName, Optional<Dataset<Row>>> referenced = name -> Optional.ofNullable(tables.get(name))
         .or(() -> lake.exists(name) ? Optional.of(lake.read(name)) : Optional.empty());
+    List<TableChecks> present = declared.stream().filter(t -> tables.containsKey(t.table())).toList();
+    List<TableVerdict> verdicts = Concurrently.map(present, t -> verifyTable(t, tables.get(t.table()), referenced,
+        () -> Optional.ofNullable(sizes.get().get(t.table().toString()))));
     List<CheckOutcome> outcomes = new ArrayList<>(absent);
     List<QualityStore.Measurement> measurements = new ArrayList<>();
-    for (TableChecks t : declared) {
-      Dataset<Row> data = tables.get(t.table());
-      if (data == null) {
-        continue;
-      }
-      Map<QualityCheck, Optional<String>> unsuitable = new LinkedHashMap<>();
-      t.checks().forEach(check -> unsuitable.put(check, check.unsuitableFor(data.schema())));
-      List<QualityCheck.Measured> measured = new ArrayList<>();
-      unsuitable.forEach((check, why) -> {
-        if (check instanceof QualityCheck.Measured m && why.isEmpty()) {
-          measured.add(m);
-        }
-      });
-      TableRun run = TableRun.measure(t.table(), data, measured, referenced, () -> Optional.ofNullable(sizes.get().get(t.table().toString())));
-      for (QualityCheck check : t.checks()) {
-        QualityCheck.Verdict verdict = unsuitable.get(check).map(QualityCheck.Verdict::fail).orElseGet(() -> check.judge(run));
-        outcomes.add(new CheckOutcome(t.table().toString(), check.name(), check.level(), verdict.passed(),
-            t.table() + ": " + check.name() + (verdict.passed() ? " passed: " : " failed: ") + verdict.finding()));
-      }
-      measurements.addAll(run.measurements());
-    }
+    verdicts.forEach(v -> {
+      outcomes.addAll(v.outcomes());
+      measurements.addAll(v.measurements());
+    });
     store.save(runId, at, measurements, outcomes);
     return outcomes;
+  }
+
+  private record TableVerdict(List<CheckOutcome> outcomes, List<QualityStore.Measurement> measurements) {}
+
+  /** One table's checks: measured by Deequ in one pass, then judged. */
+  private static TableVerdict verifyTable(TableChecks t, Dataset<Row> data, Function<TableName, Optional<Dataset<Row>>> referenced,
+      Supplier<Optional<QualityStore.PreviousSize>> previousSize) {
+    Map<QualityCheck, Optional<String>> unsuitable = new LinkedHashMap<>();
+    t.checks().forEach(check -> unsuitable.put(check, check.unsuitableFor(data.schema())));
+    List<QualityCheck.Measured> measured = new ArrayList<>();
+    unsuitable.forEach((check, why) -> {
+      if (check instanceof QualityCheck.Measured m && why.isEmpty()) {
+        measured.add(m);
+      }
+    });
+    TableRun run = TableRun.measure(t.table(), data, measured, referenced, previousSize);
+    List<CheckOutcome> outcomes = new ArrayList<>();
+    for (QualityCheck check : t.checks()) {
+      QualityCheck.Verdict verdict = unsuitable.get(check).map(QualityCheck.Verdict::fail).orElseGet(() -> check.judge(run));
+      outcomes.add(new CheckOutcome(t.table().toString(), check.name(), check.level(), verdict.passed(),
+          t.table() + ": " + check.name() + (verdict.passed() ? " passed: " : " failed: ") + verdict.finding()));
+    }
+    return new TableVerdict(outcomes, run.measurements());
   }
 
   private static <T> Supplier<T> once(Supplier<T> compute) {
     List<T> value = new ArrayList<>(1);
     return () -> {
-      if (value.isEmpty()) {
-        value.add(compute.get());
+      synchronized (value) {
+        if (value.isEmpty()) {
+          value.add(compute.get());
+        }
+        return value.get(0);
       }
-      return value.get(0);
     };
   }
 }

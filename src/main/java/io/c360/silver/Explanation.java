@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.struct;
 
 import io.c360.C360Exception;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -27,6 +27,15 @@ public final class Explanation {
    */
   public static Result explain(Dataset<Row> records, String leftKey, String rightKey, MatchingConfig config,
       FellegiSunter.Parameters params) {
+    return explain(records, leftKey, rightKey, config, params, Optional.empty());
+  }
+
+  /**
+   * @param termFrequencies those frozen with the model ({@code column, value, tf}), as silver scored
+   *     with; absent: measured on {@code records}
+   */
+  public static Result explain(Dataset<Row> records, String leftKey, String rightKey, MatchingConfig config,
+      FellegiSunter.Parameters params, Optional<Dataset<Row>> termFrequencies) {
     Comparisons.registerFunctions(records.sparkSession());
     Dataset<Row> nodes = Matcher.nodes(records, config).cache();
     Dataset<Row> both = records.filter(col(IdentityRecords.RECORD_KEY).isin(leftKey, rightKey)).cache();
@@ -38,8 +47,7 @@ public final class Explanation {
     Dataset<Row> l = side(both, nodes, leftKey, "l");
     Dataset<Row> r = side(both, nodes, rightKey, "r");
     Dataset<Row> pair = l.crossJoin(r).withColumn(Blocking.LEFT, col("l.id")).withColumn(Blocking.RIGHT, col("r.id"));
-    Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
-    config.comparisons().forEach(c -> c.levels().forEach(level -> level.tf().ifPresent(t -> tf.put(t, FellegiSunter.termFrequency(nodes, t)))));
+    Map<String, Dataset<Row>> tf = Matcher.byColumn(termFrequencies.orElseGet(() -> Matcher.termFrequencies(nodes, config)), config);
     Row row = Matcher.decide(FellegiSunter.score(Comparisons.vectors(pair, config.comparisons()), config.comparisons(), params, tf), config)
         .head();
     both.unpersist();

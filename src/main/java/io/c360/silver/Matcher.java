@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Scores candidate pairs: identity records are collapsed to distinct identities (nodes), blocked,
@@ -40,9 +42,13 @@ public final class Matcher {
 
   private Matcher() {}
 
-  /** Nodes, scored pairs (with decision), the parameters used and what blocking did. */
-  public record Result(Dataset<Row> nodes, Dataset<Row> pairs, FellegiSunter.Parameters parameters,
-      List<Blocking.RuleReport> blocking, boolean trained) {}
+  /**
+   * Nodes, the candidate pairs blocking proposed ({@code l_id, r_id, blocking_rules}), the scored pairs
+   * (with decision; all candidates, or those the caller chose to score), the parameters and term
+   * frequencies ({@code column, value, tf}) used, and what blocking did.
+   */
+  public record Result(Dataset<Row> nodes, Dataset<Row> candidates, Dataset<Row> pairs, FellegiSunter.Parameters parameters,
+      Dataset<Row> termFrequencies, List<Blocking.RuleReport> blocking, boolean trained) {}
 
   /**
    * One row per distinct identity: {@code id} (the signature), its attributes, how many records share
@@ -75,13 +81,26 @@ public final class Matcher {
    */
   public static Result run(Dataset<Row> records, MatchingConfig config, Optional<FellegiSunter.Parameters> trained,
       Optional<Dataset<Row>> labels) {
-    Comparisons.registerFunctions(records.sparkSession());
-    Dataset<Row> nodes = nodes(records, config).localCheckpoint(true);
+    return run(nodes(records, config).localCheckpoint(true), config, trained, Optional.empty(), labels, UnaryOperator.identity());
+  }
+
+  /**
+   * @param nodes the identities (see {@link #nodes(Dataset, MatchingConfig)})
+   * @param frozenTermFrequencies term frequencies saved with {@code trained} ({@code column, value, tf});
+   *     absent: measured on these nodes. A value they do not know gets no adjustment.
+   * @param toScore picks the candidate pairs to compare and score (an incremental run scores only the
+   *     pairs it cannot keep); anything but all of them needs {@code trained} parameters
+   */
+  public static Result run(Dataset<Row> nodes, MatchingConfig config, Optional<FellegiSunter.Parameters> trained,
+      Optional<Dataset<Row>> frozenTermFrequencies, Optional<Dataset<Row>> labels, UnaryOperator<Dataset<Row>> toScore) {
+    Comparisons.registerFunctions(nodes.sparkSession());
     Blocking.Result blocked = Blocking.pairs(nodes, config.blocking(), config.maxBlockSize());
+    Dataset<Row> candidates = blocked.pairs().localCheckpoint(true);
+    Dataset<Row> chosen = toScore.apply(candidates);
     Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
     Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
-    Dataset<Row> withRecords = blocked.pairs()
-        .join(l, blocked.pairs().col(Blocking.LEFT).equalTo(l.col("l_key")))
+    Dataset<Row> withRecords = chosen
+        .join(l, chosen.col(Blocking.LEFT).equalTo(l.col("l_key")))
         .join(r, col(Blocking.RIGHT).equalTo(r.col("r_key")))
         .drop("l_key", "r_key");
     Dataset<Row> vectors = Comparisons.vectors(withRecords, config.comparisons()).localCheckpoint(true);
@@ -89,13 +108,34 @@ public final class Matcher {
     FellegiSunter.Parameters params = trained.orElseGet(() -> labels
         .map(labelled -> trainFromLabels(nodes, vectors, config, labelled))
         .orElseGet(() -> train(nodes, vectors, config)));
+    Dataset<Row> tf = frozenTermFrequencies.orElseGet(() -> termFrequencies(nodes, config).localCheckpoint(true));
+    Dataset<Row> scored = FellegiSunter.score(vectors, config.comparisons(), params, byColumn(tf, config));
+    return new Result(nodes, candidates, decide(scored, config), params, tf, blocked.report(), trained.isEmpty());
+  }
 
+  /** Share of identities per value of every column a level adjusts by term frequency: {@code column, value, tf}. */
+  public static Dataset<Row> termFrequencies(Dataset<Row> nodes, MatchingConfig config) {
+    Dataset<Row> all = nodes.sparkSession().emptyDataFrame().selectExpr(
+        "CAST(NULL AS STRING) AS column", "CAST(NULL AS STRING) AS value", "CAST(NULL AS DOUBLE) AS tf");
+    for (String column : tfColumns(config)) {
+      all = all.unionByName(FellegiSunter.termFrequency(nodes, column)
+          .select(lit(column).as("column"), col("value").cast(DataTypes.StringType).as("value"), col("tf")));
+    }
+    return all;
+  }
+
+  /** The {@code column, value, tf} table as the per-column {@code value, tf} tables scoring joins. */
+  static Map<String, Dataset<Row>> byColumn(Dataset<Row> termFrequencies, MatchingConfig config) {
     Map<String, Dataset<Row>> tf = new LinkedHashMap<>();
-    Set<String> tfColumns = new TreeSet<>();
-    config.comparisons().forEach(c -> c.levels().forEach(level -> level.tf().ifPresent(tfColumns::add)));
-    tfColumns.forEach(column -> tf.put(column, FellegiSunter.termFrequency(nodes, column)));
-    Dataset<Row> scored = FellegiSunter.score(vectors, config.comparisons(), params, tf);
-    return new Result(nodes, decide(scored, config), params, blocked.report(), trained.isEmpty());
+    tfColumns(config).forEach(column -> tf.put(column,
+        termFrequencies.filter(col("column").equalTo(column)).select(col("value"), col("tf"))));
+    return tf;
+  }
+
+  private static Set<String> tfColumns(MatchingConfig config) {
+    Set<String> columns = new TreeSet<>();
+    config.comparisons().forEach(c -> c.levels().forEach(level -> level.tf().ifPresent(columns::add)));
+    return columns;
   }
 
   /**

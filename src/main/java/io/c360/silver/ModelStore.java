@@ -19,11 +19,19 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Trained model parameters as versioned artefacts ({@code <lake>/silver/_model/model-v<N>.json}).
  * A later run reuses the newest one when it was trained for the same comparisons; a changed
  * comparison definition (or an explicit request) trains a new version. Old versions are kept.
+ *
+ * <p>Beside each version, {@code term-frequencies-v<N>} (Parquet: {@code column, value, tf}) holds
+ * the term frequencies scoring uses with it, frozen like u: population statistics that moved with
+ * every new record would change the score of pairs no new record touches, and an incremental run
+ * could not equal a rebuild.
  */
 public final class ModelStore {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,6 +92,30 @@ public final class ModelStore {
       throw new C360Exception("cannot save the trained model to " + file + ": " + e.getMessage(), e);
     }
     return a;
+  }
+
+  /** The term frequencies frozen with model {@code version} ({@code column, value, tf}), if saved. */
+  public Optional<Dataset<Row>> termFrequencies(SparkSession spark, int version) {
+    Path location = termFrequenciesLocation(version);
+    try {
+      if (!location.getFileSystem(hadoop).exists(new Path(location, "_SUCCESS"))) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      throw new C360Exception("cannot read " + location + ": " + e.getMessage(), e);
+    }
+    return Optional.of(spark.read().parquet(location.toString()));
+  }
+
+  /** Freezes term frequencies ({@code column, value, tf}) with model {@code version}; returns them as saved. */
+  public Dataset<Row> saveTermFrequencies(int version, Dataset<Row> termFrequencies) {
+    Path location = termFrequenciesLocation(version);
+    termFrequencies.select("column", "value", "tf").write().mode("overwrite").parquet(location.toString());
+    return termFrequencies.sparkSession().read().parquet(location.toString());
+  }
+
+  private Path termFrequenciesLocation(int version) {
+    return new Path(folder, "term-frequencies-v" + version);
   }
 
   /** All saved versions, oldest first. */

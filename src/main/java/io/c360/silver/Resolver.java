@@ -24,8 +24,12 @@ public final class Resolver {
 
   private Resolver() {}
 
-  /** The match result and {@code record_key, cluster} per record (cluster labels are per run, not stable ids). */
-  public record Resolution(Matcher.Result matched, Dataset<Row> pairs, Dataset<Row> recordClusters) {}
+  /**
+   * The match result, the decided pairs (steward's word applied), {@code id, component, cluster} per
+   * identity clustered and {@code record_key, cluster} per record of those identities (cluster labels
+   * are per run, not stable ids).
+   */
+  public record Resolution(Matcher.Result matched, Dataset<Row> pairs, Dataset<Row> identityClusters, Dataset<Row> recordClusters) {}
 
   /**
    * @param steward steward decisions between identities: {@code l, r} (signatures, l &lt; r) and
@@ -37,24 +41,43 @@ public final class Resolver {
       Dataset<Row> steward, Optional<Dataset<Row>> labels) {
     Matcher.Result matched = Matcher.run(records, silver.matching(), parameters, labels);
     Dataset<Row> pairs = withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
-    Dataset<Row> nodes = matched.nodes().select(col("id").as(ConnectedComponents.RECORD_KEY));
+    return cluster(records, matched, pairs, matched.nodes().select("id"), silver, steward);
+  }
+
+  /**
+   * Clusters of {@code identities} ({@code id}), which must be whole connected components of the
+   * links among {@code pairs} and {@code steward} matches: all identities, or the part an
+   * incremental run re-clusters.
+   */
+  public static Resolution cluster(Dataset<Row> records, Matcher.Result matched, Dataset<Row> pairs, Dataset<Row> identities,
+      SilverConfig silver, Dataset<Row> steward) {
+    Dataset<Row> nodes = identities.select(col("id").as(ConnectedComponents.RECORD_KEY));
+    Dataset<Row> edges = links(pairs, steward);
+    Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations())
+        .localCheckpoint(true);
+    Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver)
+        .union(steward.filter(col("decision").equalTo("non_match")).select("l", "r"));
+    Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);
+    Dataset<Row> identityClusters = components.join(clusters, ConnectedComponents.RECORD_KEY)
+        .select(col(ConnectedComponents.RECORD_KEY).as("id"), col(ConnectedComponents.COMPONENT).as("component"),
+            col(ConstrainedClusters.CLUSTER).as("cluster"))
+        .localCheckpoint(true);
+    Dataset<Row> recordClusters = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE))
+        .join(identityClusters.withColumnRenamed("id", IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE)
+        .select(col(IdentityRecords.RECORD_KEY).as("record_key"), col("cluster"))
+        .localCheckpoint(true);
+    return new Resolution(matched, pairs, identityClusters, recordClusters);
+  }
+
+  /** The links clusters are built from ({@code l, r, weight}): linked pairs and steward matches, decided links outweighing the model's. */
+  static Dataset<Row> links(Dataset<Row> pairs, Dataset<Row> steward) {
     Dataset<Row> edges = pairs.filter(col("decision").isin(Matcher.LINKED, Matcher.LINKED_BY_RULE, Matcher.LINKED_BY_STEWARD))
         .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"),
             when(col("decision").equalTo(Matcher.LINKED), col("match_weight")).otherwise(lit(DECIDED_LINK_WEIGHT))
                 .as(ConstrainedClusters.WEIGHT));
     Dataset<Row> stewardLinks = steward.filter(col("decision").equalTo("match"))
         .select(col("l"), col("r"), lit(DECIDED_LINK_WEIGHT).as(ConstrainedClusters.WEIGHT));
-    edges = edges.unionByName(stewardLinks);
-    Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations())
-        .localCheckpoint(true);
-    Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver)
-        .union(steward.filter(col("decision").equalTo("non_match")).select("l", "r"));
-    Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);
-    Dataset<Row> recordClusters = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE))
-        .join(clusters.withColumnRenamed(ConnectedComponents.RECORD_KEY, IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE)
-        .select(col(IdentityRecords.RECORD_KEY).as("record_key"), col(ConstrainedClusters.CLUSTER).as("cluster"))
-        .localCheckpoint(true);
-    return new Resolution(matched, pairs, recordClusters);
+    return edges.unionByName(stewardLinks);
   }
 
   /** No steward decisions yet. */

@@ -7,6 +7,9 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.c360.C360Exception;
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
@@ -14,11 +17,21 @@ import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.silver.identity.StableIds;
 import io.c360.silver.survivorship.Survivorship;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,24 +62,60 @@ public final class SilverJob {
   public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
   public static final TableName BLOCKING_REPORT = new TableName("silver", "blocking_report");
 
+  /**
+   * One row per identity ({@code signature, identity_hash, component}): the state an incremental run
+   * compares this run's identities with. Hashes and component labels only, no attributes.
+   */
+  public static final TableName IDENTITIES = new TableName("silver", "identities");
+  /** What the last silver run wrote: its model, definitions and the table versions (see {@link Resolution}). */
+  static final String RESOLUTION_FILE = "silver/_resolution.json";
+  private static final List<TableName> STATE_TABLES = List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Lake lake;
   private final C360Config config;
   private final SilverConfig silver;
   private final Progress progress;
   private final boolean retrain;
+  private final boolean fullRefresh;
 
   public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain) {
+    this(lake, config, silver, progress, retrain, false);
+  }
+
+  /**
+   * @param fullRefresh resolve every record again even when the previous run's state would allow an
+   *     incremental run (the result is the same; use it when in doubt about that state)
+   */
+  public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain, boolean fullRefresh) {
     this.lake = lake;
     this.config = config;
     this.silver = silver;
     this.progress = progress;
     this.retrain = retrain;
+    this.fullRefresh = fullRefresh;
   }
 
-  /** What the silver run did. */
+  /**
+   * What the silver run did. {@code incremental}: only what changed was matched and clustered again;
+   * then {@code touchedIdentities} were matched again, {@code scoredPairs} of {@code candidatePairs}
+   * compared and scored, and {@code reclusteredIdentities} clustered again (in a full run all of them).
+   */
   public record Result(String runId, long records, long identities, long candidatePairs, long linkedPairs,
       long reviewPairs, long vetoedPairs, long customers, long redirects, int modelVersion, boolean trained,
-      Duration elapsed) {}
+      boolean incremental, long touchedIdentities, long scoredPairs, long reclusteredIdentities, Duration elapsed) {}
+
+  /**
+   * What the last run resolved with, and the versions of the tables it wrote: a later run may build
+   * on them only if the model and definitions are the same and nothing else wrote those tables since
+   * (an erasure, a crashed run).
+   */
+  record Resolution(@JsonProperty("run_id") String runId, @JsonProperty("model_version") int modelVersion,
+      @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables) {}
+
+  /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
+  private record Previous(Dataset<Row> records, Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap,
+      Dataset<Row> golden) {}
 
   public Result run() {
     return run(Instant.now().toString());
@@ -78,7 +127,6 @@ public final class SilverJob {
     SparkSession spark = lake.spark();
 
     Dataset<Row> records = identityRecords(spark).localCheckpoint(true);
-    lake.overwrite(IDENTITY_RECORDS, records);
     long recordCount = records.count();
     progress.report("silver.identity_records: " + recordCount + " records from " + silver.identity().sources().size() + " sources");
 
@@ -92,27 +140,94 @@ public final class SilverJob {
     Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
         ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
         : Optional.empty();
-    Resolver.Resolution resolution = Resolver.resolve(records, silver, reuse.map(ModelStore.Artefact::parameters), steward, labels);
-    Matcher.Result matched = resolution.matched();
+    Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
+    Optional<Dataset<Row>> frozen = reuse.map(a -> store.termFrequencies(spark, a.version())
+        .orElseGet(() -> store.saveTermFrequencies(a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
+    String definitions = definitionsFingerprint();
+    Optional<Previous> previous = previous(reuse, definitions);
+
+    Dataset<Row> identityHashes = Increment.identityHashes(nodes).localCheckpoint(true);
+    Matcher.Result matched;
+    Dataset<Row> pairs;
+    Dataset<Row> identities;
+    Dataset<Row> idMap;
+    Dataset<Row> redirects;
+    Dataset<Row> golden;
+    long touchedCount;
+    long scored;
+    long reclusteredCount;
+    Dataset<Row> previousMap = previous.map(Previous::idMap)
+        .orElseGet(() -> lake.exists(CUSTOMER_ID_MAP)
+            ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true)
+            : SilverConfig.emptyTable(spark, "record_key", "customer_id"));
+    if (previous.isEmpty()) {
+      matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, labels, UnaryOperator.identity());
+      pairs = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+      scored = pairs.count();
+      Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, nodes.select("id"), silver, steward);
+      StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+      idMap = ids.idMap().localCheckpoint(true);
+      redirects = ids.redirects().localCheckpoint(true);
+      golden = Survivorship.golden(records.join(idMap, "record_key"), silver.survivorship());
+      identities = identityHashes.join(resolution.identityClusters(), "id")
+          .select(col("id").as(IdentityRecords.SIGNATURE), col(Increment.IDENTITY_HASH), col(Increment.COMPONENT));
+      touchedCount = identityHashes.count();
+      reclusteredCount = touchedCount;
+    } else {
+      Previous before = previous.get();
+      Dataset<Row> changes = Increment.recordChanges(records, before.records()).localCheckpoint(true);
+      Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward).localCheckpoint(true);
+      Dataset<Row> removed = Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
+      matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, Optional.empty(),
+          candidates -> Increment.toScore(candidates, touched, before.pairs()));
+      Dataset<Row> kept = Increment.keptPairs(matched.candidates(), touched, before.pairs(), nodes);
+      Dataset<Row> fresh = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+      scored = fresh.count();
+      pairs = fresh.unionByName(kept).localCheckpoint(true);
+      Dataset<Row> changed = touched.union(Increment.unsettled(matched.candidates(), touched, removed, before.pairs())).distinct();
+      Dataset<Row> region = Increment.toRecluster(identityHashes, changed, removed, before.identities(),
+          Resolver.links(pairs, steward)).localCheckpoint(true);
+      Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
+      StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+      Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
+      // Records outside the re-clustered part are exactly the previous run's (same identities, same records): they keep their rows.
+      Dataset<Row> stayed = previousMap.join(records.join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
+          IdentityRecords.SIGNATURE, "left_anti").select("record_key"), "record_key");
+      idMap = stayed.unionByName(reclustered).localCheckpoint(true);
+      redirects = ids.redirects().localCheckpoint(true);
+      Dataset<Row> recomputed = reclustered.select("customer_id")
+          .union(idMap.join(changes.select("record_key"), "record_key").select("customer_id"))
+          .distinct();
+      golden = before.golden().join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
+          .join(recomputed, "customer_id", "left_anti")
+          .unionByName(Survivorship.golden(records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
+              silver.survivorship()));
+      identities = before.identities()
+          .join(identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)), IdentityRecords.SIGNATURE, "left_semi")
+          .join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE, "left_anti")
+          .unionByName(identityHashes.join(resolution.identityClusters(), "id")
+              .select(col("id").as(IdentityRecords.SIGNATURE), col(Increment.IDENTITY_HASH), col(Increment.COMPONENT)));
+      touchedCount = touched.count();
+      reclusteredCount = region.count();
+    }
     ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
+    if (matched.trained()) {
+      store.saveTermFrequencies(model.version(), matched.termFrequencies());
+    }
     progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()
         + " (prior " + String.format("%.3g", model.parameters().prior()) + ", EM iterations " + model.parameters().emIterations() + ")");
+
+    lake.overwrite(IDENTITY_RECORDS, records);
     lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId));
-    Dataset<Row> pairs = resolution.pairs();
     lake.overwrite(SCORED_PAIRS, pairs.drop("l", "r"));
     lake.overwrite(MATCH_REVIEW, reviewQueue(pairs, records));
-    Dataset<Row> recordClusters = resolution.recordClusters();
-    Dataset<Row> previous = lake.exists(CUSTOMER_ID_MAP)
-        ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id")
-        : SilverConfig.emptyTable(spark, "record_key", "customer_id");
-    StableIds.Result ids = StableIds.assign(recordClusters, previous.localCheckpoint(true), runId);
-    Dataset<Row> idMap = ids.idMap().localCheckpoint(true);
-    Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
     lake.overwrite(CUSTOMER_ID_MAP, idMap);
     lake.append(REDIRECTS, redirects);
-
-    Dataset<Row> resolved = records.join(idMap, "record_key");
-    lake.overwrite(GOLDEN_RECORDS, Survivorship.golden(resolved, silver.survivorship()));
+    lake.overwrite(GOLDEN_RECORDS, golden);
+    lake.overwrite(IDENTITIES, identities);
+    Map<String, Long> versions = new LinkedHashMap<>();
+    STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
+    writeResolution(new Resolution(runId, model.version(), definitions, versions));
 
     long customers = idMap.select("customer_id").distinct().count();
     Row counts = pairs.groupBy().agg(
@@ -120,13 +235,82 @@ public final class SilverJob {
         expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
         expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
         expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
-    Result result = new Result(runId, recordCount, matched.nodes().count(), counts.getLong(0),
+    long identityCount = nodes.count();
+    Result result = new Result(runId, recordCount, identityCount, counts.getLong(0),
         counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
         counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects.count(), model.version(), matched.trained(),
-        Duration.between(start, Instant.now()));
+        previous.isPresent(), touchedCount, scored, reclusteredCount, Duration.between(start, Instant.now()));
+    progress.report("silver: " + (result.incremental()
+        ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
+            touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
+        : String.format("full, %,d identities, %,d pairs scored", identityCount, scored)));
     progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
         + Progress.seconds(result.elapsed()) + ")");
     return result;
+  }
+
+  /**
+   * The previous run's state when this run may build on it; otherwise empty, with the reason in a
+   * progress line (a first run says nothing).
+   */
+  private Optional<Previous> previous(Optional<ModelStore.Artefact> reuse, String definitions) {
+    Optional<Resolution> last = readResolution();
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    String why = fullRefresh ? "--full-refresh"
+        : reuse.isEmpty() ? "the model is trained in this run"
+        : reuse.get().version() != last.get().modelVersion() ? "the last run used model v" + last.get().modelVersion()
+        : !definitions.equals(last.get().definitions()) ? "the silver definitions changed"
+        : !STATE_TABLES.stream().allMatch(t -> lake.exists(t) && last.get().tables().getOrDefault(t.toString(), -1L) == lake.version(t))
+            ? "silver tables were written after the last silver run (an erasure, a crashed run)"
+        : null;
+    if (why != null) {
+      progress.report("silver: full run (" + why + ")");
+      return Optional.empty();
+    }
+    return Optional.of(new Previous(
+        lake.read(IDENTITY_RECORDS).localCheckpoint(true),
+        lake.read(IDENTITIES).localCheckpoint(true),
+        lake.read(SCORED_PAIRS).localCheckpoint(true),
+        lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
+        lake.read(GOLDEN_RECORDS).localCheckpoint(true)));
+  }
+
+  private Optional<Resolution> readResolution() {
+    return lake.readText(RESOLUTION_FILE).map(text -> {
+      try {
+        return JSON.readValue(text, Resolution.class);
+      } catch (IOException e) {
+        throw new C360Exception("cannot read " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage()
+            + " (delete it to make the next silver run a full one)", e);
+      }
+    });
+  }
+
+  private void writeResolution(Resolution resolution) {
+    try {
+      lake.writeText(RESOLUTION_FILE, JSON.writeValueAsString(resolution));
+    } catch (IOException e) {
+      throw new C360Exception("cannot write " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A hash of the silver definitions (the three YAML files and the nickname table): any edit makes the next run a full one. */
+  private String definitionsFingerprint() {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      List<Path> files = new ArrayList<>(List.of(silver.folder().resolve("identity.yaml"), silver.folder().resolve("matching.yaml"),
+          silver.folder().resolve("survivorship.yaml")));
+      silver.identity().standardization().nicknames().ifPresent(files::add);
+      for (Path f : files) {
+        sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        sha.update(Files.exists(f) ? Files.readAllBytes(f) : new byte[0]);
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new C360Exception("cannot read the silver definitions in " + silver.folder() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Identity records of every mapped source, from the newest bronze row of each record. */
@@ -146,7 +330,7 @@ public final class SilverJob {
       all = all == null ? records : all.unionByName(records);
     }
     if (all == null) {
-      throw new io.c360.C360Exception("silver needs bronze tables; none of " + silver.identity().sources().keySet()
+      throw new C360Exception("silver needs bronze tables; none of " + silver.identity().sources().keySet()
           + " exists in " + lake.root() + " (run --stage bronze first)");
     }
     return all;
