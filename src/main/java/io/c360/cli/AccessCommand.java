@@ -5,7 +5,6 @@ import io.c360.config.C360Config;
 import io.c360.governance.ErasureRequest;
 import io.c360.governance.SubjectAccess;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +33,7 @@ final class AccessCommand implements Runnable {
   public void run() {
     ErasureRequest request = subject.request();
     C360Config cfg = config.load();
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     SubjectAccess.Result r = new SubjectAccess(lake, cfg, Progress.stderr()).write(request, out);
     spec.commandLine().getOut().printf("%d customer(s), %d record(s), %,d rows from %d table(s) -> %s%n", r.customers(), r.records(),
         r.rowsPerTable().values().stream().mapToLong(Long::longValue).sum(), r.rowsPerTable().size(), r.file());

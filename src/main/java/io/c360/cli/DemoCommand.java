@@ -5,7 +5,6 @@ import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.eval.Evaluation;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import io.c360.lake.TableName;
 import io.c360.gold.GoldJob;
 import io.c360.ops.Pipeline;
@@ -77,7 +76,7 @@ final class DemoCommand implements Runnable {
     out.println();
 
     progress.report("starting Spark (" + cfg.spark().master() + "), lake " + cfg.lakeRoot());
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     // Metrics are measured as of the day the sample extracts were taken, not today.
     Instant asOf = data.settings().asOf().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(List.of(Pipeline.Stage.values()), asOf, false);

@@ -5,7 +5,6 @@ import io.c360.config.C360Config;
 import io.c360.governance.Erasure;
 import io.c360.governance.ErasureRequest;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +37,7 @@ final class EraseCommand implements Runnable {
   public void run() {
     ErasureRequest request = subject.request();
     C360Config cfg = config.load();
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     Erasure.Result r = new Erasure(lake, cfg, Progress.stderr()).erase(request, retentionHours);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("erasure %s %s (%s)%n", r.requestId(), r.status(), Progress.seconds(r.elapsed()));

@@ -48,7 +48,7 @@ final class EvaluateCommand implements Runnable {
       report = Evaluation.run(spark, evaluation, byRule);
     } else {
       C360Config cfg = config.load();
-      Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+      Lake lake = Lake.forConfig(cfg);
       progress.report("evaluating the silver tables of " + cfg.lakeRoot() + " against " + cfg.landingRoot() + "/_truth");
       report = Evaluation.ofLake(lake, cfg, byRule);
     }

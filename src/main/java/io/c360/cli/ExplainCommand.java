@@ -3,7 +3,6 @@ package io.c360.cli;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import io.c360.silver.Explanation;
 import io.c360.silver.ModelStore;
 import io.c360.silver.SilverConfig;
@@ -37,7 +36,7 @@ final class ExplainCommand implements Runnable {
   public void run() {
     C360Config cfg = config.load();
     SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     ModelStore.Artefact model = new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration())
         .latest(ModelStore.fingerprint(silver.matching()))
         .orElseThrow(() -> new C360Exception("no trained model for the comparisons in " + silver.folder().resolve("matching.yaml")

@@ -4,7 +4,6 @@ import io.c360.config.C360Config;
 import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import io.c360.lake.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +37,7 @@ final class ExportCommand implements Runnable {
   public void run() {
     C360Config cfg = config.load();
     GoldDefinitions gold = GoldDefinitions.load(cfg.requireGoldFolder());
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     long rows = Activation.export(lake, cfg, gold, segment, out);
     spec.commandLine().getOut().printf("%,d customers of segment %s -> %s%n", rows, segment, Storage.qualified(out));
     spec.commandLine().getOut().flush();

@@ -4,7 +4,6 @@ import io.c360.C360Exception;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import io.c360.ops.Pipeline;
 import java.util.List;
 import java.time.Instant;
@@ -51,7 +50,7 @@ final class RunCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = Progress.stderr();
     progress.report("starting Spark, lake " + cfg.lakeRoot());
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     progress.report("Spark " + lake.spark().version() + " on " + lake.spark().sparkContext().master());
     List<Pipeline.Stage> stages = stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
     Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);

@@ -3,7 +3,6 @@ package io.c360.cli;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.lake.SparkSessions;
 import io.c360.lake.TableName;
 import io.c360.serve.BiServer;
 import java.io.PrintWriter;
@@ -45,7 +44,7 @@ final class ServeCommand implements Runnable {
       throw new C360Exception("--port: expected 0 to 65535 but was " + port);
     }
     C360Config cfg = config.load();
-    BiServer server = BiServer.start(new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot()), host, port);
+    BiServer server = BiServer.start(Lake.forConfig(cfg), host, port);
     PrintWriter out = spec.commandLine().getOut();
     int n = server.tables().size();
     out.println("serving " + n + (n == 1 ? " table" : " tables") + " of " + cfg.lakeRoot() + " over JDBC (HiveServer2 protocol)");

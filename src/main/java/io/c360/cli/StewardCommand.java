@@ -11,7 +11,6 @@ import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.LocalCsv;
-import io.c360.lake.SparkSessions;
 import io.c360.silver.SilverJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ final class StewardCommand implements Runnable {
       throw new C360Exception(file + ": file not found");
     }
     C360Config cfg = config.load();
-    Lake lake = new Lake(SparkSessions.forConfig(cfg), cfg.lakeRoot());
+    Lake lake = Lake.forConfig(cfg);
     // Read here on the driver: under spark-submit the executors cannot see a file given on the command line.
     Dataset<Row> csv = LocalCsv.read(lake.spark(), file);
     List<String> columns = Arrays.asList(csv.columns());

@@ -1,6 +1,7 @@
 package io.c360.governance;
 
 import io.c360.gold.Activation;
+import io.c360.lake.CsvLine;
 import io.c360.lake.Lake;
 import io.c360.lake.Storage;
 import java.util.ArrayList;
@@ -36,10 +37,10 @@ final class ExportFiles {
       if (lines.isEmpty()) {
         continue;
       }
-      List<String> header = fields(lines.get(0));
+      List<String> header = CsvLine.fields(lines.get(0));
       for (String line : lines.subList(1, lines.size())) {
         if (belongs(line, header, subject, needles)) {
-          List<String> values = fields(line);
+          List<String> values = CsvLine.fields(line);
           Map<String, String> row = new LinkedHashMap<>();
           for (int i = 0; i < header.size(); i++) {
             row.put(header.get(i), i < values.size() ? values.get(i) : null);
@@ -67,7 +68,7 @@ final class ExportFiles {
       if (lines.isEmpty()) {
         continue;
       }
-      List<String> header = fields(lines.get(0));
+      List<String> header = CsvLine.fields(lines.get(0));
       if (!header.contains("customer_id")) {
         if (lines.stream().anyMatch(needles::foundIn)) {
           Storage.delete(hadoop, file);
@@ -100,7 +101,7 @@ final class ExportFiles {
   private static boolean belongs(String line, List<String> header, Subject subject, Needles needles) {
     int at = header.indexOf("customer_id");
     if (at >= 0) {
-      List<String> values = fields(line);
+      List<String> values = CsvLine.fields(line);
       if (at < values.size() && subject.customerIds().contains(values.get(at))) {
         return true;
       }
@@ -114,34 +115,5 @@ final class ExportFiles {
     }
     return new ArrayList<>(new TreeSet<>(lake.read(Activation.EXPORTS).select("file").distinct().collectAsList().stream()
         .filter(r -> !r.isNullAt(0)).map(r -> r.getString(0)).toList()));
-  }
-
-  /** The fields of one CSV line as written by Spark's {@code to_csv} (double-quoted when needed, {@code ""} inside quotes). */
-  static List<String> fields(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    out.add(field.toString());
-    return out;
   }
 }

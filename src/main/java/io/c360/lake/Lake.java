@@ -31,6 +31,11 @@ public final class Lake {
   private final String root;
   private final Set<TableName> registered = new HashSet<>();
 
+  /** The lake of a run configuration, on a session built for it ({@link SparkSessions#forConfig}). */
+  public static Lake forConfig(io.c360.config.C360Config config) {
+    return new Lake(SparkSessions.forConfig(config), config.lakeRoot());
+  }
+
   public Lake(SparkSession spark, String root) {
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
@@ -210,20 +215,8 @@ public final class Lake {
     List<StoredTable> found = new ArrayList<>();
     for (String prefix : List.of("", "_staging/")) {
       for (String layer : TableName.LAYERS) {
-        Path layerDir = new Path(root + "/" + prefix + layer);
-        try {
-          FileSystem fs = layerDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-          if (!fs.exists(layerDir)) {
-            continue;
-          }
-          for (FileStatus child : fs.listStatus(layerDir)) {
-            if (child.isDirectory() && fs.exists(new Path(child.getPath(), "_delta_log"))) {
-              String label = (prefix.isEmpty() ? "" : "_staging.") + layer + "." + child.getPath().getName();
-              found.add(new StoredTable(label, root + "/" + prefix + layer + "/" + child.getPath().getName()));
-            }
-          }
-        } catch (IOException e) {
-          throw new C360Exception("cannot list lake folder " + layerDir + ": " + e.getMessage(), e);
+        for (String name : deltaFolders(prefix + layer)) {
+          found.add(new StoredTable((prefix.isEmpty() ? "" : "_staging.") + layer + "." + name, root + "/" + prefix + layer + "/" + name));
         }
       }
     }
@@ -425,24 +418,28 @@ public final class Lake {
   public List<TableName> layerTables() {
     List<TableName> found = new ArrayList<>();
     for (String layer : TableName.LAYERS) {
-      Path layerDir = new Path(root + "/" + layer);
-      try {
-        FileSystem fs = layerDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(layerDir)) {
-          continue;
-        }
-        for (FileStatus child : fs.listStatus(layerDir)) {
-          if (child.isDirectory() && fs.exists(new Path(child.getPath(), "_delta_log"))) {
-            String name = child.getPath().getName();
-            if (name.matches("_?[a-z][a-z0-9_]*")) {
-              found.add(new TableName(layer, name));
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new C360Exception("cannot list lake folder " + layerDir + ": " + e.getMessage(), e);
-      }
+      deltaFolders(layer).stream().filter(name -> name.matches("_?[a-z][a-z0-9_]*")).forEach(name -> found.add(new TableName(layer, name)));
     }
     return found;
+  }
+
+  /** The names of the Delta tables (folders with a {@code _delta_log}) directly under {@code <root>/<folder>}. */
+  private List<String> deltaFolders(String folder) {
+    Path dir = new Path(root + "/" + folder);
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return List.of();
+      }
+      List<String> names = new ArrayList<>();
+      for (FileStatus child : fs.listStatus(dir)) {
+        if (child.isDirectory() && fs.exists(new Path(child.getPath(), "_delta_log"))) {
+          names.add(child.getPath().getName());
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new C360Exception("cannot list lake folder " + dir + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
+import io.c360.lake.CsvLine;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +42,7 @@ class NeedlesTest {
 
   @Test
   void readsActivationLinesAsSparkWroteThem() {
-    assertEquals(List.of("C1", "a@b.com", "O'Neil, \"Pat\"", ""), ExportFiles.fields("C1,a@b.com,\"O'Neil, \"\"Pat\"\"\","));
+    assertEquals(List.of("C1", "a@b.com", "O'Neil, \"Pat\"", ""), CsvLine.fields("C1,a@b.com,\"O'Neil, \"\"Pat\"\"\","));
     Subject s = new Subject(new ErasureRequest(ErasureRequest.Kind.customer_id, "C1"), Optional.empty(), Set.of("C1"),
         Set.of("crm_contacts:CRM-1", "web_events:EVT-1:2"), Set.of(), Set.of(), Set.of(), Set.of());
     assertEquals(Set.of("CRM-1", "EVT-1:2"), s.recordIds());

@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
+import io.c360.lake.CsvLine;
 import io.c360.lake.Lake;
 import io.c360.synth.GeneratorSettings;
 import io.c360.synth.SyntheticSources;
+import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +101,7 @@ class IncrementalSilverTest {
     // The same landed files on a fresh lake, resolved in one full run with the same model.
     C360Config fresh = shipped.withLocations(home.resolve("lake-full").toString(), landing.toString());
     Lake rebuilt = new Lake(spark, fresh.lakeRoot());
-    copyTree(Path.of(cfg.lakeRoot(), "silver", "_model"), Path.of(fresh.lakeRoot(), "silver", "_model"));
+    SampleLake.copyTree(Path.of(cfg.lakeRoot(), "silver", "_model"), Path.of(fresh.lakeRoot(), "silver", "_model"));
     new BronzeIngest(rebuilt, fresh, Progress.silent()).run();
     SilverJob.Result full = new SilverJob(rebuilt, fresh, silver, Progress.silent(), false).run("run-full");
     assertFalse(full.trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
@@ -224,7 +226,7 @@ class IncrementalSilverTest {
     int updated = columns.indexOf("updated_at");
     List<String> out = new ArrayList<>();
     for (String line : contacts) {
-      List<String> fields = Csv.split(line);
+      List<String> fields = CsvLine.fields(line);
       if (fields.size() != columns.size() || fields.get(email).isEmpty() || fields.get(surname).isEmpty()) {
         continue;
       }
@@ -236,56 +238,12 @@ class IncrementalSilverTest {
       }
       fields.set(updated, "2026-10-30 12:00:00");
       changedKeys.add("crm_contacts:" + fields.get(id));
-      out.add(Csv.join(fields));
+      out.add(CsvLine.join(fields));
       if (out.size() == 3) {
         break;
       }
     }
     assertEquals(3, out.size(), "three contacts to change");
     return out;
-  }
-
-  /** Just enough RFC 4180 for the generator's lines. */
-  private static final class Csv {
-    static List<String> split(String line) {
-      List<String> fields = new ArrayList<>();
-      StringBuilder field = new StringBuilder();
-      boolean quoted = false;
-      for (int i = 0; i < line.length(); i++) {
-        char c = line.charAt(i);
-        if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-          fields.add(field.toString());
-          field.setLength(0);
-        } else {
-          field.append(c);
-        }
-      }
-      fields.add(field.toString());
-      return fields;
-    }
-
-    static String join(List<String> fields) {
-      return fields.stream()
-          .map(f -> f.contains(",") || f.contains("\"") ? "\"" + f.replace("\"", "\"\"") + "\"" : f)
-          .collect(Collectors.joining(","));
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

@@ -89,7 +89,8 @@ public final class SampleLake {
     return new Site(home, landing, config, new Lake(spark, config.lakeRoot()), new GoldDefinitions(shipped.folder(), shipped.tables(), segments));
   }
 
-  private static void copyTree(Path from, Path to) {
+  /** Copies a folder tree (files keep their modification times, which VACUUM reads). */
+  public static void copyTree(Path from, Path to) {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
