@@ -20,7 +20,7 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
       "national_id", "crm_id");
 
   /** Kinds of values with a junk blocklist ({@code name} covers given name and surname). */
-  public static final List<String> JUNK_KINDS = List.of("name", "email", "phone", "street", "national_id");
+  public static final List<String> JUNK_KINDS = List.of("name", "email", "phone", "street", "national_id", "birth_date");
 
   /** Options of standardization; {@code junk} lists placeholders per attribute, compared in {@link Standardize#text} form. */
   public record Standardization(

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.current_date;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -83,7 +84,8 @@ public final class IdentityRecords {
         col("record_time"),
         Standardize.unlessJunk(Standardize.name(givenRaw), Standardize.text(givenRaw), std.junk("name")).as("given_name"),
         Standardize.unlessJunk(Standardize.name(surnameRaw), Standardize.text(surnameRaw), std.junk("name")).as("surname"),
-        when(year(birth).between(1880, 2100).and(birth.leq(current_date())), birth).as("birth_date"),
+        when(year(birth).between(1880, 2100).and(birth.leq(current_date())), Standardize.unlessJunk(birth,
+            Standardize.text(date_format(birth, "yyyy-MM-dd")), std.junk("birth_date"))).as("birth_date"),
         Standardize.unlessJunk(Standardize.email(col("raw_email"), std.canonicalEmail()), Standardize.text(col("raw_email")),
             std.junk("email")).as("email"),
         Standardize.unlessJunk(Phones.e164(col("raw_phone"), std.phoneRegion()), Standardize.text(col("raw_phone")),

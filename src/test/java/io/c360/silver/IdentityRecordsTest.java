@@ -30,16 +30,16 @@ class IdentityRecordsTest {
   @Test
   void recordsMapStandardizeAndShareASignatureOnlyWhenTheyHoldTheSameIdentity() {
     StructType schema = new StructType().add("id", DataTypes.StringType).add("name", DataTypes.StringType)
-        .add("mail", DataTypes.StringType).add("tel", DataTypes.StringType);
+        .add("mail", DataTypes.StringType).add("tel", DataTypes.StringType).add("born", DataTypes.StringType);
     Dataset<Row> rows = spark.createDataFrame(List.of(
-        RowFactory.create("1", "SMITH, Bob", "Bob.Smith+shop@Gmail.com", "(415) 555-0134"),
-        RowFactory.create("2", "Bob Smith", "bobsmith@gmail.com", "415.555.0134"),
-        RowFactory.create("3", "N/A", "test@test.com", "000-000-0000"),
-        RowFactory.create("4", null, null, null)), schema);
+        RowFactory.create("1", "SMITH, Bob", "Bob.Smith+shop@Gmail.com", "(415) 555-0134", "1984-03-07"),
+        RowFactory.create("2", "Bob Smith", "bobsmith@gmail.com", "415.555.0134", "03/07/1984"),
+        RowFactory.create("3", "N/A", "test@test.com", "000-000-0000", "01/01/1900"),
+        RowFactory.create("4", null, null, null, null)), schema);
     IdentityConfig.SourceMapping mapping = new IdentityConfig.SourceMapping("id", Optional.empty(), Optional.empty(),
-        Map.of("full_name", "name", "email", "mail", "phone", "tel"));
-    IdentityConfig.Standardization std = new IdentityConfig.Standardization("US", true, List.of("yyyy-MM-dd"), Optional.empty(),
-        Map.of(), Map.of("name", List.of("n a"), "email", List.of("test test com")));
+        Map.of("full_name", "name", "email", "mail", "phone", "tel", "birth_date", "born"));
+    IdentityConfig.Standardization std = new IdentityConfig.Standardization("US", true, List.of("yyyy-MM-dd", "MM/dd/yyyy"), Optional.empty(),
+        Map.of(), Map.of("name", List.of("n a"), "email", List.of("test test com"), "birth_date", List.of("1900 01 01")));
     Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(
         List.of(RowFactory.create("bob", "robert")), new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
 
@@ -59,6 +59,8 @@ class IdentityRecordsTest {
     assertNull(junk.getAs("given_name"));
     assertNull(junk.getAs("email"));
     assertNull(junk.getAs("phone"));
+    assertNull(junk.getAs("birth_date"), "a placeholder birth date is junk in whatever format it came");
+    assertEquals(java.sql.Date.valueOf("1984-03-07"), bob.getAs("birth_date"));
     assertNotEquals(junk.<String>getAs(IdentityRecords.SIGNATURE), byId.get("4").getAs(IdentityRecords.SIGNATURE),
         "records with nothing to match are not one identity");
   }
