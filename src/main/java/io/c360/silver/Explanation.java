@@ -48,7 +48,7 @@ public final class Explanation {
     Dataset<Row> r = side(both, nodes, rightKey, "r");
     Dataset<Row> pair = l.crossJoin(r).withColumn(Blocking.LEFT, col("l.id")).withColumn(Blocking.RIGHT, col("r.id"));
     Map<String, Dataset<Row>> tf = Matcher.byColumn(termFrequencies.orElseGet(() -> Matcher.termFrequencies(nodes, config)), config);
-    Row row = Matcher.decide(FellegiSunter.score(Comparisons.vectors(pair, config.comparisons()), config.comparisons(), params, tf), config)
+    Row row = Matcher.decide(FellegiSunter.score(Matcher.evidence(pair, config), config.comparisons(), params, tf), config)
         .head();
     both.unpersist();
     nodes.unpersist();

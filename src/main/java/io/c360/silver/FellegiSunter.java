@@ -305,8 +305,8 @@ public final class FellegiSunter {
 
   /**
    * Adds {@code match_weight} and {@code match_probability}, and per comparison its weight
-   * ({@code w_<name>}), to comparison vectors. {@code termFrequencies} maps a tf column to a table
-   * {@code value, tf} (the share of records with that value).
+   * ({@code w_<name>}), to comparison vectors that carry the {@link #tfValue} columns. {@code termFrequencies}
+   * maps a tf column to a table {@code value, tf} (the share of records with that value).
    */
   public static Dataset<Row> score(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Parameters params,
       Map<String, Dataset<Row>> termFrequencies) {
@@ -324,7 +324,7 @@ public final class FellegiSunter {
           String column = level.tf().get();
           String alias = "tf_" + c.name() + "_" + i;
           Dataset<Row> tf = termFrequencies.get(column).select(col("value").as(alias + "_value"), col("tf").as(alias));
-          out = out.join(broadcast(tf), expr("l." + column).equalTo(col(alias + "_value")), "left").drop(alias + "_value");
+          out = out.join(broadcast(tf), col(tfValue(column)).equalTo(col(alias + "_value")), "left").drop(alias + "_value");
           double uLevel = params.u().get(c.name())[i];
           // log2(u_level / tf(value)): rarer than average strengthens an exact match, commoner weakens it.
           Column adjustment = when(g.equalTo(i).and(col(alias).isNotNull()), log(2.0, lit(uLevel).divide(col(alias)))).otherwise(0.0);
@@ -341,6 +341,11 @@ public final class FellegiSunter {
     return out.withColumn("match_weight", total)
         .withColumn("match_probability", lit(1.0).divide(lit(1.0).plus(exp(col("match_weight").multiply(-Math.log(2))))))
         .drop(termColumns(out.columns()));
+  }
+
+  /** The column of a pair holding the value of {@code column} its term-frequency adjustment looks up (dropped by {@link #score}). */
+  public static String tfValue(String column) {
+    return "tf_value_" + column;
   }
 
   /** Share of nodes per value of a column, for term-frequency adjustment. */

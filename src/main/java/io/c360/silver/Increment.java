@@ -132,18 +132,12 @@ final class Increment {
 
   /**
    * The previous run's rows of the candidate pairs between untouched identities, with this run's
-   * blocking rules and the two identities as {@code l} and {@code r} (as scoring gives them).
+   * blocking rules.
    */
-  static Dataset<Row> keptPairs(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> previousPairs, Dataset<Row> nodes) {
+  static Dataset<Row> keptPairs(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> previousPairs) {
     Dataset<Row> untouched = withTouchedSides(candidates, touched).filter(not(col(TOUCHED_L)).and(not(col(TOUCHED_R))))
         .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES));
-    Dataset<Row> l = nodes.select(col(ID).as("l_key"), struct(col("*")).as("l"));
-    Dataset<Row> r = nodes.select(col(ID).as("r_key"), struct(col("*")).as("r"));
-    return previousPairs.drop(Blocking.RULES)
-        .join(untouched, new String[] {Blocking.LEFT, Blocking.RIGHT})
-        .join(l, col(Blocking.LEFT).equalTo(l.col("l_key")))
-        .join(r, col(Blocking.RIGHT).equalTo(r.col("r_key")))
-        .drop("l_key", "r_key");
+    return previousPairs.drop(Blocking.RULES).join(untouched, new String[] {Blocking.LEFT, Blocking.RIGHT});
   }
 
   /**

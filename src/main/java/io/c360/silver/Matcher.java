@@ -39,6 +39,10 @@ public final class Matcher {
   public static final String VETOED = "vetoed";
   public static final String LINKED_BY_STEWARD = "linked_by_steward";
   public static final String NON_LINK_BY_STEWARD = "non_link_by_steward";
+  static final String LINK_RULES = "link_rules";
+  static final String VETOES = "vetoes";
+  /** Whether a {@code model_link_requires} rule holds: without one, the model alone never links the pair. */
+  private static final String MODEL_MAY_LINK = "model_may_link";
 
   private Matcher() {}
 
@@ -103,14 +107,33 @@ public final class Matcher {
         .join(l, chosen.col(Blocking.LEFT).equalTo(l.col("l_key")))
         .join(r, col(Blocking.RIGHT).equalTo(r.col("r_key")))
         .drop("l_key", "r_key");
-    Dataset<Row> vectors = Comparisons.vectors(withRecords, config.comparisons()).localCheckpoint(true);
+    // Kept without the two records: at a million records the pairs with both records' attributes
+    // are most of silver's memory, and everything after this reads only the evidence.
+    Dataset<Row> evidence = evidence(withRecords, config).drop("l", "r").localCheckpoint(true);
 
     FellegiSunter.Parameters params = trained.orElseGet(() -> labels
-        .map(labelled -> trainFromLabels(nodes, vectors, config, labelled))
-        .orElseGet(() -> train(nodes, vectors, config)));
+        .map(labelled -> trainFromLabels(nodes, evidence, config, labelled))
+        .orElseGet(() -> train(nodes, evidence, config)));
     Dataset<Row> tf = frozenTermFrequencies.orElseGet(() -> termFrequencies(nodes, config).localCheckpoint(true));
-    Dataset<Row> scored = FellegiSunter.score(vectors, config.comparisons(), params, byColumn(tf, config));
+    Dataset<Row> scored = FellegiSunter.score(evidence, config.comparisons(), params, byColumn(tf, config));
     return new Result(nodes, candidates, decide(scored, config), params, tf, blocked.report(), trained.isEmpty());
+  }
+
+  /**
+   * What scoring and deciding read from a pair's two records ({@code l}, {@code r} structs): the
+   * comparison levels ({@code gamma_<name>}), the link rules and vetoes hit, whether the model may
+   * link the pair, and the values term frequencies adjust (see {@link FellegiSunter#tfValue}).
+   */
+  public static Dataset<Row> evidence(Dataset<Row> pairsWithRecords, MatchingConfig config) {
+    Dataset<Row> out = Comparisons.vectors(pairsWithRecords, config.comparisons())
+        .withColumn(LINK_RULES, hits(config.linkRules()))
+        .withColumn(VETOES, hits(config.cannotLinkRules()))
+        .withColumn(MODEL_MAY_LINK, modelMayLink(config));
+    for (String column : tfColumns(config)) {
+      // An exact match is adjusted, so either side's value will do.
+      out = out.withColumn(FellegiSunter.tfValue(column), expr("l." + column).cast(DataTypes.StringType));
+    }
+    return out;
   }
 
   /** Share of identities per value of every column a level adjusts by term frequency: {@code column, value, tf}. */
@@ -142,10 +165,10 @@ public final class Matcher {
    * EM with u from random pairs, then again with u cleared of the matches the random sample held;
    * with {@code em_vetoed_as_non_matches}, pairs a cannot-link rule separates count as non-matches.
    */
-  static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> vectors, MatchingConfig config) {
+  static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config) {
     List<Row> patterns = config.model().emExcludesVetoed()
-        ? FellegiSunter.patterns(vectors, config.comparisons(), size(hits(config.cannotLinkRules())).gt(0))
-        : FellegiSunter.patterns(vectors, config.comparisons());
+        ? FellegiSunter.patterns(evidence, config.comparisons(), size(col(VETOES)).gt(0))
+        : FellegiSunter.patterns(evidence, config.comparisons());
     long samplePairs = config.model().uSamplePairs();
     FellegiSunter.UEstimate uRaw = FellegiSunter.estimateUWithSupport(nodes, config.comparisons(), samplePairs, config.model().seed());
     long totalPairs = totalPairs(nodes);
@@ -155,7 +178,7 @@ public final class Matcher {
   }
 
   /** m from labelled pairs, u from random pairs, the match rate by EM with both held. */
-  static FellegiSunter.Parameters trainFromLabels(Dataset<Row> nodes, Dataset<Row> vectors, MatchingConfig config, Dataset<Row> labels) {
+  static FellegiSunter.Parameters trainFromLabels(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config, Dataset<Row> labels) {
     Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
     Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
     Dataset<Row> labelled = Comparisons.vectors(labels
@@ -168,7 +191,7 @@ public final class Matcher {
     long samplePairs = config.model().uSamplePairs();
     Map<String, double[]> uRaw = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
     long totalPairs = totalPairs(nodes);
-    List<Row> patterns = FellegiSunter.patterns(vectors, config.comparisons());
+    List<Row> patterns = FellegiSunter.patterns(evidence, config.comparisons());
     FellegiSunter.Parameters first = FellegiSunter.train(patterns, fixed, uRaw, config.model(), samplePairs, totalPairs);
     return FellegiSunter.train(patterns, fixed, FellegiSunter.withoutMatches(uRaw, first, samplePairs), config.model(), samplePairs, totalPairs);
   }
@@ -179,27 +202,35 @@ public final class Matcher {
   }
 
   /**
-   * Adds the rules hit ({@code link_rules}, {@code vetoes}) and the {@code decision}. A pair the
-   * model alone would link goes to review instead when no {@code model_link_requires} rule holds.
+   * Adds the {@code decision} to scored {@link #evidence}. A pair the model alone would link goes to
+   * review instead when no {@code model_link_requires} rule holds.
    */
   static Dataset<Row> decide(Dataset<Row> scored, MatchingConfig config) {
-    Column links = hits(config.linkRules());
-    Column vetoes = hits(config.cannotLinkRules());
     MatchingConfig.Model m = config.model();
-    Dataset<Row> withHits = scored.withColumn("link_rules", links).withColumn("vetoes", vetoes);
-    Column enough = lit(true);
-    if (!config.modelLinkRequires().isEmpty()) {
-      enough = lit(false);
-      for (MatchingConfig.PairRule rule : config.modelLinkRequires()) {
-        enough = enough.or(coalesce(expr(rule.when()), lit(false)));
-      }
-    }
-    Column decision = when(size(col("vetoes")).gt(0), lit(VETOED))
-        .when(size(col("link_rules")).gt(0), lit(LINKED_BY_RULE))
-        .when(col("match_probability").geq(m.linkThreshold()).and(enough), lit(LINKED))
+    Column decision = when(size(col(VETOES)).gt(0), lit(VETOED))
+        .when(size(col(LINK_RULES)).gt(0), lit(LINKED_BY_RULE))
+        .when(col("match_probability").geq(m.linkThreshold()).and(col(MODEL_MAY_LINK)), lit(LINKED))
         .when(col("match_probability").geq(m.reviewThreshold()), lit(REVIEW))
         .otherwise(lit(NON_LINK));
-    return withHits.withColumn("decision", decision);
+    List<Column> columns = new ArrayList<>();
+    for (String c : scored.columns()) {
+      if (!List.of(LINK_RULES, VETOES, MODEL_MAY_LINK).contains(c)) {
+        columns.add(col(c));
+      }
+    }
+    columns.addAll(List.of(col(LINK_RULES), col(VETOES), decision.as("decision")));
+    return scored.select(columns.toArray(Column[]::new));
+  }
+
+  private static Column modelMayLink(MatchingConfig config) {
+    if (config.modelLinkRequires().isEmpty()) {
+      return lit(true);
+    }
+    Column any = lit(false);
+    for (MatchingConfig.PairRule rule : config.modelLinkRequires()) {
+      any = any.or(coalesce(expr(rule.when()), lit(false)));
+    }
+    return any;
   }
 
   private static Column hits(List<MatchingConfig.PairRule> rules) {

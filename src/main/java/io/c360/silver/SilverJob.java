@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.struct;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,7 +181,7 @@ public final class SilverJob {
       Dataset<Row> removed = Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
       matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, Optional.empty(),
           candidates -> Increment.toScore(candidates, touched, before.pairs()));
-      Dataset<Row> kept = Increment.keptPairs(matched.candidates(), touched, before.pairs(), nodes);
+      Dataset<Row> kept = Increment.keptPairs(matched.candidates(), touched, before.pairs());
       Dataset<Row> fresh = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
       scored = fresh.count();
       pairs = fresh.unionByName(kept).localCheckpoint(true);
@@ -219,8 +220,8 @@ public final class SilverJob {
 
     lake.overwrite(IDENTITY_RECORDS, records);
     lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId));
-    lake.overwrite(SCORED_PAIRS, pairs.drop("l", "r"));
-    lake.overwrite(MATCH_REVIEW, reviewQueue(pairs, records));
+    lake.overwrite(SCORED_PAIRS, pairs);
+    lake.overwrite(MATCH_REVIEW, reviewQueue(pairs, records, nodes));
     lake.overwrite(CUSTOMER_ID_MAP, idMap);
     lake.append(REDIRECTS, redirects);
     lake.overwrite(GOLDEN_RECORDS, golden);
@@ -352,7 +353,7 @@ public final class SilverJob {
   }
 
   /** Pairs for stewards: both identities' attributes, up to five of their record keys, the probability and weights. */
-  static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records) {
+  static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
     Dataset<Row> keys = records.groupBy(IdentityRecords.SIGNATURE).agg(slice(collect_list("record_key"), 1, 5).as("keys"));
     List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
         col("match_probability"), col("match_weight"), col("l"), col("r")));
@@ -361,7 +362,11 @@ public final class SilverJob {
         cols.add(col(c));
       }
     }
+    Dataset<Row> l = nodes.select(col("id").as("l_node"), struct(col("*")).as("l"));
+    Dataset<Row> r = nodes.select(col("id").as("r_node"), struct(col("*")).as("r"));
     return pairs.filter(col("decision").equalTo(Matcher.REVIEW))
+        .join(l, col(Blocking.LEFT).equalTo(col("l_node")))
+        .join(r, col(Blocking.RIGHT).equalTo(col("r_node")))
         .join(keys.as("l_keys"), col(Blocking.LEFT).equalTo(col("l_keys." + IdentityRecords.SIGNATURE)))
         .join(keys.as("r_keys"), col(Blocking.RIGHT).equalTo(col("r_keys." + IdentityRecords.SIGNATURE)))
         .select(cols.toArray(Column[]::new));

@@ -82,7 +82,7 @@ class ShippedMatchingRulesTest {
     Dataset<Row> l = keyed.select(col("record_id").as("a"), struct(keyed.drop("record_id").col("*")).as("l"));
     Dataset<Row> r = keyed.select(col("record_id").as("b"), struct(keyed.drop("record_id").col("*")).as("r"));
     Dataset<Row> all = l.crossJoin(r).filter(col("a").notEqual(col("b")));
-    Dataset<Row> decided = Matcher.decide(Comparisons.vectors(all, matching.comparisons()).withColumn("match_probability", lit(0.99)),
+    Dataset<Row> decided = Matcher.decide(Matcher.evidence(all, matching).withColumn("match_probability", lit(0.99)),
         matching);
     for (Row p : decided.collectAsList()) {
       pairs.put(p.getAs("a") + "~" + p.getAs("b"), p);
