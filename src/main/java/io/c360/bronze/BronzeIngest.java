@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
@@ -52,6 +51,11 @@ import org.apache.spark.sql.expressions.Window;
  * contract; valid rows are appended to {@code bronze.<source>} with lineage, broken rows to
  * {@code bronze._quarantine} with the rule they broke, and every file to {@code bronze._ingest_log}.
  * Re-running adds nothing: known files are skipped and rows already in bronze (same bytes) too.
+ *
+ * <p>The two shared tables are written once per run, after every source's own table: the broken
+ * rows of all sources in one quarantine commit, then every file in one ingest-log commit (a commit
+ * costs the driver about as much as a small table's whole ingestion). A run stopped before the log
+ * commit logged nothing, so the next run reads those files again and skips their rows as duplicates.
  */
 public final class BronzeIngest {
   public static final TableName QUARANTINE = TableName.bronze("_quarantine");
@@ -63,6 +67,7 @@ public final class BronzeIngest {
   private final C360Config config;
   private final Progress progress;
   private final IngestLog log;
+  private Map<String, List<IngestLog.Done>> done = Map.of();
   private Optional<Suppression> suppression = Optional.empty();
   private Identifiers identifiers;
 
@@ -106,37 +111,45 @@ public final class BronzeIngest {
     }
     suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
     identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
+    done = log.done();
     String batchId = newBatchId(start);
     Timestamp ingestedAt = Timestamp.from(start);
-    Function<SourceConfig, SourceResult> ingestOne = source -> {
+    // Sources are independent and each writes only its own table here, so a few are ingested at once.
+    List<SourceIngest> ingested = Concurrently.map(config.sources(), source -> {
       Instant t0 = Instant.now();
-      SourceResult r = ingest(source, contracts.get(source.name()), batchId, ingestedAt);
-      progress.report(describe(r) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
+      SourceIngest r = ingest(source, contracts.get(source.name()), batchId, ingestedAt);
+      progress.report(describe(r.result()) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
       return r;
-    };
-    // Sources are independent, so a few are ingested at once; their appends to the shared quarantine and
-    // ingest log commit side by side. Only creating those two tables could collide: on a new lake
-    // sources run one at a time until both exist.
-    List<SourceConfig> sources = config.sources();
-    List<SourceResult> results = new ArrayList<>();
-    while (!sources.isEmpty() && !(lake.exists(QUARANTINE) && lake.exists(IngestLog.TABLE))) {
-      results.add(ingestOne.apply(sources.get(0)));
-      sources = sources.subList(1, sources.size());
-    }
-    results.addAll(Concurrently.map(sources, ingestOne));
-    return new Result(batchId, results, Duration.between(start, Instant.now()));
+    });
+    appendQuarantine(ingested);
+    log.append(ingested.stream().flatMap(r -> r.logEntries().stream()).toList());
+    return new Result(batchId, ingested.stream().map(SourceIngest::result).toList(), Duration.between(start, Instant.now()));
   }
 
-  SourceResult ingest(SourceConfig source, SourceContract contract, String batchId, Timestamp ingestedAt) {
+  /**
+   * One source's ingestion: its result, the ingest-log rows of its files and its broken rows (absent
+   * when it read no rows), both still to be written.
+   */
+  private record SourceIngest(SourceResult result, List<IngestLog.Entry> logEntries, Optional<Dataset<Row>> quarantined) {}
+
+  /** Every source's broken rows in one commit; the table is created by the first run that read rows, even without broken ones. */
+  private void appendQuarantine(List<SourceIngest> ingested) {
+    List<Dataset<Row>> broken = ingested.stream().flatMap(r -> r.quarantined().stream()).toList();
+    boolean anyBroken = ingested.stream().anyMatch(r -> r.result().rowsQuarantined() > 0);
+    if (!broken.isEmpty() && (anyBroken || !lake.exists(QUARANTINE))) {
+      lake.append(QUARANTINE, broken.stream().reduce(Dataset::unionByName).orElseThrow(), true);
+    }
+  }
+
+  private SourceIngest ingest(SourceConfig source, SourceContract contract, String batchId, Timestamp ingestedAt) {
     Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
     List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), hadoop);
     if (landed.isEmpty()) {
       progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
     }
-    List<IngestLog.Done> done = log.done(source.name());
     Set<String> knownFiles = new HashSet<>();
     Map<String, String> knownContent = new HashMap<>();
-    for (IngestLog.Done d : done) {
+    for (IngestLog.Done d : done.getOrDefault(source.name(), List.of())) {
       knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
       if (d.contentSha256() != null) {
         knownContent.putIfAbsent(d.contentSha256(), d.path());
@@ -170,8 +183,7 @@ public final class BronzeIngest {
     }
     int newFiles = entries.size() + toRead.size();
     if (toRead.isEmpty()) {
-      log.append(entries);
-      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.empty());
+      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.empty()), entries, Optional.empty());
     }
 
     ParsedFiles parsed = parse(source, contract, toRead, hadoop);
@@ -181,8 +193,8 @@ public final class BronzeIngest {
       for (LandedFile f : toRead) {
         entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
       }
-      log.append(entries);
-      return new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure));
+      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure)), entries,
+          Optional.empty());
     }
 
     Dataset<Row> flagged = flagDuplicates(
@@ -191,8 +203,8 @@ public final class BronzeIngest {
             .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0))
             .withColumn(SUPPRESSED, suppressed(source.name(), contract)),
         source.name())
-        // Materialized without lineage: the flags read the very tables written below, and a cached
-        // plan would be recomputed after those writes (seeing its own rows as duplicates).
+        // Materialized without lineage: the flags read the very tables written below and at the end of
+        // the run, and a cached plan would be recomputed after those writes (seeing its own rows as duplicates).
         .localCheckpoint(true);
     TableName table = TableName.bronze(source.name());
     Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
@@ -227,12 +239,8 @@ public final class BronzeIngest {
           read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, x, note, now));
     }
     lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
-    // An empty append is still a commit (and a snapshot to rebuild): skip it once the table exists.
-    if (quarantined > 0 || !lake.exists(QUARANTINE)) {
-      lake.append(QUARANTINE, quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt), true);
-    }
-    log.append(entries);
-    return new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty());
+    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty()),
+        entries, Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
   }
 
   /**

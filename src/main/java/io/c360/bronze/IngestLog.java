@@ -6,6 +6,8 @@ import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -66,17 +68,17 @@ public final class IngestLog {
     this.lake = lake;
   }
 
-  /** Files of a source that earlier runs are done with: small (one row per file), so collected. */
-  public List<Done> done(String source) {
+  /** Files that earlier runs are done with, by source: small (one row per file), so collected in one read. */
+  public Map<String, List<Done>> done() {
     if (!lake.exists(TABLE)) {
-      return List.of();
+      return Map.of();
     }
     return lake.read(TABLE)
-        .filter(col("source").equalTo(source).and(col("status").isin("ingested", "empty", "duplicate_file")))
-        .select("file", "file_size", "file_modified_at", "content_sha256")
+        .filter(col("status").isin("ingested", "empty", "duplicate_file"))
+        .select("source", "file", "file_size", "file_modified_at", "content_sha256")
         .collectAsList().stream()
-        .map(r -> new Done(r.getString(0), r.getLong(1), r.getTimestamp(2).getTime(), r.getString(3)))
-        .toList();
+        .collect(Collectors.groupingBy(r -> r.getString(0),
+            Collectors.mapping(r -> new Done(r.getString(1), r.getLong(2), r.getTimestamp(3).getTime(), r.getString(4)), Collectors.toList())));
   }
 
   public void append(List<Entry> entries) {

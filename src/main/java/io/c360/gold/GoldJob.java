@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The gold stage: silver quality gate → gold tables from the SQL in {@code gold/} (staged) →
+ * The gold stage: silver quality gate → gold tables from the SQL in {@code gold/} (materialized) →
  * segment membership → gold quality gate → publication. Nothing is published unless both gates
  * pass, so a bad silver result or a broken metric never reaches the previously published gold.
  */
@@ -86,26 +86,26 @@ public final class GoldJob {
     }
 
     registerInputs(runId, asOf);
-    Map<TableName, Dataset<Row>> staged = new LinkedHashMap<>();
+    Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
     Map<TableName, GoldDefinitions.Table> definitions = new LinkedHashMap<>();
     for (GoldDefinitions.Table t : gold.tables()) {
       TableName name = TableName.gold(t.name());
       progress.report("gold: building " + name + " (" + t.sqlFile().getFileName() + ")");
-      Dataset<Row> rows = lake.stage(name, withComments(query(t), t.columns()));
+      Dataset<Row> rows = materialize(withComments(query(t), t.columns()));
       rows.createOrReplaceTempView(t.name());
-      staged.put(name, rows);
+      built.put(name, rows);
       definitions.put(name, t);
     }
     Dataset<Row> base = lake.spark().table("customer_360").join(lake.spark().table("customer"), "customer_id");
     Dataset<Row> members = Segments.membership(gold.segments(), base, lake.spark().table("consent"),
         gold.folder().resolve("segments.yaml").toString());
-    staged.put(SEGMENT_MEMBERSHIP, lake.stage(SEGMENT_MEMBERSHIP, withComments(members, orderedMembershipColumns())));
+    built.put(SEGMENT_MEMBERSHIP, materialize(withComments(members, orderedMembershipColumns())));
 
-    progress.report("gold: checking the staged tables (" + gold.qualityFile() + ")");
-    quality.addAll(goldGate(runId, staged));
+    progress.report("gold: checking the built tables (" + gold.qualityFile() + ")");
+    quality.addAll(goldGate(runId, built));
     Map<String, Long> rows = new LinkedHashMap<>();
-    staged.forEach((name, df) -> rows.put(name.toString(), df.count()));
-    Map<String, Long> sizes = segmentSizes(staged.get(SEGMENT_MEMBERSHIP));
+    built.forEach((name, df) -> rows.put(name.toString(), df.count()));
+    Map<String, Long> sizes = segmentSizes(built.get(SEGMENT_MEMBERSHIP));
     if (quality.stream().anyMatch(CheckOutcome::blocks)) {
       progress.report("gold: quality gate failed; previous gold version kept");
       return new Result(runId, asOf, false, rows, quality, Map.of(), sizes, Duration.between(start, Instant.now()));
@@ -113,7 +113,7 @@ public final class GoldJob {
 
     progress.report("gold: publishing");
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (var e : staged.entrySet()) {
+    for (var e : built.entrySet()) {
       GoldDefinitions.Table t = definitions.get(e.getKey());
       List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
       lake.publish(e.getKey(), e.getValue(), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
@@ -122,7 +122,7 @@ public final class GoldJob {
     }
     lake.append(SEGMENT_SIZES, sizeHistory(runId, asOf, sizes));
     versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));
-    progress.report("gold: published " + staged.size() + " tables");
+    progress.report("gold: published " + built.size() + " tables");
     return new Result(runId, asOf, true, rows, quality, versions, sizes, Duration.between(start, Instant.now()));
   }
 
@@ -131,9 +131,18 @@ public final class GoldJob {
     return Files.exists(file) ? QualityGate.load(file).verifyLake(lake, runId) : List.of();
   }
 
-  private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> staged) {
+  private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> built) {
     Path file = gold.qualityFile();
-    return Files.exists(file) ? QualityGate.load(file).verify(lake, runId, staged) : List.of();
+    return Files.exists(file) ? QualityGate.load(file).verify(lake, runId, built) : List.of();
+  }
+
+  /**
+   * Computes a table once and keeps the result on the executors (memory, spilling to disk) without
+   * its lineage: the gate, the later tables' SQL and the publication all read these very rows, and
+   * nothing is written to storage before the gate has passed.
+   */
+  private static Dataset<Row> materialize(Dataset<Row> table) {
+    return table.localCheckpoint(true);
   }
 
   /**

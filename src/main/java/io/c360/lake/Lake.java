@@ -81,17 +81,6 @@ public final class Lake {
     register(table);
   }
 
-  /** Where a table's next content is prepared and checked before publication. */
-  public String stagingLocation(TableName table) {
-    return root + "/_staging/" + table.layer() + "/" + table.name();
-  }
-
-  /** Writes rows to the table's staging location (replacing what was there) and returns them read back from it. */
-  public Dataset<Row> stage(TableName table, Dataset<Row> rows) {
-    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingLocation(table));
-    return spark.read().format("delta").load(stagingLocation(table));
-  }
-
   /**
    * Makes {@code rows} the table's content in one commit, merging on {@code key}: changed rows are
    * updated, new rows inserted and rows gone deleted, so the table's Change Data Feed (switched on
@@ -100,7 +89,8 @@ public final class Lake {
    */
   public void publish(TableName table, Dataset<Row> rows, List<String> key, String description) {
     boolean exists = exists(table);
-    if (exists && DeltaTable.forPath(spark, location(table)).toDF().schema().equals(rows.schema())) {
+    // Delta stores every column as nullable, so the rows' NOT NULL flags are not a schema change.
+    if (exists && DeltaTable.forPath(spark, location(table)).toDF().schema().equals(rows.schema().asNullable())) {
       List<String> others = Arrays.stream(rows.columns()).filter(c -> !key.contains(c)).toList();
       String on = key.stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`").collect(Collectors.joining(" AND "));
       String changed = others.stream().map(c -> "NOT (t.`" + c + "` <=> s.`" + c + "`)").collect(Collectors.joining(" OR "));
@@ -208,7 +198,8 @@ public final class Lake {
 
   /**
    * Every Delta table under the lake root: {@code <root>/<layer>/<name>} and the staging copies under
-   * {@code <root>/_staging/<layer>/<name>}. Other folders (the silver model artefact, reports, the
+   * {@code <root>/_staging/<layer>/<name>}, which earlier versions of the gold stage wrote before
+   * publication and lakes built by them still hold. Other folders (the silver model artefact, reports, the
    * suppression salt) are not Delta tables and are not listed.
    */
   public List<StoredTable> allTables() {

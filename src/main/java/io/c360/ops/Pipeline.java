@@ -1,6 +1,7 @@
 package io.c360.ops;
 
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -145,10 +147,7 @@ public final class Pipeline {
     Map<String, Long> written = after.entrySet().stream()
         .filter(e -> !e.getValue().equals(before.get(e.getKey())))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
-    Map<String, Long> rows = new LinkedHashMap<>();
-    for (String table : written.keySet()) {
-      rows.put(table, lake.spark().table(table).count());
-    }
+    Map<String, Long> rows = rowCounts(written.keySet(), gold.map(GoldJob.Result::rows).orElse(Map.of()));
     // The failure goes to the run log and the report: a storage client's error may quote a credential.
     PipelineRun run = new PipelineRun(runId, startedAt, Instant.now(), asOf, failure.isPresent() ? "failed" : "succeeded",
         failure.map(f -> Secrets.redact(f, lake.spark())), timings, rows, silver.map(Pipeline::matchStats), quality, before, written,
@@ -157,6 +156,21 @@ public final class Pipeline {
     String report = RunReport.write(lake, config, run);
     progress.report("run " + runId + " " + run.status() + "; report " + report);
     return new Outcome(run, bronze, silver, gold, report);
+  }
+
+  /**
+   * Rows in each written table. A published gold table holds exactly the rows gold built and counted;
+   * the others are counted, a few at once: on a small table a count is mostly driver work (planning,
+   * Delta's snapshot), which overlaps.
+   */
+  private Map<String, Long> rowCounts(Set<String> written, Map<String, Long> known) {
+    List<String> toCount = written.stream().filter(t -> !known.containsKey(t)).toList();
+    List<Long> counts = Concurrently.map(toCount, table -> lake.spark().table(table).count());
+    Map<String, Long> rows = new LinkedHashMap<>();
+    for (String table : written) {
+      rows.put(table, known.containsKey(table) ? known.get(table) : counts.get(toCount.indexOf(table)));
+    }
+    return rows;
   }
 
   /** Runs a layer's quality.yaml over its tables in the lake; a blocking failure stops the run. */

@@ -80,7 +80,7 @@ class InterruptedRunsTest {
 
     // Each run is killed one step later than the one before, on the state the previous one left.
     List<String> killPoints = List.of(
-        "bronze.billing_accounts",          // bronze: two sources ingested and logged, four not read
+        "bronze.billing_accounts",          // bronze: the sources' own tables appended, quarantine and ingest log not
         "trained model",                    // silver: identity records rewritten and the model saved, nothing else
         "gold: published gold.");           // gold: the first table published, the others not yet
     for (String killPoint : killPoints) {
