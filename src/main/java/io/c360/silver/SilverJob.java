@@ -141,11 +141,15 @@ public final class SilverJob {
     Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
         ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
         : Optional.empty();
+    String definitions = definitionsFingerprint();
+    Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
+    if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), records)) {
+      return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount);
+    }
+    Optional<Previous> previous = buildOn.map(last -> previousState());
     Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
     Optional<Dataset<Row>> frozen = reuse.map(a -> store.termFrequencies(spark, a.version())
         .orElseGet(() -> store.saveTermFrequencies(a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
-    String definitions = definitionsFingerprint();
-    Optional<Previous> previous = previous(reuse, definitions);
 
     Dataset<Row> identityHashes = Increment.identityHashes(nodes).localCheckpoint(true);
     Matcher.Result matched;
@@ -228,19 +232,12 @@ public final class SilverJob {
     lake.overwrite(IDENTITIES, identities);
     Map<String, Long> versions = new LinkedHashMap<>();
     STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
+    versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
     writeResolution(new Resolution(runId, model.version(), definitions, versions));
 
-    long customers = idMap.select("customer_id").distinct().count();
-    Row counts = pairs.groupBy().agg(
-        expr("count(*)"),
-        expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
-        expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
-        expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
     long identityCount = nodes.count();
-    Result result = new Result(runId, recordCount, identityCount, counts.getLong(0),
-        counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
-        counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects.count(), model.version(), matched.trained(),
-        previous.isPresent(), touchedCount, scored, reclusteredCount, Duration.between(start, Instant.now()));
+    Result result = result(runId, start, recordCount, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
+        previous.isPresent(), touchedCount, scored, reclusteredCount);
     progress.report("silver: " + (result.incremental()
         ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
             touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
@@ -250,11 +247,47 @@ public final class SilverJob {
     return result;
   }
 
+  private Result result(String runId, Instant start, long records, long identities, Dataset<Row> pairs, Dataset<Row> idMap,
+      long redirects, ModelStore.Artefact model, boolean trained, boolean incremental, long touched, long scored, long reclustered) {
+    long customers = idMap.select("customer_id").distinct().count();
+    Row counts = pairs.groupBy().agg(
+        expr("count(*)"),
+        expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
+        expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
+        expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
+    return new Result(runId, records, identities, counts.getLong(0),
+        counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
+        counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects, model.version(), trained,
+        incremental, touched, scored, reclustered, Duration.between(start, Instant.now()));
+  }
+
   /**
-   * The previous run's state when this run may build on it; otherwise empty, with the reason in a
-   * progress line (a first run says nothing).
+   * No record changed and no steward decided anything since the last run, which used this model and
+   * these definitions: matching again would rewrite every silver table with the rows it holds.
    */
-  private Optional<Previous> previous(Optional<ModelStore.Artefact> reuse, String definitions) {
+  private boolean nothingChangedSince(Resolution last, Dataset<Row> records) {
+    Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
+    return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS)
+        && Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)).isEmpty();
+  }
+
+  /** The last run's tables stand as they are: nothing is written, and the result describes them. */
+  private Result unchanged(String runId, Instant start, Resolution last, ModelStore.Artefact model, long recordCount) {
+    progress.report("reused model v" + model.version() + " (prior " + String.format("%.3g", model.parameters().prior())
+        + ", EM iterations " + model.parameters().emIterations() + ")");
+    Result result = result(runId, start, recordCount, lake.read(IDENTITIES).count(), lake.read(SCORED_PAIRS),
+        lake.read(CUSTOMER_ID_MAP), 0, model, false, true, 0, 0, 0);
+    progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
+    progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
+        + Progress.seconds(result.elapsed()) + ")");
+    return result;
+  }
+
+  /**
+   * What the last run resolved with, when this run may build on its tables; otherwise empty, with
+   * the reason in a progress line (a first run says nothing).
+   */
+  private Optional<Resolution> resolutionToBuildOn(Optional<ModelStore.Artefact> reuse, String definitions) {
     Optional<Resolution> last = readResolution();
     if (last.isEmpty()) {
       return Optional.empty();
@@ -270,12 +303,17 @@ public final class SilverJob {
       progress.report("silver: full run (" + why + ")");
       return Optional.empty();
     }
-    return Optional.of(new Previous(
+    return last;
+  }
+
+  /** The last run's tables, materialized: this run replaces them. */
+  private Previous previousState() {
+    return new Previous(
         lake.read(IDENTITY_RECORDS).localCheckpoint(true),
         lake.read(IDENTITIES).localCheckpoint(true),
         lake.read(SCORED_PAIRS).localCheckpoint(true),
         lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
-        lake.read(GOLDEN_RECORDS).localCheckpoint(true)));
+        lake.read(GOLDEN_RECORDS).localCheckpoint(true));
   }
 
   private Optional<Resolution> readResolution() {

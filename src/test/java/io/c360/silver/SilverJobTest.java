@@ -65,10 +65,17 @@ class SilverJobTest {
     assertTrue(quality.blockingRecall() > 0.8, "blocking recall: " + quality.blockingRecall());
 
     Map<String, String> before = ids(lake);
+    long pairsVersion = lake.version(SilverJob.SCORED_PAIRS);
+    long mapVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
     SilverJob.Result second = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
     assertFalse(second.trained(), "the saved model is reused");
     assertEquals(before, ids(lake), "a re-run on unchanged input changes no customer id");
     assertEquals(0, second.redirects());
+    assertEquals(0, second.scoredPairs(), "nothing changed: nothing is scored again");
+    assertEquals(List.of(pairsVersion, mapVersion), List.of(lake.version(SilverJob.SCORED_PAIRS), lake.version(SilverJob.CUSTOMER_ID_MAP)),
+        "nothing changed: the silver tables are not rewritten");
+    assertEquals(List.of(first.candidatePairs(), first.linkedPairs(), first.customers()),
+        List.of(second.candidatePairs(), second.linkedPairs(), second.customers()), "the result describes the tables that stand");
 
     // A steward says two records of one customer are different people: the next run separates them.
     List<Row> oneCustomer = lake.read(SilverJob.CUSTOMER_ID_MAP)
