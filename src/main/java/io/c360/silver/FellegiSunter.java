@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
@@ -67,7 +67,9 @@ public final class FellegiSunter {
       long samplePairs, long seed) {
     long n = nodes.count();
     long subset = Math.min(n, (long) Math.ceil(Math.sqrt(2.0 * samplePairs)) + 1);
-    Dataset<Row> sample = nodes.orderBy(rand(seed)).limit((int) subset).localCheckpoint(true);
+    // Ordered by a hash of each identity and the seed, not rand(seed): rand depends on how rows happen to
+    // be partitioned, so any change of plan upstream drew another sample (and another model).
+    Dataset<Row> sample = nodes.orderBy(xxhash64(col("id"), lit(seed))).limit((int) subset).localCheckpoint(true);
     Dataset<Row> l = sample.select(functions.struct(col("*")).as("l"));
     Dataset<Row> r = sample.select(functions.struct(col("*")).as("r"));
     Dataset<Row> pairs = l.crossJoin(r).filter(col("l.id").lt(col("r.id")));
