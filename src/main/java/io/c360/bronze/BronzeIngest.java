@@ -67,7 +67,6 @@ public final class BronzeIngest {
   private final C360Config config;
   private final Progress progress;
   private final IngestLog log;
-  private Map<String, List<IngestLog.Done>> done = Map.of();
   private Optional<Suppression> suppression = Optional.empty();
   private Identifiers identifiers;
 
@@ -111,13 +110,13 @@ public final class BronzeIngest {
     }
     suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
     identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
-    done = log.done();
+    Map<String, List<IngestLog.Done>> done = log.done();
     String batchId = newBatchId(start);
     Timestamp ingestedAt = Timestamp.from(start);
     // Sources are independent and each writes only its own table here, so a few are ingested at once.
     List<SourceIngest> ingested = Concurrently.map(config.sources(), source -> {
       Instant t0 = Instant.now();
-      SourceIngest r = ingest(source, contracts.get(source.name()), batchId, ingestedAt);
+      SourceIngest r = ingest(source, contracts.get(source.name()), done.getOrDefault(source.name(), List.of()), batchId, ingestedAt);
       progress.report(describe(r.result()) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
       return r;
     });
@@ -141,7 +140,9 @@ public final class BronzeIngest {
     }
   }
 
-  private SourceIngest ingest(SourceConfig source, SourceContract contract, String batchId, Timestamp ingestedAt) {
+  /** @param done the source's files earlier runs are done with */
+  private SourceIngest ingest(SourceConfig source, SourceContract contract, List<IngestLog.Done> done, String batchId,
+      Timestamp ingestedAt) {
     Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
     List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), hadoop);
     if (landed.isEmpty()) {
@@ -149,7 +150,7 @@ public final class BronzeIngest {
     }
     Set<String> knownFiles = new HashSet<>();
     Map<String, String> knownContent = new HashMap<>();
-    for (IngestLog.Done d : done.getOrDefault(source.name(), List.of())) {
+    for (IngestLog.Done d : done) {
       knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
       if (d.contentSha256() != null) {
         knownContent.putIfAbsent(d.contentSha256(), d.path());

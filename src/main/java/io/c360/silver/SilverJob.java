@@ -115,8 +115,7 @@ public final class SilverJob {
       @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables) {}
 
   /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
-  private record Previous(Dataset<Row> records, Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap,
-      Dataset<Row> golden) {}
+  private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
 
   public Result run() {
     return run(Instant.now().toString());
@@ -143,7 +142,10 @@ public final class SilverJob {
         : Optional.empty();
     String definitions = definitionsFingerprint();
     Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
-    if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), records)) {
+    // Records added, removed or changed since that run, materialized: this run may replace the table.
+    Optional<Dataset<Row>> recordChanges = buildOn.map(last ->
+        Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)).localCheckpoint(true));
+    if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), recordChanges.get())) {
       return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount);
     }
     Optional<Previous> previous = buildOn.map(last -> previousState());
@@ -180,7 +182,7 @@ public final class SilverJob {
       reclusteredCount = touchedCount;
     } else {
       Previous before = previous.get();
-      Dataset<Row> changes = Increment.recordChanges(records, before.records()).localCheckpoint(true);
+      Dataset<Row> changes = recordChanges.get();
       Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward).localCheckpoint(true);
       Dataset<Row> removed = Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
       matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, Optional.empty(),
@@ -265,10 +267,9 @@ public final class SilverJob {
    * No record changed and no steward decided anything since the last run, which used this model and
    * these definitions: matching again would rewrite every silver table with the rows it holds.
    */
-  private boolean nothingChangedSince(Resolution last, Dataset<Row> records) {
+  private boolean nothingChangedSince(Resolution last, Dataset<Row> recordChanges) {
     Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
-    return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS)
-        && Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)).isEmpty();
+    return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS) && recordChanges.isEmpty();
   }
 
   /** The last run's tables stand as they are: nothing is written, and the result describes them. */
@@ -309,7 +310,6 @@ public final class SilverJob {
   /** The last run's tables, materialized: this run replaces them. */
   private Previous previousState() {
     return new Previous(
-        lake.read(IDENTITY_RECORDS).localCheckpoint(true),
         lake.read(IDENTITIES).localCheckpoint(true),
         lake.read(SCORED_PAIRS).localCheckpoint(true),
         lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
