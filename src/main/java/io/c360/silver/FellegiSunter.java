@@ -59,8 +59,17 @@ public final class FellegiSunter {
     return estimateUWithSupport(nodes, comparisons, samplePairs, seed).u();
   }
 
-  /** u per comparison and level, and per comparison how many sampled pairs had both values (the support of its u). */
-  public record UEstimate(Map<String, double[]> u, Map<String, Long> pairsWithValues) {}
+  /**
+   * u per comparison and level; per comparison how many sampled pairs had both values (the support of
+   * its sampled u); and, for comparisons with {@code u_from_value_counts} levels, what was counted over
+   * all identities (see {@link #withValueCounts}).
+   */
+  public record UEstimate(Map<String, double[]> u, Map<String, Long> pairsWithValues, Map<String, ValueCounts> counts) {
+
+    public UEstimate(Map<String, double[]> u, Map<String, Long> pairsWithValues) {
+      this(u, pairsWithValues, Map.of());
+    }
+  }
 
   /** {@link #estimateU}, with the number of sampled pairs each comparison's u rests on. */
   public static UEstimate estimateUWithSupport(Dataset<Row> nodes, List<MatchingConfig.Comparison> comparisons,
@@ -95,6 +104,145 @@ public final class FellegiSunter {
       support.put(c.name(), total);
     }
     return new UEstimate(u, support);
+  }
+
+  /**
+   * What {@link #valueCounts} counted for one comparison: how many identities have its values, and per
+   * level how many pairs of them share the level's {@code u_from_value_counts} value ({@code -1} for a
+   * level that is not counted).
+   */
+  public record ValueCounts(long identitiesWithValues, long[] sharingPairs) {
+
+    /** All pairs of identities that both have the comparison's values. */
+    public long pairsWithValues() {
+      return identitiesWithValues * (identitiesWithValues - 1) / 2;
+    }
+  }
+
+  /**
+   * For every comparison with a {@code u_from_value_counts} level, counted over all identities: how many
+   * have the comparison's values, and per counted level how many pairs of them share a non-null value
+   * (n identities with one value make n(n-1)/2 pairs). Two aggregations for all comparisons together,
+   * only scalars collected, no pairs formed. An identity has the comparison's values when its
+   * {@code null_when} does not hold for a pair of it with itself. Why: the sample of
+   * {@link #estimateUWithSupport} cannot resolve a u below about one of its ~10^6 pairs, while unrelated
+   * people share an e-mail or phone far more rarely once the population is large; counting over all
+   * identities gives u the population's own scale, without sampling noise.
+   */
+  public static Map<String, ValueCounts> valueCounts(Dataset<Row> nodes, List<MatchingConfig.Comparison> comparisons) {
+    List<MatchingConfig.Comparison> counted = comparisons.stream()
+        .filter(c -> c.levels().stream().anyMatch(l -> l.uFromValueCounts().isPresent())).toList();
+    Map<String, ValueCounts> out = new LinkedHashMap<>();
+    if (counted.isEmpty()) {
+      return out;
+    }
+    // null_when reads l. and r.; the identity paired with itself answers whether it has the values.
+    Dataset<Row> self = nodes.select(col("*"), functions.struct(col("*")).as("l"), functions.struct(col("*")).as("r"));
+    List<Column> withValues = new ArrayList<>();
+    Dataset<Row> keys = null;
+    for (int ci = 0; ci < counted.size(); ci++) {
+      MatchingConfig.Comparison c = counted.get(ci);
+      Column has = functions.not(functions.coalesce(expr(c.nullWhen()), lit(false)));
+      withValues.add(functions.sum(when(has, 1L).otherwise(0L)));
+      for (int i = 0; i < c.levels().size(); i++) {
+        if (c.levels().get(i).uFromValueCounts().isPresent()) {
+          Dataset<Row> k = self.filter(has).select(lit(ci).as("c"), lit(i).as("level"),
+              expr(c.levels().get(i).uFromValueCounts().get()).cast("string").as("value")).filter(col("value").isNotNull());
+          keys = keys == null ? k : keys.unionByName(k);
+        }
+      }
+    }
+    Row identities = self.agg(withValues.get(0), withValues.subList(1, withValues.size()).toArray(Column[]::new)).first();
+    long[][] sharing = new long[counted.size()][];
+    for (int ci = 0; ci < counted.size(); ci++) {
+      sharing[ci] = new long[counted.get(ci).levels().size()];
+      java.util.Arrays.fill(sharing[ci], -1L);
+      for (int i = 0; i < sharing[ci].length; i++) {
+        if (counted.get(ci).levels().get(i).uFromValueCounts().isPresent()) {
+          sharing[ci][i] = 0;
+        }
+      }
+    }
+    for (Row row : keys.groupBy("c", "level", "value").agg(count(lit(1)).as("n"))
+        .groupBy("c", "level").agg(functions.sum(col("n").multiply(col("n").minus(1)).divide(2).cast("long")))
+        .collectAsList()) {
+      sharing[row.getInt(0)][row.getInt(1)] = row.getLong(2);
+    }
+    for (int ci = 0; ci < counted.size(); ci++) {
+      out.put(counted.get(ci).name(), new ValueCounts(identities.isNullAt(ci) ? 0 : identities.getLong(ci), sharing[ci]));
+    }
+    return out;
+  }
+
+  /**
+   * The sampled u with every counted level replaced by its share of all pairs with values (sharing
+   * pairs / pairs with values, matches still in: {@link #withoutMatches(UEstimate, Parameters, Map)}
+   * takes them out); the other levels are rescaled to fill the rest, so a comparison's u still sums to
+   * 1. A comparison with fewer than two identities with values keeps its sample.
+   */
+  public static UEstimate withValueCounts(UEstimate sampled, Map<String, ValueCounts> counts) {
+    Map<String, double[]> u = new LinkedHashMap<>();
+    Map<String, ValueCounts> used = new LinkedHashMap<>();
+    sampled.u().forEach((name, s) -> {
+      ValueCounts vc = counts.get(name);
+      if (vc == null || vc.pairsWithValues() <= 0) {
+        u.put(name, s);
+        return;
+      }
+      double[] out = s.clone();
+      double countedMass = 0;
+      double sampledRest = 0;
+      for (int i = 0; i < s.length; i++) {
+        if (vc.sharingPairs()[i] >= 0) {
+          out[i] = (double) vc.sharingPairs()[i] / vc.pairsWithValues();
+          countedMass += out[i];
+        } else {
+          sampledRest += s[i];
+        }
+      }
+      for (int i = 0; i < s.length; i++) {
+        if (vc.sharingPairs()[i] < 0 && sampledRest > 0) {
+          out[i] = s[i] * (1 - countedMass) / sampledRest;
+        }
+      }
+      u.put(name, out);
+      used.put(name, vc);
+    });
+    return new UEstimate(u, sampled.pairsWithValues(), used);
+  }
+
+  /**
+   * The matches EM expects among the candidate pairs, per comparison and level: each pattern's count
+   * times its posterior under {@code p} (the candidates' match share as prior, m and u as trained);
+   * patterns of known non-matches count none.
+   */
+  public static Map<String, double[]> candidateMatches(List<Row> patterns, List<MatchingConfig.Comparison> comparisons, Parameters p) {
+    int k = comparisons.size();
+    Map<String, double[]> out = new LinkedHashMap<>();
+    comparisons.forEach(c -> out.put(c.name(), new double[c.levels().size()]));
+    for (Row row : patterns) {
+      boolean nonMatch = row.size() > k + 1 && row.getBoolean(k + 1);
+      if (nonMatch) {
+        continue;
+      }
+      double logM = Math.log(p.candidatePrior());
+      double logU = Math.log(1 - p.candidatePrior());
+      for (int c = 0; c < k; c++) {
+        int g = row.getInt(c);
+        if (g >= 0) {
+          logM += Math.log(p.m().get(comparisons.get(c).name())[g]);
+          logU += Math.log(p.u().get(comparisons.get(c).name())[g]);
+        }
+      }
+      double matches = row.getLong(k) / (1 + Math.exp(logU - logM));
+      for (int c = 0; c < k; c++) {
+        int g = row.getInt(c);
+        if (g >= 0) {
+          out.get(comparisons.get(c).name())[g] += matches;
+        }
+      }
+    }
+    return out;
   }
 
   /** Distinct comparison vectors of the candidate pairs with their counts (small: collected for EM). */
@@ -245,7 +393,7 @@ public final class FellegiSunter {
       List<MatchingConfig.Level> levels = new ArrayList<>();
       for (int i = 0; i < c.levels().size(); i++) {
         MatchingConfig.Level l = c.levels().get(i);
-        levels.add(new MatchingConfig.Level(l.name(), l.when(), l.tf(), java.util.Optional.of(m.get(c.name())[i])));
+        levels.add(new MatchingConfig.Level(l.name(), l.when(), l.tf(), java.util.Optional.of(m.get(c.name())[i]), l.uFromValueCounts()));
       }
       out.add(new MatchingConfig.Comparison(c.name(), c.nullWhen(), levels));
     }
@@ -274,27 +422,47 @@ public final class FellegiSunter {
    * sample holds enough matches to make agreement look common.
    */
   public static Map<String, double[]> withoutMatches(Map<String, double[]> uRaw, Parameters p, long samplePairs) {
+    return withoutMatches(new UEstimate(uRaw, sampleSupport(uRaw, samplePairs)), p, Map.of());
+  }
+
+  /** Twice the sample size for every comparison: a floor far below any sampled share (no floor in effect). */
+  static Map<String, Long> sampleSupport(Map<String, double[]> uRaw, long samplePairs) {
     Map<String, Long> support = new LinkedHashMap<>();
     uRaw.keySet().forEach(name -> support.put(name, 2 * Math.max(samplePairs, 1)));
-    return withoutMatches(new UEstimate(uRaw, support), p);
+    return support;
   }
 
   /**
-   * As {@link #withoutMatches(Map, Parameters, long)}, but no u falls below the share one pair would
-   * have among the sampled pairs with both values: a level the sample cannot tell from the matches it
-   * holds (a shared birth date, among a few ten thousand pairs with birth dates) keeps that chance level
-   * instead of an almost-zero u and an overwhelming weight.
+   * As {@link #withoutMatches(Map, Parameters, long)}, but no sampled u falls below the share one pair
+   * would have among the sampled pairs with both values: a level the sample cannot tell from the matches
+   * it holds (a shared birth date, among a few ten thousand pairs with birth dates) keeps that chance
+   * level instead of an almost-zero u and an overwhelming weight.
+   *
+   * <p>A level counted over all identities ({@link #withValueCounts}) is handled apart: nearly all pairs
+   * sharing an e-mail or a phone are one person's identities (99% of them in the generated data), so
+   * subtracting prior·m, itself off by more than that 1%, left u ten times too high. Blocking on the
+   * value makes every such pair a candidate that EM has judged already ({@code candidateMatches}, see
+   * {@link #candidateMatches}): u is the sharing pairs EM does not take for matches, as a share of the
+   * non-matching pairs with values, and at least one of those pairs (a floor that falls with the
+   * population, as the prior does).
    */
-  public static Map<String, double[]> withoutMatches(UEstimate raw, Parameters p) {
+  public static Map<String, double[]> withoutMatches(UEstimate raw, Parameters p, Map<String, double[]> candidateMatches) {
     Map<String, double[]> uRaw = raw.u();
     Map<String, double[]> out = new LinkedHashMap<>();
     uRaw.forEach((name, u) -> {
       double floor = 1.0 / (Math.max(raw.pairsWithValues().getOrDefault(name, 0L), 0L) + u.length);
+      ValueCounts counted = raw.counts().get(name);
+      double[] matches = candidateMatches.get(name);
       double[] m = p.m().get(name);
       double[] adjusted = new double[u.length];
       double sum = 0;
       for (int i = 0; i < u.length; i++) {
-        adjusted[i] = Math.max((u[i] - p.prior() * m[i]) / (1 - p.prior()), floor);
+        if (counted != null && counted.sharingPairs()[i] >= 0) {
+          adjusted[i] = countedU(counted.sharingPairs()[i], matches == null ? 0 : matches[i],
+              counted.pairsWithValues(), matches == null ? 0 : java.util.Arrays.stream(matches).sum(), u.length);
+        } else {
+          adjusted[i] = Math.max((u[i] - p.prior() * m[i]) / (1 - p.prior()), floor);
+        }
         sum += adjusted[i];
       }
       for (int i = 0; i < u.length; i++) {
@@ -303,6 +471,15 @@ public final class FellegiSunter {
       out.put(name, adjusted);
     });
     return out;
+  }
+
+  /**
+   * u of a counted level: of the {@code sharing} pairs, those that are not among the {@code matches} EM
+   * expects at the level, as a share of the non-matching pairs with values; at least one such pair.
+   */
+  static double countedU(long sharing, double matches, long pairsWithValues, double matchesWithValues, int levels) {
+    double nonMatching = Math.max(pairsWithValues - matchesWithValues, 1);
+    return Math.max((sharing - matches) / nonMatching, 1.0 / (nonMatching + levels));
   }
 
   /**

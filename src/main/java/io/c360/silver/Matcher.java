@@ -162,18 +162,22 @@ public final class Matcher {
   }
 
   /**
-   * EM with u from random pairs, then again with u cleared of the matches the random sample held;
-   * with {@code em_vetoed_as_non_matches}, pairs a cannot-link rule separates count as non-matches.
+   * EM with u from random pairs (for {@code u_from_value_counts} levels, from value counts over all
+   * identities), then again with u cleared of matches: the share prior·m for sampled levels, the sharing
+   * pairs the first EM takes for matches for counted ones; with {@code em_vetoed_as_non_matches}, pairs a
+   * cannot-link rule separates count as non-matches.
    */
   static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config) {
     List<Row> patterns = config.model().emExcludesVetoed()
         ? FellegiSunter.patterns(evidence, config.comparisons(), size(col(VETOES)).gt(0))
         : FellegiSunter.patterns(evidence, config.comparisons());
     long samplePairs = config.model().uSamplePairs();
-    FellegiSunter.UEstimate uRaw = FellegiSunter.estimateUWithSupport(nodes, config.comparisons(), samplePairs, config.model().seed());
+    FellegiSunter.UEstimate uRaw = FellegiSunter.withValueCounts(
+        FellegiSunter.estimateUWithSupport(nodes, config.comparisons(), samplePairs, config.model().seed()),
+        FellegiSunter.valueCounts(nodes, config.comparisons()));
     long totalPairs = totalPairs(nodes);
     FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw.u(), config.model(), samplePairs, totalPairs);
-    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first);
+    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, FellegiSunter.candidateMatches(patterns, config.comparisons(), first));
     return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
   }
 
@@ -189,11 +193,16 @@ public final class Matcher {
     }
     List<MatchingConfig.Comparison> fixed = FellegiSunter.pinned(config.comparisons(), FellegiSunter.mFromLabels(labelled, config.comparisons()));
     long samplePairs = config.model().uSamplePairs();
-    Map<String, double[]> uRaw = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
+    Map<String, double[]> sampled = FellegiSunter.estimateU(nodes, config.comparisons(), samplePairs, config.model().seed());
+    // Sampled levels keep no floor on this path (as before); counted levels are floored at one of all pairs with values.
+    FellegiSunter.UEstimate uRaw = FellegiSunter.withValueCounts(
+        new FellegiSunter.UEstimate(sampled, FellegiSunter.sampleSupport(sampled, samplePairs)),
+        FellegiSunter.valueCounts(nodes, config.comparisons()));
     long totalPairs = totalPairs(nodes);
     List<Row> patterns = FellegiSunter.patterns(evidence, config.comparisons());
-    FellegiSunter.Parameters first = FellegiSunter.train(patterns, fixed, uRaw, config.model(), samplePairs, totalPairs);
-    return FellegiSunter.train(patterns, fixed, FellegiSunter.withoutMatches(uRaw, first, samplePairs), config.model(), samplePairs, totalPairs);
+    FellegiSunter.Parameters first = FellegiSunter.train(patterns, fixed, uRaw.u(), config.model(), samplePairs, totalPairs);
+    Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, FellegiSunter.candidateMatches(patterns, fixed, first));
+    return FellegiSunter.train(patterns, fixed, u, config.model(), samplePairs, totalPairs);
   }
 
   private static long totalPairs(Dataset<Row> nodes) {

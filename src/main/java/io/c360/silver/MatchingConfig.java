@@ -35,9 +35,18 @@ public record MatchingConfig(
   /**
    * One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact
    * match; {@code m} pins the level's match probability instead of training it (prior knowledge,
-   * e.g. records of one person rarely carry unrelated given names).
+   * e.g. records of one person rarely carry unrelated given names). {@code uFromValueCounts} is an
+   * expression over one identity whose shared non-null value is what the level means (email for
+   * {@code l.email = r.email}): u then comes from how many identities share each value, counted over
+   * all of them, instead of from the random-pair sample (see {@link FellegiSunter#valueCounts}).
    */
-  public record Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m) {}
+  public record Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m,
+      Optional<String> uFromValueCounts) {
+
+    public Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m) {
+      this(name, when, tf, m, Optional.empty());
+    }
+  }
 
   /** A comparison: its levels in order (first true wins; a level without {@code when} catches the rest). */
   public record Comparison(String name, String nullWhen, List<Level> levels) {}
@@ -118,7 +127,15 @@ public record MatchingConfig(
         if (pinned.isPresent() && (pinned.get() <= 0 || pinned.get() >= 1)) {
           throw l.error("m", "expected a probability between 0 and 1 (exclusive) but was " + pinned.get());
         }
-        levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf"), pinned));
+        Optional<String> counted = l.optText("u_from_value_counts");
+        if (counted.isPresent() && counted.get().isBlank()) {
+          throw l.error("u_from_value_counts", "expected an expression over one identity (e.g. email) but was empty");
+        }
+        if (counted.isPresent() && !l.has("when")) {
+          throw l.error("u_from_value_counts", "the catch-all level (without 'when') is not one shared value; "
+              + "u_from_value_counts belongs on a level such as {name: exact, when: 'l.email = r.email', u_from_value_counts: email}");
+        }
+        levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf"), pinned, counted));
         l.finish();
       }
       c.finish();

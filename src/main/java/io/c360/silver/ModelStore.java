@@ -63,7 +63,9 @@ public final class ModelStore {
     }
     for (MatchingConfig.Comparison c : config.comparisons()) {
       b.append(c.name()).append('|').append(c.nullWhen());
-      c.levels().forEach(l -> b.append('|').append(l.name()).append('=').append(l.when().orElse("")).append(l.tf().orElse("")));
+      // u_from_value_counts only when set, so that a model trained before the key existed is still reused.
+      c.levels().forEach(l -> b.append('|').append(l.name()).append('=').append(l.when().orElse("")).append(l.tf().orElse(""))
+          .append(l.uFromValueCounts().map(k -> " u_from_value_counts=" + k).orElse("")));
       b.append('\n');
     }
     try {

@@ -69,4 +69,103 @@ class FellegiSunterTest {
     assertTrue(vetoed.m().get("b")[1] < 0.01, "with it, matches agree on b: " + vetoed.m().get("b")[1]);
     assertEquals(900.0 / 2000, vetoed.candidatePrior(), 0.01, "the vetoed pairs count as non-matches");
   }
+
+  private static FellegiSunter.Parameters parameters(double prior, Map<String, double[]> m) {
+    return new FellegiSunter.Parameters(prior, 0.5, m, Map.of(), 1, 1, 1_000_000);
+  }
+
+  @Test
+  void aCountedLevelReplacesTheSampleAndTheOtherLevelsFillTheRest() {
+    // Sampled: exact 3e-6 (about the one pair in a million a sample can resolve), else the rest.
+    FellegiSunter.UEstimate sampled = new FellegiSunter.UEstimate(
+        Map.of("email", new double[] {3e-6, 0.2, 0.8 - 3e-6}), Map.of("email", 400_000L));
+    // 100,001 identities with an e-mail: 5,000,050,000 pairs, 1,000 of which share one.
+    FellegiSunter.ValueCounts counts = new FellegiSunter.ValueCounts(100_001, new long[] {1_000, -1, -1});
+
+    FellegiSunter.UEstimate u = FellegiSunter.withValueCounts(sampled, Map.of("email", counts));
+
+    assertEquals(1_000.0 / 5_000_050_000L, u.u().get("email")[0], 1e-15);
+    assertEquals(1.0, java.util.Arrays.stream(u.u().get("email")).sum(), 1e-12);
+    assertEquals(0.25, u.u().get("email")[1] / u.u().get("email")[2], 1e-6, "the sampled levels keep their ratio");
+    assertEquals(counts, u.counts().get("email"));
+  }
+
+  @Test
+  void aComparisonWithoutCountsOrWithoutPairsKeepsItsSample() {
+    FellegiSunter.UEstimate sampled = new FellegiSunter.UEstimate(
+        Map.of("a", new double[] {0.1, 0.9}, "b", new double[] {0.2, 0.8}), Map.of("a", 100L, "b", 100L));
+
+    FellegiSunter.UEstimate u = FellegiSunter.withValueCounts(sampled,
+        Map.of("b", new FellegiSunter.ValueCounts(1, new long[] {0, -1})));
+
+    assertEquals(0.1, u.u().get("a")[0]);
+    assertEquals(0.2, u.u().get("b")[0], "one identity with a value makes no pair to count");
+    assertTrue(u.counts().isEmpty());
+  }
+
+  @Test
+  void candidateMatchesAreEachPatternsCountTimesItsPosteriorAndNoneForKnownNonMatches() {
+    List<MatchingConfig.Comparison> comparisons = List.of(comparison("a"), comparison("b"));
+    // Candidate prior 0.5; a: m 0.9 / u 0.1 (9:1 per agreement), b the same.
+    FellegiSunter.Parameters p = new FellegiSunter.Parameters(1e-4, 0.5,
+        Map.of("a", new double[] {0.9, 0.1}, "b", new double[] {0.9, 0.1}),
+        Map.of("a", new double[] {0.1, 0.9}, "b", new double[] {0.1, 0.9}), 1, 1, 1);
+    List<Row> patterns = List.of(
+        RowFactory.create(0, 0, 820L, false),   // odds 81:1
+        RowFactory.create(0, 1, 100L, false),   // odds 1:1
+        RowFactory.create(0, 0, 50L, true),     // a veto: none are matches
+        RowFactory.create(-1, 1, 10L, false));  // a missing: odds 1:9
+
+    Map<String, double[]> matches = FellegiSunter.candidateMatches(patterns, comparisons, p);
+
+    assertEquals(810 + 50, matches.get("a")[0], 1e-9);
+    assertEquals(0, matches.get("a")[1], 1e-9, "a pattern without a's values counts for neither of its levels");
+    assertEquals(810, matches.get("b")[0], 1e-9);
+    assertEquals(50 + 1, matches.get("b")[1], 1e-9);
+  }
+
+  @Test
+  void aCountedLevelKeepsTheSharingPairsEmDoesNotTakeForMatches() {
+    // 1,000,001 identities with a phone: 500,000,500,000 pairs; 10,100 share one, of which EM takes
+    // 10,000 for matches (and 30,000 matches overall have phones). A prior·m subtraction would leave a
+    // difference of two near-equal numbers; this keeps the 100 EM calls non-matches.
+    FellegiSunter.UEstimate raw = FellegiSunter.withValueCounts(
+        new FellegiSunter.UEstimate(Map.of("phone", new double[] {1e-6, 0.01, 0.99 - 1e-6}), Map.of("phone", 300_000L)),
+        Map.of("phone", new FellegiSunter.ValueCounts(1_000_001, new long[] {10_100, -1, -1})));
+    FellegiSunter.Parameters p = parameters(6e-8, Map.of("phone", new double[] {0.5, 0.1, 0.4}));
+
+    double[] u = FellegiSunter.withoutMatches(raw, p, Map.of("phone", new double[] {10_000, 3_000, 17_000})).get("phone");
+
+    assertEquals(100.0 / (500_000_500_000L - 30_000), u[0], 1e-15);
+    assertEquals(1.0, java.util.Arrays.stream(u).sum(), 1e-12);
+    assertTrue(u[1] > 0.009, "a sampled level is adjusted as before: " + u[1]);
+  }
+
+  @Test
+  void aCountedLevelEmTakesWhollyForMatchesFallsToOnePairAmongAllPairsWithValues() {
+    long[] identities = {10_001, 1_000_001};
+    double[] u = new double[2];
+    for (int s = 0; s < 2; s++) {
+      long pairs = identities[s] * (identities[s] - 1) / 2;
+      FellegiSunter.UEstimate raw = FellegiSunter.withValueCounts(
+          new FellegiSunter.UEstimate(Map.of("email", new double[] {1e-6, 1 - 1e-6}), Map.of("email", 300_000L)),
+          Map.of("email", new FellegiSunter.ValueCounts(identities[s], new long[] {500, -1})));
+      u[s] = FellegiSunter.withoutMatches(raw, parameters(1e-5, Map.of("email", new double[] {0.8, 0.2})),
+          Map.of("email", new double[] {500, 100})).get("email")[0];
+      assertEquals(1.0 / (pairs - 600 + 2), u[s], 1e-4 * u[s], "before the levels are scaled to sum to 1");
+    }
+    assertTrue(u[0] / u[1] > 9_000, "the floor falls with the population, as the prior does, where a sample's stays put");
+  }
+
+  @Test
+  void withoutCountsUIsAdjustedAsBefore() {
+    Map<String, double[]> uRaw = Map.of("a", new double[] {0.01, 0.99});
+    FellegiSunter.Parameters p = parameters(0.005, Map.of("a", new double[] {0.9, 0.1}));
+
+    double[] u = FellegiSunter.withoutMatches(new FellegiSunter.UEstimate(uRaw, Map.of("a", 1_000L)), p, Map.of()).get("a");
+
+    double exact = (0.01 - 0.005 * 0.9) / (1 - 0.005);
+    double rest = (0.99 - 0.005 * 0.1) / (1 - 0.005);
+    assertEquals(exact / (exact + rest), u[0], 1e-12);
+  }
 }
