@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.Progress;
-import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.eval.Evaluation;
 import io.c360.lake.Lake;
-import io.c360.synth.GeneratorSettings;
-import io.c360.synth.SyntheticSources;
+import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -30,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Silver end to end on generated sources: tables, quality floor, stable ids, steward overrides. */
+/**
+ * Silver end to end on generated sources (the shared sample lake, copied): tables, quality floor,
+ * stable ids, steward overrides.
+ */
 @ExtendWith(SparkExtension.class)
 class SilverJobTest {
   private final SparkSession spark;
@@ -47,14 +48,12 @@ class SilverJobTest {
 
   @Test
   void resolvesGeneratedSourcesKeepsIdsOnRerunAndObeysStewards() {
-    SyntheticSources.generate(GeneratorSettings.defaults(120, 5), home.resolve("landing"), Progress.silent());
-    C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
-    C360Config cfg = shipped.withLocations(home.resolve("lake").toString(), home.resolve("landing").toString());
-    Lake lake = new Lake(spark, cfg.lakeRoot());
+    // The shared sample lake's pipeline ran silver once on its generated sources: that is the first run.
+    SampleLake.Site site = SampleLake.copy(home);
+    SilverJob.Result first = SampleLake.sharedRun().silver().orElseThrow();
+    C360Config cfg = site.config();
+    Lake lake = site.lake();
     SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
-    new BronzeIngest(lake, cfg, Progress.silent()).run();
-
-    SilverJob.Result first = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
 
     assertTrue(first.trained());
     assertEquals(first.records(), lake.read(SilverJob.CUSTOMER_ID_MAP).count(), "every record has a customer id");
