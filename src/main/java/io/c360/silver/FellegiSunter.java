@@ -416,15 +416,6 @@ public final class FellegiSunter {
     }
   }
 
-  /**
-   * u without the matches a random sample also holds: a share {@code prior} of random pairs match
-   * and show level i with probability m; removing them matters on small populations, where the
-   * sample holds enough matches to make agreement look common.
-   */
-  public static Map<String, double[]> withoutMatches(Map<String, double[]> uRaw, Parameters p, long samplePairs) {
-    return withoutMatches(new UEstimate(uRaw, sampleSupport(uRaw, samplePairs)), p, Map.of());
-  }
-
   /** Twice the sample size for every comparison: a floor far below any sampled share (no floor in effect). */
   static Map<String, Long> sampleSupport(Map<String, double[]> uRaw, long samplePairs) {
     Map<String, Long> support = new LinkedHashMap<>();
@@ -433,8 +424,10 @@ public final class FellegiSunter {
   }
 
   /**
-   * As {@link #withoutMatches(Map, Parameters, long)}, but no sampled u falls below the share one pair
-   * would have among the sampled pairs with both values: a level the sample cannot tell from the matches
+   * u without the matches a random sample also holds: a share {@code prior} of random pairs match
+   * and show level i with probability m; removing them matters on small populations, where the
+   * sample holds enough matches to make agreement look common. No sampled u falls below the share one
+   * pair would have among the sampled pairs with both values: a level the sample cannot tell from the matches
    * it holds (a shared birth date, among a few ten thousand pairs with birth dates) keeps that chance
    * level instead of an almost-zero u and an overwhelming weight.
    *
