@@ -65,7 +65,12 @@ class ShippedMatchingRulesTest {
         RowFactory.create("m1", "Ann", "Lee", "ann.lee@example.org", "212-555-0111", null, null, null),
         RowFactory.create("m2", null, null, null, "212-555-0111", null, null, null),
         RowFactory.create("b1", "Robert", "Smith", "rs@example.org", null, null, null, null),
-        RowFactory.create("b2", "Bob", "S.", null, "312-555-0142", null, null, null)), SCHEMA);
+        RowFactory.create("b2", "Bob", "S.", null, "312-555-0142", null, null, null),
+        RowFactory.create("c1", "Cindy", "Lewis", "cynthia.lewis99@example.org", null, null, null, null),
+        RowFactory.create("c2", "Cunthia", "Lewis", "cynthia.lewis99@example.org", null, null, null, null),
+        RowFactory.create("c3", "Carla", "Lewis", "carla.lewis@example.org", null, null, null, null),
+        RowFactory.create("d1", "Douglas", "Bahringer", "dbahringer@example.org", null, null, null, null),
+        RowFactory.create("d2", "Bahringer", "D.", "dbahringer@example.org", null, null, null, null)), SCHEMA);
     Dataset<Row> shop = spark.createDataFrame(List.of(
         // Sharmaine's order shipped to Paul: her e-mail, his name, phone and address
         RowFactory.create("o1", "Paul", "Thompson", "sharmaine@example.org", "415-555-0102", "14 High Ave", "46214", null),
@@ -114,6 +119,16 @@ class ShippedMatchingRulesTest {
   void twinsWithDifferentGivenNamesNeverLink() {
     assertEquals(Matcher.VETOED, decision("t1", "t2"));
     assertTrue(vetoes("t1", "t2").contains("different_given_names"));
+  }
+
+  @Test
+  void aTypoOfANicknameOrNamesSwappedWithAnInitialAreNotDifferentGivenNames() {
+    assertTrue(vetoes("c2", "c1").isEmpty(), "Cunthia is a typo of Cynthia, whose nickname is Cindy");
+    assertEquals(Matcher.LINKED, decision("c2", "c1"));
+    assertTrue(vetoes("d2", "d1").isEmpty(), "'Bahringer D.' is Douglas Bahringer with the names swapped");
+    assertEquals(Matcher.LINKED, decision("d2", "d1"));
+    assertTrue(vetoes("c3", "c1").contains("different_given_names"), "Carla is neither Cindy nor Cynthia");
+    assertTrue(vetoes("c3", "c2").contains("different_given_names"));
   }
 
   @Test
