@@ -45,7 +45,7 @@ public final class Identifiers {
 
   /** A raw e-mail column in silver's form; null when it is not an address or a junk placeholder. */
   public Column email(Column raw) {
-    return Standardize.unlessJunk(Standardize.email(raw, std.canonicalEmail()), Standardize.text(raw), std.junk("email"));
+    return Standardize.unlessJunk(Standardize.email(raw, std.canonicalEmail(), std.emailDomains()), Standardize.text(raw), std.junk("email"));
   }
 
   /** A raw phone column in E.164 as silver has it; null when libphonenumber finds no valid number. */

@@ -22,10 +22,14 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
   /** Kinds of values with a junk blocklist ({@code name} covers given name and surname). */
   public static final List<String> JUNK_KINDS = List.of("name", "email", "phone", "street", "national_id", "birth_date");
 
-  /** Options of standardization; {@code junk} lists placeholders per attribute, compared in {@link Standardize#text} form. */
+  /**
+   * Options of standardization; {@code junk} lists placeholders per attribute, compared in {@link Standardize#text}
+   * form; {@code emailDomains} are the mail domains a mistyped domain is corrected to (none: no correction).
+   */
   public record Standardization(
       String phoneRegion,
       boolean canonicalEmail,
+      List<String> emailDomains,
       List<String> dateFormats,
       Optional<Path> nicknames,
       Map<String, String> streetAbbreviations,
@@ -36,7 +40,7 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     }
 
     public static Standardization defaults() {
-      return new Standardization("US", true, List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd"),
+      return new Standardization("US", true, List.of(), List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd"),
           Optional.empty(), Map.of(), Map.of());
     }
   }
@@ -90,6 +94,7 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     Standardization std = new Standardization(
         s.text("phone_region", "US").toUpperCase(),
         s.bool("canonical_email", true),
+        s.has("email_domains") ? s.textList("email_domains").stream().map(d -> d.trim().toLowerCase()).toList() : List.of(),
         s.has("date_formats") ? s.textList("date_formats") : Standardization.defaults().dateFormats(),
         s.optText("nicknames").map(n -> base.resolve(n).normalize()),
         s.textMap("street_abbreviations"),

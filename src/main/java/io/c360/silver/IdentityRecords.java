@@ -86,7 +86,7 @@ public final class IdentityRecords {
         Standardize.unlessJunk(Standardize.name(surnameRaw), Standardize.text(surnameRaw), std.junk("name")).as("surname"),
         when(year(birth).between(1880, 2100).and(birth.leq(current_date())), Standardize.unlessJunk(birth,
             Standardize.text(date_format(birth, "yyyy-MM-dd")), std.junk("birth_date"))).as("birth_date"),
-        Standardize.unlessJunk(Standardize.email(col("raw_email"), std.canonicalEmail()), Standardize.text(col("raw_email")),
+        Standardize.unlessJunk(Standardize.email(col("raw_email"), std.canonicalEmail(), std.emailDomains()), Standardize.text(col("raw_email")),
             std.junk("email")).as("email"),
         Standardize.unlessJunk(Phones.e164(col("raw_phone"), std.phoneRegion()), Standardize.text(col("raw_phone")),
             std.junk("phone")).as("phone"),

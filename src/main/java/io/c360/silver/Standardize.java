@@ -1,12 +1,23 @@
 package io.c360.silver;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.levenshtein;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
@@ -14,6 +25,7 @@ import static org.apache.spark.sql.functions.when;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 
 /**
  * Canonical forms of identity attributes, as Spark column expressions (no UDF where a built-in
@@ -52,15 +64,41 @@ public final class Standardize {
    * Gmail, without dots in the local part (the mailbox Gmail delivers to). Not an email → null.
    */
   public static Column email(Column c, boolean canonical) {
+    return email(c, canonical, List.of());
+  }
+
+  /**
+   * {@link #email(Column, boolean)}, with a mistyped domain corrected to the one of {@code knownDomains}
+   * it is nearest to ({@code gmial.com} → {@code gmail.com}, {@code outlook.xom} → {@code outlook.com}):
+   * a domain not listed itself, one typing error from a listed one (two for domains of nine characters
+   * or more, so a swap of two letters counts), and nearer to it than to any other listed domain.
+   * Without a unique nearest domain it stays as written.
+   */
+  public static Column email(Column c, boolean canonical, List<String> knownDomains) {
     Column e = lower(trim(c));
     Column valid = when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"), e);
+    Column written = regexp_extract(valid, "@(.+)$", 1);
+    Column domain = knownDomains.isEmpty() ? written : correctedDomain(written, knownDomains);
     if (!canonical) {
-      return valid;
+      return when(valid.isNotNull(), concat(regexp_extract(valid, "^([^@]+)@", 1), lit("@"), domain));
     }
     Column local = regexp_replace(regexp_extract(valid, "^([^@]+)@", 1), "\\+.*$", "");
-    Column domain = regexp_replace(regexp_extract(valid, "@(.+)$", 1), "^googlemail\\.com$", "gmail.com");
-    Column gmailLocal = when(domain.equalTo("gmail.com"), regexp_replace(local, "\\.", "")).otherwise(local);
-    return when(valid.isNotNull(), org.apache.spark.sql.functions.concat(gmailLocal, lit("@"), domain));
+    Column mailbox = regexp_replace(domain, "^googlemail\\.com$", "gmail.com");
+    Column gmailLocal = when(mailbox.equalTo("gmail.com"), regexp_replace(local, "\\.", "")).otherwise(local);
+    return when(valid.isNotNull(), concat(gmailLocal, lit("@"), mailbox));
+  }
+
+  private static Column correctedDomain(Column domain, List<String> knownDomains) {
+    Column known = array(knownDomains.stream().map(functions::lit).toArray(Column[]::new));
+    Column allowed = when(length(domain).geq(9), lit(2)).otherwise(lit(1));
+    Column near = array_sort(filter(
+        transform(known, k -> struct(levenshtein(k, domain).as("distance"), k.as("domain"))),
+        candidate -> candidate.getField("distance").leq(allowed)));
+    Column nearest = element_at(near, 1);
+    Column unique = size(near).equalTo(1).or(nearest.getField("distance").lt(element_at(near, 2).getField("distance")));
+    return when(array_contains(known, domain).or(size(near).equalTo(0)), domain)
+        .when(unique, nearest.getField("domain"))
+        .otherwise(domain);
   }
 
   /** The first date that parses with one of the formats, tried in order. */

@@ -38,7 +38,7 @@ class IdentityRecordsTest {
         RowFactory.create("4", null, null, null, null)), schema);
     IdentityConfig.SourceMapping mapping = new IdentityConfig.SourceMapping("id", Optional.empty(), Optional.empty(),
         Map.of("full_name", "name", "email", "mail", "phone", "tel", "birth_date", "born"));
-    IdentityConfig.Standardization std = new IdentityConfig.Standardization("US", true, List.of("yyyy-MM-dd", "MM/dd/yyyy"), Optional.empty(),
+    IdentityConfig.Standardization std = new IdentityConfig.Standardization("US", true, List.of(), List.of("yyyy-MM-dd", "MM/dd/yyyy"), Optional.empty(),
         Map.of(), Map.of("name", List.of("n a"), "email", List.of("test test com"), "birth_date", List.of("1900 01 01")));
     Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(
         List.of(RowFactory.create("bob", "robert")), new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));

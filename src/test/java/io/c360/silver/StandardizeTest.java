@@ -46,6 +46,17 @@ class StandardizeTest {
   }
 
   @Test
+  void aMistypedDomainIsCorrectedToTheOneKnownDomainItIsNearest() {
+    List<String> known = List.of("gmail.com", "ymail.com", "outlook.com", "comcast.net", "me.com", "mac.com", "aol.com");
+    assertEquals(Arrays.asList("son4310@outlook.com", "jlewis@comcast.net", "ann@gmail.com", "bo@aol.com", "ann@ymail.com",
+            "ann@gmail.com", "x@mc.com", "x@acme.com", "x@gmail.com", "x@gmx.de"),
+        apply(c -> Standardize.email(c, true, known), "son4310@outlook.xom", "JLewis@Commcast.net", "a.n.n@gmial.com",
+            "bo@aol.cm", "ann@ymail.com", "ann@googlemail.com", "x@mc.com", "x@acme.com", "x@gmai.com", "x@gmx.de"));
+    assertEquals(Arrays.asList("son4310@outlook.xom", null),
+        apply(c -> Standardize.email(c, false, List.of()), "son4310@outlook.xom", "no-domain@"));
+  }
+
+  @Test
   void phonesBecomeE164AndInvalidOnesNull() {
     assertEquals(Arrays.asList("+14155550134", "+14155550134", "+14155550134", "+14155550134", null, null, null),
         apply(c -> Phones.e164(c, "US"), "(415) 555-0134", "415.555.0134", "+1 415 555 0134", "4155550134",
