@@ -90,10 +90,12 @@ public final class Activation {
 
   /**
    * Contact points (normalized e-mail addresses or phone numbers) never to use for this purpose and
-   * channel: any held in a record of a customer who withdrew it or is on do-not-contact, and any
-   * whose own latest consent event says so. Erring towards silence protects a person whose
-   * records matching failed to join: a number or address stays suppressed for every customer that
-   * shares it.
+   * channel: any held in a record of a customer who withdrew it or is on do-not-contact; any whose
+   * own latest consent event says so; and any held by a customer whom a withdrawal or do-not-contact
+   * request may belong to: the request's record awaits a steward's decision on a pair with one of
+   * the customer's records ({@code review}) and would win over the customer's own consent if linked.
+   * Erring towards silence protects a person whose records matching failed to join, or could not
+   * join for certain: a number or address stays suppressed for every customer that shares it.
    */
   static Dataset<Row> suppressed(Lake lake, String purpose, String channel, String contact) {
     return lake.spark().sql("""
@@ -115,8 +117,38 @@ public final class Activation {
           FROM latest_consent_events e
           JOIN silver.identity_records r ON r.source = 'consent_events' AND r.record_id = e.consent_event_id
           WHERE e.channel IN ('%2$s', 'all') AND e.purpose IN ('%1$s', 'do_not_contact')
+        ),
+        opting_out_records AS (
+          SELECT r.signature, e.purpose, e.event_time
+          FROM latest_consent_events e
+          JOIN silver.identity_records r ON r.source = 'consent_events' AND r.record_id = e.consent_event_id
+          WHERE e.channel IN ('%2$s', 'all')
+            AND ((e.purpose = 'do_not_contact' AND e.status = 'granted') OR (e.purpose = '%1$s' AND e.status = 'withdrawn'))
+        ),
+        in_review AS (
+          SELECT p.r_id AS other, o.purpose, o.event_time
+          FROM silver.scored_pairs p JOIN opting_out_records o ON o.signature = p.l_id WHERE p.decision = 'review'
+          UNION ALL
+          SELECT p.l_id, o.purpose, o.event_time
+          FROM silver.scored_pairs p JOIN opting_out_records o ON o.signature = p.r_id WHERE p.decision = 'review'
+        ),
+        maybe_opted_out AS (
+          SELECT DISTINCT m.customer_id
+          FROM in_review w
+          JOIN silver.identity_records r ON r.signature = w.other
+          JOIN silver.customer_id_map m ON m.record_key = r.record_key
+          LEFT JOIN gold.consent c ON c.customer_id = m.customer_id AND c.purpose = w.purpose AND c.channel = '%2$s'
+          WHERE w.purpose = 'do_not_contact' OR c.decided_at IS NULL OR w.event_time >= c.decided_at
+        ),
+        held_by_maybe AS (
+          SELECT r.%3$s AS contact
+          FROM silver.identity_records r
+          JOIN silver.customer_id_map m ON m.record_key = r.record_key
+          JOIN maybe_opted_out o ON o.customer_id = m.customer_id
         )
         SELECT contact AS suppressed FROM held WHERE contact IS NOT NULL
+        UNION
+        SELECT contact FROM held_by_maybe WHERE contact IS NOT NULL
         UNION
         SELECT contact FROM by_contact
         WHERE contact IS NOT NULL AND nth = 1
