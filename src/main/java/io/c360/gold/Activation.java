@@ -99,60 +99,46 @@ public final class Activation {
    */
   static Dataset<Row> suppressed(Lake lake, String purpose, String channel, String contact) {
     return lake.spark().sql("""
-        WITH opted_out AS (
-          SELECT DISTINCT customer_id FROM gold.consent
-          WHERE (purpose = '%1$s' AND channel = '%2$s' AND status = 'withdrawn')
-             OR (purpose = 'do_not_contact' AND status = 'granted')
-        ),
-        held AS (
-          SELECT r.%3$s AS contact
-          FROM silver.identity_records r
-          JOIN silver.customer_id_map m ON m.record_key = r.record_key
-          JOIN opted_out o ON o.customer_id = m.customer_id
-        ),
-        by_contact AS (
-          SELECT r.%3$s AS contact, e.purpose, e.status,
-                 row_number() OVER (PARTITION BY r.%3$s, e.purpose
-                   ORDER BY e.event_time DESC, CASE e.status WHEN 'withdrawn' THEN 0 ELSE 1 END, e.consent_event_id) AS nth
+        WITH consent_records AS (
+          SELECT r.signature, r.%3$s AS contact, e.purpose, e.status, e.event_time, e.consent_event_id,
+                 (e.purpose = 'do_not_contact' AND e.status = 'granted')
+                   OR (e.purpose <> 'do_not_contact' AND e.status = 'withdrawn') AS opts_out
           FROM latest_consent_events e
           JOIN silver.identity_records r ON r.source = 'consent_events' AND r.record_id = e.consent_event_id
           WHERE e.channel IN ('%2$s', 'all') AND e.purpose IN ('%1$s', 'do_not_contact')
         ),
-        opting_out_records AS (
-          SELECT r.signature, e.purpose, e.event_time
-          FROM latest_consent_events e
-          JOIN silver.identity_records r ON r.source = 'consent_events' AND r.record_id = e.consent_event_id
-          WHERE e.channel IN ('%2$s', 'all')
-            AND ((e.purpose = 'do_not_contact' AND e.status = 'granted') OR (e.purpose = '%1$s' AND e.status = 'withdrawn'))
+        by_contact AS (
+          SELECT contact, opts_out,
+                 row_number() OVER (PARTITION BY contact, purpose
+                   ORDER BY event_time DESC, CASE status WHEN 'withdrawn' THEN 0 ELSE 1 END, consent_event_id) AS nth
+          FROM consent_records
         ),
         in_review AS (
           SELECT p.r_id AS other, o.purpose, o.event_time
-          FROM silver.scored_pairs p JOIN opting_out_records o ON o.signature = p.l_id WHERE p.decision = 'review'
+          FROM silver.scored_pairs p JOIN consent_records o ON o.signature = p.l_id WHERE p.decision = 'review' AND o.opts_out
           UNION ALL
           SELECT p.l_id, o.purpose, o.event_time
-          FROM silver.scored_pairs p JOIN opting_out_records o ON o.signature = p.r_id WHERE p.decision = 'review'
+          FROM silver.scored_pairs p JOIN consent_records o ON o.signature = p.r_id WHERE p.decision = 'review' AND o.opts_out
         ),
-        maybe_opted_out AS (
-          SELECT DISTINCT m.customer_id
+        silenced AS (
+          SELECT customer_id FROM gold.consent
+          WHERE (purpose = '%1$s' AND channel = '%2$s' AND status = 'withdrawn')
+             OR (purpose = 'do_not_contact' AND status = 'granted')
+          UNION
+          SELECT m.customer_id
           FROM in_review w
           JOIN silver.identity_records r ON r.signature = w.other
           JOIN silver.customer_id_map m ON m.record_key = r.record_key
           LEFT JOIN gold.consent c ON c.customer_id = m.customer_id AND c.purpose = w.purpose AND c.channel = '%2$s'
           WHERE w.purpose = 'do_not_contact' OR c.decided_at IS NULL OR w.event_time >= c.decided_at
-        ),
-        held_by_maybe AS (
-          SELECT r.%3$s AS contact
-          FROM silver.identity_records r
-          JOIN silver.customer_id_map m ON m.record_key = r.record_key
-          JOIN maybe_opted_out o ON o.customer_id = m.customer_id
         )
-        SELECT contact AS suppressed FROM held WHERE contact IS NOT NULL
+        SELECT r.%3$s AS suppressed
+        FROM silver.identity_records r
+        JOIN silver.customer_id_map m ON m.record_key = r.record_key
+        JOIN silenced s ON s.customer_id = m.customer_id
+        WHERE r.%3$s IS NOT NULL
         UNION
-        SELECT contact FROM held_by_maybe WHERE contact IS NOT NULL
-        UNION
-        SELECT contact FROM by_contact
-        WHERE contact IS NOT NULL AND nth = 1
-          AND ((purpose = 'do_not_contact' AND status = 'granted') OR (purpose <> 'do_not_contact' AND status = 'withdrawn'))
+        SELECT contact FROM by_contact WHERE contact IS NOT NULL AND nth = 1 AND opts_out
         """.formatted(purpose, channel, contact));
   }
 

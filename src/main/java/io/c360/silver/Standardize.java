@@ -1,7 +1,6 @@
 package io.c360.silver;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
@@ -60,34 +59,29 @@ public final class Standardize {
   }
 
   /**
-   * An email lower-cased and trimmed; with {@code canonical} also without a {@code +tag} and, for
-   * Gmail, without dots in the local part (the mailbox Gmail delivers to). Not an email → null.
-   */
-  public static Column email(Column c, boolean canonical) {
-    return email(c, canonical, List.of());
-  }
-
-  /**
-   * {@link #email(Column, boolean)}, with a mistyped domain corrected to the one of {@code knownDomains}
+   * An email lower-cased and trimmed, with a mistyped domain corrected to the one of {@code knownDomains}
    * it is nearest to ({@code gmial.com} → {@code gmail.com}, {@code outlook.xom} → {@code outlook.com}):
-   * a domain not listed itself, one typing error from a listed one (two for domains of nine characters
-   * or more, so a swap of two letters counts), and nearer to it than to any other listed domain.
-   * Without a unique nearest domain it stays as written.
+   * one typing error away (two for domains of nine characters or more, so a swap of two letters
+   * counts) and nearer to it than to any other listed domain; without a unique nearest domain, or with
+   * none listed, it stays as written. With {@code canonical} also without a {@code +tag} and, for
+   * Gmail, without dots in the local part (the mailbox Gmail delivers to). Not an email → null.
    */
   public static Column email(Column c, boolean canonical, List<String> knownDomains) {
     Column e = lower(trim(c));
     Column valid = when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"), e);
+    Column user = regexp_extract(valid, "^([^@]+)@", 1);
     Column written = regexp_extract(valid, "@(.+)$", 1);
     Column domain = knownDomains.isEmpty() ? written : correctedDomain(written, knownDomains);
     if (!canonical) {
-      return when(valid.isNotNull(), concat(regexp_extract(valid, "^([^@]+)@", 1), lit("@"), domain));
+      return when(valid.isNotNull(), concat(user, lit("@"), domain));
     }
-    Column local = regexp_replace(regexp_extract(valid, "^([^@]+)@", 1), "\\+.*$", "");
+    Column local = regexp_replace(user, "\\+.*$", "");
     Column mailbox = regexp_replace(domain, "^googlemail\\.com$", "gmail.com");
     Column gmailLocal = when(mailbox.equalTo("gmail.com"), regexp_replace(local, "\\.", "")).otherwise(local);
     return when(valid.isNotNull(), concat(gmailLocal, lit("@"), mailbox));
   }
 
+  /** The listed domain nearest to {@code domain} within the allowed typing errors, if one is nearest; else {@code domain} (a listed one is its own nearest). */
   private static Column correctedDomain(Column domain, List<String> knownDomains) {
     Column known = array(knownDomains.stream().map(functions::lit).toArray(Column[]::new));
     Column allowed = when(length(domain).geq(9), lit(2)).otherwise(lit(1));
@@ -96,9 +90,7 @@ public final class Standardize {
         candidate -> candidate.getField("distance").leq(allowed)));
     Column nearest = element_at(near, 1);
     Column unique = size(near).equalTo(1).or(nearest.getField("distance").lt(element_at(near, 2).getField("distance")));
-    return when(array_contains(known, domain).or(size(near).equalTo(0)), domain)
-        .when(unique, nearest.getField("domain"))
-        .otherwise(domain);
+    return when(unique, nearest.getField("domain")).otherwise(domain);
   }
 
   /** The first date that parses with one of the formats, tried in order. */

@@ -40,9 +40,9 @@ class StandardizeTest {
   @Test
   void emailsAreLowerCasedAndOptionallyCanonical() {
     assertEquals(Arrays.asList("j.smith+news@gmail.com", null, null),
-        apply(c -> Standardize.email(c, false), " J.Smith+news@Gmail.com ", "not-an-email", "a@b"));
+        apply(c -> Standardize.email(c, false, List.of()), " J.Smith+news@Gmail.com ", "not-an-email", "a@b"));
     assertEquals(Arrays.asList("jsmith@gmail.com", "jsmith@gmail.com", "j.smith@acme.com"),
-        apply(c -> Standardize.email(c, true), "J.Smith+news@gmail.com", "jsmith@googlemail.com", "j.smith+x@acme.com"));
+        apply(c -> Standardize.email(c, true, List.of()), "J.Smith+news@gmail.com", "jsmith@googlemail.com", "j.smith+x@acme.com"));
   }
 
   @Test
