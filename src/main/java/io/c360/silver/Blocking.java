@@ -1,21 +1,33 @@
 package io.c360.silver;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.c360.C360Exception;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -28,6 +40,7 @@ public final class Blocking {
   public static final String LEFT = "l_id";
   public static final String RIGHT = "r_id";
   public static final String RULES = "blocking_rules";
+  private static final String NUMBER = "number";
 
   private Blocking() {}
 
@@ -41,38 +54,81 @@ public final class Blocking {
    * @param nodes one row per distinct identity, id column {@code id}, with the attributes key expressions read
    */
   public static Result pairs(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules, int maxBlockSize) {
-    Dataset<Row> all = null;
-    List<RuleReport> report = new ArrayList<>();
-    for (MatchingConfig.BlockingRule rule : rules) {
-      Column[] keys = rule.keys().stream().map(k -> expr(k).cast(DataTypes.StringType)).toArray(Column[]::new);
-      Column anyNull = lit(false);
-      for (Column k : keys) {
-        anyNull = anyNull.or(k.isNull()).or(k.equalTo(""));
-      }
-      Dataset<Row> keyed = nodes.select(col("id"), when(anyNull, lit(null)).otherwise(concat_ws("\u0001", keys)).as("key"))
-          .filter(col("key").isNotNull());
-      Dataset<Row> sizes = keyed.groupBy("key").agg(count(lit(1)).as("n")).cache();
-      Row stats = sizes.agg(
-              sum(when(col("n").leq(maxBlockSize), col("n").multiply(col("n").minus(1)).divide(2)).otherwise(0)).cast("long"),
-              sum(when(col("n").gt(maxBlockSize), 1).otherwise(0)).cast("long"),
-              sum(when(col("n").gt(maxBlockSize), col("n")).otherwise(0)).cast("long"))
-          .head();
-      String largest = stats.isNullAt(1) || stats.getLong(1) == 0 ? null
-          : sizes.orderBy(col("n").desc()).select(concat_ws(" x", col("key"), col("n").cast("string"))).head().getString(0);
-      report.add(new RuleReport(rule.name(), stats.isNullAt(0) ? 0 : stats.getLong(0),
-          stats.isNullAt(1) ? 0 : stats.getLong(1), stats.isNullAt(2) ? 0 : stats.getLong(2),
-          largest == null ? null : largest.replace('\u0001', '|')));
-
-      Dataset<Row> allowed = keyed.join(sizes.filter(col("n").leq(maxBlockSize)).select("key"), "key");
-      Dataset<Row> a = allowed.select(col("key"), col("id").as(LEFT));
-      Dataset<Row> b = allowed.select(col("key").as("key_r"), col("id").as(RIGHT));
-      Dataset<Row> rulePairs = a.join(b, a.col("key").equalTo(b.col("key_r")).and(a.col(LEFT).lt(b.col(RIGHT))))
-          .select(col(LEFT), col(RIGHT), lit(rule.name()).as("rule"));
-      all = all == null ? rulePairs : all.union(rulePairs);
-      sizes.unpersist();
+    if (rules.size() >= Long.SIZE) {
+      throw new C360Exception("matching.yaml: at most " + (Long.SIZE - 1) + " blocking rules are supported, got " + rules.size());
     }
-    Dataset<Row> pairs = all.groupBy(LEFT, RIGHT).agg(collect_set("rule").as(RULES));
+    // Every rule's key and a number per identity, computed once and materialized (so the numbers
+    // stay put): rule pairs, several times as many as the candidates, are made and de-duplicated
+    // between 8-byte numbers instead of 64-character signatures.
+    List<Column> columns = new ArrayList<>(List.of(col("id"), monotonically_increasing_id().as(NUMBER)));
+    for (int i = 0; i < rules.size(); i++) {
+      columns.add(key(rules.get(i)).as(keyColumn(i)));
+    }
+    Dataset<Row> keys = nodes.select(columns.toArray(Column[]::new)).localCheckpoint(true);
+    // All rules at once, one row per identity and rule key: (rule, key) is the block.
+    Column[] ruleKeys = new Column[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      ruleKeys[i] = struct(lit(i).as("rule"), col(keyColumn(i)).as("key"));
+    }
+    Dataset<Row> keyed = keys.select(col(NUMBER), explode(array(ruleKeys)).as("k"))
+        .select(col(NUMBER), col("k.rule").as("rule"), col("k.key").as("key"))
+        .filter(col("key").isNotNull());
+    List<RuleReport> report = report(rules, keyed, maxBlockSize);
+
+    Dataset<Row> allowed = keyed.withColumn("n", count(lit(1)).over(Window.partitionBy("rule", "key")))
+        .filter(col("n").leq(maxBlockSize));
+    Dataset<Row> a = allowed.select(col("rule"), col("key"), col(NUMBER).as("l"));
+    Dataset<Row> b = allowed.select(col("rule").as("rule_r"), col("key").as("key_r"), col(NUMBER).as("r"));
+    Dataset<Row> numbered = a.join(b, a.col("rule").equalTo(b.col("rule_r")).and(a.col("key").equalTo(b.col("key_r")))
+            .and(a.col("l").lt(b.col("r"))))
+        .groupBy("l", "r").agg(bit_or(expr("shiftleft(CAST(1 AS BIGINT), rule)")).as("rule_bits"));
+    Dataset<Row> left = keys.select(col(NUMBER).as("l"), col("id").as("l_signature"));
+    Dataset<Row> right = keys.select(col(NUMBER).as("r"), col("id").as("r_signature"));
+    Column[] ruleNames = new Column[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      ruleNames[i] = when(col("rule_bits").bitwiseAND(lit(1L << i)).notEqual(0), lit(rules.get(i).name()));
+    }
+    Dataset<Row> pairs = numbered.join(left, "l").join(right, "r")
+        .select(least(col("l_signature"), col("r_signature")).as(LEFT), greatest(col("l_signature"), col("r_signature")).as(RIGHT),
+            array_compact(array(ruleNames)).as(RULES));
     return new Result(pairs, report);
+  }
+
+  /** A rule's key: its key expressions joined, null when any of them is null or empty (it blocks nothing). */
+  private static Column key(MatchingConfig.BlockingRule rule) {
+    Column[] keys = rule.keys().stream().map(k -> expr(k).cast(DataTypes.StringType)).toArray(Column[]::new);
+    Column anyNull = lit(false);
+    for (Column k : keys) {
+      anyNull = anyNull.or(k.isNull()).or(k.equalTo(""));
+    }
+    return when(anyNull, lit(null)).otherwise(concat_ws("\u0001", keys));
+  }
+
+  private static String keyColumn(int rule) {
+    return "key_" + rule;
+  }
+
+  /** What each rule would do, counted from its block sizes before any pair is made (one small job for all rules). */
+  private static List<RuleReport> report(List<MatchingConfig.BlockingRule> rules, Dataset<Row> keyed, int maxBlockSize) {
+    Column oversized = col("n").gt(maxBlockSize);
+    Map<Integer, Row> byRule = new HashMap<>();
+    keyed.groupBy("rule", "key").agg(count(lit(1)).as("n"))
+        .groupBy("rule").agg(
+            sum(when(oversized, 0L).otherwise(col("n").multiply(col("n").minus(1)).divide(2))).cast("long").as("pairs"),
+            count(when(oversized, true)).as("skipped_keys"),
+            sum(when(oversized, col("n")).otherwise(0L)).cast("long").as("skipped_records"),
+            max_by(when(oversized, concat_ws(" x", col("key"), col("n").cast("string"))), when(oversized, col("n"))).as("largest"))
+        .collectAsList()
+        .forEach(row -> byRule.put(row.getInt(0), row));
+    List<RuleReport> report = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      Row row = byRule.get(i);
+      String largest = row == null || row.isNullAt(4) ? null : row.getString(4).replace('\u0001', '|');
+      report.add(row == null
+          ? new RuleReport(rules.get(i).name(), 0, 0, 0, null)
+          : new RuleReport(rules.get(i).name(), row.getLong(1), row.getLong(2), row.getLong(3), largest));
+    }
+    return report;
   }
 
   /** The report as a small table (for {@code silver.blocking_report}). */
