@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.struct;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
@@ -224,14 +225,21 @@ public final class SilverJob {
     progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()
         + " (prior " + String.format("%.3g", model.parameters().prior()) + ", EM iterations " + model.parameters().emIterations() + ")");
 
-    lake.overwrite(IDENTITY_RECORDS, records);
-    lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId));
-    lake.overwrite(SCORED_PAIRS, pairs);
-    lake.overwrite(MATCH_REVIEW, reviewQueue(pairs, records, nodes));
-    lake.overwrite(CUSTOMER_ID_MAP, idMap);
-    lake.append(REDIRECTS, redirects);
-    lake.overwrite(GOLDEN_RECORDS, golden);
-    lake.overwrite(IDENTITIES, identities);
+    // Independent writes, side by side: one table's driver work (planning, Delta's commit) overlaps
+    // another's tasks. The resolution file below is what makes them count, once all have landed.
+    Dataset<Row> review = reviewQueue(pairs, records, nodes);
+    Concurrently.map(List.<Runnable>of(
+        () -> lake.overwrite(SCORED_PAIRS, pairs),
+        () -> lake.overwrite(GOLDEN_RECORDS, golden),
+        () -> lake.overwrite(IDENTITY_RECORDS, records),
+        () -> lake.overwrite(MATCH_REVIEW, review),
+        () -> lake.overwrite(CUSTOMER_ID_MAP, idMap),
+        () -> lake.overwrite(IDENTITIES, identities),
+        () -> lake.append(REDIRECTS, redirects),
+        () -> lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId))), write -> {
+          write.run();
+          return true;
+        });
     Map<String, Long> versions = new LinkedHashMap<>();
     STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
     versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));

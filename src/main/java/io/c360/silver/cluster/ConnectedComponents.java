@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.struct;
 
 import io.c360.C360Exception;
@@ -40,6 +41,7 @@ public final class ConnectedComponents {
   private static final String HI = "hi";
   private static final String LO = "lo";
   private static final String NODE = "node";
+  private static final String NUMBER = "number";
   private static final String NEIGHBOUR = "neighbour";
   private static final String CENTER = "center";
   private static final String CHANGED = "changed";
@@ -64,27 +66,30 @@ public final class ConnectedComponents {
     if (maxIterations < 1) {
       throw new C360Exception("connected components need at least 1 iteration, got " + maxIterations);
     }
-    Dataset<Row> keys = nodes.select(col(RECORD_KEY)).where(col(RECORD_KEY).isNotNull()).distinct();
-    Dataset<Row> current = orientedEdges(edges, keys);
+    // Rounds run between 8-byte numbers given in key order, not the keys themselves (64-character
+    // signatures in silver): every round shuffles all edges twice. Materialized, so numbers stay put.
+    Dataset<Row> numbered = nodes.select(col(RECORD_KEY)).where(col(RECORD_KEY).isNotNull()).distinct()
+        .orderBy(RECORD_KEY).withColumn(NUMBER, monotonically_increasing_id()).localCheckpoint(true);
+    Dataset<Row> current = orientedEdges(edges, numbered);
     for (int round = 1; round <= maxIterations; round++) {
       current = smallStar(largeStar(current)).localCheckpoint(true);
       if (current.where(col(CHANGED)).isEmpty()) {
-        return new Run(label(keys, current), round);
+        return new Run(label(numbered, current), round);
       }
     }
     throw new C360Exception("connected components did not converge in " + maxIterations
         + " iterations; raise the limit (a component of n records typically needs about log2(n))");
   }
 
-  /** Undirected edges as {@code hi > lo}, between known nodes only. */
-  private static Dataset<Row> orientedEdges(Dataset<Row> edges, Dataset<Row> keys) {
+  /** Undirected edges as {@code hi > lo} between the numbers of known nodes only. */
+  private static Dataset<Row> orientedEdges(Dataset<Row> edges, Dataset<Row> numbered) {
     Column l = col(LEFT);
     Column r = col(RIGHT);
     return edges.select(l, r)
         .where(l.isNotNull().and(r.isNotNull()).and(l.notEqual(r)))
-        .join(keys.withColumnRenamed(RECORD_KEY, LEFT), LEFT, "left_semi")
-        .join(keys.withColumnRenamed(RECORD_KEY, RIGHT), RIGHT, "left_semi")
-        .select(greatest(l, r).as(HI), least(l, r).as(LO));
+        .join(numbered.select(col(RECORD_KEY).as(LEFT), col(NUMBER).as("l_number")), LEFT)
+        .join(numbered.select(col(RECORD_KEY).as(RIGHT), col(NUMBER).as("r_number")), RIGHT)
+        .select(greatest(col("l_number"), col("r_number")).as(HI), least(col("l_number"), col("r_number")).as(LO));
   }
 
   /**
@@ -122,9 +127,16 @@ public final class ConnectedComponents {
         .where(col(HI).notEqual(col(LO)));
   }
 
-  /** At convergence every non-center node has one distinct edge, to its component's smallest key. */
-  private static Dataset<Row> label(Dataset<Row> keys, Dataset<Row> stars) {
-    return keys.join(stars.select(col(HI).as(RECORD_KEY), col(LO).as(COMPONENT)).distinct(), RECORD_KEY, "left")
-        .select(col(RECORD_KEY), coalesce(col(COMPONENT), col(RECORD_KEY)).as(COMPONENT));
+  /**
+   * At convergence every non-center node has one distinct edge, to its component's smallest number:
+   * the number of its smallest key.
+   */
+  private static Dataset<Row> label(Dataset<Row> numbered, Dataset<Row> stars) {
+    Dataset<Row> centers = stars.select(col(HI).as(NUMBER), col(LO).as(CENTER)).distinct();
+    Dataset<Row> centerKeys = numbered.select(col(NUMBER).as(CENTER), col(RECORD_KEY).as(COMPONENT));
+    return numbered.join(centers, NUMBER, "left")
+        .select(col(RECORD_KEY), coalesce(col(CENTER), col(NUMBER)).as(CENTER))
+        .join(centerKeys, CENTER)
+        .select(col(RECORD_KEY), col(COMPONENT));
   }
 }

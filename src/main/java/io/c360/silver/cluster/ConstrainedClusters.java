@@ -62,12 +62,12 @@ public final class ConstrainedClusters {
    */
   public static Dataset<Row> split(Dataset<Row> components, Dataset<Row> edges, Dataset<Row> cannotLink) {
     Dataset<Row> membership = components.select(col(RECORD_KEY), col(COMPONENT));
-    Dataset<Row> vetoes = insideOneComponent(cannotLink.select(col(LEFT), col(RIGHT)), membership);
+    // Materialized: the vetoes are read three times below, and what they come from is costly.
+    Dataset<Row> vetoes = insideOneComponent(cannotLink.select(col(LEFT), col(RIGHT)), membership).localCheckpoint(true);
     Dataset<Row> vetoedComponents = vetoes.select(COMPONENT).distinct();
-    Dataset<Row> links = insideOneComponent(
-            edges.select(col(LEFT), col(RIGHT), col(WEIGHT).cast("double")), membership)
-        .join(vetoedComponents, COMPONENT, "left_semi");
-    Dataset<Row> members = membership.join(vetoedComponents, COMPONENT, "left_semi");
+    // Usually a small share of the records: the links are found by joining with them, not with every record.
+    Dataset<Row> members = membership.join(vetoedComponents, COMPONENT, "left_semi").localCheckpoint(true);
+    Dataset<Row> links = insideOneComponent(edges.select(col(LEFT), col(RIGHT), col(WEIGHT).cast("double")), members);
 
     Dataset<Row> reclustered = members
         .select(col(COMPONENT), lit(MEMBER).as(KIND), col(RECORD_KEY).as(LEFT), lit(null).cast("string").as(RIGHT),
