@@ -1,8 +1,10 @@
 package io.c360.silver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.C360Exception;
 import io.c360.test.SparkExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,5 +63,33 @@ class BlockingTest {
     assertEquals(4, email.skippedRecords());
     assertTrue(email.largestSkippedKey().startsWith("junk@x.com"), email.largestSkippedKey());
     assertEquals(3, result.report().get(1).pairs());
+  }
+
+  @Test
+  void aPairNamesEveryRuleThatMadeItBeyondThirtyTwoRules() {
+    Dataset<Row> nodes = nodes(new String[][] {
+        {"a", "a@x.com", "lee"}, {"b", "b@x.com", "lee"}, {"c", "c@x.com", "kim"}, {"d", "c@x.com", "park"}});
+    List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of(i == 35 ? "surname" : "email")));
+    }
+
+    Map<String, List<String>> pairs = new TreeMap<>();
+    for (Row r : Blocking.pairs(nodes, rules, 10).pairs().collectAsList()) {
+      pairs.put(r.getString(0) + "-" + r.getString(1), r.getList(2));
+    }
+
+    List<String> byEmail = rules.stream().map(MatchingConfig.BlockingRule::name).filter(n -> !n.equals("r35")).toList();
+    assertEquals(Map.of("a-b", List.of("r35"), "c-d", byEmail), pairs);
+  }
+
+  @Test
+  void moreRulesThanAPairCanNameAreRefused() {
+    List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of("email")));
+    }
+    C360Exception e = assertThrows(C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules, 10));
+    assertTrue(e.getMessage().contains("at most 63 blocking rules"), e.getMessage());
   }
 }
