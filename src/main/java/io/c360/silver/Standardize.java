@@ -98,8 +98,9 @@ public final class Standardize {
       Column near = array_sort(filter(
           transform(known, k -> struct(levenshtein(k, written).as("distance"), k.as("domain"))),
           candidate -> candidate.getField("distance").leq(allowed)));
+      // Elements are read only where they exist (element_at fails outside the array under ANSI mode).
       Column nearestIfUnique = element_at(transform(array(near), n -> when(
-          size(n).equalTo(1).or(element_at(n, 1).getField("distance").lt(element_at(n, 2).getField("distance"))),
+          size(n).equalTo(1).or(size(n).gt(1).and(element_at(n, 1).getField("distance").lt(element_at(n, 2).getField("distance")))),
           element_at(n, 1).getField("domain"))), 1);
       return coalesce(nearestIfUnique, written);
     }), 1);

@@ -57,6 +57,20 @@ class StandardizeTest {
   }
 
   @Test
+  void theDomainCorrectionRunsUnderAnsiMode() {
+    List<String> known = List.of("gmail.com", "me.com", "mac.com");
+    String ansi = spark.conf().get("spark.sql.ansi.enabled");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      assertEquals(Arrays.asList("ann@gmail.com", "x@mc.com", "x@acme.com"),
+          apply(c -> Standardize.email(c, false, known), "ann@gmial.com", "x@mc.com", "x@acme.com"),
+          "one near domain, two equally near, none near");
+    } finally {
+      spark.conf().set("spark.sql.ansi.enabled", ansi);
+    }
+  }
+
+  @Test
   void phonesBecomeE164AndInvalidOnesNull() {
     assertEquals(Arrays.asList("+14155550134", "+14155550134", "+14155550134", "+14155550134", null, null, null),
         apply(c -> Phones.e164(c, "US"), "(415) 555-0134", "415.555.0134", "+1 415 555 0134", "4155550134",
