@@ -270,6 +270,33 @@ public final class FellegiSunter {
   }
 
   /**
+   * Like {@link #patterns(Dataset, List, Column)}, with a fourth part per row: the bits of the
+   * comparisons ({@code 1 << index}) EM leaves out of these pairs' likelihood. The pairs were chosen
+   * for agreeing on what their blocking rules key on, so u from random pairs does not hold for those
+   * comparisons among them: unrelated namesakes found by a name rule would look like matches and teach
+   * m that matches often differ in everything else.
+   */
+  public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Column knownNonMatch,
+      Column switchedOff) {
+    List<Column> keys = new ArrayList<>();
+    comparisons.forEach(c -> keys.add(col(Comparisons.gammaColumn(c))));
+    keys.add(functions.coalesce(knownNonMatch, lit(false)).as("known_non_match"));
+    keys.add(functions.coalesce(switchedOff, lit(0)).as("switched_off"));
+    List<Column> ordered = new ArrayList<>();
+    comparisons.forEach(c -> ordered.add(col(Comparisons.gammaColumn(c))));
+    ordered.add(col("n"));
+    ordered.add(col("known_non_match"));
+    ordered.add(col("switched_off"));
+    return vectors.groupBy(keys.toArray(Column[]::new)).agg(count(lit(1)).as("n"))
+        .select(ordered.toArray(Column[]::new)).collectAsList();
+  }
+
+  /** The comparisons a pattern row leaves out of EM (none unless the row carries them). */
+  private static int switchedOff(Row row, int k) {
+    return row.size() > k + 2 ? row.getInt(k + 2) : 0;
+  }
+
+  /**
    * m and the prior by EM over the pattern counts, u held fixed; patterns marked as known non-matches
    * (see {@link #patterns(Dataset, List, Column)}) count as non-matches. The prior among candidate pairs is
    * turned into the prior among all {@code totalPairs} pairs (blocking finds nearly all matches, so
@@ -281,6 +308,7 @@ public final class FellegiSunter {
     int[][] gamma = new int[patterns.size()][k];
     double[] n = new double[patterns.size()];
     boolean[] nonMatch = new boolean[patterns.size()];
+    int[] off = new int[patterns.size()];
     long candidates = 0;
     for (int p = 0; p < patterns.size(); p++) {
       Row row = patterns.get(p);
@@ -289,6 +317,7 @@ public final class FellegiSunter {
       }
       n[p] = row.getLong(k);
       nonMatch[p] = row.size() > k + 1 && row.getBoolean(k + 1);
+      off[p] = switchedOff(row, k);
       candidates += row.getLong(k);
     }
     double[][] m = new double[k][];
@@ -320,7 +349,7 @@ public final class FellegiSunter {
         double logU = Math.log(1 - prior);
         for (int c = 0; c < k; c++) {
           int g = gamma[p][c];
-          if (g >= 0) {
+          if (g >= 0 && (off[p] & (1 << c)) == 0) {
             logM += Math.log(m[c][g]);
             logU += Math.log(uu[c][g]);
           }
@@ -331,7 +360,7 @@ public final class FellegiSunter {
         total += n[p];
         for (int c = 0; c < k; c++) {
           int g = gamma[p][c];
-          if (g >= 0) {
+          if (g >= 0 && (off[p] & (1 << c)) == 0) {
             mNum[c][g] += mass;
             mDen[c] += mass;
           }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -168,8 +169,11 @@ public final class Matcher {
    * cannot-link rule separates count as non-matches.
    */
   static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config) {
-    List<Row> patterns = config.model().emExcludesVetoed()
-        ? FellegiSunter.patterns(evidence, config.comparisons(), size(col(VETOES)).gt(0))
+    Column vetoed = config.model().emExcludesVetoed() ? size(col(VETOES)).gt(0) : lit(false);
+    List<Row> patterns = config.model().emWithoutBlockedComparisons()
+        ? FellegiSunter.patterns(evidence, config.comparisons(), vetoed, blockedComparisons(config))
+        : config.model().emExcludesVetoed()
+        ? FellegiSunter.patterns(evidence, config.comparisons(), vetoed)
         : FellegiSunter.patterns(evidence, config.comparisons());
     long samplePairs = config.model().uSamplePairs();
     FellegiSunter.UEstimate uRaw = FellegiSunter.withValueCounts(
@@ -179,6 +183,57 @@ public final class Matcher {
     FellegiSunter.Parameters first = FellegiSunter.train(patterns, config.comparisons(), uRaw.u(), config.model(), samplePairs, totalPairs);
     Map<String, double[]> u = FellegiSunter.withoutMatches(uRaw, first, FellegiSunter.candidateMatches(patterns, config.comparisons(), first));
     return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
+  }
+
+  /**
+   * Per pair, the bits of the comparisons that every blocking rule which found it keys on: a
+   * comparison is keyed by a rule when its first (strictest) level reads a column the rule's keys
+   * read. EM leaves those out of the pair's likelihood (see {@link FellegiSunter#patterns(Dataset, List, Column, Column)}).
+   */
+  static Column blockedComparisons(MatchingConfig config) {
+    List<MatchingConfig.Comparison> comparisons = config.comparisons();
+    StringBuilder keyed = new StringBuilder("CASE rule");
+    for (MatchingConfig.BlockingRule rule : config.blocking()) {
+      Set<String> keyColumns = keyColumns(rule);
+      int bits = 0;
+      for (int c = 0; c < comparisons.size(); c++) {
+        if (comparedColumns(comparisons.get(c)).stream().anyMatch(keyColumns::contains)) {
+          bits |= 1 << c;
+        }
+      }
+      keyed.append(" WHEN '").append(rule.name().replace("'", "\\'")).append("' THEN ").append(bits);
+    }
+    keyed.append(" ELSE 0 END");
+    int all = (1 << comparisons.size()) - 1;
+    return expr("CASE WHEN size(" + Blocking.RULES + ") > 0 THEN aggregate(" + Blocking.RULES + ", " + all
+        + ", (bits, rule) -> bits & " + keyed + ") ELSE 0 END");
+  }
+
+  private static final Pattern PAIR_COLUMN = Pattern.compile("\\b[lr]\\.([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern NAME = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\b(?!\\s*\\()");
+
+  /** Columns a rule's keys read: names in its expressions that are not functions (string literals left out). */
+  static Set<String> keyColumns(MatchingConfig.BlockingRule rule) {
+    Set<String> columns = new TreeSet<>();
+    for (String key : rule.keys()) {
+      java.util.regex.Matcher m = NAME.matcher(key.replaceAll("'[^']*'", "''"));
+      while (m.find()) {
+        columns.add(m.group(1));
+      }
+    }
+    return columns;
+  }
+
+  /** Columns the first level of a comparison reads from the pair's records ({@code l.x}, {@code r.x}). */
+  static Set<String> comparedColumns(MatchingConfig.Comparison comparison) {
+    Set<String> columns = new TreeSet<>();
+    comparison.levels().get(0).when().ifPresent(when -> {
+      java.util.regex.Matcher m = PAIR_COLUMN.matcher(when);
+      while (m.find()) {
+        columns.add(m.group(1));
+      }
+    });
+    return columns;
   }
 
   /** m from labelled pairs, u from random pairs, the match rate by EM with both held. */

@@ -53,11 +53,18 @@ public record MatchingConfig(
 
   /** Link and review thresholds on the match probability, and how the model is trained. */
   public record Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
-      double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions, boolean emExcludesVetoed) {
+      double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions, boolean emExcludesVetoed,
+      boolean emWithoutBlockedComparisons) {
 
     public Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
         double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions) {
       this(linkThreshold, reviewThreshold, uSamplePairs, emMaxIterations, emTolerance, initialPrior, seed, mFromStewardDecisions, false);
+    }
+
+    public Model(double linkThreshold, double reviewThreshold, int uSamplePairs, int emMaxIterations,
+        double emTolerance, double initialPrior, long seed, boolean mFromStewardDecisions, boolean emExcludesVetoed) {
+      this(linkThreshold, reviewThreshold, uSamplePairs, emMaxIterations, emTolerance, initialPrior, seed, mFromStewardDecisions,
+          emExcludesVetoed, false);
     }
   }
 
@@ -161,7 +168,7 @@ public record MatchingConfig(
         m.decimal("link_threshold", 0.9), m.decimal("review_threshold", 0.5), m.integer("u_sample_pairs", 1_000_000),
         m.integer("em_max_iterations", 50), m.decimal("em_tolerance", 1e-5), m.decimal("initial_prior", 0.001),
         m.integer("seed", 42), m.choice("m_from", "em", "em", "steward_decisions").equals("steward_decisions"),
-        m.bool("em_vetoed_as_non_matches", false));
+        m.bool("em_vetoed_as_non_matches", false), m.bool("em_without_blocked_comparisons", false));
     m.finish();
     if (!(model.reviewThreshold() <= model.linkThreshold() && model.linkThreshold() <= 1 && model.reviewThreshold() >= 0)) {
       throw m.error("review_threshold", "expected 0 <= review_threshold <= link_threshold <= 1");

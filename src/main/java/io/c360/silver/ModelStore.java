@@ -61,6 +61,9 @@ public final class ModelStore {
     if (config.model().emExcludesVetoed()) {
       config.cannotLinkRules().forEach(r -> b.append("veto ").append(r.when()).append('\n'));
     }
+    if (config.model().emWithoutBlockedComparisons()) {
+      config.blocking().forEach(r -> b.append("blocking ").append(r.name()).append('=').append(r.keys()).append('\n'));
+    }
     for (MatchingConfig.Comparison c : config.comparisons()) {
       b.append(c.name()).append('|').append(c.nullWhen());
       // u_from_value_counts only when set, so that a model trained before the key existed is still reused.

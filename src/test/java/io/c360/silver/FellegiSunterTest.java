@@ -70,6 +70,28 @@ class FellegiSunterTest {
     assertEquals(900.0 / 2000, vetoed.candidatePrior(), 0.01, "the vetoed pairs count as non-matches");
   }
 
+  @Test
+  void comparisonsAPairWasBlockedOnTeachEmNothing() {
+    List<MatchingConfig.Comparison> comparisons = List.of(comparison("name"), comparison("email"));
+    Map<String, double[]> u = Map.of("name", new double[] {0.001, 0.999}, "email", new double[] {0.0001, 0.9999});
+    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+    // 900 matches agree on both (found by the e-mail and the name rule: nothing switched off); 600
+    // namesakes agree on the name only and were found by the name rule alone, so their name agreement
+    // says nothing (bit 1: name off); 500 pairs of another rule agree on neither.
+    List<Row> plain = List.of(RowFactory.create(0, 0, 900L, false), RowFactory.create(0, 1, 600L, false),
+        RowFactory.create(1, 1, 500L, false));
+    List<Row> blocked = List.of(RowFactory.create(0, 0, 900L, false, 0), RowFactory.create(0, 1, 600L, false, 1),
+        RowFactory.create(1, 1, 500L, false, 0));
+
+    FellegiSunter.Parameters all = FellegiSunter.train(plain, comparisons, u, model, 1000, 100_000);
+    FellegiSunter.Parameters without = FellegiSunter.train(blocked, comparisons, u, model, 1000, 100_000);
+
+    assertTrue(all.m().get("email")[1] > 0.3, "with the name counted, namesakes pass for matches with another e-mail: " + all.m().get("email")[1]);
+    assertTrue(without.m().get("email")[1] < 0.01, "without it, matches share their e-mail: " + without.m().get("email")[1]);
+    assertEquals(900.0 / 2000, without.candidatePrior(), 0.01, "the namesakes are not matches");
+    assertTrue(without.m().get("name")[0] > 0.99, "m of the name comes from the pairs not blocked on it: " + without.m().get("name")[0]);
+  }
+
   private static FellegiSunter.Parameters parameters(double prior, Map<String, double[]> m) {
     return new FellegiSunter.Parameters(prior, 0.5, m, Map.of(), 1, 1, 1_000_000);
   }
