@@ -247,8 +247,7 @@ public final class FellegiSunter {
 
   /** Distinct comparison vectors of the candidate pairs with their counts (small: collected for EM). */
   public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons) {
-    Column[] gammas = comparisons.stream().map(c -> col(Comparisons.gammaColumn(c))).toArray(Column[]::new);
-    return vectors.groupBy(gammas).agg(count(lit(1)).as("n")).collectAsList();
+    return patterns(vectors, comparisons, lit(false), lit(0));
   }
 
   /**
@@ -258,15 +257,7 @@ public final class FellegiSunter {
    * looks like.
    */
   public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Column knownNonMatch) {
-    List<Column> keys = new ArrayList<>();
-    comparisons.forEach(c -> keys.add(col(Comparisons.gammaColumn(c))));
-    keys.add(functions.coalesce(knownNonMatch, lit(false)).as("known_non_match"));
-    List<Column> ordered = new ArrayList<>();
-    comparisons.forEach(c -> ordered.add(col(Comparisons.gammaColumn(c))));
-    ordered.add(col("n"));
-    ordered.add(col("known_non_match"));
-    return vectors.groupBy(keys.toArray(Column[]::new)).agg(count(lit(1)).as("n"))
-        .select(ordered.toArray(Column[]::new)).collectAsList();
+    return patterns(vectors, comparisons, knownNonMatch, lit(0));
   }
 
   /**

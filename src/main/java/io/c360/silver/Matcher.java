@@ -170,11 +170,8 @@ public final class Matcher {
    */
   static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config) {
     Column vetoed = config.model().emExcludesVetoed() ? size(col(VETOES)).gt(0) : lit(false);
-    List<Row> patterns = config.model().emWithoutBlockedComparisons()
-        ? FellegiSunter.patterns(evidence, config.comparisons(), vetoed, blockedComparisons(config))
-        : config.model().emExcludesVetoed()
-        ? FellegiSunter.patterns(evidence, config.comparisons(), vetoed)
-        : FellegiSunter.patterns(evidence, config.comparisons());
+    Column switchedOff = config.model().emWithoutBlockedComparisons() ? blockedComparisons(config) : lit(0);
+    List<Row> patterns = FellegiSunter.patterns(evidence, config.comparisons(), vetoed, switchedOff);
     long samplePairs = config.model().uSamplePairs();
     FellegiSunter.UEstimate uRaw = FellegiSunter.withValueCounts(
         FellegiSunter.estimateUWithSupport(nodes, config.comparisons(), samplePairs, config.model().seed()),
@@ -192,6 +189,10 @@ public final class Matcher {
    */
   static Column blockedComparisons(MatchingConfig config) {
     List<MatchingConfig.Comparison> comparisons = config.comparisons();
+    if (comparisons.size() > 31) {
+      throw new io.c360.C360Exception("model.em_without_blocked_comparisons holds one bit per comparison in an int: at most 31 "
+          + "comparisons, found " + comparisons.size() + "; switch it off or merge comparisons");
+    }
     StringBuilder keyed = new StringBuilder("CASE rule");
     for (MatchingConfig.BlockingRule rule : config.blocking()) {
       Set<String> keyColumns = keyColumns(rule);

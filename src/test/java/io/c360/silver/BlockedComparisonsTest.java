@@ -67,4 +67,17 @@ class BlockedComparisonsTest {
 
     assertEquals(false, ModelStore.fingerprint(with).equals(ModelStore.fingerprint(without)));
   }
+
+  @Test
+  void moreComparisonsThanBitsInAnIntIsAClearError() {
+    StringBuilder yaml = new StringBuilder("blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n");
+    for (int c = 0; c < 32; c++) {
+      yaml.append("  - name: c").append(c).append("\n    levels: [{name: exact, when: 'l.crm_id = r.crm_id'}, {name: else}]\n");
+    }
+    MatchingConfig wide = MatchingConfig.parse(YamlNode.parse("matching.yaml", yaml + "model: {em_without_blocked_comparisons: true}\n"));
+
+    io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.c360.C360Exception.class,
+        () -> Matcher.blockedComparisons(wide));
+    assertEquals(true, e.getMessage().contains("at most 31 comparisons, found 32"), e.getMessage());
+  }
 }
