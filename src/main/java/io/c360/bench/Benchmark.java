@@ -80,6 +80,7 @@ public final class Benchmark {
    * @param peakHeapUsedBytes the largest used driver heap sampled (garbage not yet collected included)
    * @param peakHeapAfterGcBytes the largest heap left right after a collection (closer to live data);
    *     null when the JVM does not report it or no collection happened
+   * @param gcSeconds time the driver JVM's garbage collectors reported, from Spark start to the end of evaluation
    * @param peakRssBytes VmHWM; {@code peakRssScope} says whether it was reset after generation ({@code pipeline})
    *     or covers the whole process ({@code process})
    */
@@ -87,6 +88,7 @@ public final class Benchmark {
       @JsonProperty("peak_heap_used_bytes") long peakHeapUsedBytes,
       @JsonProperty("peak_heap_after_gc_bytes") Long peakHeapAfterGcBytes,
       @JsonProperty("max_heap_bytes") long maxHeapBytes,
+      @JsonProperty("gc_seconds") double gcSeconds,
       @JsonProperty("peak_rss_bytes") Long peakRssBytes,
       @JsonProperty("peak_rss_scope") String peakRssScope,
       @JsonProperty("sample_interval_ms") long sampleIntervalMs,
@@ -222,7 +224,7 @@ public final class Benchmark {
       Seconds secs = new Seconds(generate, sparkStart, stageSeconds(stages, "bronze"), silverSeconds, stageSeconds(stages, "gold"),
           pipeline, pipeline - inStages, evaluate, seconds(t0));
       Memory memory = new Memory(sampler.peakHeapUsed(), sampler.peakHeapAfterGc() < 0 ? null : sampler.peakHeapAfterGc(),
-          Runtime.getRuntime().maxMemory(),
+          Runtime.getRuntime().maxMemory(), sampler.gcSeconds(),
           rss.isPresent() ? rss.getAsLong() : null, rss.isPresent() ? (rssReset ? "pipeline" : "process") : null,
           ResourceSampler.INTERVAL_MS, sampler.samples());
       SparkInfo sparkInfo = new SparkInfo(spark.version(), spark.sparkContext().master(), spark.sparkContext().defaultParallelism(),
@@ -315,7 +317,8 @@ public final class Benchmark {
     out.append(String.format(Locale.ROOT, "driver stack samples every %d ms (seconds sampled, of which the thread was parked, waiting for Spark tasks):%n",
         r.memory().sampleIntervalMs()));
     r.profile().driverSamples().forEach((scope, p) -> {
-      out.append(String.format(Locale.ROOT, "  %-14s %7.1fs %7.1fs waiting%n", scope, p.seconds(), p.waitingSeconds()));
+      out.append(String.format(Locale.ROOT, "  %-14s %7.1fs %7.1fs waiting %6.1fs in GC%n", scope, p.seconds(), p.waitingSeconds(),
+          p.gcSeconds()));
       p.topFrames().forEach(f -> out.append(String.format(Locale.ROOT, "      %5.1f%%  %s%n", 100 * f.share(), f.frame())));
       if (!p.runningIn().isEmpty()) {
         out.append("      running on the driver, in:");

@@ -32,12 +32,15 @@ final class ResourceSampler implements AutoCloseable {
       .collect(java.util.stream.Collectors.toSet());
   private long peakHeap;
   private long peakAfterGc = -1;
+  private final long gcMillisAtStart = gcMillis();
+  private long gcMillisAtLastSample = gcMillisAtStart;
   private long samples;
   private final Map<String, Scope> scopes = new LinkedHashMap<>();
 
   private static final class Scope {
     long samples;
     long waiting;
+    long gcMillis;
     final Map<String, Long> frames = new HashMap<>();
     final Map<String, Long> running = new HashMap<>();
   }
@@ -47,6 +50,7 @@ final class ResourceSampler implements AutoCloseable {
       @JsonProperty("samples") long samples,
       @JsonProperty("seconds") double seconds,
       @JsonProperty("waiting_seconds") double waitingSeconds,
+      @JsonProperty("gc_seconds") double gcSeconds,
       @JsonProperty("top_frames") List<Frame> topFrames,
       @JsonProperty("running_in") List<Frame> runningIn) {}
 
@@ -82,6 +86,9 @@ final class ResourceSampler implements AutoCloseable {
       StackTraceElement[] stack = target.getStackTrace();
       Scope scope = scopes.computeIfAbsent(scopeOf(stack), k -> new Scope());
       scope.samples++;
+      long gc = gcMillis();
+      scope.gcMillis += gc - gcMillisAtLastSample;
+      gcMillisAtLastSample = gc;
       if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
         scope.waiting++;
       } else {
@@ -132,6 +139,19 @@ final class ResourceSampler implements AutoCloseable {
         .mapToLong(e -> e.getValue().getUsed()).sum();
   }
 
+  /** Seconds the JVM's collectors reported spending since sampling started (all threads stopped or not, as each collector counts). */
+  synchronized double gcSeconds() {
+    return (gcMillisAtLastSample - gcMillisAtStart) / 1000.0;
+  }
+
+  private long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : collectors) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
+  }
+
   synchronized long samples() {
     return samples;
   }
@@ -139,7 +159,7 @@ final class ResourceSampler implements AutoCloseable {
   synchronized Map<String, Profile> profiles() {
     Map<String, Profile> out = new LinkedHashMap<>();
     scopes.forEach((name, s) -> out.put(name, new Profile(s.samples, s.samples * INTERVAL_MS / 1000.0,
-        s.waiting * INTERVAL_MS / 1000.0,
+        s.waiting * INTERVAL_MS / 1000.0, s.gcMillis / 1000.0,
         top(s.frames, s.samples), top(s.running, s.samples))));
     return out;
   }

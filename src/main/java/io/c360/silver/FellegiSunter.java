@@ -282,6 +282,37 @@ public final class FellegiSunter {
         .select(ordered.toArray(Column[]::new)).collectAsList();
   }
 
+  /**
+   * Switches a comparison back on where the level a pair shows is seen in no pair with that comparison
+   * on: m of such a level could only be learnt from the pairs that leave it out, and would fall to the
+   * floor (an e-mail found only by its user part, with the domain mistyped, would then weigh against
+   * its own person). Those pairs then teach it as they would without switching off.
+   */
+  static void keepUnidentifiedLevelsOn(int[][] gamma, double[] n, boolean[] nonMatch, int[] off,
+      List<MatchingConfig.Comparison> comparisons) {
+    int k = comparisons.size();
+    double[][] onSupport = new double[k][];
+    for (int c = 0; c < k; c++) {
+      onSupport[c] = new double[comparisons.get(c).levels().size()];
+    }
+    for (int p = 0; p < gamma.length; p++) {
+      for (int c = 0; c < k; c++) {
+        int g = gamma[p][c];
+        if (g >= 0 && !nonMatch[p] && (off[p] & (1 << c)) == 0) {
+          onSupport[c][g] += n[p];
+        }
+      }
+    }
+    for (int p = 0; p < gamma.length; p++) {
+      for (int c = 0; c < k; c++) {
+        int g = gamma[p][c];
+        if (g >= 0 && onSupport[c][g] == 0) {
+          off[p] &= ~(1 << c);
+        }
+      }
+    }
+  }
+
   /** The comparisons a pattern row leaves out of EM (none unless the row carries them). */
   private static int switchedOff(Row row, int k) {
     return row.size() > k + 2 ? row.getInt(k + 2) : 0;
@@ -311,6 +342,7 @@ public final class FellegiSunter {
       off[p] = switchedOff(row, k);
       candidates += row.getLong(k);
     }
+    keepUnidentifiedLevelsOn(gamma, n, nonMatch, off, comparisons);
     double[][] m = new double[k][];
     double[][] uu = new double[k][];
     for (int c = 0; c < k; c++) {

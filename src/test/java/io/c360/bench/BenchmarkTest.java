@@ -96,6 +96,8 @@ class BenchmarkTest {
 
     JsonNode memory = json.get("memory");
     long max = memory.get("max_heap_bytes").asLong();
+    double gc = memory.get("gc_seconds").asDouble(-1);
+    assertTrue(gc >= 0 && gc <= json.get("seconds").get("total").asDouble(), "gc seconds " + gc);
     assertTrue(memory.get("peak_heap_used_bytes").asLong() > 0 && memory.get("peak_heap_used_bytes").asLong() <= max, memory.toString());
     assertTrue(memory.get("samples").asLong() > 0);
     assertEquals(200, memory.get("sample_interval_ms").asLong());
@@ -118,6 +120,7 @@ class BenchmarkTest {
     JsonNode goldSamples = json.get("profile").get("driver_samples").get("gold");
     assertTrue(goldSamples.get("samples").asLong() > 0 && goldSamples.get("waiting_seconds").asDouble() <= goldSamples.get("seconds").asDouble());
     assertTrue(goldSamples.get("top_frames").size() > 0);
+    assertTrue(goldSamples.get("gc_seconds").asDouble(-1) >= 0);
     assertTrue(Benchmark.profileText(result).contains("gold"));
 
     String header = Benchmark.markdownHeader();

@@ -92,6 +92,26 @@ class FellegiSunterTest {
     assertTrue(without.m().get("name")[0] > 0.99, "m of the name comes from the pairs not blocked on it: " + without.m().get("name")[0]);
   }
 
+  @Test
+  void aLevelSeenOnlyWhereItsComparisonIsOffIsStillLearnt() {
+    MatchingConfig.Comparison email = new MatchingConfig.Comparison("email", "false", List.of(
+        new MatchingConfig.Level("exact", Optional.of("true"), Optional.empty(), Optional.empty()),
+        new MatchingConfig.Level("same_user", Optional.of("true"), Optional.empty(), Optional.empty()),
+        new MatchingConfig.Level("else", Optional.empty(), Optional.empty(), Optional.empty())));
+    List<MatchingConfig.Comparison> comparisons = List.of(comparison("name"), email);
+    Map<String, double[]> u = Map.of("name", new double[] {0.001, 0.999}, "email", new double[] {0.0001, 0.00001, 0.99989});
+    MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+    // 900 matches agree on both; 60 records without a name share only an e-mail's user part (domain
+    // mistyped), found by the user-part rule alone (bit 2: e-mail off); 500 pairs agree on neither.
+    List<Row> patterns = List.of(RowFactory.create(0, 0, 900L, false, 0), RowFactory.create(-1, 1, 60L, false, 2),
+        RowFactory.create(1, 2, 500L, false, 0));
+
+    FellegiSunter.Parameters p = FellegiSunter.train(patterns, comparisons, u, model, 1000, 100_000);
+
+    assertTrue(p.m().get("email")[1] > 0.01, "no pair with the e-mail on shows the level, so these pairs teach it: " + p.m().get("email")[1]);
+    assertEquals(960.0 / 1460, p.candidatePrior(), 0.01, "the mistyped domains are matches");
+  }
+
   private static FellegiSunter.Parameters parameters(double prior, Map<String, double[]> m) {
     return new FellegiSunter.Parameters(prior, 0.5, m, Map.of(), 1, 1, 1_000_000);
   }
