@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -112,6 +113,15 @@ public final class IdentityRecords {
         .groupBy("nick").agg(collect_set("canonical").as("canonicals"));
   }
 
+  /**
+   * The first 32 hex digits (128 bits) of SHA-256: signatures are silver's join key, every pair carries
+   * two, and half the digits halve those bytes while two of a billion identities still collide with a
+   * chance of about 1e-21.
+   */
+  static Column signatureOf(Column text) {
+    return substring(sha2(text, 256), 1, 32);
+  }
+
   private static Dataset<Row> withVariantsAndSignature(Dataset<Row> records, Dataset<Row> nicknames) {
     Column[] matched = MATCH_ATTRIBUTES.stream().map(a -> coalesce(col(a).cast(DataTypes.StringType), lit("\u0000"))).toArray(Column[]::new);
     Dataset<Row> joined = records.join(broadcast(nicknames), records.col("given_name").equalTo(nicknames.col("nick")), "left");
@@ -123,7 +133,7 @@ public final class IdentityRecords {
     }
     // A record with no usable attribute (all blank or junk) is an identity of its own, never "the same
     // as" every other empty record.
-    Column signature = when(nothingToMatch, sha2(col(RECORD_KEY), 256)).otherwise(sha2(concat_ws("|", matched), 256));
+    Column signature = when(nothingToMatch, signatureOf(col(RECORD_KEY))).otherwise(signatureOf(concat_ws("|", matched)));
     return joined
         .withColumn("given_name_variants", variants)
         .withColumn(SIGNATURE, signature)

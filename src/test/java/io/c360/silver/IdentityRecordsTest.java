@@ -55,6 +55,7 @@ class IdentityRecordsTest {
     assertTrue(bob.getList(bob.fieldIndex("given_name_variants")).containsAll(List.of("bob", "robert")));
     assertEquals(bob.<String>getAs(IdentityRecords.SIGNATURE), byId.get("2").getAs(IdentityRecords.SIGNATURE),
         "the same identity written two ways is one signature");
+    assertTrue(bob.<String>getAs(IdentityRecords.SIGNATURE).matches("[0-9a-f]{32}"), "128 bits in hex: " + bob.getAs(IdentityRecords.SIGNATURE));
     Row junk = byId.get("3");
     assertNull(junk.getAs("given_name"));
     assertNull(junk.getAs("email"));
