@@ -113,6 +113,9 @@ public final class IdentityRecords {
         .groupBy("nick").agg(collect_set("canonical").as("canonicals"));
   }
 
+  /** How {@link #signatureOf} makes signatures, for silver's definitions fingerprint. */
+  static final String SIGNATURE_KIND = "sha256-128";
+
   /**
    * The first 32 hex digits (128 bits) of SHA-256: signatures are silver's join key, every pair carries
    * two, and half the digits halve those bytes while two of a billion identities still collide with a

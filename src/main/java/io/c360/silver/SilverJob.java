@@ -347,6 +347,8 @@ public final class SilverJob {
   private String definitionsFingerprint() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      // How signatures are made is part of the definitions: a lake keyed by another kind is resolved afresh.
+      sha.update(IdentityRecords.SIGNATURE_KIND.getBytes(StandardCharsets.UTF_8));
       List<Path> files = new ArrayList<>(List.of(silver.folder().resolve("identity.yaml"), silver.folder().resolve("matching.yaml"),
           silver.folder().resolve("survivorship.yaml")));
       silver.identity().standardization().nicknames().ifPresent(files::add);
