@@ -251,21 +251,13 @@ public final class FellegiSunter {
   }
 
   /**
-   * Like {@link #patterns(Dataset, List)}, with a third part per row: whether the pairs are known
-   * non-matches (a cannot-link rule holds). EM counts those as non-matches instead of estimating
-   * them, so pairs a veto separates anyway (household members, twins) do not teach m what a match
-   * looks like.
-   */
-  public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Column knownNonMatch) {
-    return patterns(vectors, comparisons, knownNonMatch, lit(0));
-  }
-
-  /**
-   * Like {@link #patterns(Dataset, List, Column)}, with a fourth part per row: the bits of the
-   * comparisons ({@code 1 << index}) EM leaves out of these pairs' likelihood. The pairs were chosen
-   * for agreeing on what their blocking rules key on, so u from random pairs does not hold for those
-   * comparisons among them: unrelated namesakes found by a name rule would look like matches and teach
-   * m that matches often differ in everything else.
+   * Like {@link #patterns(Dataset, List)}, with two more parts per row. Whether the pairs are known
+   * non-matches (a cannot-link rule holds): EM counts those as non-matches instead of estimating them,
+   * so pairs a veto separates anyway (household members, twins) do not teach m what a match looks
+   * like. And the bits of the comparisons ({@code 1 << index}) EM leaves out of these pairs'
+   * likelihood: the pairs were chosen for agreeing on what their blocking rules key on, so u from
+   * random pairs does not hold for those comparisons among them, and unrelated namesakes found by a
+   * name rule would look like matches and teach m that matches often differ in everything else.
    */
   public static List<Row> patterns(Dataset<Row> vectors, List<MatchingConfig.Comparison> comparisons, Column knownNonMatch,
       Column switchedOff) {
@@ -320,7 +312,7 @@ public final class FellegiSunter {
 
   /**
    * m and the prior by EM over the pattern counts, u held fixed; patterns marked as known non-matches
-   * (see {@link #patterns(Dataset, List, Column)}) count as non-matches. The prior among candidate pairs is
+   * (see {@link #patterns(Dataset, List, Column, Column)}) count as non-matches. The prior among candidate pairs is
    * turned into the prior among all {@code totalPairs} pairs (blocking finds nearly all matches, so
    * the expected number of matches is the same), which is the prior that goes with random-pair u.
    */
