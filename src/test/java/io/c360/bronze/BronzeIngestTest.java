@@ -132,6 +132,39 @@ class BronzeIngestTest {
   }
 
   @Test
+  void aFileReadInSeveralPartsKeepsItsLineNumbersAndItsFirstCopyOfARepeatedLine() {
+    String previous = spark.conf().get("spark.sql.files.maxPartitionBytes");
+    spark.conf().set("spark.sql.files.maxPartitionBytes", "300"); // a few lines per task
+    try {
+      BronzeFixture f = new BronzeFixture(spark, home).source("people", "json", "people/*.jsonl", BronzeFixture.PEOPLE_CONTRACT);
+      StringBuilder lines = new StringBuilder();
+      for (int i = 1; i <= 20; i++) {
+        int id = i == 17 ? 5 : i; // line 17 repeats line 5
+        lines.append(i == 13 ? "{\"id\":\"P13\",\"name\":" : "{\"id\":\"P" + id + "\",\"name\":\"N" + id
+            + "\",\"status\":\"active\",\"amount\":1,\"seen_at\":\"2025-01-02 03:04:05\"}").append('\n');
+      }
+      Path file = f.land("people/a.jsonl", lines.toString());
+      assertTrue(spark.read().text(file.toString()).javaRDD().getNumPartitions() > 3, "the file is read in several parts");
+
+      BronzeIngest.Result result = f.ingest();
+
+      assertEquals(Map.of(13L, "malformed"), quarantineRules(f));
+      Map<String, Long> lineOf = f.lake.read(PEOPLE).collectAsList().stream()
+          .collect(Collectors.toMap(r -> r.<String>getAs("id"), r -> r.<Long>getAs(Lineage.SOURCE_ROW)));
+      Map<String, Long> expected = new TreeMap<>();
+      for (long i = 1; i <= 20; i++) {
+        if (i != 13 && i != 17) {
+          expected.put("P" + i, i);
+        }
+      }
+      assertEquals(expected, new TreeMap<>(lineOf));
+      assertEquals(1L, result.sources().get(0).rowsDuplicate());
+    } finally {
+      spark.conf().set("spark.sql.files.maxPartitionBytes", previous);
+    }
+  }
+
+  @Test
   void missingRequiredColumnFailsThatSourceNamingItAndOtherSourcesStillLand() {
     BronzeFixture f = people().source("orders", "csv", "orders/*.csv", """
         source: orders
