@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The data-quality gate of one layer, declared in its {@code quality.yaml} (docs/quality.md) and run
@@ -55,12 +56,13 @@ public final class QualityGate {
    * exact counts for failures): pass tables as written or checkpointed, not as long lazy plans.
    */
   public List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables) {
-    return verify(lake, runId, tables, List.of());
+    return verify(lake, runId, tables, List.of(), false);
   }
 
   /**
    * Runs every declared table's checks on the lake's current tables; a declared table that does not
-   * exist fails the check {@code exists}.
+   * exist fails the check {@code exists}. Each table is cached while its checks run: Deequ's passes
+   * and the judging queries then read it once from storage instead of planning a Delta scan each.
    */
   public List<CheckOutcome> verifyLake(Lake lake, String runId) {
     Map<TableName, Dataset<Row>> present = new LinkedHashMap<>();
@@ -73,10 +75,11 @@ public final class QualityGate {
             t.table() + ": exists failed: no Delta table at " + lake.location(t.table()) + ", expected one"));
       }
     }
-    return verify(lake, runId, present, absent);
+    return verify(lake, runId, present, absent, true);
   }
 
-  private List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, List<CheckOutcome> absent) {
+  private List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, List<CheckOutcome> absent,
+      boolean cacheWhileChecked) {
     Instant at = Instant.now();
     QualityStore store = new QualityStore(lake);
     // Read once, and only if an anomaly check asks.
@@ -84,8 +87,16 @@ public final class QualityGate {
     Function<TableName, Optional<Dataset<Row>>> referenced = name -> Optional.ofNullable(tables.get(name))
         .or(() -> lake.exists(name) ? Optional.of(lake.read(name)) : Optional.empty());
     List<TableChecks> present = declared.stream().filter(t -> tables.containsKey(t.table())).toList();
-    List<TableVerdict> verdicts = Concurrently.map(present, t -> verifyTable(t, tables.get(t.table()), referenced,
-        () -> Optional.ofNullable(sizes.get().get(t.table().toString()))));
+    List<TableVerdict> verdicts = Concurrently.map(present, t -> {
+      Dataset<Row> data = cacheWhileChecked ? tables.get(t.table()).persist(StorageLevel.MEMORY_AND_DISK()) : tables.get(t.table());
+      try {
+        return verifyTable(t, data, referenced, () -> Optional.ofNullable(sizes.get().get(t.table().toString())));
+      } finally {
+        if (cacheWhileChecked) {
+          data.unpersist(false);
+        }
+      }
+    });
     List<CheckOutcome> outcomes = new ArrayList<>(absent);
     List<QualityStore.Measurement> measurements = new ArrayList<>();
     verdicts.forEach(v -> {
