@@ -348,7 +348,9 @@ public final class Lake {
     } catch (IOException e) {
       throw new C360Exception("cannot clean the transaction log of " + location + ": " + e.getMessage(), e);
     }
-    DeltaLog.clearCache();
+    // Only this table's cached log state: clearing every table's would make the tables purged beside it
+    // (and everything read after) rebuild their snapshots from the log.
+    DeltaLog.invalidateCache(spark, new Path(location));
     return removed;
   }
 
