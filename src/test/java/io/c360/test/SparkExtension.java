@@ -13,6 +13,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * One SparkSession for the whole test JVM ({@code local[2]}, 2 shuffle partitions, no UI): session
  * start and Delta warm-up cost seconds, so tests share it. Inject it as a test or constructor parameter.
+ *
+ * <p>Expressions are evaluated by Spark's interpreter, not by generated code: on fixtures of a few
+ * hundred rows, generating and compiling Java for every new plan was about a third of the CPU the
+ * suite used, and the interpreter gives the same answers. Production runs generate code, and so does
+ * {@code SparkSubmitClusterIT}, which runs the whole pipeline from the shaded jar on a cluster.
  */
 public final class SparkExtension implements ParameterResolver {
   private static SparkSession session;
@@ -24,7 +29,9 @@ public final class SparkExtension implements ParameterResolver {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(warehouse)));
         session = SparkSessions.local("local[2]", Map.of(
             "spark.sql.warehouse.dir", warehouse.toString(),
-            "spark.driver.host", "127.0.0.1"));
+            "spark.driver.host", "127.0.0.1",
+            "spark.sql.codegen.wholeStage", "false",
+            "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
