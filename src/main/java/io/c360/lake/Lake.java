@@ -242,9 +242,10 @@ public final class Lake {
    * deletion vectors are first applied ({@code REORG TABLE ... APPLY (PURGE)}) when the table uses
    * them, then {@code VACUUM} drops unreferenced data and change-data files older than
    * {@code retentionHours} (0 is allowed here: the retention safety check is switched off for this
-   * call only). With {@code dropHistory}, a checkpoint is written at the current version and the
-   * transaction log entries before it are deleted: their file statistics (min/max values) and
-   * commit details could still name deleted values. Time travel to any earlier version fails
+   * call only). With {@code dropHistory}, VACUUM logs its START and END commits (a version after the
+   * deletes), a checkpoint is written at the current version and the transaction log entries before
+   * it are deleted: their file statistics (min/max values) and commit details could still name
+   * deleted values. Time travel to any earlier version fails
    * afterwards. Never run it while another job writes the table: files that job has written but not
    * yet committed would be removed too.
    */
@@ -262,10 +263,17 @@ public final class Lake {
     // many tasks as the cluster has cores (Spark's default of 10,000 listing tasks makes a small table's
     // VACUUM take five times longer). Set once around all tables: the session's settings are shared by
     // the threads purging them.
-    Map<String, String> settings = Map.of(
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "spark.databricks.delta.retentionDurationCheck.enabled", "false",
         "spark.sql.sources.parallelPartitionDiscovery.parallelism",
-        String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
+        String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism()))));
+    if (dropHistory) {
+      // The log is kept from the checkpoint's version on, so that version must come after the commits that
+      // deleted rows: their file actions carry statistics (min/max values) that can be the deleted ones.
+      // VACUUM's START and END commits are such a version, but Delta writes them only on some file
+      // systems (not on S3).
+      settings.put("spark.databricks.delta.vacuum.logging.enabled", "true");
+    }
     Map<String, String> previous = new java.util.HashMap<>();
     settings.forEach((k, v) -> {
       previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));

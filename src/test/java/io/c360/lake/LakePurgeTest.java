@@ -20,8 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
 /** Purging a table: deletion vectors applied, old files vacuumed, history before the checkpoint gone. */
 @ExtendWith(SparkExtension.class)
 class LakePurgeTest {
+  private static final String VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled";
+
   @Test
   void deletedRowsLeaveNoFileNoLogEntryNoVersion(SparkSession spark, @TempDir Path dir) throws IOException {
+    purgesTheDeletedRow(spark, dir);
+    assertFalse(spark.conf().contains(VACUUM_LOGGING), "VACUUM logging is left to Delta's default again");
+  }
+
+  /**
+   * Delta logs VACUUM in the table's history only on some file systems (a local lake, not S3). Without
+   * those commits, the delete would be the version the history is kept from, with the deleted row's
+   * value in its file statistics.
+   */
+  @Test
+  void historyGoesAlsoWhereDeltaDoesNotLogVacuum(SparkSession spark, @TempDir Path dir) throws IOException {
+    spark.conf().set(VACUUM_LOGGING, "false");
+    try {
+      purgesTheDeletedRow(spark, dir);
+      assertEquals("false", spark.conf().get(VACUUM_LOGGING), "the session's own setting is back");
+    } finally {
+      spark.conf().unset(VACUUM_LOGGING);
+    }
+  }
+
+  private static void purgesTheDeletedRow(SparkSession spark, Path dir) throws IOException {
     Lake lake = new Lake(spark, dir.toString());
     String location = dir.resolve("ops/people").toString();
     spark.sql("CREATE TABLE delta.`" + location + "` (email STRING, n INT) USING delta "
