@@ -245,9 +245,8 @@ public final class Lake {
    * call only). With {@code dropHistory}, VACUUM logs its START and END commits (a version after the
    * deletes), a checkpoint is written at the current version and the transaction log entries before
    * it are deleted: their file statistics (min/max values) and commit details could still name
-   * deleted values. Time travel to any earlier version fails
-   * afterwards. Never run it while another job writes the table: files that job has written but not
-   * yet committed would be removed too.
+   * deleted values. Time travel to any earlier version fails afterwards. Never run it while another
+   * job writes the table: files that job has written but not yet committed would be removed too.
    */
   public PurgeResult purge(String location, double retentionHours, boolean dropHistory) {
     return purge(List.of(location), retentionHours, dropHistory, (l, r) -> {}).get(0);
