@@ -44,13 +44,21 @@ class LakePurgeTest {
     }
   }
 
-  private static void purgesTheDeletedRow(SparkSession spark, Path dir) throws IOException {
-    Lake lake = new Lake(spark, dir.toString());
-    String location = dir.resolve("ops/people").toString();
+  /**
+   * A table (deletion vectors on) of {@code gone@example.com} and {@code kept@example.com}, the first
+   * deleted: versions 0 and 1 still hold it. {@code S3LakeTest} purges the same table in a bucket.
+   */
+  static void deleteOneOfTwoPeople(SparkSession spark, Lake lake, String location) {
     spark.sql("CREATE TABLE delta.`" + location + "` (email STRING, n INT) USING delta "
         + "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
     spark.sql("INSERT INTO delta.`" + location + "` VALUES ('gone@example.com', 1), ('kept@example.com', 2)");
     lake.delete(location, col("email").equalTo("gone@example.com"));
+  }
+
+  private static void purgesTheDeletedRow(SparkSession spark, Path dir) throws IOException {
+    Lake lake = new Lake(spark, dir.toString());
+    String location = dir.resolve("ops/people").toString();
+    deleteOneOfTwoPeople(spark, lake, location);
     assertTrue(spark.read().format("delta").option("versionAsOf", 1).load(location).count() == 2, "readable before the purge");
 
     Lake.PurgeResult purged = lake.purge(location, 0, true);

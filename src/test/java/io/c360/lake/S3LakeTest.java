@@ -182,11 +182,8 @@ class S3LakeTest {
   @Test
   void purgeLeavesTheDeletedValueInNoObject() {
     String location = "s3a://" + bucket + "/scratch/people";
-    spark.sql("CREATE TABLE delta.`" + location + "` (email STRING, n INT) USING delta "
-        + "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
-    spark.sql("INSERT INTO delta.`" + location + "` VALUES ('gone@example.com', 1), ('kept@example.com', 2)");
     Lake lake = new Lake(spark, "s3a://" + bucket + "/scratch");
-    lake.delete(location, col("email").equalTo("gone@example.com"));
+    LakePurgeTest.deleteOneOfTwoPeople(spark, lake, location);
 
     Lake.PurgeResult purged = lake.purge(location, 0, true);
 
