@@ -1,12 +1,16 @@
 package io.c360.bronze;
 
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.row_number;
@@ -189,13 +193,7 @@ public final class BronzeIngest {
 
     ParsedFiles parsed = parse(source, contract, toRead, hadoop);
     if (!parsed.problems().isEmpty()) {
-      String failure = "source " + source.name() + " failed, nothing of it ingested: "
-          + String.join("; ", parsed.problems()) + " (contract " + source.contract().getFileName() + ")";
-      for (LandedFile f : toRead) {
-        entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
-      }
-      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure)), entries,
-          Optional.empty());
+      return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, batchId, now);
     }
 
     Dataset<Row> flagged = flagDuplicates(
@@ -220,9 +218,22 @@ public final class BronzeIngest {
             sum(when(kept.and(col(VALID)).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("valid"),
             sum(when(kept.and(col(VALID).unary_$bang()).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("quarantined"),
             sum(when(kept.and(col(DUPLICATE)), 1).otherwise(0)).as("duplicate"),
-            sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"))
+            sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"),
+            array_sort(array_distinct(flatten(collect_set(col(RawRecords.DELIVERED_KEYS))))).as("keys"))
         .collectAsList()) {
       perFile.put(r.getString(0), r);
+    }
+    // A JSON file's columns are the keys its lines deliver, known only once it has been read.
+    List<String> problems = new ArrayList<>();
+    for (LandedFile f : toRead) {
+      Row r = perFile.get(f.path());
+      List<String> delivered = r == null ? List.of() : r.getList(6);
+      if (!delivered.isEmpty()) {
+        checkColumns(contract, f, delivered, parsed.notes()).ifPresent(problems::add);
+      }
+    }
+    if (!problems.isEmpty()) {
+      return failed(source, problems, toRead, hashes, entries, newFiles, skipped, batchId, now);
     }
     for (LandedFile f : toRead) {
       Row r = perFile.get(f.path());
@@ -242,6 +253,18 @@ public final class BronzeIngest {
     lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
     return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty()),
         entries, Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
+  }
+
+  /** A source that fails as a whole: none of its files is ingested, and each is logged with why. */
+  private static SourceIngest failed(SourceConfig source, List<String> problems, List<LandedFile> toRead,
+      Map<String, String> hashes, List<IngestLog.Entry> entries, int newFiles, int skipped, String batchId, Timestamp now) {
+    String failure = "source " + source.name() + " failed, nothing of it ingested: "
+        + String.join("; ", problems) + " (contract " + source.contract().getFileName() + ")";
+    for (LandedFile f : toRead) {
+      entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
+    }
+    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure)), entries,
+        Optional.empty());
   }
 
   /**
@@ -276,7 +299,10 @@ public final class BronzeIngest {
     return coalesce(hit, lit(false)).or(col(VALID).unary_$bang().and(coalesce(inRawLine, lit(false))));
   }
 
-  /** Raw records of the files to read, or the problems that fail the source (a missing required column, ...). */
+  /**
+   * Raw records of the files to read, or the problems that fail the source before any is read (a CSV
+   * header missing a required column, ...); a JSON file's keys are checked once its lines are read.
+   */
   private record ParsedFiles(Dataset<Row> raw, List<String> problems, Map<String, String> notes) {}
 
   private ParsedFiles parse(SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
@@ -304,16 +330,6 @@ public final class BronzeIngest {
             ? RawRecords.numberedLines(lake.spark(), f)
             : RawRecords.parquetAsLines(lake.spark(), f);
         lines = lines == null ? l : lines.unionByName(l);
-      }
-      Map<String, List<String>> keys = new HashMap<>();
-      for (Row r : RawRecords.jsonKeysPerFile(lines).collectAsList()) {
-        keys.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
-      }
-      for (LandedFile f : files) {
-        List<String> seen = keys.getOrDefault(f.path(), List.of());
-        if (!seen.isEmpty()) {
-          checkColumns(contract, f, seen, notes).ifPresent(problems::add);
-        }
       }
       raw = RawRecords.json(lines, contract);
     }

@@ -68,7 +68,7 @@ public final class ContractRules {
         .otherwise(columnViolations);
 
     List<Column> out = new ArrayList<>(typed);
-    for (String lineage : List.of(Lineage.RESCUED, RawRecords.RECORD, Lineage.SOURCE_FILE, Lineage.SOURCE_ROW)) {
+    for (String lineage : List.of(Lineage.RESCUED, RawRecords.RECORD, Lineage.SOURCE_FILE, Lineage.SOURCE_ROW, RawRecords.DELIVERED_KEYS)) {
       out.add(col(lineage));
     }
     out.add(violations.as(VIOLATIONS));

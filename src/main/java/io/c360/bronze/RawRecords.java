@@ -39,6 +39,8 @@ import org.apache.spark.sql.types.StructType;
 final class RawRecords {
   static final String RECORD = "_record";
   static final String MALFORMED = "_malformed";
+  /** The top-level keys a JSON line delivered (null for CSV, whose header was checked before reading). */
+  static final String DELIVERED_KEYS = "_delivered_keys";
   private static final String CORRUPT = "_corrupt";
   private static final String VALUE = "value";
 
@@ -114,7 +116,7 @@ final class RawRecords {
         : to_json(struct(extras.toArray(Column[]::new)));
     Column malformed = when(col("p." + CORRUPT).isNotNull(),
         lit("malformed CSV line: expected " + header.size() + " fields as in the header, properly quoted"));
-    return withLineage(parsed, out, rescued, malformed);
+    return withLineage(parsed, out, rescued, malformed, lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
   }
 
   /** Raw records of JSON-lines files: each line one object; unknown keys rescued as JSON when asked to. */
@@ -142,17 +144,11 @@ final class RawRecords {
                 (k, v) -> not(array_contains(declared, k)))));
     Column malformed = when(col("p." + CORRUPT).isNotNull().or(col("keys").isNull()),
         lit("malformed JSON line: expected one JSON object per line"));
-    return withLineage(parsed, out, rescued, malformed);
+    return withLineage(parsed, out, rescued, malformed, col("keys"));
   }
 
-  /** Distinct top-level keys seen per JSON file, to find a required column no row carries. */
-  static Dataset<Row> jsonKeysPerFile(Dataset<Row> lines) {
-    return lines
-        .select(col(Lineage.SOURCE_FILE), org.apache.spark.sql.functions.explode(json_object_keys(col(VALUE))).as("key"))
-        .distinct();
-  }
-
-  private static Dataset<Row> withLineage(Dataset<Row> parsed, List<Column> columns, Column rescued, Column malformed) {
+  private static Dataset<Row> withLineage(Dataset<Row> parsed, List<Column> columns, Column rescued, Column malformed,
+      Column deliveredKeys) {
     Column badEncoding = when(col(VALUE).contains("\uFFFD"), lit("not valid UTF-8 text (the file must be UTF-8 encoded)"));
     List<Column> all = new ArrayList<>(columns);
     all.add(rescued.as(Lineage.RESCUED));
@@ -160,6 +156,7 @@ final class RawRecords {
     all.add(col(VALUE).as(RECORD));
     all.add(col(Lineage.SOURCE_FILE));
     all.add(col(Lineage.SOURCE_ROW));
+    all.add(deliveredKeys.as(DELIVERED_KEYS));
     return parsed.select(all.toArray(Column[]::new));
   }
 

@@ -195,6 +195,27 @@ class BronzeIngestTest {
   }
 
   @Test
+  void aJsonFileWhoseLinesNeverCarryARequiredKeyFailsItsSourceOnceRead() {
+    BronzeFixture f = new BronzeFixture(spark, home).source("people", "json", "people/*.jsonl", BronzeFixture.PEOPLE_CONTRACT);
+    f.land("people/a.jsonl", """
+        {"id":"P1","name":"Ann"}
+        {"name":"Bob"}
+        """);
+    f.land("people/b.jsonl", """
+        {"ident":"P2","name":"Cy","shoe_size":44}
+        {"ident":"P3","name":"Di"}
+        """);
+
+    BronzeIngest.Result result = f.ingest();
+
+    String failure = result.failures().get(0);
+    assertTrue(failure.contains("b.jsonl: missing required column 'id'") && failure.contains("people.yaml"), failure);
+    assertFalse(failure.contains("a.jsonl"), "a key carried by some lines of a file is delivered: " + failure);
+    assertFalse(f.lake.exists(PEOPLE), "a failed source writes no rows, not even from its good file");
+    assertEquals(2, f.lake.read(IngestLog.TABLE).filter("source = 'people' AND status = 'failed'").count());
+  }
+
+  @Test
   void emptyFilesAreLoggedAndDoNotFail() {
     BronzeFixture f = people();
     f.land("people/empty.csv", "");

@@ -81,7 +81,8 @@ class ContractRulesPropertyTest {
           .withColumn(RawRecords.MALFORMED, lit(null).cast(DataTypes.StringType))
           .withColumn(RawRecords.RECORD, lit("r"))
           .withColumn(Lineage.SOURCE_FILE, lit("f"))
-          .withColumn(Lineage.SOURCE_ROW, lit(1L));
+          .withColumn(Lineage.SOURCE_ROW, lit(1L))
+          .withColumn(RawRecords.DELIVERED_KEYS, lit(null).cast("array<string>"));
       List<Row> checked = ContractRules.apply(input, contract).collectAsList();
 
       assertEquals(input.count(), checked.size(), "seed " + seed + ": every input row comes out once");
