@@ -1,5 +1,7 @@
 package io.c360.quality;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.c360.Concurrently;
 import io.c360.config.YamlNode;
 import io.c360.lake.Lake;
@@ -7,12 +9,17 @@ import io.c360.lake.TableName;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -61,21 +68,47 @@ public final class QualityGate {
 
   /**
    * Runs every declared table's checks on the lake's current tables; a declared table that does not
-   * exist fails the check {@code exists}. Each table is cached while its checks run: Deequ's passes
-   * and the judging queries then read it once from storage instead of planning a Delta scan each.
+   * exist fails the check {@code exists}. Each table is cached while its checks run, with only the
+   * columns checks read: Deequ's passes and the judging queries then read it once from storage
+   * instead of planning a Delta scan each, and the cache holds no column nothing looks at.
    */
   public List<CheckOutcome> verifyLake(Lake lake, String runId) {
+    Map<TableName, Set<String>> checked = checkedColumns();
     Map<TableName, Dataset<Row>> present = new LinkedHashMap<>();
     List<CheckOutcome> absent = new ArrayList<>();
     for (TableChecks t : declared) {
       if (lake.exists(t.table())) {
-        present.put(t.table(), lake.read(t.table()));
+        present.put(t.table(), onlyColumns(lake.read(t.table()), checked.getOrDefault(t.table(), Set.of())));
       } else {
         absent.add(new CheckOutcome(t.table().toString(), "exists", t.level(), false,
             t.table() + ": exists failed: no Delta table at " + lake.location(t.table()) + ", expected one"));
       }
     }
     return verify(lake, runId, present, absent, true);
+  }
+
+  /** Per declared table, the columns its own checks read and those other tables' references point at. */
+  private Map<TableName, Set<String>> checkedColumns() {
+    Map<TableName, Set<String>> columns = new HashMap<>();
+    for (TableChecks t : declared) {
+      for (QualityCheck check : t.checks()) {
+        columns.computeIfAbsent(t.table(), k -> new HashSet<>()).addAll(check.columns());
+        if (check instanceof QualityCheck.Reference r) {
+          columns.computeIfAbsent(r.target(), k -> new HashSet<>()).add(r.targetColumn());
+        }
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * The table's columns among {@code wanted}, in table order; the whole table when it has none of
+   * them (a check of its size only). A wanted column the table lacks stays absent, so the check
+   * naming it reports it missing.
+   */
+  static Dataset<Row> onlyColumns(Dataset<Row> table, Set<String> wanted) {
+    Column[] kept = Arrays.stream(table.columns()).filter(wanted::contains).map(c -> col(TableRun.quote(c))).toArray(Column[]::new);
+    return kept.length == 0 ? table : table.select(kept);
   }
 
   private List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, List<CheckOutcome> absent,

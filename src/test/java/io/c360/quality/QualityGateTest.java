@@ -250,4 +250,33 @@ class QualityGateTest {
     assertTrue(reference.passed(), reference.message());
     assertEquals(List.of(XREF, TableName.gold("segments")), gate.tables());
   }
+  @Test
+  void verifyLakeReadsOnlyCheckedColumnsYetReferencesAndMissingColumnsResolveAsDeclared() {
+    lake.append(XREF, xref("('crm:1', 'C1', 'crm', 'single', NULL)", "('crm:2', 'C9', 'crm', 'rule', 0.9)"));
+    lake.append(CUSTOMER, spark.sql("SELECT 'C1' AS customer_id, 'Ann' AS name"));
+    QualityGate gate = gate("""
+        tables:
+          gold.xref:
+            references: {customer_id: gold.customer.customer_id}
+          gold.customer:
+            complete: [name, nope]
+        """);
+
+    Map<String, CheckOutcome> by = byCheck(gate.verifyLake(lake, "r1"));
+
+    assertEquals("gold.xref: references(customer_id -> gold.customer.customer_id) failed: 1 row (1 distinct value) not found in"
+        + " gold.customer.customer_id (e.g. 'C9'), expected none", by.get("references(customer_id -> gold.customer.customer_id)").message(),
+        "the referenced column is kept although no check of gold.customer reads it");
+    assertTrue(by.get("complete(name)").passed());
+    assertEquals("gold.customer: complete(nope) failed: column nope not found, expected the table to have it",
+        by.get("complete(nope)").message());
+  }
+
+  @Test
+  void onlyColumnsKeepsTheWantedOnesInTableOrderOrTheWholeTableWhenNoneIsThere() {
+    Dataset<Row> table = spark.sql("SELECT 1 AS a, 2 AS b, 3 AS `c.d`");
+
+    assertEquals(List.of("a", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, java.util.Set.of("c.d", "a", "z")).columns()));
+    assertEquals(List.of("a", "b", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, java.util.Set.of("z")).columns()));
+  }
 }
