@@ -107,7 +107,9 @@ public final class QualityGate {
    * naming it reports it missing.
    */
   static Dataset<Row> onlyColumns(Dataset<Row> table, Set<String> wanted) {
-    Column[] kept = Arrays.stream(table.columns()).filter(wanted::contains).map(c -> col(TableRun.quote(c))).toArray(Column[]::new);
+    Column[] kept = Arrays.stream(table.columns()).filter(wanted::contains)
+        .map(c -> col(TableRun.quote(c)))
+        .toArray(Column[]::new);
     return kept.length == 0 ? table : table.select(kept);
   }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -250,6 +251,7 @@ class QualityGateTest {
     assertTrue(reference.passed(), reference.message());
     assertEquals(List.of(XREF, TableName.gold("segments")), gate.tables());
   }
+
   @Test
   void verifyLakeReadsOnlyCheckedColumnsYetReferencesAndMissingColumnsResolveAsDeclared() {
     lake.append(XREF, xref("('crm:1', 'C1', 'crm', 'single', NULL)", "('crm:2', 'C9', 'crm', 'rule', 0.9)"));
@@ -276,7 +278,7 @@ class QualityGateTest {
   void onlyColumnsKeepsTheWantedOnesInTableOrderOrTheWholeTableWhenNoneIsThere() {
     Dataset<Row> table = spark.sql("SELECT 1 AS a, 2 AS b, 3 AS `c.d`");
 
-    assertEquals(List.of("a", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, java.util.Set.of("c.d", "a", "z")).columns()));
-    assertEquals(List.of("a", "b", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, java.util.Set.of("z")).columns()));
+    assertEquals(List.of("a", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, Set.of("c.d", "a", "z")).columns()));
+    assertEquals(List.of("a", "b", "c.d"), Arrays.asList(QualityGate.onlyColumns(table, Set.of("z")).columns()));
   }
 }
