@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
@@ -33,8 +34,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Candidate pairs: records that agree on every key of at least one blocking rule. Block sizes are
- * counted per rule before any pair is made; a key shared by more records than the cap (a junk value,
- * a very common name) is skipped and reported, never silently dropped.
+ * counted per rule before any pair is made; a key shared by more records than the rule's cap (a junk
+ * value, a very common name) is skipped and reported, never silently dropped.
  */
 public final class Blocking {
   public static final String LEFT = "l_id";
@@ -53,7 +54,7 @@ public final class Blocking {
   /**
    * @param nodes one row per distinct identity, id column {@code id}, with the attributes key expressions read
    */
-  public static Result pairs(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules, int maxBlockSize) {
+  public static Result pairs(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules) {
     if (rules.size() >= Long.SIZE) {
       throw new C360Exception("matching.yaml: at most " + (Long.SIZE - 1) + " blocking rules are supported, got " + rules.size());
     }
@@ -73,10 +74,10 @@ public final class Blocking {
     Dataset<Row> keyed = keys.select(col(NUMBER), explode(array(ruleKeys)).as("k"))
         .select(col(NUMBER), col("k.rule").as("rule"), col("k.key").as("key"))
         .filter(col("key").isNotNull());
-    List<RuleReport> report = report(rules, keyed, maxBlockSize);
+    List<RuleReport> report = report(rules, keyed);
 
     Dataset<Row> allowed = keyed.withColumn("n", count(lit(1)).over(Window.partitionBy("rule", "key")))
-        .filter(col("n").leq(maxBlockSize));
+        .filter(col("n").leq(maxBlockSize(rules)));
     Dataset<Row> a = allowed.select(col("rule"), col("key"), col(NUMBER).as("l"));
     Dataset<Row> b = allowed.select(col("rule").as("rule_r"), col("key").as("key_r"), col(NUMBER).as("r"));
     Dataset<Row> numbered = a.join(b, a.col("rule").equalTo(b.col("rule_r")).and(a.col("key").equalTo(b.col("key_r")))
@@ -108,9 +109,14 @@ public final class Blocking {
     return "key_" + rule;
   }
 
+  /** The cap of the row's {@code rule}. */
+  private static Column maxBlockSize(List<MatchingConfig.BlockingRule> rules) {
+    return element_at(array(rules.stream().map(r -> lit(r.maxBlockSize())).toArray(Column[]::new)), col("rule").plus(1));
+  }
+
   /** What each rule would do, counted from its block sizes before any pair is made (one small job for all rules). */
-  private static List<RuleReport> report(List<MatchingConfig.BlockingRule> rules, Dataset<Row> keyed, int maxBlockSize) {
-    Column oversized = col("n").gt(maxBlockSize);
+  private static List<RuleReport> report(List<MatchingConfig.BlockingRule> rules, Dataset<Row> keyed) {
+    Column oversized = col("n").gt(maxBlockSize(rules));
     Map<Integer, Row> byRule = new HashMap<>();
     keyed.groupBy("rule", "key").agg(count(lit(1)).as("n"))
         .groupBy("rule").agg(

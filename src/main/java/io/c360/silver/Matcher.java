@@ -99,7 +99,7 @@ public final class Matcher {
   public static Result run(Dataset<Row> nodes, MatchingConfig config, Optional<FellegiSunter.Parameters> trained,
       Optional<Dataset<Row>> frozenTermFrequencies, Optional<Dataset<Row>> labels, UnaryOperator<Dataset<Row>> toScore) {
     Comparisons.registerFunctions(nodes.sparkSession());
-    Blocking.Result blocked = Blocking.pairs(nodes, config.blocking(), config.maxBlockSize());
+    Blocking.Result blocked = Blocking.pairs(nodes, config.blocking());
     Dataset<Row> candidates = blocked.pairs().localCheckpoint(true);
     Dataset<Row> chosen = toScore.apply(candidates);
     Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));

@@ -15,7 +15,6 @@ import java.util.Set;
  */
 public record MatchingConfig(
     List<NodeAttribute> nodeAttributes,
-    int maxBlockSize,
     List<BlockingRule> blocking,
     List<Comparison> comparisons,
     Model model,
@@ -29,8 +28,11 @@ public record MatchingConfig(
    */
   public record NodeAttribute(String name, String expression) {}
 
-  /** Records whose key expressions are all non-null and equal become candidate pairs. */
-  public record BlockingRule(String name, List<String> keys) {}
+  /**
+   * Records whose key expressions are all non-null and equal become candidate pairs; a key shared by
+   * more than {@code maxBlockSize} records makes none (it is skipped and reported).
+   */
+  public record BlockingRule(String name, List<String> keys, int maxBlockSize) {}
 
   /**
    * One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact
@@ -84,12 +86,6 @@ public record MatchingConfig(
     return parse(YamlNode.load(file));
   }
 
-  /** Without node attributes and link requirements (the shape before they existed). */
-  public MatchingConfig(int maxBlockSize, List<BlockingRule> blocking, List<Comparison> comparisons, Model model,
-      List<PairRule> linkRules, List<PairRule> cannotLinkRules) {
-    this(List.of(), maxBlockSize, blocking, comparisons, model, linkRules, cannotLinkRules, List.of());
-  }
-
   public static MatchingConfig parse(YamlNode root) {
     List<NodeAttribute> nodeAttributes = new ArrayList<>();
     Set<String> attributeNames = new HashSet<>(IdentityRecords.MATCH_ATTRIBUTES);
@@ -103,7 +99,7 @@ public record MatchingConfig(
       a.finish();
     }
     YamlNode b = root.child("blocking");
-    int cap = b.integer("max_block_size", 500);
+    int cap = blockSize(b, 500);
     List<BlockingRule> blocking = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlNode r : b.list("rules")) {
@@ -115,8 +111,9 @@ public record MatchingConfig(
       if (keys.isEmpty()) {
         throw r.error("keys", "expected at least one key expression");
       }
+      int ruleCap = blockSize(r, cap);
       r.finish();
-      blocking.add(new BlockingRule(name, keys));
+      blocking.add(new BlockingRule(name, keys, ruleCap));
     }
     b.finish();
     if (blocking.isEmpty()) {
@@ -184,7 +181,16 @@ public record MatchingConfig(
       r.finish();
     });
     root.finish();
-    return new MatchingConfig(nodeAttributes, cap, blocking, comparisons, model, links, vetoes, requires);
+    return new MatchingConfig(nodeAttributes, blocking, comparisons, model, links, vetoes, requires);
+  }
+
+  /** {@code max_block_size} of a node: the largest block that still makes pairs (two records at least). */
+  private static int blockSize(YamlNode n, int fallback) {
+    int size = n.integer("max_block_size", fallback);
+    if (size < 2) {
+      throw n.error("max_block_size", "expected a whole number of at least 2 (a block of one record makes no pair) but was " + size);
+    }
+    return size;
   }
 
   private static PairRule pairRule(YamlNode n) {

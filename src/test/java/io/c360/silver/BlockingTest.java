@@ -44,10 +44,10 @@ class BlockingTest {
         {"j1", "junk@x.com", "smith"}, {"j2", "junk@x.com", "jones"}, {"j3", "junk@x.com", "brown"},
         {"j4", "junk@x.com", "green"}});
     List<MatchingConfig.BlockingRule> rules = List.of(
-        new MatchingConfig.BlockingRule("email", List.of("email")),
-        new MatchingConfig.BlockingRule("surname", List.of("surname")));
+        new MatchingConfig.BlockingRule("email", List.of("email"), 3),
+        new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
 
-    Blocking.Result result = Blocking.pairs(nodes, rules, 3);
+    Blocking.Result result = Blocking.pairs(nodes, rules);
 
     Map<String, List<String>> pairs = new TreeMap<>();
     for (Row r : result.pairs().collectAsList()) {
@@ -66,16 +66,34 @@ class BlockingTest {
   }
 
   @Test
+  void eachRuleSkipsTheBlocksAboveItsOwnCap() {
+    Dataset<Row> nodes = nodes(new String[][] {
+        {"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", "cy@x.com", "lee"}, {"d", "cy@x.com", "kim"}});
+    List<MatchingConfig.BlockingRule> rules = List.of(
+        new MatchingConfig.BlockingRule("email", List.of("email"), 2),
+        new MatchingConfig.BlockingRule("surname", List.of("surname"), 2));
+
+    Blocking.Result result = Blocking.pairs(nodes, rules);
+
+    List<String> pairs = new ArrayList<>();
+    result.pairs().collectAsList().forEach(r -> pairs.add(r.getString(0) + "-" + r.getString(1) + " " + r.getList(2)));
+    pairs.sort(null);
+    assertEquals(List.of("a-b [email]", "c-d [email]"), pairs, "lee's block of 3 is over the surname rule's cap of 2");
+    assertEquals(List.of(0L, 1L, 3L), List.of(result.report().get(0).skippedKeys(), result.report().get(1).skippedKeys(),
+        result.report().get(1).skippedRecords()));
+  }
+
+  @Test
   void aPairNamesEveryRuleThatMadeItBeyondThirtyTwoRules() {
     Dataset<Row> nodes = nodes(new String[][] {
         {"a", "a@x.com", "lee"}, {"b", "b@x.com", "lee"}, {"c", "c@x.com", "kim"}, {"d", "c@x.com", "park"}});
     List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of(i == 35 ? "surname" : "email")));
+      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of(i == 35 ? "surname" : "email"), 10));
     }
 
     Map<String, List<String>> pairs = new TreeMap<>();
-    for (Row r : Blocking.pairs(nodes, rules, 10).pairs().collectAsList()) {
+    for (Row r : Blocking.pairs(nodes, rules).pairs().collectAsList()) {
       pairs.put(r.getString(0) + "-" + r.getString(1), r.getList(2));
     }
 
@@ -87,9 +105,9 @@ class BlockingTest {
   void moreRulesThanAPairCanNameAreRefused() {
     List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
-      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of("email")));
+      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of("email"), 10));
     }
-    C360Exception e = assertThrows(C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules, 10));
+    C360Exception e = assertThrows(C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules));
     assertTrue(e.getMessage().contains("at most 63 blocking rules"), e.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.C360Exception;
 import io.c360.config.YamlNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,25 @@ class MatchingConfigTest {
     }
     MatchingConfig.Comparison phone = shipped.comparisons().stream().filter(x -> x.name().equals("phone")).findFirst().orElseThrow();
     assertTrue(phone.levels().get(1).uFromValueCounts().isPresent(), "a shared landline too");
+  }
+
+  @Test
+  void aRuleMayCapItsBlocksBelowTheDefault() {
+    MatchingConfig c = MatchingConfig.parse(YamlNode.parse("matching.yaml", "blocking:\n  max_block_size: 300\n"
+        + "  rules: [{name: email, keys: [email]}, {name: names, keys: [surname], max_block_size: 50}]\n"
+        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n"));
+
+    assertEquals(List.of(300, 50), c.blocking().stream().map(MatchingConfig.BlockingRule::maxBlockSize).toList());
+  }
+
+  @Test
+  void aCapBelowTwoIsRejectedWithTheRuleNamed() {
+    C360Exception e = assertThrows(C360Exception.class, () -> MatchingConfig.parse(YamlNode.parse("matching.yaml",
+        "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
+        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n")));
+
+    assertTrue(e.getMessage().startsWith("matching.yaml: ") && e.getMessage().contains("max_block_size")
+        && e.getMessage().contains("at least 2"), e.getMessage());
   }
 
   @Test
