@@ -63,12 +63,12 @@ class MatchingConfigTest {
   }
 
   @Test
-  void aCapBelowTwoIsRejectedWithTheRuleNamed() {
+  void aCapBelowTwoIsRejectedNamingTheRuleItStandsIn() {
     C360Exception e = assertThrows(C360Exception.class, () -> MatchingConfig.parse(YamlNode.parse("matching.yaml",
         "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
         + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n")));
 
-    assertTrue(e.getMessage().startsWith("matching.yaml: ") && e.getMessage().contains("max_block_size")
+    assertTrue(e.getMessage().startsWith("matching.yaml: blocking.rules[0].max_block_size: ")
         && e.getMessage().contains("at least 2"), e.getMessage());
   }
 
