@@ -2,6 +2,7 @@ package io.c360.silver;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.array_sort;
@@ -13,17 +14,23 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.levenshtein;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -42,14 +49,17 @@ public final class Standardize {
 
   /** Text with accents folded to ASCII, lower-cased, punctuation to spaces, spaces collapsed; blank → null. */
   public static Column text(Column c) {
-    Column folded = regexp_replace(regexp_replace(translate(c, ACCENTED, PLAIN), "ß", "ss"), "[æÆ]", "ae");
-    Column cleaned = trim(regexp_replace(regexp_replace(lower(folded), "[^a-z0-9]+", " "), "\\s+", " "));
+    // Literal replacements, not regular expressions, where no pattern is needed: a regular expression
+    // turns the value into a Java string and back, and text() runs on every name, street and city.
+    Column folded = replace(replace(replace(translate(c, ACCENTED, PLAIN), lit("ß"), lit("ss")), lit("æ"), lit("ae")), lit("Æ"), lit("ae"));
+    // one run of anything else, whitespace included, becomes one space
+    Column cleaned = trim(regexp_replace(lower(folded), "[^a-z0-9]+", " "));
     return blankToNull(cleaned);
   }
 
   /** A name: {@link #text} without spaces and hyphens inside ("Mary-Ann" = "mary ann" = "maryann"). */
   public static Column name(Column c) {
-    return blankToNull(regexp_replace(text(c), " ", ""));
+    return blankToNull(replace(text(c), lit(" "), lit("")));
   }
 
   /** A value unless it is one of the blocklisted placeholders (compared after {@link #text}). */
@@ -71,16 +81,17 @@ public final class Standardize {
   public static Column email(Column c, boolean canonical, List<String> knownDomains) {
     Column e = lower(trim(c));
     Column valid = when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"), e);
-    // Null parts (not an email) make the whole address null.
-    Column user = regexp_extract(valid, "^([^@]+)@", 1);
-    Column written = regexp_extract(valid, "@(.+)$", 1);
+    // Null parts (not an email) make the whole address null. A valid address has exactly one '@'.
+    Column user = substring_index(valid, "@", 1);
+    Column written = substring_index(valid, "@", -1);
     Column domain = knownDomains.isEmpty() ? written : correctedDomain(written, knownDomains);
     if (!canonical) {
       return concat(user, lit("@"), domain);
     }
-    Column local = regexp_replace(user, "\\+.*$", "");
+    Column local = substring_index(user, "+", 1);
+    // a regular expression reads the (possibly searched) domain once, where a CASE would compute it twice
     Column mailbox = regexp_replace(domain, "^googlemail\\.com$", "gmail.com");
-    Column gmailLocal = when(mailbox.equalTo("gmail.com"), regexp_replace(local, "\\.", "")).otherwise(local);
+    Column gmailLocal = when(mailbox.equalTo("gmail.com"), replace(local, lit("."), lit(""))).otherwise(local);
     return concat(gmailLocal, lit("@"), mailbox);
   }
 
@@ -130,8 +141,23 @@ public final class Standardize {
    */
   public static Column street(Column c, Map<String, String> abbreviations) {
     Column s = text(regexp_replace(c, "(?i)\\s*(,|\\b(apt|apartment|unit|suite|ste)\\b\\.?|#)\\s*[a-z0-9-]+\\s*$", ""));
+    // text() leaves words of [a-z0-9] between single spaces, so a one-word abbreviation is one lookup per
+    // word (one pass, instead of a regular expression per abbreviation); longer ones are still searched.
+    List<Column> oneWord = new ArrayList<>();
     for (Map.Entry<String, String> e : abbreviations.entrySet()) {
-      s = regexp_replace(s, "\\b" + e.getKey() + "\\b", e.getValue());
+      if (e.getKey().matches("[a-z0-9]+")) {
+        oneWord.add(lit(e.getKey()));
+        oneWord.add(lit(e.getValue()));
+      }
+    }
+    if (!oneWord.isEmpty()) {
+      Column lookup = map(oneWord.toArray(Column[]::new));
+      s = array_join(transform(split(s, " "), word -> coalesce(try_element_at(lookup, word), word)), " ");
+    }
+    for (Map.Entry<String, String> e : abbreviations.entrySet()) {
+      if (!e.getKey().matches("[a-z0-9]+")) {
+        s = regexp_replace(s, "\\b" + e.getKey() + "\\b", e.getValue());
+      }
     }
     return blankToNull(s);
   }

@@ -32,8 +32,8 @@ class StandardizeTest {
 
   @Test
   void textFoldsAccentsCaseAndPunctuation() {
-    assertEquals(Arrays.asList("jose nunez", "zoe muller", "o brien", "strasse", null, null),
-        apply(Standardize::text, "  JOSÉ  Núñez ", "Zoë Müller", "O'Brien", "Straße", "  ", null));
+    assertEquals(Arrays.asList("jose nunez", "zoe muller", "o brien", "strasse", "caesar aetna", "a b", null, null),
+        apply(Standardize::text, "  JOSÉ  Núñez ", "Zoë Müller", "O'Brien", "Straße", "Cæsar ÆTNA", "a \t-\n b", "  ", null));
     assertEquals(Arrays.asList("maryann", "obrien"), apply(Standardize::name, "Mary-Ann", "O'Brien"));
   }
 
@@ -90,8 +90,18 @@ class StandardizeTest {
     abbreviations.put("street", "st");
     abbreviations.put("avenue", "ave");
     abbreviations.put("north", "n");
-    assertEquals(Arrays.asList("12 n main st", "12 n main st", "7 oak ave"),
-        apply(c -> Standardize.street(c, abbreviations), "12 North Main Street Apt 4B", "12 N. Main St., #4b", "7 Oak Avenue"));
+    abbreviations.put("mount saint", "mt st");   // more than one word: searched, not looked up
+    assertEquals(Arrays.asList("12 n main st", "12 n main st", "7 oak ave", "3 northway st", "9 mt st helens rd"),
+        apply(c -> Standardize.street(c, abbreviations), "12 North Main Street Apt 4B", "12 N. Main St., #4b", "7 Oak Avenue",
+            "3 Northway Street", "9 Mount Saint Helens Rd"));
+    String ansi = spark.conf().get("spark.sql.ansi.enabled");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      assertEquals(List.of("7 oak ave"), apply(c -> Standardize.street(c, abbreviations), "7 Oak Avenue"),
+          "words without an abbreviation stay as they are under ANSI mode");
+    } finally {
+      spark.conf().set("spark.sql.ansi.enabled", ansi);
+    }
     assertEquals(Arrays.asList("12", "7a", null), apply(Standardize::houseNumber, "12 North Main", "7A Oak Ave", "Main St"));
     assertEquals(Arrays.asList("4b", "4b", "12", null), apply(Standardize::unit, "12 Main St Apt 4B", "12 Main St #4B", "1 Elm Suite 12", "1 Elm St"));
     assertEquals(Arrays.asList("94110", "94110", "SW1A1AA"), apply(Standardize::postcode, "94110-1234", "94110", "sw1a 1aa"));
