@@ -51,7 +51,10 @@ public final class Standardize {
   public static Column text(Column c) {
     // Literal replacements, not regular expressions, where no pattern is needed: a regular expression
     // turns the value into a Java string and back, and text() runs on every name, street and city.
-    Column folded = replace(replace(replace(translate(c, ACCENTED, PLAIN), lit("ß"), lit("ss")), lit("æ"), lit("ae")), lit("Æ"), lit("ae"));
+    Column folded = translate(c, ACCENTED, PLAIN);
+    for (String[] ligature : new String[][] {{"ß", "ss"}, {"æ", "ae"}, {"Æ", "ae"}}) {
+      folded = replace(folded, lit(ligature[0]), lit(ligature[1]));
+    }
     // one run of anything else, whitespace included, becomes one space
     Column cleaned = trim(regexp_replace(lower(folded), "[^a-z0-9]+", " "));
     return blankToNull(cleaned);
