@@ -30,9 +30,10 @@ import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
@@ -110,8 +111,8 @@ public final class Standardize {
     Column searched = element_at(transform(array(domain), written -> {
       Column allowed = when(length(written).geq(9), lit(2)).otherwise(lit(1));
       Column near = array_sort(filter(
-          transform(known, k -> struct(levenshtein(k, written).as("distance"), k.as("domain"))),
-          candidate -> candidate.getField("distance").leq(allowed)));
+          transform(known, k -> struct(levenshtein(k, written, 2).as("distance"), k.as("domain"))),
+          candidate -> candidate.getField("distance").between(lit(0), allowed)));
       // Elements are read only where they exist (element_at fails outside the array under ANSI mode).
       Column nearestIfUnique = element_at(transform(array(near), n -> when(
           size(n).equalTo(1).or(size(n).gt(1).and(element_at(n, 1).getField("distance").lt(element_at(n, 2).getField("distance")))),
@@ -146,21 +147,14 @@ public final class Standardize {
     Column s = text(regexp_replace(c, "(?i)\\s*(,|\\b(apt|apartment|unit|suite|ste)\\b\\.?|#)\\s*[a-z0-9-]+\\s*$", ""));
     // text() leaves words of [a-z0-9] between single spaces, so a one-word abbreviation is one lookup per
     // word (one pass, instead of a regular expression per abbreviation); longer ones are still searched.
-    List<Column> oneWord = new ArrayList<>();
-    for (Map.Entry<String, String> e : abbreviations.entrySet()) {
-      if (e.getKey().matches("[a-z0-9]+")) {
-        oneWord.add(lit(e.getKey()));
-        oneWord.add(lit(e.getValue()));
-      }
-    }
-    if (!oneWord.isEmpty()) {
-      Column lookup = map(oneWord.toArray(Column[]::new));
+    Map<Boolean, List<Map.Entry<String, String>>> byWords = abbreviations.entrySet().stream()
+        .collect(Collectors.partitioningBy(e -> e.getKey().matches("[a-z0-9]+")));
+    if (!byWords.get(true).isEmpty()) {
+      Column lookup = map(byWords.get(true).stream().flatMap(e -> Stream.of(lit(e.getKey()), lit(e.getValue()))).toArray(Column[]::new));
       s = array_join(transform(split(s, " "), word -> coalesce(try_element_at(lookup, word), word)), " ");
     }
-    for (Map.Entry<String, String> e : abbreviations.entrySet()) {
-      if (!e.getKey().matches("[a-z0-9]+")) {
-        s = regexp_replace(s, "\\b" + e.getKey() + "\\b", e.getValue());
-      }
+    for (Map.Entry<String, String> e : byWords.get(false)) {
+      s = regexp_replace(s, "\\b" + e.getKey() + "\\b", e.getValue());
     }
     return blankToNull(s);
   }
