@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.c360.C360Exception;
+import io.c360.lake.Checkpoints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Blocking {
 
   private Blocking() {}
 
-  /** Pairs ({@code l_id < r_id}, with the rules that produced them) and the per-rule report. */
+  /** Pairs ({@code l_id < r_id}, with the rules that produced them; materialized) and the per-rule report. */
   public record Result(Dataset<Row> pairs, List<RuleReport> report) {}
 
   /** What one rule did: pairs it generated, and keys/records skipped for exceeding the cap. */
@@ -98,7 +99,9 @@ public final class Blocking {
     }
     Dataset<Row> pairs = numbered.join(left, "l").join(right, "r")
         .select(least(col("l_signature"), col("r_signature")).as(LEFT), greatest(col("l_signature"), col("r_signature")).as(RIGHT),
-            array_compact(array(ruleNames)).as(RULES));
+            array_compact(array(ruleNames)).as(RULES))
+        .localCheckpoint(true);
+    Checkpoints.release(keys);
     return new Result(pairs, report);
   }
 

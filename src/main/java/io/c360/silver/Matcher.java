@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import io.c360.lake.Checkpoints;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +51,21 @@ public final class Matcher {
   /**
    * Nodes, the candidate pairs blocking proposed ({@code l_id, r_id, blocking_rules}), the scored pairs
    * (with decision; all candidates, or those the caller chose to score), the parameters and term
-   * frequencies ({@code column, value, tf}) used, and what blocking did.
+   * frequencies ({@code column, value, tf}) used, and what blocking did. {@code pairs} is computed from
+   * the materialized {@code evidence} of the chosen candidates.
    */
-  public record Result(Dataset<Row> nodes, Dataset<Row> candidates, Dataset<Row> pairs, FellegiSunter.Parameters parameters,
-      Dataset<Row> termFrequencies, List<Blocking.RuleReport> blocking, boolean trained) {}
+  public record Result(Dataset<Row> nodes, Dataset<Row> candidates, Dataset<Row> evidence, Dataset<Row> pairs,
+      FellegiSunter.Parameters parameters, Dataset<Row> termFrequencies, List<Blocking.RuleReport> blocking, boolean trained) {
+
+    /**
+     * Frees the candidates and their evidence, the largest rows silver holds, once the caller has
+     * materialized {@code pairs} and everything else it reads from the candidates.
+     */
+    public void releaseCandidates() {
+      Checkpoints.release(candidates);
+      Checkpoints.release(evidence);
+    }
+  }
 
   /**
    * One row per distinct identity: {@code id} (the signature), its attributes, how many records share
@@ -100,7 +112,7 @@ public final class Matcher {
       Optional<Dataset<Row>> frozenTermFrequencies, Optional<Dataset<Row>> labels, UnaryOperator<Dataset<Row>> toScore) {
     Comparisons.registerFunctions(nodes.sparkSession());
     Blocking.Result blocked = Blocking.pairs(nodes, config.blocking());
-    Dataset<Row> candidates = blocked.pairs().localCheckpoint(true);
+    Dataset<Row> candidates = blocked.pairs();
     Dataset<Row> chosen = toScore.apply(candidates);
     Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
     Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
@@ -117,7 +129,7 @@ public final class Matcher {
         .orElseGet(() -> train(nodes, evidence, config)));
     Dataset<Row> tf = frozenTermFrequencies.orElseGet(() -> termFrequencies(nodes, config).localCheckpoint(true));
     Dataset<Row> scored = FellegiSunter.score(evidence, config.comparisons(), params, byColumn(tf, config));
-    return new Result(nodes, candidates, decide(scored, config), params, tf, blocked.report(), trained.isEmpty());
+    return new Result(nodes, candidates, evidence, decide(scored, config), params, tf, blocked.report(), trained.isEmpty());
   }
 
   /**

@@ -53,8 +53,7 @@ public final class Resolver {
       SilverConfig silver, Dataset<Row> steward) {
     Dataset<Row> nodes = identities.select(col("id").as(ConnectedComponents.RECORD_KEY));
     Dataset<Row> edges = links(pairs, steward);
-    Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations())
-        .localCheckpoint(true);
+    Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations());
     Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver)
         .union(steward.filter(col("decision").equalTo("non_match")).select("l", "r"));
     Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);

@@ -171,6 +171,7 @@ public final class SilverJob {
     if (previous.isEmpty()) {
       matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, labels, UnaryOperator.identity());
       pairs = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+      matched.releaseCandidates();
       scored = pairs.count();
       Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, nodes.select("id"), silver, steward);
       StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
@@ -195,6 +196,7 @@ public final class SilverJob {
       Dataset<Row> changed = touched.union(Increment.unsettled(matched.candidates(), touched, removed, before.pairs())).distinct();
       Dataset<Row> region = Increment.toRecluster(identityHashes, changed, removed, before.identities(),
           Resolver.links(pairs, steward)).localCheckpoint(true);
+      matched.releaseCandidates();
       Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
       StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
       Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.struct;
 
 import io.c360.C360Exception;
+import io.c360.lake.Checkpoints;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,7 +53,7 @@ public final class ConnectedComponents {
   record Run(Dataset<Row> components, int rounds) {}
 
   /**
-   * {@code record_key, component} for every node; an isolated node is its own component. Edges
+   * {@code record_key, component} for every node, materialized; an isolated node is its own component. Edges
    * ({@code l, r}) are undirected; duplicates, self loops and nulls are harmless, and an edge to a
    * key that is not a node is ignored (it would join components through a record nobody sees).
    *
@@ -72,9 +73,14 @@ public final class ConnectedComponents {
         .orderBy(RECORD_KEY).withColumn(NUMBER, monotonically_increasing_id()).localCheckpoint(true);
     Dataset<Row> current = orientedEdges(edges, numbered);
     for (int round = 1; round <= maxIterations; round++) {
-      current = smallStar(largeStar(current)).localCheckpoint(true);
+      Dataset<Row> previous = current;
+      current = smallStar(largeStar(previous)).localCheckpoint(true);
+      Checkpoints.release(previous);
       if (current.where(col(CHANGED)).isEmpty()) {
-        return new Run(label(numbered, current), round);
+        Dataset<Row> components = label(numbered, current).localCheckpoint(true);
+        Checkpoints.release(numbered);
+        Checkpoints.release(current);
+        return new Run(components, round);
       }
     }
     throw new C360Exception("connected components did not converge in " + maxIterations
