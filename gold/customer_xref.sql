@@ -22,9 +22,8 @@ identity_links AS (
   SELECT signature,
          max(CASE decision WHEN 'linked_by_steward' THEN 3 WHEN 'linked_by_rule' THEN 2 ELSE 1 END) AS strength,
          max(CASE WHEN decision = 'linked' THEN match_probability END) AS match_probability
-  FROM (SELECT l_id AS signature, decision, match_probability FROM kept_links
-        UNION ALL
-        SELECT r_id AS signature, decision, match_probability FROM kept_links)
+  FROM kept_links
+  LATERAL VIEW explode(array(l_id, r_id)) e AS signature
   GROUP BY signature
 ),
 steward_joined AS (
