@@ -15,6 +15,7 @@ import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
+import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.silver.identity.StableIds;
@@ -250,6 +251,10 @@ public final class SilverJob {
     long identityCount = nodes.count();
     Result result = result(runId, start, recordCount, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
         previous.isPresent(), touchedCount, scored, reclusteredCount);
+    // Everything is written and counted: the largest rows this run kept leave the heap to the next stage.
+    List.of(records, steward, nodes, identityHashes, pairs, idMap, redirects, previousMap, matched.termFrequencies())
+        .forEach(Checkpoints::release);
+    previous.ifPresent(before -> List.of(before.identities(), before.pairs(), before.golden()).forEach(Checkpoints::release));
     progress.report("silver: " + (result.incremental()
         ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
             touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
