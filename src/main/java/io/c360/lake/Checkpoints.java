@@ -13,13 +13,15 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   /**
-   * Drops the checkpointed rows behind {@code checkpointed}. Anything still reading it afterwards fails
-   * with Spark's "checkpoint block not found", so call this only once every Dataset built on it has
-   * been materialized itself. A Dataset that is not a checkpoint is left alone.
+   * Drops the checkpointed rows behind each of {@code checkpointed}. Anything still reading them afterwards
+   * fails with Spark's "checkpoint block not found", so call this only once every Dataset built on them
+   * has been materialized itself. A Dataset that is not a checkpoint is left alone.
    */
-  public static void release(Dataset<?> checkpointed) {
-    if (checkpointed.queryExecution().logical() instanceof LogicalRDD rows) {
-      rows.rdd().unpersist(false);
+  public static void release(Dataset<?>... checkpointed) {
+    for (Dataset<?> d : checkpointed) {
+      if (d.queryExecution().logical() instanceof LogicalRDD rows) {
+        rows.rdd().unpersist(false);
+      }
     }
   }
 }

@@ -62,8 +62,7 @@ public final class Matcher {
      * materialized {@code pairs} and everything else it reads from the candidates.
      */
     public void releaseCandidates() {
-      Checkpoints.release(candidates);
-      Checkpoints.release(evidence);
+      Checkpoints.release(candidates, evidence);
     }
   }
 

@@ -78,8 +78,7 @@ public final class ConnectedComponents {
       Checkpoints.release(previous);
       if (current.where(col(CHANGED)).isEmpty()) {
         Dataset<Row> components = label(numbered, current).localCheckpoint(true);
-        Checkpoints.release(numbered);
-        Checkpoints.release(current);
+        Checkpoints.release(numbered, current);
         return new Run(components, round);
       }
     }
