@@ -44,9 +44,9 @@ public final class SparkSessions {
         // version (default 50). c360's tables are rewritten whole and keep few files, so 50 tasks per
         // action was most of gold's work (7,104 planned tasks against 816 with 2 at 200 persons).
         .setIfMissing("spark.databricks.delta.snapshotPartitions", "2")
-        // c360 caches only a table under quality checks, for the few passes its checks make. Compressing
-        // the cached columns cost more CPU than those passes saved: the silver gate at 1M records took
-        // 10.5 s with compression and 8.4 s without (docs/BENCHMARKS.md).
+        // c360's caches are short-lived (a table under quality checks, for the few passes its checks
+        // make; an evaluation's assignments). Compressing the cached columns cost more CPU than those
+        // passes saved: the silver gate at 1M records took 10.5 s with compression, 8.4 s without.
         .setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
