@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
 import io.c360.C360Exception;
+import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
 import io.c360.bronze.SourceContract;
@@ -112,13 +113,20 @@ public final class GoldJob {
     }
 
     progress.report("gold: publishing");
-    Map<String, Long> versions = new LinkedHashMap<>();
-    for (var e : built.entrySet()) {
-      GoldDefinitions.Table t = definitions.get(e.getKey());
+    // A few tables at once: publishing a table is mostly driver work (Delta's commits and log reads),
+    // which overlaps. Each table is published in its own commit, one after another or side by side alike.
+    List<TableName> names = List.copyOf(built.keySet());
+    List<Long> published = Concurrently.map(names, name -> {
+      GoldDefinitions.Table t = definitions.get(name);
       List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
-      lake.publish(e.getKey(), e.getValue(), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
-      versions.put(e.getKey().toString(), lake.version(e.getKey()));
-      progress.report("gold: published " + e.getKey() + " (version " + versions.get(e.getKey().toString()) + ")");
+      lake.publish(name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
+      long version = lake.version(name);
+      progress.report("gold: published " + name + " (version " + version + ")");
+      return version;
+    });
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      versions.put(names.get(i).toString(), published.get(i));
     }
     lake.append(SEGMENT_SIZES, sizeHistory(runId, asOf, sizes));
     versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));

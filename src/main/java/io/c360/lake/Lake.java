@@ -102,9 +102,11 @@ public final class Lake {
     } else {
       overwrite(table, rows);
     }
-    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + location(table) + "`").select("description", "properties").head();
-    scala.collection.Map<String, String> properties = detail.getMap(1);
-    if (!description.equals(detail.getString(0)) || !"true".equals(properties.getOrElse("delta.enableChangeDataFeed", () -> "false"))) {
+    // The comment and properties from the log's metadata action: DESCRIBE DETAIL would also total the
+    // table's files in a Spark job, which took as long as the write itself.
+    var metadata = DeltaLog.forTable(spark, location(table)).update(false, scala.Option.empty(), scala.Option.empty()).metadata();
+    boolean changeFeed = "true".equals(metadata.configuration().getOrElse("delta.enableChangeDataFeed", () -> "false"));
+    if (!description.equals(metadata.description()) || !changeFeed) {
       spark.sql("ALTER TABLE delta.`" + location(table) + "` SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', 'comment' = '"
           + description.replace("\\", "\\\\").replace("'", "\\'") + "')");
     }
