@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
     name = "access",
     mixinStandardHelpOptions = true,
     description = {
-      "GDPR subject access request: writes one JSON file with everything the lake holds about one person,",
-      "grouped by table (bronze rows per source, quarantined lines, silver records, golden record, ids and",
-      "redirects, gold customer, customer_360, consent, segments) plus their lines in activation files.",
-      "It finds exactly the rows `c360 erase` would delete. The file holds personal data: handle it as such."
+      "GDPR subject access request: everything the lake holds about one person, in one JSON file.",
+      "The file groups it by table (bronze rows per source, quarantined lines, silver records, golden record, ids"
+          + " and redirects, gold customer, customer_360, consent, segments), plus their lines in activation files."
+          + " It finds exactly the rows `c360 erase` would delete. The file holds personal data: handle it as such."
     })
 final class AccessCommand implements Runnable {
   @Mixin ConfigOption config;

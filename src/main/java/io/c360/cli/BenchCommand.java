@@ -20,12 +20,11 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmarks the pipeline end to end on generated data: generates N persons'",
-      "sources into a fresh work folder, runs bronze, silver and gold on a fresh lake",
-      "there (the run configuration with its lake and landing moved), evaluates",
-      "against the generator's truth, and records wall time per stage, peak heap and",
-      "RSS, throughput and match quality: a Markdown row (with header) and a JSON",
-      "document on stdout. See docs/BENCHMARKS.md."
+      "Benchmarks the pipeline end to end on generated data.",
+      "Generates N persons' sources into a fresh work folder, runs bronze, silver and gold on a fresh lake there (the"
+          + " run configuration with its lake and landing moved), evaluates against the generator's truth, and records"
+          + " wall time per stage, peak heap and RSS, throughput and match quality: a Markdown row (with header) and a"
+          + " JSON document on stdout. See docs/BENCHMARKS.md."
     })
 final class BenchCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs c360 end to end on generated sample data: generates the six source extracts into the",
-      "configured landing folder (once; again only when the size or seed changes), then runs the pipeline.",
-      "Running it again on the same data adds nothing."
+      "Runs c360 end to end on generated sample data.",
+      "Generates the six source extracts into the configured landing folder (once; again only when the size or seed"
+          + " changes), then runs the pipeline. Running it again on the same data adds nothing."
     })
 final class DemoCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -16,13 +16,14 @@ import picocli.CommandLine.Spec;
     name = "erase",
     mixinStandardHelpOptions = true,
     description = {
-      "GDPR erasure: deletes everything the lake holds about one person, in every layer (bronze rows and",
-      "quarantined lines, silver records and ids, gold tables and their staging copies), rewrites the activation",
-      "files listed in ops.exports without them, then VACUUMs every table so no reachable version holds them",
-      "(with the default --retention-hours 0 the transaction log before a new checkpoint is dropped too: time",
-      "travel to earlier versions fails afterwards). Keyed hashes of their identifiers go to ops.suppression_list,",
-      "so bronze drops them if a source delivers them again; ops.erasure_audit records the request without",
-      "personal data. It takes the lake lock, so it refuses while a pipeline run writes the lake."
+      "GDPR erasure: deletes everything the lake holds about one person.",
+      "Their rows go from every layer (bronze rows and quarantined lines, silver records and ids, gold tables and"
+          + " their staging copies) and from the activation files listed in ops.exports; then every table is VACUUMed"
+          + " so no reachable version holds them (with the default --retention-hours 0 the transaction log before a new"
+          + " checkpoint is dropped too: time travel to earlier versions fails afterwards).",
+      "Keyed hashes of their identifiers go to ops.suppression_list, so bronze drops them if a source delivers them"
+          + " again; ops.erasure_audit records the request without personal data. It takes the lake lock, so it"
+          + " refuses while a pipeline run writes the lake."
     })
 final class EraseCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -20,11 +20,12 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures matching quality against a truth: blocking recall and reduction ratio, pairwise and",
-      "B-cubed precision/recall/F1 on the final clusters (pairs blocking missed count as misses), over-merged clusters.",
-      "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is",
-      "matched from scratch, or a run configuration, whose lake's silver tables are measured against the",
-      "generator's truth in its landing folder."
+      "Measures matching quality against a truth.",
+      "Blocking recall and reduction ratio, pairwise and B-cubed precision/recall/F1 on the final clusters (pairs"
+          + " blocking missed count as misses), over-merged clusters.",
+      "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is matched from"
+          + " scratch, or a run configuration, whose lake's silver tables are measured against the generator's truth in"
+          + " its landing folder."
     })
 final class EvaluateCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = {
-      "Explains the match decision between two records: per comparison its level and weight (a text",
-      "waterfall), the rules and vetoes hit, the final probability and decision, with the saved model.",
+      "Explains the match decision between two records.",
+      "Per comparison its level and weight (a text waterfall), the rules and vetoes hit, the final probability and"
+          + " decision, with the saved model.",
       "Records are named source:record_id, e.g. crm_contacts:CRM-1A2B3C (see silver.identity_records)."
     })
 final class ExplainCommand implements Runnable {

@@ -15,11 +15,11 @@ import picocli.CommandLine.Spec;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes a segment's activation file (CSV with a header) for a marketing platform: the current members",
-      "of the segment in gold.segment_membership with the contact details of its channel. Only customers",
-      "whose consent is granted for the segment's purpose and channel (and not on do-not-contact) are written;",
-      "a phone number or e-mail address held by anyone who opted out, or whose own latest consent event is a",
-      "withdrawal, is never exported.",
+      "Writes a segment's activation file (CSV with a header) for a marketing platform.",
+      "It holds the current members of the segment in gold.segment_membership with the contact details of its"
+          + " channel. Only customers whose consent is granted for the segment's purpose and channel (and not on"
+          + " do-not-contact) are written; a phone number or e-mail address held by anyone who opted out, or whose own"
+          + " latest consent event is a withdrawal, is never exported.",
       "Each export is logged in ops.exports (segment, file, rows; no personal data)."
     })
 final class ExportCommand implements Runnable {

@@ -18,13 +18,12 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serves the lake to BI tools (DBeaver, Power BI, Tableau, any Hive JDBC or",
-      "Spark ODBC client): starts the Spark Thrift Server (HiveServer2 protocol)",
-      "with every Delta table of the lake as layer.name (gold.customer, ...),",
-      "prints the JDBC URL and runs until interrupted (Ctrl-C or SIGTERM).",
-      "Tables are served as views: INSERT, UPDATE, DELETE, MERGE and DROP TABLE",
-      "on them fail. There is no authentication: keep the default host (this",
-      "machine only) unless the network is trusted."
+      "Serves the lake to BI tools over JDBC and ODBC (the Spark Thrift Server).",
+      "Any Hive JDBC or Spark ODBC client (DBeaver, Power BI, Tableau) sees every Delta table of the lake as"
+          + " layer.name (gold.customer, ...) through the HiveServer2 protocol. Prints the JDBC URL and runs until"
+          + " interrupted (Ctrl-C or SIGTERM).",
+      "Tables are served as views: INSERT, UPDATE, DELETE, MERGE and DROP TABLE on them fail. There is no"
+          + " authentication: keep the default host (this machine only) unless the network is trusted."
     })
 final class ServeCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,19 @@ class CliTest {
     }
     assertEquals(2, c360("no-such-command").code());
     assertEquals(2, c360("run", "--stage", "nowhere").code());
+  }
+
+  /**
+   * {@code c360 --help} lists each command with the first line of its description, and picocli wraps
+   * each line to the terminal itself: a description broken by hand shows half a sentence there.
+   */
+  @Test
+  void everyCommandIsListedWithAWholeSentence() {
+    CommandLine c360 = new CommandLine(new C360());
+    c360.getSubcommands().forEach((name, sub) -> {
+      String summary = sub.getCommandSpec().usageMessage().description()[0];
+      assertTrue(summary.endsWith("."), name + "'s first description line is not a whole sentence: " + summary);
+    });
   }
 
   @Test
