@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -21,8 +22,9 @@ public final class Concurrently {
   private Concurrently() {}
 
   /**
-   * {@code work} applied to every item, results in the items' order. The first failure (in item
-   * order) is rethrown once all pieces have ended, so no piece is left running behind the caller.
+   * {@code work} applied to every item, results in the items' order. After a failure no further piece
+   * starts (as if the process had died there; the pieces already running finish), and the first
+   * failure in item order is rethrown once they have ended, so no piece is left running behind the caller.
    */
   public static <T, R> List<R> map(List<T> items, Function<T, R> work) {
     if (items.size() <= 1) {
@@ -30,9 +32,20 @@ public final class Concurrently {
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(PIECES, items.size()));
     try {
+      AtomicBoolean failed = new AtomicBoolean();
       List<Future<R>> futures = new ArrayList<>();
       for (T item : items) {
-        futures.add(pool.submit(() -> work.apply(item)));
+        futures.add(pool.submit(() -> {
+          if (failed.get()) {
+            throw new NotStarted();
+          }
+          try {
+            return work.apply(item);
+          } catch (RuntimeException | Error e) {
+            failed.set(true);
+            throw e;
+          }
+        }));
       }
       List<R> results = new ArrayList<>();
       Throwable failure = null;
@@ -40,6 +53,9 @@ public final class Concurrently {
         try {
           results.add(f.get());
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof NotStarted) {
+            continue;
+          }
           if (failure == null) {
             failure = e.getCause();
           } else {
@@ -62,6 +78,13 @@ public final class Concurrently {
       return results;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** A piece skipped because an earlier one failed; never reaches the caller. */
+  private static final class NotStarted extends RuntimeException {
+    NotStarted() {
+      super(null, null, false, false);
     }
   }
 }

@@ -83,9 +83,9 @@ class InterruptedRunsTest {
 
     // Each run is killed one step later than the one before, on the state the previous one left.
     List<String> killPoints = List.of(
-        "bronze.billing_accounts",          // bronze: the sources' own tables appended, quarantine and ingest log not
+        "bronze.billing_accounts",          // bronze: the sources in flight appended, the later ones, quarantine and ingest log not
         "trained model",                    // silver: identity records rewritten and the model saved, nothing else
-        "gold: published gold.");           // gold: the first table published, the others not yet
+        "gold: published gold.");           // gold: the tables in flight published, the later ones not yet
     for (String killPoint : killPoints) {
       Pipeline pipeline = new Pipeline(site.lake(), site.config(), killedAt(killPoint), site.gold());
       Killed killed = assertThrows(Killed.class,
