@@ -104,7 +104,7 @@ public final class Lake {
     }
     // The comment and properties from the log's metadata action: DESCRIBE DETAIL would also total the
     // table's files in a Spark job, which took as long as the write itself.
-    var metadata = DeltaLog.forTable(spark, location(table)).update(false, scala.Option.empty(), scala.Option.empty()).metadata();
+    var metadata = snapshot(location(table)).metadata();
     boolean changeFeed = "true".equals(metadata.configuration().getOrElse("delta.enableChangeDataFeed", () -> "false"));
     if (!description.equals(metadata.description()) || !changeFeed) {
       spark.sql("ALTER TABLE delta.`" + location(table) + "` SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', 'comment' = '"
@@ -156,7 +156,7 @@ public final class Lake {
    * column added to the table later is not seen until the view is registered again.
    */
   public synchronized void registerView(TableName table) {
-    Snapshot snapshot = DeltaLog.forTable(spark, location(table)).update(false, scala.Option.empty(), scala.Option.empty());
+    Snapshot snapshot = snapshot(location(table));
     if (snapshot.version() < 0) {
       throw new C360Exception("table " + table + " does not exist yet at " + location(table) + "; run the stage that writes it first");
     }
@@ -299,8 +299,7 @@ public final class Lake {
 
   private PurgeResult purgeOne(String location, double retentionHours, boolean dropHistory) {
     // Deletion vectors only mark rows deleted; the rows stay in the data file until it is rewritten.
-    boolean dv = DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
-        .protocol().readerFeatureNames().contains("deletionVectors");
+    boolean dv = snapshot(location).protocol().readerFeatureNames().contains("deletionVectors");
     if (dv) {
       spark.sql("REORG TABLE delta.`" + location + "` APPLY (PURGE)");
     }
@@ -311,6 +310,11 @@ public final class Lake {
     long removed = Math.max(0, before - dataFiles(location));
     long logEntries = dropHistory ? dropHistoryBeforeCheckpoint(location) : 0;
     return new PurgeResult(removed, logEntries, dv);
+  }
+
+  /** The table's current state (metadata, protocol, schema, version), from its transaction log only. */
+  private Snapshot snapshot(String location) {
+    return DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty());
   }
 
   /** Data and change-data files of a table (everything but its log and checksum files). */
@@ -336,7 +340,7 @@ public final class Lake {
   private long dropHistoryBeforeCheckpoint(String location) {
     DeltaLog log = DeltaLog.forTable(spark, location);
     log.checkpoint();
-    long version = log.update(false, scala.Option.empty(), scala.Option.empty()).version();
+    long version = snapshot(location).version();
     Path logDir = new Path(location, "_delta_log");
     long removed = 0;
     try {
