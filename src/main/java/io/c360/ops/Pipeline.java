@@ -7,6 +7,7 @@ import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.gold.GoldDefinitions;
 import io.c360.gold.GoldJob;
+import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
 import io.c360.lake.Secrets;
@@ -108,7 +109,7 @@ public final class Pipeline {
       long start = System.nanoTime();
       String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
       lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
-      try {
+      try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark())) {
         switch (stage) {
           case bronze -> {
             bronze = Optional.of(new BronzeIngest(lake, config, progress).run());

@@ -55,4 +55,29 @@ class CheckpointsTest {
     assertEquals(3, cached.count());
     cached.unpersist(true);
   }
+
+  @Test
+  void aScopeDropsTheCheckpointsMadeInItAndNothingElse() {
+    Dataset<Row> before = spark.range(4).toDF("n").localCheckpoint(true);
+    Dataset<Row> inside;
+    Dataset<Row> cachedInside;
+    try (Checkpoints.Scope scope = Checkpoints.scope(spark)) {
+      inside = spark.range(5).toDF("n").localCheckpoint(true);
+      cachedInside = spark.range(6).toDF("n").cache();
+      assertEquals(6, cachedInside.count());
+      assertTrue(Checkpoints.checkpoints(spark.sparkContext()).containsKey(rddId(inside)));
+    }
+
+    assertFalse(Checkpoints.checkpoints(spark.sparkContext()).containsKey(rddId(inside)), "made in the scope: dropped");
+    assertTrue(Checkpoints.checkpoints(spark.sparkContext()).containsKey(rddId(before)), "made before: kept");
+    assertEquals(4, before.count());
+    assertTrue(spark.sharedState().cacheManager().lookupCachedData(cachedInside).isDefined(), "a cache is not a checkpoint");
+    assertEquals(6, cachedInside.count());
+    cachedInside.unpersist(true);
+    Checkpoints.release(before);
+  }
+
+  private static int rddId(Dataset<Row> checkpointed) {
+    return ((LogicalRDD) checkpointed.queryExecution().logical()).rdd().id();
+  }
 }

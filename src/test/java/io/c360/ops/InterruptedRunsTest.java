@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
+import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.test.SampleLake;
@@ -20,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -80,6 +83,7 @@ class InterruptedRunsTest {
     SampleLake.Site uninterrupted = SampleLake.shared();
     assertTrue(SampleLake.sharedRun().succeeded());
     SampleLake.Site site = SampleLake.site(spark, dir, uninterrupted.landing());
+    Set<Object> checkpointsBefore = Checkpoints.checkpoints(spark.sparkContext()).keySet();
 
     // Each run is killed one step later than the one before, on the state the previous one left.
     List<String> killPoints = List.of(
@@ -95,6 +99,9 @@ class InterruptedRunsTest {
     Pipeline.Outcome last = new Pipeline(site.lake(), site.config(), Progress.silent(), site.gold())
         .run(List.of(Pipeline.Stage.values()), SampleLake.AS_OF, false);
     assertTrue(last.succeeded(), () -> last.run().failure().orElse(""));
+    Set<Object> leftBehind = new HashSet<>(Checkpoints.checkpoints(spark.sparkContext()).keySet());
+    leftBehind.removeAll(checkpointsBefore);
+    assertEquals(Set.of(), leftBehind, "checkpoints the runs made and still hold, killed runs included");
 
     List<String> differing = new ArrayList<>();
     for (String table : RESULT_TABLES) {
