@@ -1,9 +1,11 @@
 package io.c360.silver;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sha2;
@@ -118,41 +120,58 @@ final class Increment {
         .drop("tl", "tr");
   }
 
-  private static Dataset<Row> pairKeys(Dataset<Row> pairs) {
-    return pairs.select(col(Blocking.LEFT), col(Blocking.RIGHT));
-  }
-
-  /** Candidate pairs to compare and score: those with a touched side, and those not scored last time. */
-  static Dataset<Row> toScore(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> previousPairs) {
-    Dataset<Row> sides = withTouchedSides(candidates, touched);
-    Dataset<Row> untouched = sides.filter(not(col(TOUCHED_L)).and(not(col(TOUCHED_R))))
-        .join(pairKeys(previousPairs), new String[] {Blocking.LEFT, Blocking.RIGHT}, "left_semi");
-    return candidates.join(pairKeys(untouched), new String[] {Blocking.LEFT, Blocking.RIGHT}, "left_anti");
-  }
-
   /**
-   * The previous run's rows of the candidate pairs between untouched identities, with this run's
-   * blocking rules.
+   * This run's candidate pairs set against the previous run's scored pairs, joined once: the pairs to
+   * compare and score, the previous rows to keep and the identities whose pairs came or went all
+   * follow from that one join, instead of each joining every candidate and previous pair again.
+   *
+   * @param touchedSide candidates with a touched side
+   * @param untouchedJoined candidates between untouched identities ({@code candidate_now} true, this
+   *     run's blocking rules) full-outer-joined on the pair with the previous pairs ({@code scored_before}
+   *     true, their other columns), materialized
+   * @param gone touched and removed identities ({@code id}): a previous pair naming one is re-examined anyway
    */
-  static Dataset<Row> keptPairs(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> previousPairs) {
-    Dataset<Row> untouched = withTouchedSides(candidates, touched).filter(not(col(TOUCHED_L)).and(not(col(TOUCHED_R))))
-        .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES));
-    return previousPairs.drop(Blocking.RULES).join(untouched, new String[] {Blocking.LEFT, Blocking.RIGHT});
-  }
+  record PairsAgainstPrevious(Dataset<Row> touchedSide, Dataset<Row> untouchedJoined, Dataset<Row> gone) {
+    private static final String NOW = "candidate_now";
+    private static final String BEFORE = "scored_before";
 
-  /**
-   * Untouched identities ({@code id}) whose pairs with each other changed: a pair that became a
-   * candidate, or stopped being one, because a block crossed {@code max_block_size}.
-   */
-  static Dataset<Row> unsettled(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> removed, Dataset<Row> previousPairs) {
-    Dataset<Row> now = pairKeys(withTouchedSides(candidates, touched).filter(not(col(TOUCHED_L)).and(not(col(TOUCHED_R)))));
-    Dataset<Row> gone = touched.union(removed);
-    Dataset<Row> before = pairKeys(previousPairs)
-        .join(gone.select(col(ID).as(Blocking.LEFT)), Blocking.LEFT, "left_anti")
-        .join(gone.select(col(ID).as(Blocking.RIGHT)), Blocking.RIGHT, "left_anti")
-        .select(Blocking.LEFT, Blocking.RIGHT);
-    Dataset<Row> differ = now.except(before).union(before.except(now));
-    return differ.select(col(Blocking.LEFT).as(ID)).union(differ.select(col(Blocking.RIGHT).as(ID))).distinct();
+    static PairsAgainstPrevious of(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> removed, Dataset<Row> previousPairs) {
+      Dataset<Row> sides = withTouchedSides(candidates, touched);
+      Column touchedSide = col(TOUCHED_L).or(col(TOUCHED_R));
+      Dataset<Row> now = sides.filter(not(touchedSide)).select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES), lit(true).as(NOW));
+      Dataset<Row> before = previousPairs.drop(Blocking.RULES).withColumn(BEFORE, lit(true));
+      return new PairsAgainstPrevious(
+          sides.filter(touchedSide).select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES)),
+          now.join(before, new String[] {Blocking.LEFT, Blocking.RIGHT}, "full_outer").localCheckpoint(true),
+          touched.union(removed));
+    }
+
+    /** Candidate pairs to compare and score: those with a touched side, and those not scored last time. */
+    Dataset<Row> toScore() {
+      return touchedSide.unionByName(untouchedJoined.filter(col(NOW).and(col(BEFORE).isNull()))
+          .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES)));
+    }
+
+    /** The previous run's rows of the candidate pairs between untouched identities, with this run's blocking rules. */
+    Dataset<Row> kept() {
+      return untouchedJoined.filter(col(NOW).and(col(BEFORE))).drop(NOW, BEFORE);
+    }
+
+    /**
+     * Untouched identities ({@code id}) whose pairs with each other changed: a pair that became a
+     * candidate, or stopped being one, because a block crossed {@code max_block_size}.
+     */
+    Dataset<Row> unsettled() {
+      Dataset<Row> oneSide = untouchedJoined.filter(col(NOW).isNull().or(col(BEFORE).isNull()))
+          .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(NOW));
+      Dataset<Row> came = oneSide.filter(col(NOW));
+      Dataset<Row> went = oneSide.filter(col(NOW).isNull())
+          .join(gone.select(col(ID).as(Blocking.LEFT)), Blocking.LEFT, "left_anti")
+          .join(gone.select(col(ID).as(Blocking.RIGHT)), Blocking.RIGHT, "left_anti");
+      return came.unionByName(went)
+          .select(explode(array(col(Blocking.LEFT), col(Blocking.RIGHT))).as(ID))
+          .distinct();
+    }
   }
 
   /**

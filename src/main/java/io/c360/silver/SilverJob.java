@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -188,16 +189,23 @@ public final class SilverJob {
       Dataset<Row> changes = recordChanges.get();
       Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward).localCheckpoint(true);
       Dataset<Row> removed = Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
+      // Set when blocking has found this run's candidates, inside the matcher.
+      AtomicReference<Increment.PairsAgainstPrevious> against = new AtomicReference<>();
       matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, Optional.empty(),
-          candidates -> Increment.toScore(candidates, touched, before.pairs()));
-      Dataset<Row> kept = Increment.keptPairs(matched.candidates(), touched, before.pairs());
+          candidates -> {
+            against.set(Increment.PairsAgainstPrevious.of(candidates, touched, removed, before.pairs()));
+            return against.get().toScore();
+          });
+      Dataset<Row> kept = against.get().kept();
       Dataset<Row> fresh = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
       scored = fresh.count();
       pairs = fresh.unionByName(kept).localCheckpoint(true);
-      Dataset<Row> changed = touched.union(Increment.unsettled(matched.candidates(), touched, removed, before.pairs())).distinct();
+      // Materialized: re-clustering reads it twice.
+      Dataset<Row> changed = touched.union(against.get().unsettled()).distinct().localCheckpoint(true);
       Dataset<Row> region = Increment.toRecluster(identityHashes, changed, removed, before.identities(),
           Resolver.links(pairs, steward)).localCheckpoint(true);
       matched.releaseCandidates();
+      Checkpoints.release(against.get().untouchedJoined());
       Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
       StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
       Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
