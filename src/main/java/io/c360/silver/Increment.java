@@ -125,36 +125,36 @@ final class Increment {
    * compare and score, the previous rows to keep and the identities whose pairs came or went all
    * follow from that one join, instead of each joining every candidate and previous pair again.
    *
-   * @param touchedSide candidates with a touched side
-   * @param untouchedJoined candidates between untouched identities ({@code candidate_now} true, this
-   *     run's blocking rules) full-outer-joined on the pair with the previous pairs ({@code scored_before}
+   * @param joined the candidates ({@code candidate_now} true, this run's blocking rules, whether each
+   *     side is touched) full-outer-joined on the pair with the previous pairs ({@code scored_before}
    *     true, their other columns), materialized
    * @param gone touched and removed identities ({@code id}): a previous pair naming one is re-examined anyway
    */
-  record PairsAgainstPrevious(Dataset<Row> touchedSide, Dataset<Row> untouchedJoined, Dataset<Row> gone) {
+  record PairsAgainstPrevious(Dataset<Row> joined, Dataset<Row> gone) {
     private static final String NOW = "candidate_now";
     private static final String BEFORE = "scored_before";
 
     static PairsAgainstPrevious of(Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> removed, Dataset<Row> previousPairs) {
-      Dataset<Row> sides = withTouchedSides(candidates, touched);
-      Column touchedSide = col(TOUCHED_L).or(col(TOUCHED_R));
-      Dataset<Row> now = sides.filter(not(touchedSide)).select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES), lit(true).as(NOW));
+      Dataset<Row> now = withTouchedSides(candidates, touched).withColumn(NOW, lit(true));
       Dataset<Row> before = previousPairs.drop(Blocking.RULES).withColumn(BEFORE, lit(true));
       return new PairsAgainstPrevious(
-          sides.filter(touchedSide).select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES)),
           now.join(before, new String[] {Blocking.LEFT, Blocking.RIGHT}, "full_outer").localCheckpoint(true),
           touched.union(removed));
     }
 
+    private static Column untouched() {
+      return col(NOW).and(not(col(TOUCHED_L))).and(not(col(TOUCHED_R)));
+    }
+
     /** Candidate pairs to compare and score: those with a touched side, and those not scored last time. */
     Dataset<Row> toScore() {
-      return touchedSide.unionByName(untouchedJoined.filter(col(NOW).and(col(BEFORE).isNull()))
-          .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES)));
+      return joined.filter(col(NOW).and(not(untouched()).or(col(BEFORE).isNull())))
+          .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES));
     }
 
     /** The previous run's rows of the candidate pairs between untouched identities, with this run's blocking rules. */
     Dataset<Row> kept() {
-      return untouchedJoined.filter(col(NOW).and(col(BEFORE))).drop(NOW, BEFORE);
+      return joined.filter(untouched().and(col(BEFORE))).drop(NOW, BEFORE, TOUCHED_L, TOUCHED_R);
     }
 
     /**
@@ -162,10 +162,8 @@ final class Increment {
      * candidate, or stopped being one, because a block crossed {@code max_block_size}.
      */
     Dataset<Row> unsettled() {
-      Dataset<Row> oneSide = untouchedJoined.filter(col(NOW).isNull().or(col(BEFORE).isNull()))
-          .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(NOW));
-      Dataset<Row> came = oneSide.filter(col(NOW));
-      Dataset<Row> went = oneSide.filter(col(NOW).isNull())
+      Dataset<Row> came = joined.filter(untouched().and(col(BEFORE).isNull())).select(Blocking.LEFT, Blocking.RIGHT);
+      Dataset<Row> went = joined.filter(col(NOW).isNull()).select(Blocking.LEFT, Blocking.RIGHT)
           .join(gone.select(col(ID).as(Blocking.LEFT)), Blocking.LEFT, "left_anti")
           .join(gone.select(col(ID).as(Blocking.RIGHT)), Blocking.RIGHT, "left_anti");
       return came.unionByName(went)

@@ -205,7 +205,7 @@ public final class SilverJob {
       Dataset<Row> region = Increment.toRecluster(identityHashes, changed, removed, before.identities(),
           Resolver.links(pairs, steward)).localCheckpoint(true);
       matched.releaseCandidates();
-      Checkpoints.release(against.get().untouchedJoined());
+      Checkpoints.release(against.get().joined());
       Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
       StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
       Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
