@@ -57,14 +57,26 @@ sed -e "s#^  root: .*#  root: $work/day1/lake#" \
     -e "s#^reports: .*#reports: $work/reports#" \
     -e "s#: \.\./\(bronze\|silver\|gold\)#: $C360_HOME/\1#" \
     "$C360_HOME/conf/c360.yaml" > "$work/c360.yaml"
+grep -q "^  root: $work/day1/lake" "$work/c360.yaml" && grep -q "^landing: $work/day1/landing" "$work/c360.yaml" || {
+  echo "bench-daily.sh: conf/c360.yaml no longer has the 'root:' and 'landing:' lines this script rewrites" >&2
+  exit 1
+}
 
 # Day 2's extracts, dated the day after day 1's (2026-11-01, see docs/GENERATOR.md); the run measures gold
 # as of the end of that day, as the bench did for day 1.
 "$c360" generate --persons "$new" --seed "$(( seed + 1 ))" --as-of 2026-11-02 --out "$work/day2" -c "$work/c360.yaml" >&2
-(cd "$work/day2" && find . -type f -name '*_00000.*' ! -path './_truth/*') | while read -r f; do
-  cp "$work/day2/$f" "$work/day1/landing/$(dirname "$f")/$(basename "$f" | sed 's/_00000\./_day2./')"
+# Every part the generator wrote (contacts_00000.csv ...) lands as contacts_day2_00000.csv ...; the truth's
+# person ids (and twins') become Q... so that no day-2 person is taken for the day-1 person of that number.
+(cd "$work/day2" && find . -type f -name '*_[0-9][0-9][0-9][0-9][0-9].*' ! -path './_truth/*') | while read -r f; do
+  cp "$work/day2/$f" "$work/day1/landing/$(dirname "$f")/$(basename "$f" | sed 's/_\([0-9]\{5\}\)\./_day2_\1./')"
 done
-sed 's/,P\([0-9]*\)$/,Q\1/' "$work/day2/_truth/truth_00000.csv" > "$work/day1/landing/_truth/truth_day2.csv"
+for f in "$work"/day2/_truth/truth_*.csv; do
+  sed 's/,P\([0-9]*\)$/,Q\1/' "$f" > "$work/day1/landing/_truth/$(basename "$f" | sed 's/^truth_/truth_day2_/')"
+done
+for f in "$work"/day2/_truth/persons_*.csv; do
+  awk -F, 'BEGIN { OFS = "," } NR > 1 { sub(/^P/, "Q", $1); sub(/^P/, "Q", $3) } { print }' "$f" \
+    > "$work/day1/landing/_truth/$(basename "$f" | sed 's/^persons_/persons_day2_/')"
+done
 
 echo "[bench-daily] day 2: $new new persons -> $work/day2.log" >&2
 start_ms=$(( $(date +%s%N) / 1000000 ))
