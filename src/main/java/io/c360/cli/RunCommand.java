@@ -34,7 +34,7 @@ final class RunCommand implements Runnable {
   Stage stage;
 
   @Option(names = "--as-of", paramLabel = "TIME", converter = AsOf.Converter.class,
-      description = "Moment gold metrics are measured from (yyyy-MM-dd or ISO-8601 instant; default: now).")
+      description = "Moment gold metrics are measured from: a date (yyyy-MM-dd, meaning the end of that day, UTC) or an ISO-8601 instant (default: now).")
   AsOf asOf;
 
   @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
