@@ -259,9 +259,6 @@ public final class SilverJob {
     long identityCount = nodes.count();
     Result result = result(runId, start, recordCount, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
         previous.isPresent(), touchedCount, scored, reclusteredCount);
-    // Everything is written and counted: the largest rows this run kept leave the heap to the next stage.
-    Checkpoints.release(records, steward, nodes, identityHashes, pairs, idMap, redirects, previousMap, matched.termFrequencies());
-    previous.ifPresent(before -> Checkpoints.release(before.identities(), before.pairs(), before.golden()));
     progress.report("silver: " + (result.incremental()
         ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
             touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)

@@ -29,7 +29,7 @@ class CheckpointsTest {
   @Test
   void releaseDropsTheCheckpointedRowsAndLaterReadsFailLoudly() {
     Dataset<Row> kept = spark.range(10).toDF("n").localCheckpoint(true);
-    int rddId = ((LogicalRDD) kept.queryExecution().logical()).rdd().id();
+    int rddId = rddId(kept);
     Dataset<Row> derived = kept.filter("n > 4");
     assertTrue(persistedRddIds().contains(rddId));
     assertEquals(5, derived.count());
