@@ -21,8 +21,8 @@ final class Summaries {
         r.modelVersion(), r.trained() ? "trained now" : "reused");
     out.printf("  customers %,d  id redirects %,d%n", r.customers(), r.redirects());
     if (r.incremental()) {
-      out.printf("  incremental: %,d identities touched, %,d pairs scored, %,d identities re-clustered%n",
-          r.touchedIdentities(), r.scoredPairs(), r.reclusteredIdentities());
+      out.printf("  incremental: %,d records standardized, %,d identities touched, %,d pairs scored, %,d identities re-clustered%n",
+          r.standardizedRecords(), r.touchedIdentities(), r.scoredPairs(), r.reclusteredIdentities());
     } else {
       out.printf("  full: every identity matched and clustered%n");
     }

@@ -114,6 +114,20 @@ public final class Lake {
   }
 
   /**
+   * Whether every commit to the table after {@code version} only added rows (Delta's {@code isBlindAppend}:
+   * nothing deleted, updated or rewritten), as bronze ingestion does. Reads only those commits' entries.
+   */
+  public boolean onlyAppendedAfter(TableName table, long version) {
+    long newer = version(table) - version;
+    if (newer <= 0) {
+      return newer == 0;
+    }
+    return DeltaTable.forPath(spark, location(table)).history((int) Math.min(newer, Integer.MAX_VALUE))
+        .select("isBlindAppend").collectAsList().stream()
+        .allMatch(commit -> !commit.isNullAt(0) && commit.getBoolean(0));
+  }
+
+  /**
    * The table's current Delta version: the newest commit file in its {@code _delta_log} (a listing,
    * no Spark job; the run log asks this of every table twice per run).
    */

@@ -58,7 +58,7 @@ public final class IdentityRecords {
       IdentityConfig.Standardization std, Dataset<Row> nicknames) {
     Dataset<Row> filtered = mapping.where().map(rows::filter).orElse(rows);
     List<Column> raw = new ArrayList<>();
-    raw.add(trim(expr(mapping.recordId()).cast(DataTypes.StringType)).as("record_id"));
+    raw.add(recordId(mapping).as("record_id"));
     raw.add(mapping.recordTime().map(e -> expr(e).cast(DataTypes.TimestampType)).orElse(lit(null).cast(DataTypes.TimestampType)).as("record_time"));
     for (String attribute : IdentityConfig.ATTRIBUTES) {
       String e = mapping.attributes().get(attribute);
@@ -103,6 +103,16 @@ public final class IdentityRecords {
         when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id"))).as("crm_id"));
     Column ownedBy = mapping.ownedBy().map(a -> when(col(a).isNotNull(), lit(a))).orElse(lit(null)).cast(DataTypes.StringType);
     return withVariantsAndSignature(standardized.withColumn(OWNED_BY, ownedBy), nicknames);
+  }
+
+  /** The record id a source row carries, as identity records hold it. */
+  private static Column recordId(IdentityConfig.SourceMapping mapping) {
+    return trim(expr(mapping.recordId()).cast(DataTypes.StringType));
+  }
+
+  /** The {@code record_key} of the record a source row is a version of (null without a record id). */
+  public static Column recordKey(String source, IdentityConfig.SourceMapping mapping) {
+    return concat(lit(source + ":"), recordId(mapping));
   }
 
   /** Nickname table ({@code nickname, canonical}) as {@code name → canonical names}, ready to broadcast. */

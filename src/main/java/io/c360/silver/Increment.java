@@ -67,6 +67,16 @@ final class Increment {
   }
 
   /**
+   * Identity records now, from the previous run's and the record versions bronze delivered since: a
+   * record delivered again ({@code deliveredKeys}, {@code record_key}) is its newest version's identity
+   * record in {@code delivered}, or is gone when that version is none (no record id, or left out by its
+   * source's {@code where}); every other record stays as it was.
+   */
+  static Dataset<Row> withDelivered(Dataset<Row> previousRecords, Dataset<Row> delivered, Dataset<Row> deliveredKeys) {
+    return previousRecords.join(deliveredKeys, IdentityRecords.RECORD_KEY, "left_anti").unionByName(delivered);
+  }
+
+  /**
    * Records added, removed or changed since the previous run ({@code record_key}, the signature now
    * and before, either null when the record is new or gone). Both sides are identity records.
    */

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -101,11 +104,13 @@ public final class SilverJob {
   }
 
   /**
-   * What the silver run did. {@code incremental}: only what changed was matched and clustered again;
+   * What the silver run did. {@code standardizedRecords}: the records standardized from bronze rows (in an
+   * incremental run, only the versions bronze delivered since the last one, when it only appended).
+   * {@code incremental}: only what changed was matched and clustered again;
    * then {@code touchedIdentities} were matched again, {@code scoredPairs} of {@code candidatePairs}
    * compared and scored, and {@code reclusteredIdentities} clustered again (in a full run all of them).
    */
-  public record Result(String runId, long records, long identities, long candidatePairs, long linkedPairs,
+  public record Result(String runId, long records, long standardizedRecords, long identities, long candidatePairs, long linkedPairs,
       long reviewPairs, long vetoedPairs, long customers, long redirects, int modelVersion, boolean trained,
       boolean incremental, long touchedIdentities, long scoredPairs, long reclusteredIdentities, Duration elapsed) {}
 
@@ -115,7 +120,26 @@ public final class SilverJob {
    * (an erasure, a crashed run).
    */
   record Resolution(@JsonProperty("run_id") String runId, @JsonProperty("model_version") int modelVersion,
-      @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables) {}
+      @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables,
+      @JsonProperty("bronze") Map<String, BronzeMark> bronze) {}
+
+  /**
+   * How far a run read a source's bronze table: its Delta version and the newest {@code _ingested_at} in it
+   * (ISO-8601; null when the table had no row). Rows ingested later are what bronze delivered since.
+   */
+  record BronzeMark(@JsonProperty("version") long version, @JsonProperty("ingested_until") String ingestedUntil) {}
+
+  /**
+   * The identity records this run resolves and how far it read each bronze table; {@code delivered}
+   * when only the record versions bronze delivered since the last run were standardized.
+   */
+  private record RecordsRead(Dataset<Row> records, Map<String, BronzeMark> marks, Optional<Delivery> delivered) {}
+
+  /**
+   * Record versions delivered since the last run: their identity records (materialized) and the
+   * {@code record_key} of every record they are versions of, identity record or not (materialized).
+   */
+  private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count) {}
 
   /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
   private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
@@ -129,27 +153,33 @@ public final class SilverJob {
     Instant start = Instant.now();
     SparkSession spark = lake.spark();
 
-    Dataset<Row> records = identityRecords(spark).localCheckpoint(true);
-    long recordCount = records.count();
-    progress.report("silver.identity_records: " + recordCount + " records from " + silver.identity().sources().size() + " sources");
-
     ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
     String fingerprint = ModelStore.fingerprint(silver.matching());
     Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
     if (!lake.exists(STEWARD_DECISIONS)) {
       lake.overwrite(STEWARD_DECISIONS, spark.createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
     }
+    String definitions = definitionsFingerprint();
+    Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
+    RecordsRead read = readRecords(spark, buildOn);
+    Dataset<Row> records = read.records().localCheckpoint(true);
+    long recordCount = records.count();
+    long standardized = read.delivered().map(Delivery::count).orElse(recordCount);
+    progress.report("silver.identity_records: " + recordCount + " records from " + silver.identity().sources().size() + " sources"
+        + (read.delivered().isPresent() ? String.format(" (%,d standardized: the versions bronze delivered since the last run)", standardized) : ""));
+
     Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
     Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
         ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
         : Optional.empty();
-    String definitions = definitionsFingerprint();
-    Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
     // Records added, removed or changed since that run, materialized: this run may replace the table.
-    Optional<Dataset<Row>> recordChanges = buildOn.map(last ->
-        Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)).localCheckpoint(true));
+    // Records bronze did not deliver again are the previous run's rows, unchanged.
+    Optional<Dataset<Row>> recordChanges = buildOn.map(last -> read.delivered()
+        .map(d -> Increment.recordChanges(d.records(), lake.read(IDENTITY_RECORDS).join(d.keys(), IdentityRecords.RECORD_KEY, "left_semi")))
+        .orElseGet(() -> Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)))
+        .localCheckpoint(true));
     if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), recordChanges.get())) {
-      return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount);
+      return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount, standardized);
     }
     Optional<Previous> previous = buildOn.map(last -> previousState());
     Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
@@ -254,10 +284,10 @@ public final class SilverJob {
     Map<String, Long> versions = new LinkedHashMap<>();
     STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
     versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
-    writeResolution(new Resolution(runId, model.version(), definitions, versions));
+    writeResolution(new Resolution(runId, model.version(), definitions, versions, read.marks()));
 
     long identityCount = nodes.count();
-    Result result = result(runId, start, recordCount, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
+    Result result = result(runId, start, recordCount, standardized, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
         previous.isPresent(), touchedCount, scored, reclusteredCount);
     progress.report("silver: " + (result.incremental()
         ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
@@ -268,7 +298,7 @@ public final class SilverJob {
     return result;
   }
 
-  private Result result(String runId, Instant start, long records, long identities, Dataset<Row> pairs, Dataset<Row> idMap,
+  private Result result(String runId, Instant start, long records, long standardized, long identities, Dataset<Row> pairs, Dataset<Row> idMap,
       long redirects, ModelStore.Artefact model, boolean trained, boolean incremental, long touched, long scored, long reclustered) {
     long customers = idMap.select("customer_id").distinct().count();
     Row counts = pairs.groupBy().agg(
@@ -276,7 +306,7 @@ public final class SilverJob {
         expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
         expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
         expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
-    return new Result(runId, records, identities, counts.getLong(0),
+    return new Result(runId, records, standardized, identities, counts.getLong(0),
         counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
         counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects, model.version(), trained,
         incremental, touched, scored, reclustered, Duration.between(start, Instant.now()));
@@ -292,10 +322,11 @@ public final class SilverJob {
   }
 
   /** The last run's tables stand as they are: nothing is written, and the result describes them. */
-  private Result unchanged(String runId, Instant start, Resolution last, ModelStore.Artefact model, long recordCount) {
+  private Result unchanged(String runId, Instant start, Resolution last, ModelStore.Artefact model, long recordCount,
+      long standardized) {
     progress.report("reused model v" + model.version() + " (prior " + String.format("%.3g", model.parameters().prior())
         + ", EM iterations " + model.parameters().emIterations() + ")");
-    Result result = result(runId, start, recordCount, lake.read(IDENTITIES).count(), lake.read(SCORED_PAIRS),
+    Result result = result(runId, start, recordCount, standardized, lake.read(IDENTITIES).count(), lake.read(SCORED_PAIRS),
         lake.read(CUSTOMER_ID_MAP), 0, model, false, true, 0, 0, 0);
     progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
     progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
@@ -373,27 +404,90 @@ public final class SilverJob {
     }
   }
 
-  /** Identity records of every mapped source, from the newest bronze row of each record. */
-  Dataset<Row> identityRecords(SparkSession spark) {
-    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
-    Dataset<Row> all = null;
-    for (var e : silver.identity().sources().entrySet()) {
-      String source = e.getKey();
-      TableName bronze = TableName.bronze(source);
-      if (!lake.exists(bronze)) {
-        progress.report("silver: no " + bronze + " yet; skipped");
-        continue;
+  /**
+   * Identity records of every mapped source, from the newest bronze row of each record. When the run
+   * builds on the last one and bronze has only had rows appended since, only the record versions
+   * delivered since are standardized; every other record is the last run's identity record as it is.
+   */
+  private RecordsRead readRecords(SparkSession spark, Optional<Resolution> buildOn) {
+    Map<String, TableName> bronze = new LinkedHashMap<>();
+    for (String source : silver.identity().sources().keySet()) {
+      TableName table = TableName.bronze(source);
+      if (lake.exists(table)) {
+        bronze.put(source, table);
+      } else {
+        progress.report("silver: no " + table + " yet; skipped");
       }
-      String system = config.source(source).map(C360Config.SourceConfig::system).orElse(source);
-      Dataset<Row> newest = Lineage.newestVersions(lake.read(bronze), expr(e.getValue().recordId()));
-      Dataset<Row> records = IdentityRecords.of(newest, source, system, e.getValue(), silver.identity().standardization(), nicknames);
-      all = all == null ? records : all.unionByName(records);
     }
-    if (all == null) {
+    if (bronze.isEmpty()) {
       throw new C360Exception("silver needs bronze tables; none of " + silver.identity().sources().keySet()
           + " exists in " + lake.root() + " (run --stage bronze first)");
     }
+    List<String> sources = List.copyOf(bronze.keySet());
+    List<BronzeMark> measured = Concurrently.map(sources, source -> mark(bronze.get(source)));
+    Map<String, BronzeMark> marks = new LinkedHashMap<>();
+    for (int i = 0; i < sources.size(); i++) {
+      marks.put(sources.get(i), measured.get(i));
+    }
+    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
+    Optional<Map<String, BronzeMark>> since = buildOn.flatMap(last -> onlyAppendedSince(last, marks));
+    if (since.isEmpty()) {
+      return new RecordsRead(identityRecords(bronze, source -> lake.read(bronze.get(source)), nicknames), marks, Optional.empty());
+    }
+    Function<String, Dataset<Row>> deliveredRows = source -> {
+      Dataset<Row> rows = lake.read(bronze.get(source));
+      String until = since.get().get(source).ingestedUntil();
+      return until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until))));
+    };
+    Dataset<Row> delivered = identityRecords(bronze, deliveredRows, nicknames).localCheckpoint(true);
+    Dataset<Row> keys = bronze.keySet().stream()
+        .map(source -> deliveredRows.apply(source)
+            .select(IdentityRecords.recordKey(source, silver.identity().sources().get(source)).as(IdentityRecords.RECORD_KEY)))
+        .reduce(Dataset::union).orElseThrow()
+        .distinct().localCheckpoint(true);
+    Dataset<Row> records = Increment.withDelivered(lake.read(IDENTITY_RECORDS), delivered, keys);
+    return new RecordsRead(records, marks, Optional.of(new Delivery(delivered, keys, delivered.count())));
+  }
+
+  /** Identity records of the newest version of each record among {@code rows} of each source's bronze table. */
+  private Dataset<Row> identityRecords(Map<String, TableName> bronze, Function<String, Dataset<Row>> rows, Dataset<Row> nicknames) {
+    Dataset<Row> all = null;
+    for (String source : bronze.keySet()) {
+      IdentityConfig.SourceMapping mapping = silver.identity().sources().get(source);
+      String system = config.source(source).map(C360Config.SourceConfig::system).orElse(source);
+      Dataset<Row> newest = Lineage.newestVersions(rows.apply(source), expr(mapping.recordId()));
+      Dataset<Row> records = IdentityRecords.of(newest, source, system, mapping, silver.identity().standardization(), nicknames);
+      all = all == null ? records : all.unionByName(records);
+    }
     return all;
+  }
+
+  private BronzeMark mark(TableName table) {
+    long version = lake.version(table);
+    Row newest = lake.read(table).agg(max(col(Lineage.INGESTED_AT))).head();
+    return new BronzeMark(version, newest.isNullAt(0) ? null : newest.getTimestamp(0).toInstant().toString());
+  }
+
+  /**
+   * The last run's marks, if every bronze table it read has had rows appended since and nothing
+   * else (no row deleted or rewritten, no table added or gone): then the records bronze did not
+   * deliver again are exactly the ones that run standardized. Otherwise empty, with the reason in a
+   * progress line.
+   */
+  private Optional<Map<String, BronzeMark>> onlyAppendedSince(Resolution last, Map<String, BronzeMark> now) {
+    Map<String, BronzeMark> before = last.bronze();
+    String why = before == null ? "the last run did not record how far it read bronze"
+        : !before.keySet().equals(now.keySet()) ? "bronze tables were added or removed since the last run"
+        : now.entrySet().stream()
+            .filter(e -> e.getValue().version() < before.get(e.getKey()).version()
+                || !lake.onlyAppendedAfter(TableName.bronze(e.getKey()), before.get(e.getKey()).version()))
+            .map(e -> TableName.bronze(e.getKey()) + " was changed by more than appends since the last run")
+            .findFirst().orElse(null);
+    if (why != null) {
+      progress.report("silver: standardizing every record (" + why + ")");
+      return Optional.empty();
+    }
+    return Optional.of(before);
   }
 
   /**

@@ -68,6 +68,25 @@ class IncrementTest {
         .map(r -> r.getString(0) + "-" + r.getString(1)).collect(Collectors.toCollection(TreeSet::new));
   }
 
+  /** Identity records {@code record_key, given_name}: {@code "k=v"} is record k named v. */
+  private Dataset<Row> records(String... records) {
+    StructType schema = new StructType()
+        .add(IdentityRecords.RECORD_KEY, DataTypes.StringType).add("given_name", DataTypes.StringType);
+    return spark.createDataFrame(Arrays.stream(records).map(r -> RowFactory.create(r.split("=")[0], r.split("=")[1])).toList(), schema);
+  }
+
+  @Test
+  void recordsDeliveredAgainTakeTheirNewVersionOrGoAndTheOthersStay() {
+    Dataset<Row> previous = records("a=ann", "b=bob", "c=cy");
+    // b has a new version, d is new; c was delivered again in a version that is no identity record.
+    Dataset<Row> delivered = records("b=rob", "d=dee");
+    Dataset<Row> keys = ids("b", "c", "d").toDF(IdentityRecords.RECORD_KEY);
+
+    Set<String> now = Increment.withDelivered(previous, delivered, keys).collectAsList().stream()
+        .map(r -> r.getString(0) + "=" + r.getString(1)).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of("a=ann", "b=rob", "d=dee"), now);
+  }
+
   @Test
   void unsettledAreUntouchedIdentitiesWhosePairsWithEachOtherCameOrWent() {
     Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkExtension.class)
 class IncrementalSilverTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> DATA_FOLDERS = List.of("crm", "billing", "support", "web", "ecommerce", "consent");
   private final SparkSession spark;
   @TempDir Path home;
@@ -65,6 +68,7 @@ class IncrementalSilverTest {
     new BronzeIngest(lake, cfg, Progress.silent()).run();
     SilverJob.Result first = new SilverJob(lake, cfg, silver, Progress.silent(), false).run("run-1");
     assertTrue(first.trained() && !first.incremental());
+    assertEquals(first.records(), first.standardizedRecords(), "a first run standardizes every record");
     Map<Set<String>, String> customersBefore = customers(lake);
     Map<String, Row> goldenBefore = golden(lake);
 
@@ -106,6 +110,10 @@ class IncrementalSilverTest {
     SilverJob.Result full = new SilverJob(rebuilt, fresh, silver, Progress.silent(), false).run("run-full");
     assertFalse(full.trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
     assertEquals(full.records(), incremental.records());
+    assertEquals(rows(rebuilt.read(SilverJob.IDENTITY_RECORDS)), rows(lake.read(SilverJob.IDENTITY_RECORDS)),
+        "the same identity records, the anonymous web event's gone");
+    assertTrue(incremental.standardizedRecords() * 2 < incremental.records(),
+        "only the versions of the second batch were standardized: " + incremental);
     assertEquals(full.candidatePairs(), incremental.candidatePairs());
     assertTrue(incremental.scoredPairs() < full.scoredPairs(), "the incremental run scored fewer pairs: "
         + incremental.scoredPairs() + " vs " + full.scoredPairs());
@@ -189,6 +197,9 @@ class IncrementalSilverTest {
           if (folder.equals("crm")) {
             two.addAll(changedContacts(header.get(0), one.subList(1, one.size()), changed));
           }
+          if (folder.equals("web")) {
+            two.add(anonymousAgain(one, changed));
+          }
           Files.write(landing.resolve(folder).resolve(name), one);
           String secondName = name.replaceFirst("_(\\d+)\\.", "_$1b.");
           Path pending = held.resolve(folder).resolve(secondName);
@@ -215,6 +226,22 @@ class IncrementalSilverTest {
     }
     assertFalse(ids.isEmpty());
     return ids;
+  }
+
+  /**
+   * A new version of the first web event with a user: without the user's e-mail, so that it is no
+   * identity record any more (web_events maps only events with a user).
+   */
+  private static String anonymousAgain(List<String> events, Set<String> changedKeys) throws IOException {
+    for (String line : events) {
+      ObjectNode event = (ObjectNode) JSON.readTree(line);
+      if (event.hasNonNull("event_id") && event.hasNonNull("user_email")) {
+        event.remove("user_email");
+        changedKeys.add("web_events:" + event.get("event_id").asText());
+        return JSON.writeValueAsString(event);
+      }
+    }
+    throw new AssertionError("no web event with a user");
   }
 
   /** New versions of the first three contacts with an e-mail: two with another e-mail, one with another surname. */
