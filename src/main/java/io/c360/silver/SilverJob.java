@@ -1,5 +1,6 @@
 package io.c360.silver;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.desc;
@@ -505,9 +506,12 @@ public final class SilverJob {
         .filter(col("nth").equalTo(1)).drop("nth");
   }
 
-  /** Pairs for stewards: both identities' attributes, up to five of their record keys, the probability and weights. */
+  /**
+   * Pairs for stewards: both identities' attributes, their first five record keys in order (the same
+   * ones every run, however the records were read), the probability and weights.
+   */
   static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
-    Dataset<Row> keys = records.groupBy(IdentityRecords.SIGNATURE).agg(slice(collect_list("record_key"), 1, 5).as("keys"));
+    Dataset<Row> keys = records.groupBy(IdentityRecords.SIGNATURE).agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
     List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
         col("match_probability"), col("match_weight"), col("l"), col("r")));
     for (String c : pairs.columns()) {
