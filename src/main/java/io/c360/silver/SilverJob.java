@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
@@ -118,8 +119,9 @@ public final class SilverJob {
   /**
    * What the last run resolved with, and the versions of the tables it wrote: a later run may build
    * on them only if the model and definitions are the same and nothing else wrote those tables since
-   * (an erasure, a crashed run).
+   * (an erasure, a crashed run). Fields a later version of c360 adds are ignored.
    */
+  @JsonIgnoreProperties(ignoreUnknown = true)
   record Resolution(@JsonProperty("run_id") String runId, @JsonProperty("model_version") int modelVersion,
       @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables,
       @JsonProperty("bronze") Map<String, BronzeMark> bronze) {}
