@@ -482,8 +482,7 @@ public final class SilverJob {
     String why = before == null ? "the last run did not record how far it read bronze"
         : !before.keySet().equals(now.keySet()) ? "bronze tables were added or removed since the last run"
         : now.entrySet().stream()
-            .filter(e -> e.getValue().version() < before.get(e.getKey()).version()
-                || !lake.onlyAppendedAfter(TableName.bronze(e.getKey()), before.get(e.getKey()).version()))
+            .filter(e -> !lake.onlyAppendedAfter(TableName.bronze(e.getKey()), before.get(e.getKey()).version()))
             .map(e -> TableName.bronze(e.getKey()) + " was changed by more than appends since the last run")
             .findFirst().orElse(null);
     if (why != null) {
