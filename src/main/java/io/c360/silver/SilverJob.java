@@ -512,7 +512,12 @@ public final class SilverJob {
    * ones every run, however the records were read), the probability and weights.
    */
   static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
-    Dataset<Row> keys = records.groupBy(IdentityRecords.SIGNATURE).agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
+    Dataset<Row> toReview = pairs.filter(col("decision").equalTo(Matcher.REVIEW));
+    // Keys of the identities in pairs to review only: a fraction of all identities.
+    Dataset<Row> reviewed = toReview.select(col(Blocking.LEFT).as("reviewed"))
+        .union(toReview.select(col(Blocking.RIGHT).as("reviewed"))).distinct();
+    Dataset<Row> keys = records.join(reviewed, col(IdentityRecords.SIGNATURE).equalTo(col("reviewed")), "left_semi")
+        .groupBy(IdentityRecords.SIGNATURE).agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
     List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
         col("match_probability"), col("match_weight"), col("l"), col("r")));
     for (String c : pairs.columns()) {
