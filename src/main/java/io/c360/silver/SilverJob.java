@@ -1,9 +1,11 @@
 package io.c360.silver;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -514,8 +516,7 @@ public final class SilverJob {
   static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
     Dataset<Row> toReview = pairs.filter(col("decision").equalTo(Matcher.REVIEW));
     // Keys of the identities in pairs to review only: a fraction of all identities.
-    Dataset<Row> reviewed = toReview.select(col(Blocking.LEFT).as("reviewed"))
-        .union(toReview.select(col(Blocking.RIGHT).as("reviewed"))).distinct();
+    Dataset<Row> reviewed = toReview.select(explode(array(col(Blocking.LEFT), col(Blocking.RIGHT))).as("reviewed")).distinct();
     Dataset<Row> keys = records.join(reviewed, col(IdentityRecords.SIGNATURE).equalTo(col("reviewed")), "left_semi")
         .groupBy(IdentityRecords.SIGNATURE).agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
     List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
@@ -527,7 +528,7 @@ public final class SilverJob {
     }
     Dataset<Row> l = nodes.select(col("id").as("l_node"), struct(col("*")).as("l"));
     Dataset<Row> r = nodes.select(col("id").as("r_node"), struct(col("*")).as("r"));
-    return pairs.filter(col("decision").equalTo(Matcher.REVIEW))
+    return toReview
         .join(l, col(Blocking.LEFT).equalTo(col("l_node")))
         .join(r, col(Blocking.RIGHT).equalTo(col("r_node")))
         .join(keys.as("l_keys"), col(Blocking.LEFT).equalTo(col("l_keys." + IdentityRecords.SIGNATURE)))
