@@ -439,14 +439,16 @@ public final class SilverJob {
     if (since.isEmpty()) {
       return new RecordsRead(identityRecords(bronze, source -> lake.read(bronze.get(source)), nicknames), marks, Optional.empty());
     }
-    Function<String, Dataset<Row>> deliveredRows = source -> {
+    // The bronze rows ingested since the mark, materialized: the records and the keys both read them.
+    Map<String, Dataset<Row>> deliveredRows = new LinkedHashMap<>();
+    for (String source : sources) {
       Dataset<Row> rows = lake.read(bronze.get(source));
       String until = since.get().get(source).ingestedUntil();
-      return until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until))));
-    };
-    Dataset<Row> delivered = identityRecords(bronze, deliveredRows, nicknames).localCheckpoint(true);
-    Dataset<Row> keys = bronze.keySet().stream()
-        .map(source -> deliveredRows.apply(source)
+      deliveredRows.put(source, (until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until))))).localCheckpoint(true));
+    }
+    Dataset<Row> delivered = identityRecords(bronze, deliveredRows::get, nicknames).localCheckpoint(true);
+    Dataset<Row> keys = sources.stream()
+        .map(source -> deliveredRows.get(source)
             .select(IdentityRecords.recordKey(source, silver.identity().sources().get(source)).as(IdentityRecords.RECORD_KEY)))
         .reduce(Dataset::union).orElseThrow()
         .distinct().localCheckpoint(true);
