@@ -1,5 +1,9 @@
 package io.c360.lake;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.delta.tables.DeltaTable;
@@ -27,6 +31,11 @@ import org.apache.spark.sql.delta.Snapshot;
  * folder), reads, writes and catalog registration. The root is a local folder or an {@code s3a://} URI.
  */
 public final class Lake {
+  /** In {@link #mergeDifferences}: a row the table holds. */
+  private static final String PUBLISHED = "_published";
+  /** In {@link #mergeDifferences}: a key the table holds and the new rows lack. */
+  private static final String GONE = "_gone";
+
   private final SparkSession spark;
   private final String root;
   private final Set<TableName> registered = new HashSet<>();
@@ -82,23 +91,15 @@ public final class Lake {
   }
 
   /**
-   * Makes {@code rows} the table's content in one commit, merging on {@code key}: changed rows are
-   * updated, new rows inserted and rows gone deleted, so the table's Change Data Feed (switched on
-   * here) shows only real changes. A table whose schema (or column comments) changed is overwritten
-   * instead. {@code description} becomes the table comment.
+   * Makes {@code rows} the table's content, merging on {@code key}: changed rows are updated, new rows
+   * inserted and rows gone deleted, in one commit, so the table's Change Data Feed (switched on here)
+   * shows only real changes; when no row differs nothing is committed. A table whose schema (or column
+   * comments) changed is overwritten instead. {@code description} becomes the table comment.
    */
   public void publish(TableName table, Dataset<Row> rows, List<String> key, String description) {
-    boolean exists = exists(table);
     // Delta stores every column as nullable, so the rows' NOT NULL flags are not a schema change.
-    if (exists && DeltaTable.forPath(spark, location(table)).toDF().schema().equals(rows.schema().asNullable())) {
-      List<String> others = Arrays.stream(rows.columns()).filter(c -> !key.contains(c)).toList();
-      String on = key.stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`").collect(Collectors.joining(" AND "));
-      String changed = others.stream().map(c -> "NOT (t.`" + c + "` <=> s.`" + c + "`)").collect(Collectors.joining(" OR "));
-      var merge = DeltaTable.forPath(spark, location(table)).as("t").merge(rows.as("s"), on);
-      (others.isEmpty() ? merge : merge.whenMatched(changed).updateAll())
-          .whenNotMatched().insertAll()
-          .whenNotMatchedBySource().delete()
-          .execute();
+    if (exists(table) && read(table).schema().equals(rows.schema().asNullable())) {
+      mergeDifferences(table, rows, key);
     } else {
       overwrite(table, rows);
     }
@@ -111,6 +112,41 @@ public final class Lake {
           + description.replace("\\", "\\\\").replace("'", "\\'") + "')");
     }
     register(table);
+  }
+
+  /**
+   * Merges into the table only the rows that differ from it, found by one join on the key: Delta's MERGE
+   * rewrites every file holding a row it touches, and merging all of {@code rows} with a delete for
+   * keys they lack touched every file even when nothing had changed.
+   */
+  private void mergeDifferences(TableName table, Dataset<Row> rows, List<String> key) {
+    List<String> columns = Arrays.asList(rows.columns());
+    Column sameKey = key.stream().map(k -> col("s." + quoted(k)).eqNullSafe(col("t." + quoted(k)))).reduce(Column::and).orElseThrow();
+    Column differs = columns.stream().filter(c -> !key.contains(c))
+        .map(c -> not(col("s." + quoted(c)).eqNullSafe(col("t." + quoted(c))))).reduce(Column::or).orElse(lit(false));
+    Dataset<Row> published = read(table).withColumn(PUBLISHED, lit(true));
+    Dataset<Row> upserts = rows.as("s").join(published.as("t"), sameKey, "left_outer")
+        .where(col("t." + PUBLISHED).isNull().or(differs))
+        .select(columns.stream().map(c -> col("s." + quoted(c))).toArray(Column[]::new))
+        .localCheckpoint(true);
+    Dataset<Row> gone = published.as("t").join(rows.as("s"), sameKey, "left_anti")
+        .select(key.stream().map(k -> col("t." + quoted(k))).toArray(Column[]::new))
+        .localCheckpoint(true);
+    if (!upserts.isEmpty() || !gone.isEmpty()) {
+      Map<String, String> assignments = columns.stream().collect(Collectors.toMap(c -> quoted(c), c -> "s." + quoted(c)));
+      String on = key.stream().map(k -> "t." + quoted(k) + " <=> s." + quoted(k)).collect(Collectors.joining(" AND "));
+      DeltaTable.forPath(spark, location(table)).as("t")
+          .merge(upserts.withColumn(GONE, lit(false)).unionByName(gone.withColumn(GONE, lit(true)), true).as("s"), on)
+          .whenMatched("s." + GONE).delete()
+          .whenMatched().updateExpr(assignments)
+          .whenNotMatched("NOT s." + GONE).insertExpr(assignments)
+          .execute();
+    }
+    Checkpoints.release(upserts, gone);
+  }
+
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
   }
 
   /**
