@@ -3,6 +3,7 @@ package io.c360.lake;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import io.c360.C360Exception;
 import io.c360.Concurrently;
@@ -31,8 +32,9 @@ import org.apache.spark.sql.delta.Snapshot;
  * folder), reads, writes and catalog registration. The root is a local folder or an {@code s3a://} URI.
  */
 public final class Lake {
-  /** In {@link #mergeDifferences}: a row the table holds. */
+  /** In {@link #mergeDifferences}: a row the table holds, a row to publish. */
   private static final String PUBLISHED = "_published";
+  private static final String NEW = "_new";
   /** In {@link #mergeDifferences}: a key the table holds and the new rows lack. */
   private static final String GONE = "_gone";
 
@@ -115,34 +117,37 @@ public final class Lake {
   }
 
   /**
-   * Merges into the table only the rows that differ from it, found by one join on the key: Delta's MERGE
-   * rewrites every file holding a row it touches, and merging all of {@code rows} with a delete for
-   * keys they lack touched every file even when nothing had changed.
+   * Merges into the table only the rows that differ from it, found by one full outer join on the key:
+   * Delta's MERGE rewrites every file holding a row it touches, and merging all of {@code rows} with a
+   * delete for keys they lack touched every file even when nothing had changed.
    */
   private void mergeDifferences(TableName table, Dataset<Row> rows, List<String> key) {
     List<String> columns = Arrays.asList(rows.columns());
     Column sameKey = key.stream().map(k -> col("s." + quoted(k)).eqNullSafe(col("t." + quoted(k)))).reduce(Column::and).orElseThrow();
     Column differs = columns.stream().filter(c -> !key.contains(c))
         .map(c -> not(col("s." + quoted(c)).eqNullSafe(col("t." + quoted(c))))).reduce(Column::or).orElse(lit(false));
-    Dataset<Row> published = read(table).withColumn(PUBLISHED, lit(true));
-    Dataset<Row> upserts = rows.as("s").join(published.as("t"), sameKey, "left_outer")
-        .where(col("t." + PUBLISHED).isNull().or(differs))
-        .select(columns.stream().map(c -> col("s." + quoted(c))).toArray(Column[]::new))
+    Column gone = col("s." + NEW).isNull();
+    List<Column> change = new ArrayList<>();
+    for (String c : columns) {
+      // A row gone from the rows keeps the table's key, so the merge finds and deletes it.
+      change.add((key.contains(c) ? when(gone, col("t." + quoted(c))).otherwise(col("s." + quoted(c))) : col("s." + quoted(c))).as(c));
+    }
+    change.add(gone.as(GONE));
+    Dataset<Row> differences = rows.withColumn(NEW, lit(true)).as("s")
+        .join(read(table).withColumn(PUBLISHED, lit(true)).as("t"), sameKey, "full_outer")
+        .where(gone.or(col("t." + PUBLISHED).isNull()).or(differs))
+        .select(change.toArray(Column[]::new))
         .localCheckpoint(true);
-    Dataset<Row> gone = published.as("t").join(rows.as("s"), sameKey, "left_anti")
-        .select(key.stream().map(k -> col("t." + quoted(k))).toArray(Column[]::new))
-        .localCheckpoint(true);
-    if (!upserts.isEmpty() || !gone.isEmpty()) {
+    if (!differences.isEmpty()) {
       Map<String, String> assignments = columns.stream().collect(Collectors.toMap(c -> quoted(c), c -> "s." + quoted(c)));
       String on = key.stream().map(k -> "t." + quoted(k) + " <=> s." + quoted(k)).collect(Collectors.joining(" AND "));
-      DeltaTable.forPath(spark, location(table)).as("t")
-          .merge(upserts.withColumn(GONE, lit(false)).unionByName(gone.withColumn(GONE, lit(true)), true).as("s"), on)
+      DeltaTable.forPath(spark, location(table)).as("t").merge(differences.as("s"), on)
           .whenMatched("s." + GONE).delete()
           .whenMatched().updateExpr(assignments)
           .whenNotMatched("NOT s." + GONE).insertExpr(assignments)
           .execute();
     }
-    Checkpoints.release(upserts, gone);
+    Checkpoints.release(differences);
   }
 
   private static String quoted(String column) {
