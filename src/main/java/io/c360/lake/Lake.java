@@ -32,8 +32,9 @@ import org.apache.spark.sql.delta.Snapshot;
  * folder), reads, writes and catalog registration. The root is a local folder or an {@code s3a://} URI.
  */
 public final class Lake {
-  /** In {@link #mergeDifferences}: a row the table holds, a row to publish. */
+  /** In {@link #mergeDifferences}: a row the table holds. */
   private static final String PUBLISHED = "_published";
+  /** In {@link #mergeDifferences}: a row to publish. */
   private static final String NEW = "_new";
   /** In {@link #mergeDifferences}: a key the table holds and the new rows lack. */
   private static final String GONE = "_gone";
