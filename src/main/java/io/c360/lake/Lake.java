@@ -101,8 +101,9 @@ public final class Lake {
    */
   public void publish(TableName table, Dataset<Row> rows, List<String> key, String description) {
     // Delta stores every column as nullable, so the rows' NOT NULL flags are not a schema change.
-    if (exists(table) && read(table).schema().equals(rows.schema().asNullable())) {
-      mergeDifferences(table, rows, key);
+    Optional<Dataset<Row>> published = exists(table) ? Optional.of(read(table)) : Optional.empty();
+    if (published.isPresent() && published.get().schema().equals(rows.schema().asNullable())) {
+      mergeDifferences(table, published.get(), rows, key);
     } else {
       overwrite(table, rows);
     }
@@ -122,26 +123,26 @@ public final class Lake {
    * Delta's MERGE rewrites every file holding a row it touches, and merging all of {@code rows} with a
    * delete for keys they lack touched every file even when nothing had changed.
    */
-  private void mergeDifferences(TableName table, Dataset<Row> rows, List<String> key) {
+  private void mergeDifferences(TableName table, Dataset<Row> published, Dataset<Row> rows, List<String> key) {
     List<String> columns = Arrays.asList(rows.columns());
-    Column sameKey = key.stream().map(k -> col("s." + quoted(k)).eqNullSafe(col("t." + quoted(k)))).reduce(Column::and).orElseThrow();
+    Column sameKey = key.stream().map(k -> col("s." + quote(k)).eqNullSafe(col("t." + quote(k)))).reduce(Column::and).orElseThrow();
     Column differs = columns.stream().filter(c -> !key.contains(c))
-        .map(c -> not(col("s." + quoted(c)).eqNullSafe(col("t." + quoted(c))))).reduce(Column::or).orElse(lit(false));
+        .map(c -> not(col("s." + quote(c)).eqNullSafe(col("t." + quote(c))))).reduce(Column::or).orElse(lit(false));
     Column gone = col("s." + NEW).isNull();
     List<Column> change = new ArrayList<>();
     for (String c : columns) {
       // A row gone from the rows keeps the table's key, so the merge finds and deletes it.
-      change.add((key.contains(c) ? when(gone, col("t." + quoted(c))).otherwise(col("s." + quoted(c))) : col("s." + quoted(c))).as(c));
+      change.add((key.contains(c) ? when(gone, col("t." + quote(c))).otherwise(col("s." + quote(c))) : col("s." + quote(c))).as(c));
     }
     change.add(gone.as(GONE));
     Dataset<Row> differences = rows.withColumn(NEW, lit(true)).as("s")
-        .join(read(table).withColumn(PUBLISHED, lit(true)).as("t"), sameKey, "full_outer")
+        .join(published.withColumn(PUBLISHED, lit(true)).as("t"), sameKey, "full_outer")
         .where(gone.or(col("t." + PUBLISHED).isNull()).or(differs))
         .select(change.toArray(Column[]::new))
         .localCheckpoint(true);
     if (!differences.isEmpty()) {
-      Map<String, String> assignments = columns.stream().collect(Collectors.toMap(c -> quoted(c), c -> "s." + quoted(c)));
-      String on = key.stream().map(k -> "t." + quoted(k) + " <=> s." + quoted(k)).collect(Collectors.joining(" AND "));
+      Map<String, String> assignments = columns.stream().collect(Collectors.toMap(c -> quote(c), c -> "s." + quote(c)));
+      String on = key.stream().map(k -> "t." + quote(k) + " <=> s." + quote(k)).collect(Collectors.joining(" AND "));
       DeltaTable.forPath(spark, location(table)).as("t").merge(differences.as("s"), on)
           .whenMatched("s." + GONE).delete()
           .whenMatched().updateExpr(assignments)
@@ -151,7 +152,8 @@ public final class Lake {
     Checkpoints.release(differences);
   }
 
-  private static String quoted(String column) {
+  /** A column name as a SQL identifier: back-quoted, back quotes inside doubled. */
+  public static String quote(String column) {
     return "`" + column.replace("`", "``") + "`";
   }
 
@@ -217,7 +219,7 @@ public final class Lake {
       throw new C360Exception("table " + table + " does not exist yet at " + location(table) + "; run the stage that writes it first");
     }
     String columns = Arrays.stream(snapshot.schema().fields())
-        .map(f -> "`" + f.name().replace("`", "``") + "`" + f.getComment().map(c -> " COMMENT " + sqlString(c)).getOrElse(() -> ""))
+        .map(f -> quote(f.name()) + f.getComment().map(c -> " COMMENT " + sqlString(c)).getOrElse(() -> ""))
         .collect(Collectors.joining(", "));
     String description = snapshot.metadata().description();
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.not;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.constraints.ConstraintResult;
 import com.amazon.deequ.constraints.ConstraintStatus;
+import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome.Level;
 import java.util.Arrays;
@@ -179,7 +180,7 @@ sealed interface QualityCheck {
     @Override
     public Check constrain(Check check) {
       return check.hasUniqueValueRatio(TableRun.seq(columns), ratio -> (Double) ratio == 1.0, Option.empty(), Option.empty())
-          .where(columns.stream().map(c -> TableRun.quote(c) + " IS NOT NULL").collect(Collectors.joining(" AND ")));
+          .where(columns.stream().map(c -> Lake.quote(c) + " IS NOT NULL").collect(Collectors.joining(" AND ")));
     }
 
     @Override
@@ -244,7 +245,7 @@ sealed interface QualityCheck {
 
     @Override
     public Check constrain(Check check) {
-      String quoted = TableRun.quote(column);
+      String quoted = Lake.quote(column);
       String inRange = (min.isPresent() ? quoted + " >= " + TableRun.plain(min.getAsDouble()) : "TRUE")
           + " AND " + (max.isPresent() ? quoted + " <= " + TableRun.plain(max.getAsDouble()) : "TRUE");
       return check.satisfies(quoted + " IS NULL OR (" + inRange + ")", column, ratio -> (Double) ratio == 1.0,
@@ -288,7 +289,7 @@ sealed interface QualityCheck {
       // Deequ counts a null as a mismatch; nulls are complete's business, so only non-null values are matched.
       return check.hasPattern(column, new Regex(regex, TableRun.seq(List.of())), ratio -> (Double) ratio == 1.0,
               Option.empty(), Option.empty(), Option.empty())
-          .where(TableRun.quote(column) + " IS NOT NULL");
+          .where(Lake.quote(column) + " IS NOT NULL");
     }
 
     @Override

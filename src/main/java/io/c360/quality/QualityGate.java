@@ -108,7 +108,7 @@ public final class QualityGate {
    */
   static Dataset<Row> onlyColumns(Dataset<Row> table, Set<String> wanted) {
     Column[] kept = Arrays.stream(table.columns()).filter(wanted::contains)
-        .map(c -> col(TableRun.quote(c)))
+        .map(c -> col(Lake.quote(c)))
         .toArray(Column[]::new);
     return kept.length == 0 ? table : table.select(kept);
   }

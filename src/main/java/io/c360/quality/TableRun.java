@@ -198,10 +198,6 @@ final class TableRun {
     return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
-  }
-
   static <T> Seq<T> seq(Collection<T> items) {
     return JavaConverters.collectionAsScalaIterable(items).toSeq();
   }
