@@ -84,9 +84,10 @@ public final class BronzeIngest {
   /**
    * What one source's ingestion did. A failed source wrote no rows; its message says why.
    * {@code rowsSuppressed}: rows of erased people ({@code ops.suppression_list}), written nowhere.
+   * {@code waitingFiles}: files not ready yet (settle time, completion marker), left for the next run.
    */
   public record SourceResult(
-      String source, int newFiles, int skippedFiles, long rowsValid, long rowsQuarantined, long rowsDuplicate,
+      String source, int newFiles, int skippedFiles, int waitingFiles, long rowsValid, long rowsQuarantined, long rowsDuplicate,
       long rowsSuppressed, Optional<String> failure) {}
 
   /** What the bronze run did, source by source. */
@@ -166,9 +167,16 @@ public final class BronzeIngest {
     List<LandedFile> toRead = new ArrayList<>();
     Map<String, String> hashes = new HashMap<>();
     int skipped = 0;
+    int waiting = 0;
     for (LandedFile f : landed) {
       if (knownFiles.contains(f.path() + "|" + f.size() + "|" + f.modifiedAt())) {
         skipped++;
+        continue;
+      }
+      Optional<String> notReady = f.notReady(source.readiness(), now.getTime(), hadoop);
+      if (notReady.isPresent()) {
+        waiting++;
+        entries.add(entry(source, f, null, batchId, IngestLog.Status.WAITING, 0, 0, 0, 0, notReady.get(), now));
         continue;
       }
       if (f.size() == 0) {
@@ -186,14 +194,15 @@ public final class BronzeIngest {
       hashes.put(f.path(), sha);
       toRead.add(f);
     }
-    int newFiles = entries.size() + toRead.size();
+    int newFiles = entries.size() - waiting + toRead.size();
     if (toRead.isEmpty()) {
-      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.empty()), entries, Optional.empty());
+      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.empty()), entries,
+          Optional.empty());
     }
 
     ParsedFiles parsed = parse(source, contract, toRead, hadoop);
     if (!parsed.problems().isEmpty()) {
-      return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, batchId, now);
+      return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
     }
 
     Dataset<Row> flagged = flagDuplicates(
@@ -233,7 +242,7 @@ public final class BronzeIngest {
       }
     }
     if (!problems.isEmpty()) {
-      return failed(source, problems, toRead, hashes, entries, newFiles, skipped, batchId, now);
+      return failed(source, problems, toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
     }
     for (LandedFile f : toRead) {
       Row r = perFile.get(f.path());
@@ -251,19 +260,20 @@ public final class BronzeIngest {
           read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, x, note, now));
     }
     lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
-    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, valid, quarantined, duplicate, suppressedRows, Optional.empty()),
+    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, valid, quarantined, duplicate, suppressedRows, Optional.empty()),
         entries, Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
   }
 
   /** A source that fails as a whole: none of its files is ingested, and each is logged with why. */
   private static SourceIngest failed(SourceConfig source, List<String> problems, List<LandedFile> toRead,
-      Map<String, String> hashes, List<IngestLog.Entry> entries, int newFiles, int skipped, String batchId, Timestamp now) {
+      Map<String, String> hashes, List<IngestLog.Entry> entries, int newFiles, int skipped, int waiting, String batchId,
+      Timestamp now) {
     String failure = "source " + source.name() + " failed, nothing of it ingested: "
         + String.join("; ", problems) + " (contract " + source.contract().getFileName() + ")";
     for (LandedFile f : toRead) {
       entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
     }
-    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, 0, 0, 0, 0, Optional.of(failure)), entries,
+    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.of(failure)), entries,
         Optional.empty());
   }
 
@@ -308,35 +318,27 @@ public final class BronzeIngest {
   private ParsedFiles parse(SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
     List<String> problems = new ArrayList<>();
     Map<String, String> notes = new HashMap<>();
-    Dataset<Row> raw = null;
-    if (source.format().equals("csv")) {
-      for (LandedFile f : files) {
-        List<String> header = RawRecords.csvHeader(f.firstLine(hadoop), source.options());
-        if (header.isEmpty() || header.stream().allMatch(String::isEmpty)) {
-          continue;
+    Dataset<Row> raw;
+    switch (source.format()) {
+      case "csv" -> {
+        List<RawRecords.FilePlan> plans = new ArrayList<>();
+        for (LandedFile f : files) {
+          List<String> header = source.read().header() ? f.csvHeader(source.read(), hadoop) : contract.columnNames();
+          if (header.isEmpty() || header.stream().allMatch(String::isEmpty)) {
+            continue;
+          }
+          Optional<String> problem = checkColumns(contract, f, header, notes);
+          if (problem.isPresent()) {
+            problems.add(problem.get());
+            continue;
+          }
+          plans.add(RawRecords.FilePlan.csv(f, source.read(), contract, header));
         }
-        Optional<String> problem = checkColumns(contract, f, header, notes);
-        if (problem.isPresent()) {
-          problems.add(problem.get());
-          continue;
-        }
-        Dataset<Row> records = RawRecords.csv(RawRecords.numberedLines(lake.spark(), f), header, contract, source.options());
-        raw = raw == null ? records : raw.unionByName(records);
+        raw = plans.isEmpty() ? RawRecords.none(lake.spark(), contract) : RawRecords.text(lake.spark(), plans, contract);
       }
-    } else {
-      Dataset<Row> lines = null;
-      for (LandedFile f : files) {
-        Dataset<Row> l = source.format().equals("json")
-            ? RawRecords.numberedLines(lake.spark(), f)
-            : RawRecords.parquetAsLines(lake.spark(), f);
-        lines = lines == null ? l : lines.unionByName(l);
-      }
-      raw = RawRecords.json(lines, contract);
-    }
-    if (raw == null) {
-      raw = RawRecords.json(lake.spark().emptyDataFrame()
-          .selectExpr("CAST(NULL AS STRING) AS value", "CAST(NULL AS BIGINT) AS " + Lineage.SOURCE_ROW,
-              "CAST(NULL AS STRING) AS " + Lineage.SOURCE_FILE), contract);
+      case "json" -> raw = RawRecords.text(lake.spark(),
+          files.stream().map(f -> RawRecords.FilePlan.json(f, source.read(), contract)).toList(), contract);
+      default -> raw = RawRecords.parquet(lake.spark(), files, contract);
     }
     return new ParsedFiles(raw, problems, notes);
   }
@@ -453,10 +455,11 @@ public final class BronzeIngest {
     if (r.failure().isPresent()) {
       return head + "FAILED: " + r.failure().get();
     }
+    String waiting = r.waitingFiles() > 0 ? ", " + r.waitingFiles() + " not ready yet (left for the next run)" : "";
     if (r.newFiles() == 0) {
-      return head + "no new files (" + r.skippedFiles() + " already ingested)";
+      return head + "no new files (" + r.skippedFiles() + " already ingested" + waiting + ")";
     }
-    return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested -> "
+    return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested" + waiting + " -> "
         + r.rowsValid() + " rows appended, " + r.rowsQuarantined() + " quarantined, "
         + r.rowsDuplicate() + " duplicate rows skipped"
         + (r.rowsSuppressed() > 0 ? ", " + r.rowsSuppressed() + " rows of erased people suppressed" : "");

@@ -1,6 +1,8 @@
 package io.c360.bronze;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.filter;
@@ -38,14 +40,17 @@ public final class ContractRules {
     List<Column> typed = new ArrayList<>();
     for (SourceContract.Column c : contract.columns()) {
       Column text = col(c.name());
-      Column value = typedValue(text, c);
+      Column nested = coalesce(array_contains(col(RawRecords.NESTED), c.name()), lit(false));
+      Column value = when(nested.unary_$bang(), when(coalesce(array_contains(col(RawRecords.TYPED), c.name()), lit(false)),
+          text.cast(c.type().sparkType())).otherwise(typedValue(text, c)));
       typed.add(value.as(c.name()));
       if (c.required()) {
         checks.add(when(text.isNull(), violation("required", c.name(), lit("missing required value"))));
       }
+      checks.add(when(nested, violation("type", c.name(), lit("expected a single " + c.type() + " value but was an object or array"))));
       if (c.type().kind() != ColumnType.Kind.STRING) {
         String expected = "expected " + c.type() + c.format().map(f -> " in format '" + f + "'").orElse("");
-        checks.add(when(text.isNotNull().and(value.isNull()),
+        checks.add(when(text.isNotNull().and(value.isNull()).and(nested.unary_$bang()),
             violation("type", c.name(), concat(lit(expected + " but was '"), shown(text), lit("'")))));
       }
       c.pattern().ifPresent(p -> checks.add(when(text.isNotNull().and(text.rlike(p).unary_$bang()),

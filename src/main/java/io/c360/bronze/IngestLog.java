@@ -23,10 +23,12 @@ public final class IngestLog {
 
   /** Outcome of one file. */
   public enum Status {
-    INGESTED, EMPTY, DUPLICATE_FILE, FAILED;
+    INGESTED, EMPTY, DUPLICATE_FILE, FAILED,
+    /** Not complete yet (settle time, completion marker): read by a later run. */
+    WAITING;
 
     String label() {
-      return name().toLowerCase();
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -1,44 +1,82 @@
 package io.c360.bronze;
 
 import io.c360.C360Exception;
+import io.c360.config.C360Config.Readiness;
+import io.c360.config.ReadOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
-/** A file a source system dropped in the landing area, identified by path, size and modification time. */
+/**
+ * A file a source system dropped in the landing area, identified by path, size and modification
+ * time. Compressed extracts ({@code .gz}, {@code .bz2}) are read through their codec: a source's
+ * glob matches them too, so {@code contacts_*.csv} also finds {@code contacts_2.csv.gz}.
+ */
 public record LandedFile(String path, long size, long modifiedAt) {
+  /** The compressed forms a glob matches besides the files it names. */
+  static final List<String> COMPRESSED_SUFFIXES = List.of(".gz", ".bz2");
 
-  /** The files matching a glob (local or s3a://), in path order; none is an empty list, not an error. */
+  /** The files matching a glob (local or s3a://), or its compressed forms, in path order; none is an empty list, not an error. */
   public static List<LandedFile> find(String glob, Configuration hadoop) {
     try {
       Path pattern = new Path(glob);
       FileSystem fs = pattern.getFileSystem(hadoop);
-      FileStatus[] matches = fs.globStatus(pattern);
-      List<LandedFile> files = new ArrayList<>();
-      if (matches != null) {
-        Arrays.sort(matches);
-        for (FileStatus s : matches) {
+      List<Path> patterns = new ArrayList<>(List.of(pattern));
+      if (COMPRESSED_SUFFIXES.stream().noneMatch(glob::endsWith)) {
+        COMPRESSED_SUFFIXES.forEach(suffix -> patterns.add(new Path(glob + suffix)));
+      }
+      TreeMap<String, LandedFile> files = new TreeMap<>();
+      for (Path p : patterns) {
+        FileStatus[] matches = fs.globStatus(p);
+        for (FileStatus s : matches == null ? new FileStatus[0] : matches) {
           if (s.isFile()) {
-            files.add(new LandedFile(s.getPath().toString(), s.getLen(), s.getModificationTime()));
+            files.put(s.getPath().toString(), new LandedFile(s.getPath().toString(), s.getLen(), s.getModificationTime()));
           }
         }
       }
-      return files;
+      return List.copyOf(files.values());
     } catch (IOException e) {
       throw new C360Exception("cannot list landing files " + glob + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Why this file cannot be read yet, if it cannot: modified less than the settle time before
+   * {@code now}, or its completion marker is missing.
+   */
+  Optional<String> notReady(Readiness readiness, long now, Configuration hadoop) {
+    if (!readiness.settleTime().isZero() && now - modifiedAt < readiness.settleTime().toMillis()) {
+      return Optional.of("written less than " + readiness.settleTime().toSeconds() + " s ago (settle_time); left for the next run");
+    }
+    if (readiness.completionMarker().isPresent()) {
+      String marker = readiness.completionMarker().get().replace("{file}", name());
+      Path markerPath = new Path(new Path(path).getParent(), marker);
+      try {
+        if (!markerPath.getFileSystem(hadoop).exists(markerPath)) {
+          return Optional.of("its completion marker " + marker + " is not there yet; left for the next run");
+        }
+      } catch (IOException e) {
+        throw new C360Exception(path + ": cannot look for its completion marker " + marker + ": " + e.getMessage(), e);
+      }
+    }
+    return Optional.empty();
   }
 
   /** SHA-256 of the content: the same bytes delivered under another name are a duplicate delivery. */
@@ -57,14 +95,10 @@ public record LandedFile(String path, long size, long modifiedAt) {
     }
   }
 
-  /** The first line (a CSV header), without a byte-order mark; empty when the file has no text. */
-  public String firstLine(Configuration hadoop) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(open(hadoop), StandardCharsets.UTF_8))) {
-      String line = r.readLine();
-      if (line == null) {
-        return "";
-      }
-      return line.startsWith("\uFEFF") ? line.substring(1) : line;
+  /** The header fields of a CSV file (names trimmed); empty when the file holds no text. */
+  List<String> csvHeader(ReadOptions options, Configuration hadoop) {
+    try (Reader in = text(options.charset(), hadoop)) {
+      return CsvRecords.header(in, options);
     } catch (IOException e) {
       throw new C360Exception(path + ": cannot read: " + e.getMessage(), e);
     }
@@ -72,6 +106,21 @@ public record LandedFile(String path, long size, long modifiedAt) {
 
   public String name() {
     return new Path(path).getName();
+  }
+
+  /** The file's text, decompressed and decoded; bytes that are not valid in {@code charset} read as U+FFFD. */
+  Reader text(Charset charset, Configuration hadoop) throws IOException {
+    return new BufferedReader(new InputStreamReader(content(hadoop), charset.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+  }
+
+  /** The bytes the source system meant: decompressed when the name says the file is compressed. */
+  private InputStream content(Configuration hadoop) throws IOException {
+    Path p = new Path(path);
+    InputStream raw = p.getFileSystem(hadoop).open(p);
+    CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(p);
+    return codec == null ? raw : codec.createInputStream(raw);
   }
 
   private InputStream open(Configuration hadoop) throws IOException {

@@ -78,5 +78,8 @@ final class Summaries {
           s.rowsValid(), s.rowsQuarantined(), s.rowsDuplicate(), suppressed ? String.format(" %11d", s.rowsSuppressed()) : "",
           s.failure().isPresent() ? "  FAILED" : "");
     }
+    r.sources().stream().filter(s -> s.waitingFiles() > 0).forEach(s -> out.printf(
+        "  bronze.%s: %d file(s) not ready yet (settle_time / completion_marker), left for the next run%n",
+        s.source(), s.waitingFiles()));
   }
 }

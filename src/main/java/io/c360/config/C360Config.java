@@ -31,19 +31,31 @@ public record C360Config(
   }
 
   /**
-   * One source system extract as declared in the configuration. {@code freshnessSla}: how old the
+   * One source system extract as declared in the configuration. {@code read}: how its files are
+   * parsed; {@code readiness}: when a landed file may be read; {@code freshnessSla}: how old the
    * newest record may be at run time before the run log warns that the source is stale.
    */
   public record SourceConfig(
-      String name, String system, String format, String path, Path contract, Map<String, String> options,
+      String name, String system, String format, String path, Path contract, ReadOptions read, Readiness readiness,
       Optional<Duration> freshnessSla) {
-    public SourceConfig {
-      options = Map.copyOf(options);
-    }
 
+    /** A source with reader options given as text (checked as the configuration file's would be), read at once. */
     public SourceConfig(String name, String system, String format, String path, Path contract, Map<String, String> options) {
-      this(name, system, format, path, contract, options, Optional.empty());
+      this(name, system, format, path, contract,
+          ReadOptions.parse(format, options, (key, expected) -> new C360Exception("source " + name + ": options: " + key + ": " + expected)),
+          Readiness.AT_ONCE, Optional.empty());
     }
+  }
+
+  /**
+   * When a landed file is complete enough to read. A system that writes straight into the landing
+   * folder leaves a file half-written for a while: a file modified less than {@code settleTime} ago,
+   * or (when a {@code completionMarker} is configured) whose marker file is absent, waits for the
+   * next run. A marker containing {@code {file}} is per file ({@code {file}.done}); otherwise it is
+   * one file in the same folder ({@code _SUCCESS}).
+   */
+  public record Readiness(Duration settleTime, Optional<String> completionMarker) {
+    public static final Readiness AT_ONCE = new Readiness(Duration.ZERO, Optional.empty());
   }
 
   /** The folders of each layer's declarative definitions (contracts and quality checks, matching rules, gold SQL). */
@@ -107,10 +119,16 @@ public record C360Config(
       String format = s.choice("format", null, "csv", "json", "parquet");
       String path = s.text("path");
       Path contract = base.resolve(s.text("contract")).normalize();
-      Map<String, String> options = s.textMap("options");
+      YamlNode optionsNode = s.optChild("options").orElse(null);
+      ReadOptions read = ReadOptions.parse(format, s.textMap("options"), optionsNode == null ? s::error : optionsNode::error);
+      Duration settle = s.optText("settle_time").map(v -> duration(s, "settle_time", v)).orElse(Duration.ZERO);
+      Optional<String> marker = s.optText("completion_marker");
+      if (marker.isPresent() && (marker.get().isBlank() || marker.get().contains("/"))) {
+        throw s.error("completion_marker", "expected a file name such as _SUCCESS or {file}.done but was '" + marker.get() + "'");
+      }
       Optional<Duration> sla = s.optText("freshness_sla").map(v -> duration(s, "freshness_sla", v));
       s.finish();
-      sources.add(new SourceConfig(name, system, format, path, contract, options, sla));
+      sources.add(new SourceConfig(name, system, format, path, contract, read, new Readiness(settle, marker), sla));
     }
     if (sources.isEmpty()) {
       throw root.error("sources", "expected at least one source");
@@ -144,14 +162,15 @@ public record C360Config(
     return new C360Config(file, lakeRoot, landing, sources, spark, demo, definitions, reports);
   }
 
-  /** A duration written as a number and a unit: {@code 90m}, {@code 26h}, {@code 7d}. */
+  /** A duration written as a number and a unit: {@code 30s}, {@code 90m}, {@code 26h}, {@code 7d}. */
   static Duration duration(YamlNode node, String key, String value) {
-    Matcher m = Pattern.compile("(\\d+)\\s*([mhd])").matcher(value.trim());
+    Matcher m = Pattern.compile("(\\d+)\\s*([smhd])").matcher(value.trim());
     if (!m.matches()) {
-      throw node.error(key, "expected a duration such as 90m, 26h or 7d but was '" + value + "'");
+      throw node.error(key, "expected a duration such as 30s, 90m, 26h or 7d but was '" + value + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
       case "m" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);

@@ -82,7 +82,9 @@ class ContractRulesPropertyTest {
           .withColumn(RawRecords.RECORD, lit("r"))
           .withColumn(Lineage.SOURCE_FILE, lit("f"))
           .withColumn(Lineage.SOURCE_ROW, lit(1L))
-          .withColumn(RawRecords.DELIVERED_KEYS, lit(null).cast("array<string>"));
+          .withColumn(RawRecords.DELIVERED_KEYS, lit(null).cast("array<string>"))
+          .withColumn(RawRecords.NESTED, lit(null).cast("array<string>"))
+          .withColumn(RawRecords.TYPED, lit(null).cast("array<string>"));
       List<Row> checked = ContractRules.apply(input, contract).collectAsList();
 
       assertEquals(input.count(), checked.size(), "seed " + seed + ": every input row comes out once");

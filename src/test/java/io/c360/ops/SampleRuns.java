@@ -43,7 +43,7 @@ final class SampleRuns {
   static C360Config config(Path home, Map<String, Optional<Duration>> slaPerSource) {
     List<C360Config.SourceConfig> sources = slaPerSource.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .map(e -> new C360Config.SourceConfig(e.getKey(), "system", "csv", e.getKey() + "/*.csv",
-            home.resolve(e.getKey() + ".yaml"), Map.of(), e.getValue()))
+            home.resolve(e.getKey() + ".yaml"), io.c360.config.ReadOptions.DEFAULTS, C360Config.Readiness.AT_ONCE, e.getValue()))
         .toList();
     return new C360Config(home.resolve("c360.yaml"), home.resolve("lake").toString(), home.resolve("landing").toString(),
         sources, new C360Config.SparkSettings("local[2]", "test", Map.of()), new C360Config.DemoSettings(10, 1),

@@ -178,9 +178,8 @@ class SparkSubmitClusterIT {
       y.append("  - {name: ").append(s.name()).append(", system: ").append(s.system()).append(", format: ").append(s.format())
           .append(", path: '").append(s.path()).append("', contract: ").append(relative(driverDir, s.contract()));
       s.freshnessSla().ifPresent(d -> y.append(", freshness_sla: ").append(d.toMinutes()).append('m'));
-      if (!s.options().isEmpty()) {
-        y.append(", options: {").append(s.options().entrySet().stream()
-            .map(e -> e.getKey() + ": '" + e.getValue() + "'").collect(Collectors.joining(", "))).append('}');
+      if (!s.read().equals(io.c360.config.ReadOptions.DEFAULTS) || !s.readiness().equals(C360Config.Readiness.AT_ONCE)) {
+        throw new IllegalStateException("source " + s.name() + " has reader options or readiness rules this copy does not repeat");
       }
       y.append("}\n");
     }
