@@ -30,6 +30,8 @@ final class CsvRecords {
   private static final int UNQUOTED = 1;
   private static final int QUOTED = 2;
   private static final int CLOSING = 3;
+  /** Set beside the state once a closing quote was followed by text: the quoting is broken. */
+  private static final int BROKEN = 4;
 
   private final TextLines lines;
   private final ReadOptions options;
@@ -69,7 +71,7 @@ final class CsvRecords {
     StringBuilder text = new StringBuilder(first.text());
     int state = scan(first.text(), FIELD_START);
     boolean tooLong = first.tooLong();
-    while (state == QUOTED && !tooLong) {
+    while ((state & ~BROKEN) == QUOTED && !tooLong) {
       TextLines.Line more = lines.next();
       if (more == null) {
         break;
@@ -83,7 +85,7 @@ final class CsvRecords {
       state = scan(more.text(), state);
     }
     String delivered = withoutLineBreak(text);
-    Record whole = record(first.number(), delivered, state == QUOTED, tooLong);
+    Record whole = record(first.number(), delivered, (state & ~BROKEN) == QUOTED, (state & BROKEN) != 0, tooLong);
     if (whole.malformed() == null || taken.size() == 1) {
       return whole;
     }
@@ -95,7 +97,7 @@ final class CsvRecords {
             + (fieldCount >= 0 ? fieldCount + " fields" : "fields") + "; only this line is set aside");
   }
 
-  private Record record(long line, String text, boolean unclosedQuote, boolean tooLong) {
+  private Record record(long line, String text, boolean unclosedQuote, boolean brokenQuote, boolean tooLong) {
     if (tooLong) {
       return new Record(line, text, null, "longer than " + options.maxRecordChars() + " characters (max_record_chars)");
     }
@@ -104,6 +106,9 @@ final class CsvRecords {
     }
     if (unclosedQuote) {
       return new Record(line, text, null, "a quoted field is not closed before the end of the file");
+    }
+    if (brokenQuote) {
+      return new Record(line, text, null, "text follows the closing quote of a field");
     }
     String[] fields;
     try {
@@ -118,8 +123,13 @@ final class CsvRecords {
     return new Record(line, text, fields, null);
   }
 
-  /** The parse state after {@code text}, starting in {@code state}: only whether a quoted field is open matters across lines. */
-  private int scan(String text, int state) {
+  /**
+   * The parse state after {@code text}, starting in {@code state}: whether a quoted field is still
+   * open, and whether a closing quote was followed by text ({@link #BROKEN}, kept once set).
+   */
+  private int scan(String text, int start) {
+    int broken = start & BROKEN;
+    int state = start & ~BROKEN;
     char quote = options.quote();
     char escape = options.escape();
     char delimiter = options.delimiter();
@@ -135,12 +145,19 @@ final class CsvRecords {
             state = CLOSING;
           }
         }
-        default -> state = c == quote && escape == quote ? QUOTED
-            : c == delimiter || c == '\n' ? FIELD_START
-            : c == '\r' ? CLOSING : UNQUOTED;
+        default -> {
+          if (c == quote && escape == quote) {
+            state = QUOTED;
+          } else if (c == delimiter || c == '\n') {
+            state = FIELD_START;
+          } else if (c != '\r') {
+            broken = BROKEN;
+            state = UNQUOTED;
+          }
+        }
       }
     }
-    return state;
+    return state | broken;
   }
 
   private static String withoutLineBreak(StringBuilder text) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** A throw-away landing folder, lake and configuration with small inline sources. */
@@ -39,9 +40,16 @@ final class BronzeFixture {
   }
 
   BronzeFixture source(String name, String format, String glob, String contractYaml) {
+    return source(name, format, glob, contractYaml, Map.of(), C360Config.Readiness.AT_ONCE);
+  }
+
+  /** A source with reader options (as a configuration file gives them) and readiness rules. */
+  BronzeFixture source(String name, String format, String glob, String contractYaml, Map<String, String> options,
+      C360Config.Readiness readiness) {
     Path contract = home.resolve(name + ".yaml");
     write(contract, contractYaml);
-    sources.add(new C360Config.SourceConfig(name, name + "_system", format, glob, contract, Map.of()));
+    C360Config.SourceConfig plain = new C360Config.SourceConfig(name, name + "_system", format, glob, contract, options);
+    sources.add(new C360Config.SourceConfig(name, plain.system(), format, glob, contract, plain.read(), readiness, Optional.empty()));
     return this;
   }
 
