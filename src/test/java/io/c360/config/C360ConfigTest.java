@@ -56,6 +56,30 @@ class C360ConfigTest {
   }
 
   @Test
+  void readerOptionsAndReadinessAreTypedAndBadOnesNamed() throws IOException {
+    C360Config cfg = C360Config.load(write(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
+        "contract: ../bronze/crm_contacts.yaml, settle_time: 90s, completion_marker: _SUCCESS,"
+            + " options: {delimiter: ';', encoding: latin1, header: 'false'}}")));
+    C360Config.SourceConfig crm = cfg.sources().get(0);
+    assertEquals(';', crm.read().delimiter());
+    assertEquals("ISO-8859-1", crm.read().encoding());
+    assertEquals(false, crm.read().header());
+    assertEquals(java.time.Duration.ofSeconds(90), crm.readiness().settleTime());
+    assertEquals(java.util.Optional.of("_SUCCESS"), crm.readiness().completionMarker());
+
+    String unknown = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
+        "contract: ../bronze/crm_contacts.yaml, options: {delimeter: ';'}}"));
+    assertTrue(unknown.contains("c360.yaml") && unknown.contains("sources[0].options.delimeter")
+        && unknown.contains("expected one of: delimiter"), unknown);
+    String encoding = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
+        "contract: ../bronze/crm_contacts.yaml, options: {encoding: klingon}}"));
+    assertTrue(encoding.contains("options.encoding") && encoding.contains("'klingon'"), encoding);
+    String settle = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
+        "contract: ../bronze/crm_contacts.yaml, settle_time: soon}"));
+    assertTrue(settle.contains("settle_time") && settle.contains("30s"), settle);
+  }
+
+  @Test
   void missingKeyAndBadValuesAreNamed() throws IOException {
     assertTrue(errorOf(VALID.replace("landing: ../landing\n", "")).contains("landing: missing required key"));
     String format = errorOf(VALID.replace("format: csv", "format: xml"));
