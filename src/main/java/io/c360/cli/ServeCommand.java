@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
       "Any Hive JDBC or Spark ODBC client (DBeaver, Power BI, Tableau) sees every Delta table of the lake as"
           + " layer.name (gold.customer, ...) through the HiveServer2 protocol. Prints the JDBC URL and runs until"
           + " interrupted (Ctrl-C or SIGTERM).",
-      "Tables are served as views: INSERT, UPDATE, DELETE, MERGE and DROP TABLE on them fail. There is no"
-          + " authentication: keep the default host (this machine only) unless the network is trusted."
+      "Only reads of those tables are answered (queries, USE, SHOW, DESCRIBE); every other statement (SET"
+          + " included), files read by path, Java reflection and settings in the JDBC URL are refused. There is"
+          + " no authentication: keep the default host (this machine only) unless the network is trusted."
     })
 final class ServeCommand implements Runnable {
   @Mixin ConfigOption config;

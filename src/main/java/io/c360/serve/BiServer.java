@@ -15,10 +15,12 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 
 /**
  * The lake for BI tools: a Spark Thrift Server (the HiveServer2 protocol, spoken by the Hive JDBC
- * driver and the Spark ODBC drivers) on the lake's SparkSession. Every Delta table of the layers is
- * served as a view named {@code layer.name} (see {@link Lake#registerView}), so that statements
- * writing through those names fail. There is no authentication: whoever reaches the port can query.
- * Stopping the server leaves the SparkSession running.
+ * driver and the Spark ODBC drivers) on a session sharing the lake session's catalog. Every Delta table
+ * of the layers is served as a view named {@code layer.name} (see {@link Lake#registerView}), and the
+ * served sessions answer reads of those views only ({@link ReadsOnly}): the server runs with the lake's
+ * storage credentials, so a statement that reached anything else would act with them. There is no
+ * authentication: whoever reaches the port can read every table. Stopping the server leaves the
+ * SparkSession running.
  */
 public final class BiServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 10000;
@@ -47,7 +49,7 @@ public final class BiServer implements AutoCloseable {
       throw new C360Exception("no Delta table under " + lake.root() + " to serve; build the lake first (c360 demo, or c360 run --stage all)");
     }
     // JDBC sessions are opened from this one: they share the lake session's catalog, not its settings.
-    SparkSession serving = lake.spark().newSession();
+    SparkSession serving = ReadsOnly.session(lake.spark(), tables);
     serving.conf().set("hive.server2.transport.mode", "binary");
     serving.conf().set("hive.server2.thrift.bind.host", host);
     serving.conf().set("hive.server2.thrift.port", String.valueOf(port));
