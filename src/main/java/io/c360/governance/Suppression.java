@@ -36,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Each hash is HMAC-SHA256 over {@code kind:value} keyed with a secret salt. The salt is
  * {@code $C360_SUPPRESSION_SALT} when set (keep it in a secret store), otherwise the file
- * {@code <lake>/ops/_salt}, generated once with {@link SecureRandom} by the first erasure. It must
+ * {@code <lake>/ops/_salt}, generated once with {@link SecureRandom} by the first erasure (owner-only). It must
  * never change: every row records a short check value of the salt it was made with, and a
  * different salt stops ingestion and erasure with an error instead of silently matching nothing.
  */
@@ -94,7 +94,7 @@ public final class Suppression implements Serializable {
     String salt = existingSalt(lake).orElseGet(() -> {
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
-      return lake.writeTextIfAbsent(SALT_FILE, HexFormat.of().formatHex(random) + "\n").trim();
+      return lake.writeSecretIfAbsent(SALT_FILE, HexFormat.of().formatHex(random) + "\n").trim();
     });
     Suppression s = new Suppression(salt, Map.of());
     if (lake.exists(TABLE)) {
