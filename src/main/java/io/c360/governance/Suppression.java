@@ -157,6 +157,18 @@ public final class Suppression implements Serializable {
         .asNonNullable().withName("suppressed_" + kind.name()).apply(value);
   }
 
+  /**
+   * How many of these identifiers, per kind, {@link #add} would append (those already on the list are not
+   * added again). Creates nothing, not even the salt; a list whose salt is missing or changed is an error,
+   * as it is for the erasure.
+   */
+  static Map<Kind, Long> wouldAdd(Lake lake, Map<Kind, Set<String>> values) {
+    Optional<Suppression> list = load(lake);
+    Map<Kind, Long> counts = new EnumMap<>(Kind.class);
+    values.forEach((kind, vs) -> counts.put(kind, vs.stream().filter(v -> list.map(s -> !s.contains(kind, v)).orElse(true)).count()));
+    return counts;
+  }
+
   /** Appends one row per identifier to {@code ops.suppression_list} (identifiers already there are skipped). */
   long add(Lake lake, String requestId, Timestamp erasedAt, Map<Kind, Set<String>> values) {
     Set<String> known = new HashSet<>();
