@@ -12,4 +12,9 @@ public class C360Exception extends RuntimeException {
   public C360Exception(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The command line's exit code for this error: 1, unless the error is one a script must tell apart. */
+  public int exitCode() {
+    return 1;
+  }
 }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
       "GDPR subject access request: everything the lake holds about one person, in one JSON file.",
       "The file groups it by table (bronze rows per source, quarantined lines, silver records, golden record, ids"
           + " and redirects, gold customer, customer_360, consent, segments), plus their lines in activation files."
-          + " It finds exactly the rows `c360 erase` would delete. The file holds personal data: handle it as such."
+          + " It finds exactly the rows `c360 erase` would delete. The file holds personal data: handle it as such.",
+      "An e-mail or phone on the records of several customers is refused without --all-customers-sharing (exit code 3,"
+          + " the customers listed, no file written)."
     })
 final class AccessCommand implements Runnable {
   @Mixin ConfigOption config;

@@ -28,7 +28,10 @@ public final class C360 implements Runnable {
     System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 usage error. */
+  /**
+   * Runs the command line and returns its exit code: 0 success, 1 failure, 2 usage error, 3 an erasure or
+   * access refused because the e-mail or phone is shared by several customers (nothing changed).
+   */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new C360()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -38,9 +41,19 @@ public final class C360 implements Runnable {
         e.printStackTrace(new PrintWriter(trace));
         cmd.getErr().print(Secrets.redact(trace.toString()));
       }
-      return 1;
+      return exitCode(e);
     });
     return cli.execute(args);
+  }
+
+  /** The exit code of our error ({@link C360Exception#exitCode}), 1 for any other. */
+  static int exitCode(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof C360Exception c) {
+        return c.exitCode();
+      }
+    }
+    return 1;
   }
 
   /** The message a user can act on: ours as is, otherwise the innermost cause with its type. */

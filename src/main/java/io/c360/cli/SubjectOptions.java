@@ -14,8 +14,13 @@ final class SubjectOptions {
   @Option(names = "--customer-id", paramLabel = "ID", description = "The person's customer id (gold.customer, silver.customer_id_map).")
   String customerId;
 
+  @Option(names = "--all-customers-sharing",
+      description = "With --email or --phone: take every customer whose records carry it. Without it, an e-mail or phone on"
+          + " the records of several customers (a household landline) is refused with exit code 3, listing them, nothing changed.")
+  boolean allCustomersSharing;
+
   /** The request; none or several identifiers is an error (exit 1) before anything is read. */
   ErasureRequest request() {
-    return ErasureRequest.of(email, phone, customerId);
+    return ErasureRequest.of(email, phone, customerId, allCustomersSharing);
   }
 }

@@ -2,6 +2,7 @@ package io.c360.governance;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.c360.C360Exception;
 import io.c360.Concurrently;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,12 @@ import org.apache.spark.sql.types.StructType;
  * GDPR erasure (right to be forgotten) of one person, across every layer of the lake:
  *
  * <ol>
- *   <li>find the person ({@link SubjectSearch#resolve}); an unknown customer id stops here, nothing changed;</li>
+ *   <li>find the person ({@link SubjectSearch#resolve}); an unknown customer id, or an e-mail or phone
+ *       on the records of several customers (unless the request takes all of them), stops here,
+ *       nothing changed;</li>
+ *   <li>count their rows in every table and their lines in activation files; an identifier found
+ *       nowhere stops here, nothing changed (suppressing it would only risk dropping a stranger's
+ *       records later, e.g. of a mistyped address, while erasing nobody);</li>
  *   <li>add keyed hashes of their identifiers to {@code ops.suppression_list}, first, so that a crash
  *       later cannot let a re-delivery bring them back ({@link Suppression});</li>
  *   <li>delete their rows from every Delta table under the lake root (bronze, quarantine, silver,
@@ -50,10 +57,12 @@ import org.apache.spark.sql.types.StructType;
  *
  * It holds the lake lock ({@link LakeLock}) throughout: VACUUM at 0 hours would remove the files
  * of a write that is not committed yet, so it refuses while a pipeline run writes the lake, and a
- * run refuses while it erases.
+ * run refuses while it erases. {@link #dryRun} takes the first two steps only.
  */
 public final class Erasure {
   public static final TableName AUDIT = TableName.ops("erasure_audit");
+  /** The column of {@code silver.blocking_report} naming the largest blocking key a rule skipped: an example, maybe of the subject. */
+  private static final String SKIPPED_KEY = "largest_skipped_key";
   private static final DateTimeFormatter REQUEST_ID = DateTimeFormatter.ofPattern("'erasure-'uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   static final StructType AUDIT_SCHEMA = new StructType()
@@ -102,10 +111,18 @@ public final class Erasure {
     static final ExportFilesErased NONE = new ExportFilesErased(0, 0, 0, 0);
   }
 
+  /**
+   * What an erasure would do ({@link #dryRun}): the customers it would take (id, records, sources), the rows it
+   * would delete per table, the example keys of {@code silver.blocking_report} it would clear, the activation
+   * files it would rewrite or delete, the hashes per kind of identifier it would add to the suppression list
+   * (those already there are not added again), and how many tables it would then vacuum.
+   */
+  public record Plan(
+      List<Subject.Customer> customers, int records, Map<String, Long> rowsToDelete, long blockingKeysToClear,
+      ExportFilesErased exports, Map<Suppression.Kind, Long> identifiersToSuppress, int tablesToVacuum, double retentionHours) {}
+
   public Result erase(ErasureRequest request, double retentionHours) {
-    if (retentionHours < 0) {
-      throw new C360Exception("--retention-hours: expected 0 or more but was " + retentionHours);
-    }
+    requireRetention(retentionHours);
     Instant start = Instant.now();
     String requestId = REQUEST_ID.format(start) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     try (LakeLock lock = LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), requestId)) {
@@ -113,9 +130,79 @@ public final class Erasure {
     }
   }
 
+  /**
+   * What {@link #erase} would do, refusing exactly as it would, and changing nothing: no lock, no salt, no
+   * suppression row, no delete, no vacuum. Nor an audit row: {@code ops.erasure_audit} records erasures that
+   * happened, and a rehearsal there would be counted as one by whoever reads it; the plan is printed instead.
+   */
+  public Plan dryRun(ErasureRequest request, double retentionHours) {
+    requireRetention(retentionHours);
+    SubjectSearch search = new SubjectSearch(lake, config);
+    Subject subject = search.resolve(request);
+    Reach reach = reach(search, subject);
+    Map<String, Long> rows = new LinkedHashMap<>();
+    reach.tables().stream().filter(t -> t.rows() > 0).forEach(t -> rows.put(t.table().label(), t.rows()));
+    return new Plan(search.customers(subject.customerIds()), subject.recordKeys().size(), rows,
+        reach.tables().stream().mapToLong(TableReach::keysCleared).sum(), reach.exports(),
+        Suppression.wouldAdd(lake, identifiers(subject)), lake.allTables().size(), retentionHours);
+  }
+
+  private static void requireRetention(double retentionHours) {
+    if (retentionHours < 0) {
+      throw new C360Exception("--retention-hours: expected 0 or more but was " + retentionHours);
+    }
+  }
+
+  /** The subject's rows in one table, counted before anything changes: rows to delete, example keys to clear. */
+  private record TableReach(Lake.StoredTable table, long rows, long keysCleared) {}
+
+  /** Where the subject is: every table and the activation files. */
+  private record Reach(List<TableReach> tables, ExportFilesErased exports) {}
+
+  /** Counts the subject's rows everywhere; an identifier found nowhere is refused here, before anything is written. */
+  private Reach reach(SubjectSearch search, Subject subject) {
+    List<Lake.StoredTable> tables = lake.allTables().stream()
+        .filter(t -> !t.label().equals(AUDIT.toString()) && !t.label().equals(Suppression.TABLE.toString()))
+        .toList();
+    List<TableReach> counted = Concurrently.map(tables, t -> count(t, search, subject));
+    ExportFilesErased exports = ExportFiles.preview(lake, subject);
+    boolean found = !subject.isEmpty() || exports.rowsRemoved() > 0 || exports.deleted() > 0
+        || counted.stream().anyMatch(t -> t.rows() > 0 || t.keysCleared() > 0);
+    if (!found) {
+      throw new C360Exception("no customer or record matches the given " + subject.request().kind().noun() + "; nothing erased");
+    }
+    return new Reach(counted, exports);
+  }
+
+  private TableReach count(Lake.StoredTable t, SubjectSearch search, Subject subject) {
+    Dataset<Row> rows = lake.readLocation(t.location());
+    long keysCleared = 0;
+    if (isBlockingReport(t, rows)) {
+      Column names = subject.needles().foundIn(col(SKIPPED_KEY));
+      keysCleared = rows.filter(names).count();
+      // Counted as erasure leaves it: the example key cleared first, so a rule's row naming them only there stays.
+      rows = rows.withColumn(SKIPPED_KEY, when(names, lit(null).cast(DataTypes.StringType)).otherwise(col(SKIPPED_KEY)));
+    }
+    return new TableReach(t, rows.filter(search.rowsOf(t, rows.schema(), subject)).count(), keysCleared);
+  }
+
+  private static boolean isBlockingReport(Lake.StoredTable t, Dataset<Row> rows) {
+    return t.label().equals(SilverJob.BLOCKING_REPORT.toString()) && Arrays.asList(rows.columns()).contains(SKIPPED_KEY);
+  }
+
+  /** The identifiers an erasure suppresses: the subject's e-mails, phones and records. */
+  private static Map<Suppression.Kind, Set<String>> identifiers(Subject subject) {
+    Map<Suppression.Kind, Set<String>> identifiers = new EnumMap<>(Suppression.Kind.class);
+    identifiers.put(Suppression.Kind.email, subject.emails());
+    identifiers.put(Suppression.Kind.phone, subject.phones());
+    identifiers.put(Suppression.Kind.record, subject.recordKeys());
+    return identifiers;
+  }
+
   private Result eraseLocked(ErasureRequest request, double retentionHours, Instant start, String requestId) {
     SubjectSearch search = new SubjectSearch(lake, config);
     Subject subject = search.resolve(request);
+    Reach reach = reach(search, subject);
     progress.report(requestId + ": subject found: " + subject.customerIds().size() + " customer(s), "
         + subject.recordKeys().size() + " record(s)");
 
@@ -126,28 +213,18 @@ public final class Erasure {
     long filesVacuumed = 0;
     long logEntries = 0;
     try {
-      Map<Suppression.Kind, Set<String>> identifiers = new EnumMap<>(Suppression.Kind.class);
-      identifiers.put(Suppression.Kind.email, subject.emails());
-      identifiers.put(Suppression.Kind.phone, subject.phones());
-      identifiers.put(Suppression.Kind.record, subject.recordKeys());
-      suppressed = (int) Suppression.forErasure(lake).add(lake, requestId, Timestamp.from(start), identifiers);
+      suppressed = (int) Suppression.forErasure(lake).add(lake, requestId, Timestamp.from(start), identifiers(subject));
 
       step = "delete";
-      List<Lake.StoredTable> tables = lake.allTables().stream()
-          .filter(t -> !t.label().equals(AUDIT.toString()) && !t.label().equals(Suppression.TABLE.toString()))
-          .toList();
-      List<Long> deleted = Concurrently.map(tables, t -> {
+      List<TableReach> touched = reach.tables().stream().filter(t -> t.rows() > 0 || t.keysCleared() > 0).toList();
+      Concurrently.map(touched, t -> {
         Instant t0 = Instant.now();
-        long n = eraseFrom(t, search, subject);
-        progress.report(requestId + ": " + t.label() + ": " + n + " row(s) deleted ("
+        eraseFrom(t, search, subject);
+        progress.report(requestId + ": " + t.table().label() + ": " + t.rows() + " row(s) deleted ("
             + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
-        return n;
+        return t;
       });
-      for (int i = 0; i < tables.size(); i++) {
-        if (deleted.get(i) > 0) {
-          removed.put(tables.get(i).label(), deleted.get(i));
-        }
-      }
+      touched.stream().filter(t -> t.rows() > 0).forEach(t -> removed.put(t.table().label(), t.rows()));
 
       step = "exports";
       exports = ExportFiles.erase(lake, subject);
@@ -181,23 +258,15 @@ public final class Erasure {
     }
   }
 
-  /** Deletes the subject's rows from one table; returns how many. */
-  private long eraseFrom(Lake.StoredTable t, SubjectSearch search, Subject subject) {
-    Dataset<Row> rows = lake.readLocation(t.location());
-    if (t.label().equals(SilverJob.BLOCKING_REPORT.toString()) && java.util.Arrays.asList(rows.columns()).contains("largest_skipped_key")) {
-      // The report names the largest blocking key it skipped: only that example goes, not the rule's row.
-      Column names = subject.needles().foundIn(col("largest_skipped_key"));
-      if (!rows.filter(names).isEmpty()) {
-        lake.update(t.location(), names, Map.of("largest_skipped_key", lit(null).cast(DataTypes.StringType)));
-        rows = lake.readLocation(t.location());
-      }
+  /** Deletes the subject's rows counted in one table (clearing the blocking report's example key first). */
+  private void eraseFrom(TableReach counted, SubjectSearch search, Subject subject) {
+    Lake.StoredTable t = counted.table();
+    if (counted.keysCleared() > 0) {
+      lake.update(t.location(), subject.needles().foundIn(col(SKIPPED_KEY)), Map.of(SKIPPED_KEY, lit(null).cast(DataTypes.StringType)));
     }
-    Column condition = search.rowsOf(t, rows.schema(), subject);
-    long n = rows.filter(condition).count();
-    if (n > 0) {
-      lake.delete(t.location(), condition);
+    if (counted.rows() > 0) {
+      lake.delete(t.location(), search.rowsOf(t, lake.readLocation(t.location()).schema(), subject));
     }
-    return n;
   }
 
   private void audit(String requestId, Instant start, ErasureRequest request, Subject subject, Map<String, Long> removed,

@@ -52,7 +52,17 @@ final class ExportFiles {
     return found;
   }
 
+  /** Rewrites (or deletes) the activation files holding the subject; returns what it did. */
   static Erasure.ExportFilesErased erase(Lake lake, Subject subject) {
+    return process(lake, subject, true);
+  }
+
+  /** What {@link #erase} would do, writing nothing. */
+  static Erasure.ExportFilesErased preview(Lake lake, Subject subject) {
+    return process(lake, subject, false);
+  }
+
+  private static Erasure.ExportFilesErased process(Lake lake, Subject subject, boolean write) {
     int rewritten = 0;
     int deleted = 0;
     int missing = 0;
@@ -71,7 +81,9 @@ final class ExportFiles {
       List<String> header = CsvLine.fields(lines.get(0));
       if (!header.contains("customer_id")) {
         if (lines.stream().anyMatch(needles::foundIn)) {
-          Storage.delete(hadoop, file);
+          if (write) {
+            Storage.delete(hadoop, file);
+          }
           deleted++;
         }
         continue;
@@ -86,12 +98,14 @@ final class ExportFiles {
         }
       }
       if (kept.size() < lines.size()) {
-        Storage.write(hadoop, file, w -> {
-          for (String line : kept) {
-            w.write(line);
-            w.write('\n');
-          }
-        });
+        if (write) {
+          Storage.write(hadoop, file, w -> {
+            for (String line : kept) {
+              w.write(line);
+              w.write('\n');
+            }
+          });
+        }
         rewritten++;
       }
     }

@@ -1,6 +1,7 @@
 package io.c360.governance;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +27,18 @@ public record Subject(
     Set<String> emails,
     Set<String> phones,
     Set<String> rawValues) {
+
+  /** One customer of a subject, as listed to an operator: id, how many records, from which sources; no other personal data. */
+  public record Customer(String customerId, int records, List<String> sources) {
+    public Customer {
+      sources = List.copyOf(sources);
+    }
+
+    @Override
+    public String toString() {
+      return customerId + "  " + records + " record(s)  " + String.join(", ", sources);
+    }
+  }
 
   public Subject {
     customerIds = Set.copyOf(customerIds);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -80,16 +81,18 @@ final class SubjectSearch {
   /**
    * The subject of a request, from silver (customers whose records carry the e-mail or phone, or the
    * customer id) and bronze (rows of those records and rows carrying those identifiers). An unknown
-   * customer id, or an e-mail or phone that standardizes to nothing, is an error; an e-mail or phone
-   * the lake does not hold is a subject without records (erasure then only suppresses it).
+   * customer id, or an e-mail or phone that standardizes to nothing, is an error; so is an e-mail or
+   * phone on the records of several customers, unless the request takes all of them
+   * ({@link SharedIdentifierException}). An e-mail or phone silver does not hold is a subject without
+   * customers (its rows in bronze, if any, are still found). Messages never repeat the identifier.
    */
   Subject resolve(ErasureRequest request) {
     Optional<String> normalized = switch (request.kind()) {
       case email -> Optional.of(identifiers.email(lake.spark(), request.value()).orElseThrow(() -> new C360Exception(
-          "--email '" + request.value() + "' is not an e-mail address silver would match (it standardizes to nothing)")));
+          "the --email given is not an e-mail address silver would match (it standardizes to nothing); nothing was changed")));
       case phone -> Optional.of(identifiers.phone(lake.spark(), request.value()).orElseThrow(() -> new C360Exception(
-          "--phone '" + request.value() + "' is not a valid phone number for region "
-              + identifiers.standardization().phoneRegion() + " (write it with its country code, e.g. +44 20 7946 0958)")));
+          "the --phone given is not a valid phone number for region " + identifiers.standardization().phoneRegion()
+              + " (write it with its country code, e.g. +44 20 7946 0958); nothing was changed")));
       case customer_id -> Optional.empty();
     };
     boolean silver = lake.exists(SilverJob.IDENTITY_RECORDS) && lake.exists(SilverJob.CUSTOMER_ID_MAP);
@@ -103,6 +106,10 @@ final class SubjectSearch {
       if (!recordKeys.isEmpty()) {
         customerIds.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
             .filter(col("record_key").isin(recordKeys.toArray())).select("customer_id")));
+      }
+      // Erasure cannot be undone: an identifier several customers share (a household landline) must not take them all by surprise.
+      if (customerIds.size() > 1 && !request.allCustomersSharing()) {
+        throw new SharedIdentifierException(request.kind(), customers(customerIds));
       }
     }
     if (!customerIds.isEmpty() && silver) {
@@ -145,6 +152,22 @@ final class SubjectSearch {
     }
     Subject subject = new Subject(request, normalized, customerIds, recordKeys, signatures, emails, phones, Set.of());
     return withBronze(subject);
+  }
+
+  /** Customers as an operator may see them: id, number of records resolved to it, their sources (from {@code silver.customer_id_map}). */
+  List<Subject.Customer> customers(Set<String> customerIds) {
+    Map<String, List<String>> keys = new TreeMap<>();
+    customerIds.forEach(id -> keys.put(id, new ArrayList<>()));
+    if (!customerIds.isEmpty() && lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
+      for (Row r : lake.read(SilverJob.CUSTOMER_ID_MAP).filter(col("customer_id").isin(customerIds.toArray()))
+          .select("customer_id", "record_key").collectAsList()) {
+        keys.get(r.getString(0)).add(r.getString(1));
+      }
+    }
+    List<Subject.Customer> customers = new ArrayList<>();
+    keys.forEach((id, records) -> customers.add(new Subject.Customer(id, records.size(), new ArrayList<>(new TreeSet<>(
+        records.stream().filter(k -> k != null && k.indexOf(':') > 0).map(k -> k.substring(0, k.indexOf(':'))).toList())))));
+    return customers;
   }
 
   /** The customer id and the ids it was redirected to (a merged customer lives on under the new id); unknown → error. */

@@ -36,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Each hash is HMAC-SHA256 over {@code kind:value} keyed with a secret salt. The salt is
  * {@code $C360_SUPPRESSION_SALT} when set (keep it in a secret store), otherwise the file
- * {@code <lake>/ops/_salt}, generated once with {@link SecureRandom} by the first erasure. It must
+ * {@code <lake>/ops/_salt}, generated once with {@link SecureRandom} by the first erasure (owner-only). It must
  * never change: every row records a short check value of the salt it was made with, and a
  * different salt stops ingestion and erasure with an error instead of silently matching nothing.
  */
@@ -94,7 +94,7 @@ public final class Suppression implements Serializable {
     String salt = existingSalt(lake).orElseGet(() -> {
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
-      return lake.writeTextIfAbsent(SALT_FILE, HexFormat.of().formatHex(random) + "\n").trim();
+      return lake.writeSecretIfAbsent(SALT_FILE, HexFormat.of().formatHex(random) + "\n").trim();
     });
     Suppression s = new Suppression(salt, Map.of());
     if (lake.exists(TABLE)) {
@@ -155,6 +155,18 @@ public final class Suppression implements Serializable {
     Suppression self = this;
     return functions.udf((UDF1<String, Boolean>) v -> self.contains(kind, v), DataTypes.BooleanType)
         .asNonNullable().withName("suppressed_" + kind.name()).apply(value);
+  }
+
+  /**
+   * How many of these identifiers, per kind, {@link #add} would append (those already on the list are not
+   * added again). Creates nothing, not even the salt; a list whose salt is missing or changed is an error,
+   * as it is for the erasure.
+   */
+  static Map<Kind, Long> wouldAdd(Lake lake, Map<Kind, Set<String>> values) {
+    Optional<Suppression> list = load(lake);
+    Map<Kind, Long> counts = new EnumMap<>(Kind.class);
+    values.forEach((kind, vs) -> counts.put(kind, vs.stream().filter(v -> list.map(s -> !s.contains(kind, v)).orElse(true)).count()));
+    return counts;
   }
 
   /** Appends one row per identifier to {@code ops.suppression_list} (identifiers already there are skipped). */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,6 +39,8 @@ public final class Lake {
   private static final String NEW = "_new";
   /** In {@link #mergeDifferences}: a key the table holds and the new rows lack. */
   private static final String GONE = "_gone";
+  /** {@code rw-------}: for secrets under the lake root. */
+  private static final FsPermission OWNER_ONLY = new FsPermission((short) 0600);
 
   private final SparkSession spark;
   private final String root;
@@ -455,16 +458,23 @@ public final class Lake {
     }
   }
 
-  /** Writes a small text file under the lake root unless it exists (then its content is kept); returns the content in force. */
-  public String writeTextIfAbsent(String relativePath, String content) {
+  /**
+   * Writes a small secret file under the lake root unless it exists (then its content is kept); returns the
+   * content in force. It is created owner-only ({@code 0600}, with its checksum file) where the file system
+   * keeps permissions, whatever the umask; S3 has none (restrict the bucket instead).
+   */
+  public String writeSecretIfAbsent(String relativePath, String content) {
     Path p = new Path(root + "/" + relativePath);
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (var out = fs.create(p, false)) {
+      try (var out = fs.create(p, OWNER_ONLY, false, fs.getConf().getInt("io.file.buffer.size", 4096),
+          fs.getDefaultReplication(p), fs.getDefaultBlockSize(p), null)) {
         out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
         return readText(relativePath).orElseThrow();
       }
+      // The content went into a file created 0600; this also covers the checksum file written on close.
+      fs.setPermission(p, OWNER_ONLY);
       return content;
     } catch (IOException e) {
       throw new C360Exception("cannot write " + p + ": " + e.getMessage(), e);

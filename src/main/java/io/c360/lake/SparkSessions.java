@@ -40,6 +40,10 @@ public final class SparkSessions {
         // Parse dates and timestamps with the java.time rules only; the legacy check would throw on some inputs.
         .setIfMissing("spark.sql.legacy.timeParserPolicy", "CORRECTED")
         .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        // The lake holds personal data: files and folders written through Hadoop (Delta tables, the model,
+        // reports, the lock) are owner-only on file systems with permissions (local, HDFS); S3 ignores it.
+        // A lake shared with a group sets spark.hadoop.fs.permissions.umask-mode to 027.
+        .setIfMissing("spark.hadoop.fs.permissions.umask-mode", "077")
         // Delta rebuilds a table's snapshot state on this many partitions before every action on a new
         // version (default 50). c360's tables are rewritten whole and keep few files, so 50 tasks per
         // action was most of gold's work (7,104 planned tasks against 816 with 2 at 200 persons).

@@ -32,18 +32,21 @@ class NeedlesTest {
 
   @Test
   void aRequestNamesExactlyOnePerson() {
-    assertEquals(new ErasureRequest(ErasureRequest.Kind.email, "a@b.com"), ErasureRequest.of(" a@b.com ", null, null));
-    assertEquals(ErasureRequest.Kind.customer_id, ErasureRequest.of(null, null, "C1").kind());
-    assertTrue(assertThrows(C360Exception.class, () -> ErasureRequest.of(null, null, null)).getMessage().startsWith("no subject given"));
-    assertTrue(assertThrows(C360Exception.class, () -> ErasureRequest.of("a@b.com", "+1", null)).getMessage()
+    assertEquals(new ErasureRequest(ErasureRequest.Kind.email, "a@b.com", false), ErasureRequest.of(" a@b.com ", null, null, false));
+    assertEquals(ErasureRequest.Kind.customer_id, ErasureRequest.of(null, null, "C1", false).kind());
+    assertTrue(ErasureRequest.of(null, "+1 650 253 0000", null, true).allCustomersSharing());
+    assertTrue(assertThrows(C360Exception.class, () -> ErasureRequest.of(null, null, null, false)).getMessage().startsWith("no subject given"));
+    assertTrue(assertThrows(C360Exception.class, () -> ErasureRequest.of("a@b.com", "+1", null, false)).getMessage()
         .startsWith("several identifiers given"));
-    assertThrows(C360Exception.class, () -> ErasureRequest.of(" ", null, null));
+    assertThrows(C360Exception.class, () -> ErasureRequest.of(" ", null, null, false));
+    assertTrue(assertThrows(C360Exception.class, () -> ErasureRequest.of(null, null, "C1", true)).getMessage()
+        .contains("a customer id names one customer"));
   }
 
   @Test
   void readsActivationLinesAsSparkWroteThem() {
     assertEquals(List.of("C1", "a@b.com", "O'Neil, \"Pat\"", ""), CsvLine.fields("C1,a@b.com,\"O'Neil, \"\"Pat\"\"\","));
-    Subject s = new Subject(new ErasureRequest(ErasureRequest.Kind.customer_id, "C1"), Optional.empty(), Set.of("C1"),
+    Subject s = new Subject(new ErasureRequest(ErasureRequest.Kind.customer_id, "C1", false), Optional.empty(), Set.of("C1"),
         Set.of("crm_contacts:CRM-1", "web_events:EVT-1:2"), Set.of(), Set.of(), Set.of(), Set.of());
     assertEquals(Set.of("CRM-1", "EVT-1:2"), s.recordIds());
     assertEquals(Set.of("crm_contacts", "web_events"), s.recordIdsBySource().keySet());
