@@ -4,6 +4,7 @@ import io.c360.C360Exception;
 import io.c360.config.C360Config.Readiness;
 import io.c360.config.ReadOptions;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -110,17 +111,64 @@ public record LandedFile(String path, long size, long modifiedAt) {
 
   /** The file's text, decompressed and decoded; bytes that are not valid in {@code charset} read as U+FFFD. */
   Reader text(Charset charset, Configuration hadoop) throws IOException {
-    return new BufferedReader(new InputStreamReader(content(hadoop), charset.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+    return content(hadoop).text(charset);
   }
 
   /** The bytes the source system meant: decompressed when the name says the file is compressed. */
-  private InputStream content(Configuration hadoop) throws IOException {
+  Content content(Configuration hadoop) throws IOException {
     Path p = new Path(path);
     InputStream raw = p.getFileSystem(hadoop).open(p);
     CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(p);
-    return codec == null ? raw : codec.createInputStream(raw);
+    return new Content(codec == null ? raw : codec.createInputStream(raw));
+  }
+
+  /**
+   * A file's bytes that end early, instead of failing, where they cannot be read further (a
+   * truncated or corrupt compressed file): what was read before stays usable, and {@link #failure}
+   * says why the rest is missing.
+   */
+  static final class Content extends FilterInputStream {
+    private IOException failure;
+
+    Content(InputStream in) {
+      super(in);
+    }
+
+    Optional<IOException> failure() {
+      return Optional.ofNullable(failure);
+    }
+
+    Reader text(Charset charset) {
+      return new BufferedReader(new InputStreamReader(this, charset.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (failure != null) {
+        return -1;
+      }
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        return -1;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (failure != null) {
+        return -1;
+      }
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        return -1;
+      }
+    }
   }
 
   private InputStream open(Configuration hadoop) throws IOException {

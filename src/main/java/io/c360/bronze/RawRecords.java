@@ -125,15 +125,18 @@ final class RawRecords {
   private static final class FileRows implements Iterator<Row> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FilePlan plan;
+    private final LandedFile.Content content;
     private final Reader in;
     private final CsvRecords csv;
     private final TextLines lines;
     private Row next;
+    private Row ahead;
+    private boolean failureReported;
 
     FileRows(FilePlan plan, Configuration hadoop) throws IOException {
       this.plan = plan;
-      LandedFile file = new LandedFile(plan.path(), 0, 0);
-      this.in = file.text(plan.options().charset(), hadoop);
+      this.content = new LandedFile(plan.path(), 0, 0).content(hadoop);
+      this.in = content.text(plan.options().charset());
       if (plan.format().equals("csv")) {
         this.csv = new CsvRecords(in, plan.options(), plan.fieldCount());
         this.lines = null;
@@ -144,6 +147,7 @@ final class RawRecords {
         this.csv = null;
         this.lines = new TextLines(in, plan.options().maxRecordChars());
       }
+      ahead = read();
       advance();
     }
 
@@ -162,15 +166,34 @@ final class RawRecords {
       return r;
     }
 
+    /**
+     * Moves to the next row, reading one ahead: when the file's bytes ended early (a truncated or
+     * corrupt compressed file), its last record may be cut short, so it is quarantined with that reason.
+     */
     private void advance() {
-      next = csv != null ? csvRow() : jsonRow();
-      if (next == null) {
+      next = ahead;
+      ahead = next == null ? null : read();
+      if (ahead == null && content.failure().isPresent() && !failureReported) {
+        failureReported = true;
+        String why = "the file ends early (truncated or corrupt: " + content.failure().get().getMessage() + ")";
+        int at = plan.columns().size();
+        next = next == null
+            ? row(new String[at], null, why, "", 0, null, List.of())
+            : row(new String[at], null, why + "; this last record read may be cut short", next.getString(at + 2), next.getLong(at + 4),
+                null, List.of());
+      }
+    }
+
+    private Row read() {
+      Row r = csv != null ? csvRow() : jsonRow();
+      if (r == null) {
         try {
           in.close();
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
+      return r;
     }
 
     private Row csvRow() {

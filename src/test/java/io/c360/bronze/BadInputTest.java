@@ -140,6 +140,30 @@ class BadInputTest {
   }
 
   @Test
+  void aTruncatedCompressedFileKeepsTheRecordsBeforeTheCutAndSaysWhereReadingStopped() throws IOException {
+    BronzeFixture f = csv(Map.of());
+    StringBuilder text = new StringBuilder(HEADER);
+    for (int i = 1; i <= 400; i++) {
+      text.append(row("P" + i, "Name" + Integer.toHexString(i * 7919))).append('\n');
+    }
+    byte[] whole = gzip(text.toString());
+    f.landBytes("people/a.csv.gz", java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    f.land("people/b.csv", HEADER + row("P999", "Zed") + "\n");
+
+    BronzeIngest.Result result = f.ingest();
+
+    assertFalse(result.failed(), () -> String.valueOf(result.failures()));
+    Map<Long, String> q = quarantined(f);
+    assertEquals(1, q.size(), q.toString());
+    assertTrue(q.values().iterator().next().contains("the file ends early"), q.toString());
+    Map<String, String> landed = names(f);
+    assertTrue(landed.containsKey("P999") && landed.containsKey("P1") && landed.size() < 400, landed.size() + " rows");
+    for (int i = 1; i < landed.size(); i++) {
+      assertTrue(landed.containsKey("P" + i), "the rows before the cut land in order: P" + i);
+    }
+  }
+
+  @Test
   void aSourcesEncodingDecodesItsFilesAndWrongBytesAreQuarantinedNamingIt() throws IOException {
     Charset latin1 = StandardCharsets.ISO_8859_1;
     BronzeFixture f = csv(Map.of("encoding", "ISO-8859-1"));
