@@ -149,7 +149,7 @@ public final class BronzeIngest {
   private SourceIngest ingest(SourceConfig source, SourceContract contract, List<IngestLog.Done> done, String batchId,
       Timestamp ingestedAt) {
     Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
-    List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), hadoop);
+    List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), !source.format().equals("parquet"), hadoop);
     if (landed.isEmpty()) {
       progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
     }
@@ -318,6 +318,17 @@ public final class BronzeIngest {
   private ParsedFiles parse(SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
     List<String> problems = new ArrayList<>();
     Map<String, String> notes = new HashMap<>();
+    for (LandedFile f : files) {
+      if (f.isZip()) {
+        int inside = f.zipFiles(hadoop);
+        if (inside != 1) {
+          problems.add(f.name() + ": a zip extract must hold one file but holds " + inside);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new ParsedFiles(RawRecords.none(lake.spark(), contract), problems, notes);
+    }
     Dataset<Row> raw;
     switch (source.format()) {
       case "csv" -> {

@@ -16,8 +16,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,20 +30,24 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
  * A file a source system dropped in the landing area, identified by path, size and modification
- * time. Compressed extracts ({@code .gz}, {@code .bz2}) are read through their codec: a source's
- * glob matches them too, so {@code contacts_*.csv} also finds {@code contacts_2.csv.gz}.
+ * time. Compressed text extracts ({@code .gz}, {@code .bz2}, and a {@code .zip} of one file) are read
+ * decompressed: a text source's glob matches them too, so {@code contacts_*.csv} also finds
+ * {@code contacts_2.csv.gz}.
  */
 public record LandedFile(String path, long size, long modifiedAt) {
-  /** The compressed forms a glob matches besides the files it names. */
-  static final List<String> COMPRESSED_SUFFIXES = List.of(".gz", ".bz2");
+  /** The compressed forms a text source's glob matches besides the files it names. */
+  static final List<String> COMPRESSED_SUFFIXES = List.of(".gz", ".bz2", ".zip");
 
-  /** The files matching a glob (local or s3a://), or its compressed forms, in path order; none is an empty list, not an error. */
-  public static List<LandedFile> find(String glob, Configuration hadoop) {
+  /**
+   * The files matching a glob (local or s3a://), in path order, and with {@code compressedToo} its
+   * compressed forms; none is an empty list, not an error.
+   */
+  public static List<LandedFile> find(String glob, boolean compressedToo, Configuration hadoop) {
     try {
       Path pattern = new Path(glob);
       FileSystem fs = pattern.getFileSystem(hadoop);
       List<Path> patterns = new ArrayList<>(List.of(pattern));
-      if (COMPRESSED_SUFFIXES.stream().noneMatch(glob::endsWith)) {
+      if (compressedToo && COMPRESSED_SUFFIXES.stream().noneMatch(glob::endsWith)) {
         COMPRESSED_SUFFIXES.forEach(suffix -> patterns.add(new Path(glob + suffix)));
       }
       TreeMap<String, LandedFile> files = new TreeMap<>();
@@ -118,8 +125,34 @@ public record LandedFile(String path, long size, long modifiedAt) {
   Content content(Configuration hadoop) throws IOException {
     Path p = new Path(path);
     InputStream raw = p.getFileSystem(hadoop).open(p);
+    if (isZip()) {
+      ZipInputStream zip = new ZipInputStream(raw);
+      ZipEntry entry = zip.getNextEntry();
+      while (entry != null && entry.isDirectory()) {
+        entry = zip.getNextEntry();
+      }
+      return new Content(zip);
+    }
     CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(p);
     return new Content(codec == null ? raw : codec.createInputStream(raw));
+  }
+
+  boolean isZip() {
+    return path.toLowerCase(Locale.ROOT).endsWith(".zip");
+  }
+
+  /** How many files a zip holds (folders aside): c360 reads a zip of one file, as an extract is one file. */
+  int zipFiles(Configuration hadoop) {
+    Path p = new Path(path);
+    try (ZipInputStream zip = new ZipInputStream(p.getFileSystem(hadoop).open(p))) {
+      int files = 0;
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        files += e.isDirectory() ? 0 : 1;
+      }
+      return files;
+    } catch (IOException e) {
+      throw new C360Exception(path + ": cannot read as a zip: " + e.getMessage(), e);
+    }
   }
 
   /**

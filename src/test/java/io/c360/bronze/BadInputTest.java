@@ -131,12 +131,18 @@ class BadInputTest {
     f.landBytes("people/a.csv.gz", gzip(HEADER + row("P1", "\"Ann\nGz\"") + "\n" + row("P2", "Bob") + "\n"));
     f.landBytes("people/b.csv.bz2", bzip2(HEADER + row("P3", "Cy") + "\n"));
     f.land("people/c.csv", HEADER + row("P4", "Di") + "\n");
+    f.landBytes("people/d.csv.zip", zip(Map.of("d.csv", HEADER + row("P5", "Ed") + "\n")));
 
     BronzeIngest.Result result = f.ingest();
 
     assertFalse(result.failed(), () -> String.valueOf(result.failures()));
-    assertEquals(Map.of("P1", "Ann\nGz", "P2", "Bob", "P3", "Cy", "P4", "Di"), names(f));
-    assertEquals(3, f.lake.read(IngestLog.TABLE).filter("status = 'ingested'").count());
+    assertEquals(Map.of("P1", "Ann\nGz", "P2", "Bob", "P3", "Cy", "P4", "Di", "P5", "Ed"), names(f));
+    assertEquals(4, f.lake.read(IngestLog.TABLE).filter("status = 'ingested'").count());
+
+    f.landBytes("people/e.csv.zip", zip(Map.of("e1.csv", HEADER + row("P6", "Fay") + "\n", "e2.csv", HEADER)));
+    BronzeIngest.Result two = f.ingest();
+    assertTrue(two.failed() && two.failures().get(0).contains("e.csv.zip: a zip extract must hold one file but holds 2"),
+        String.valueOf(two.failures()));
   }
 
   @Test
@@ -320,6 +326,18 @@ class BadInputTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = new GZIPOutputStream(bytes)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] zip(Map<String, String> files) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+      for (Map.Entry<String, String> e : new TreeMap<>(files).entrySet()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+      }
     }
     return bytes.toByteArray();
   }
