@@ -84,7 +84,7 @@ final class CsvRecords {
       text.append(more.text());
       state = scan(more.text(), state);
     }
-    String delivered = withoutLineBreak(text);
+    String delivered = TextLines.withoutLineBreak(text);
     Record whole = record(first.number(), delivered, (state & ~BROKEN) == QUOTED, (state & BROKEN) != 0, tooLong);
     if (whole.malformed() == null || taken.size() == 1) {
       return whole;
@@ -158,17 +158,6 @@ final class CsvRecords {
       }
     }
     return state | broken;
-  }
-
-  private static String withoutLineBreak(StringBuilder text) {
-    int end = text.length();
-    if (end > 0 && text.charAt(end - 1) == '\n') {
-      end--;
-      if (end > 0 && text.charAt(end - 1) == '\r') {
-        end--;
-      }
-    }
-    return text.substring(0, end);
   }
 
   private static CsvParserSettings settings(ReadOptions options, int fieldCount) {

@@ -105,7 +105,7 @@ public record LandedFile(String path, long size, long modifiedAt) {
 
   /** The header fields of a CSV file (names trimmed); empty when the file holds no text. */
   List<String> csvHeader(ReadOptions options, Configuration hadoop) {
-    try (Reader in = text(options.charset(), hadoop)) {
+    try (Reader in = content(hadoop).text(options.charset())) {
       return CsvRecords.header(in, options);
     } catch (IOException e) {
       throw new C360Exception(path + ": cannot read: " + e.getMessage(), e);
@@ -114,11 +114,6 @@ public record LandedFile(String path, long size, long modifiedAt) {
 
   public String name() {
     return new Path(path).getName();
-  }
-
-  /** The file's text, decompressed and decoded; bytes that are not valid in {@code charset} read as U+FFFD. */
-  Reader text(Charset charset, Configuration hadoop) throws IOException {
-    return content(hadoop).text(charset);
   }
 
   /** The bytes the source system meant: decompressed when the name says the file is compressed. */
@@ -171,6 +166,7 @@ public record LandedFile(String path, long size, long modifiedAt) {
       return Optional.ofNullable(failure);
     }
 
+    /** The text, decoded in {@code charset}; bytes not valid in it read as U+FFFD. */
     Reader text(Charset charset) {
       return new BufferedReader(new InputStreamReader(this, charset.newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)

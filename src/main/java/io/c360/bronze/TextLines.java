@@ -16,15 +16,20 @@ final class TextLines {
   record Line(long number, String text, boolean tooLong) {
     /** The text without its line break. */
     String content() {
-      int end = text.length();
-      if (end > 0 && text.charAt(end - 1) == '\n') {
-        end--;
-        if (end > 0 && text.charAt(end - 1) == '\r') {
-          end--;
-        }
-      }
-      return text.substring(0, end);
+      return withoutLineBreak(text);
     }
+  }
+
+  /** {@code text} without the line break ({@code \n} or {@code \r\n}) it ends with, if any. */
+  static String withoutLineBreak(CharSequence text) {
+    int end = text.length();
+    if (end > 0 && text.charAt(end - 1) == '\n') {
+      end--;
+      if (end > 0 && text.charAt(end - 1) == '\r') {
+        end--;
+      }
+    }
+    return text.subSequence(0, end).toString();
   }
 
   private final Reader in;

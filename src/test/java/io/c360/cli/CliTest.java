@@ -1,31 +1,23 @@
 package io.c360.cli;
 
+import static io.c360.test.Cli.c360;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.test.Cli.Outcome;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 @ExtendWith(SparkExtension.class)
 class CliTest {
   @TempDir Path home;
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome c360(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = C360.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   @Test
   void helpAndUsageErrors() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.synth.GenerationSummary;
 import io.c360.synth.NoiseKind;
 import io.c360.synth.SyntheticSources;
+import io.c360.test.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class GenerateCommandTest {
   @Test
   void writesIntoOutWithTheGivenSettings() {
     Path out = dir.resolve("out");
-    assertEquals(0, CliTest.c360("generate", "--persons", "40", "--seed", "3", "--noise", "2", "--out", out.toString()).code());
+    assertEquals(0, Cli.c360("generate", "--persons", "40", "--seed", "3", "--noise", "2", "--out", out.toString()).code());
     GenerationSummary s = SyntheticSources.existing(out).orElseThrow();
     assertEquals(40, s.persons());
     assertEquals(3, s.seed());
@@ -35,13 +36,13 @@ class GenerateCommandTest {
         sources:
           - {name: crm_contacts, system: crm, format: csv, path: 'crm/contacts_*.csv', contract: ../bronze/crm_contacts.yaml}
         """);
-    assertEquals(0, CliTest.c360("generate", "-c", config.toString(), "--persons", "25").code());
+    assertEquals(0, Cli.c360("generate", "-c", config.toString(), "--persons", "25").code());
     assertTrue(SyntheticSources.existing(dir.resolve("landing")).isPresent());
   }
 
   @Test
   void aBadDateIsAUserError() {
-    assertEquals(1, CliTest.c360("generate", "--persons", "5", "--out", dir.toString(), "--as-of", "01/11/2026").code());
-    assertEquals(2, CliTest.c360("generate", "--out", dir.toString()).code());
+    assertEquals(1, Cli.c360("generate", "--persons", "5", "--out", dir.toString(), "--as-of", "01/11/2026").code());
+    assertEquals(2, Cli.c360("generate", "--out", dir.toString()).code());
   }
 }

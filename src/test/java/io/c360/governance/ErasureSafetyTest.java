@@ -1,5 +1,6 @@
 package io.c360.governance;
 
+import static io.c360.test.Cli.c360;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,14 +10,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.c360.C360Exception;
 import io.c360.Progress;
-import io.c360.cli.C360;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
+import io.c360.test.Cli.Outcome;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,14 +224,6 @@ class ErasureSafetyTest {
 
   // --- helpers -------------------------------------------------------------------------------------
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome c360(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = C360.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   private static void assertRowsWouldGo(String out, String table, long rows) {
     assertTrue(out.matches("(?s).*\\n  " + table.replace(".", "\\.") + " +" + rows + " rows would be deleted\\n.*"), table + ": " + out);

@@ -1,5 +1,6 @@
 package io.c360.governance;
 
+import static io.c360.test.Cli.c360;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -12,17 +13,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.bronze.SourceContract;
-import io.c360.cli.C360;
 import io.c360.config.C360Config;
 import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
+import io.c360.test.Cli.Outcome;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -305,14 +304,6 @@ class ErasureTest {
 
   // --- helpers -------------------------------------------------------------------------------------
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome c360(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = C360.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   /** The subject's identifiers as whole tokens, case-insensitively (the test's own search, not the erasure's). */
   private boolean found(String text) {
