@@ -5,16 +5,16 @@ package io.c360;
  * the file, the field and what was expected.
  */
 public class C360Exception extends RuntimeException {
-  public C360Exception(String message) {
-    super(message);
-  }
+    public C360Exception(String message) {
+        super(message);
+    }
 
-  public C360Exception(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public C360Exception(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  /** The command line's exit code for this error: 1, unless the error is one a script must tell apart. */
-  public int exitCode() {
-    return 1;
-  }
+    /** The command line's exit code for this error: 1, unless the error is one a script must tell apart. */
+    public int exitCode() {
+        return 1;
+    }
 }

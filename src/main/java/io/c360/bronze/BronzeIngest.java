@@ -62,417 +62,553 @@ import org.apache.spark.sql.expressions.Window;
  * commit logged nothing, so the next run reads those files again and skips their rows as duplicates.
  */
 public final class BronzeIngest {
-  public static final TableName QUARANTINE = TableName.bronze("_quarantine");
-  private static final String VALID = "_valid";
-  private static final String DUPLICATE = "_duplicate";
-  private static final String SUPPRESSED = "_suppressed";
+    public static final TableName QUARANTINE = TableName.bronze("_quarantine");
+    private static final String VALID = "_valid";
+    private static final String DUPLICATE = "_duplicate";
+    private static final String SUPPRESSED = "_suppressed";
 
-  private final Lake lake;
-  private final C360Config config;
-  private final Progress progress;
-  private final IngestLog log;
-  private Optional<Suppression> suppression = Optional.empty();
-  private Identifiers identifiers;
+    private final Lake lake;
+    private final C360Config config;
+    private final Progress progress;
+    private final IngestLog log;
+    private Optional<Suppression> suppression = Optional.empty();
+    private Identifiers identifiers;
 
-  public BronzeIngest(Lake lake, C360Config config, Progress progress) {
-    this.lake = lake;
-    this.config = config;
-    this.progress = progress;
-    this.log = new IngestLog(lake);
-  }
-
-  /**
-   * What one source's ingestion did. A failed source wrote no rows; its message says why.
-   * {@code rowsSuppressed}: rows of erased people ({@code ops.suppression_list}), written nowhere.
-   * {@code waitingFiles}: files not ready yet (settle time, completion marker), left for the next run.
-   */
-  public record SourceResult(
-      String source, int newFiles, int skippedFiles, int waitingFiles, long rowsValid, long rowsQuarantined, long rowsDuplicate,
-      long rowsSuppressed, Optional<String> failure) {}
-
-  /** What the bronze run did, source by source. */
-  public record Result(String batchId, List<SourceResult> sources, Duration elapsed) {
-    public boolean failed() {
-      return sources.stream().anyMatch(s -> s.failure().isPresent());
+    public BronzeIngest(Lake lake, C360Config config, Progress progress) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+        this.log = new IngestLog(lake);
     }
 
-    public List<String> failures() {
-      return sources.stream().flatMap(s -> s.failure().stream()).toList();
-    }
-  }
+    /**
+     * What one source's ingestion did. A failed source wrote no rows; its message says why.
+     * {@code rowsSuppressed}: rows of erased people ({@code ops.suppression_list}), written nowhere.
+     * {@code waitingFiles}: files not ready yet (settle time, completion marker), left for the next run.
+     */
+    public record SourceResult(
+            String source,
+            int newFiles,
+            int skippedFiles,
+            int waitingFiles,
+            long rowsValid,
+            long rowsQuarantined,
+            long rowsDuplicate,
+            long rowsSuppressed,
+            Optional<String> failure) {}
 
-  /** Ingests every source. Contracts are all loaded first, so a broken contract stops the run before any write. */
-  public Result run() {
-    Instant start = Instant.now();
-    Map<String, SourceContract> contracts = new LinkedHashMap<>();
-    for (SourceConfig source : config.sources()) {
-      SourceContract contract = SourceContract.load(source.contract());
-      if (!contract.source().equals(source.name())) {
-        throw new C360Exception(source.contract() + ": source: expected '" + source.name()
-            + "' (the name this contract is configured for in " + config.file() + ") but was '" + contract.source() + "'");
-      }
-      contracts.put(source.name(), contract);
-    }
-    suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
-    identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
-    Map<String, List<IngestLog.Done>> done = log.done();
-    String batchId = newBatchId(start);
-    Timestamp ingestedAt = Timestamp.from(start);
-    // Sources are independent and each writes only its own table here, so a few are ingested at once.
-    List<SourceIngest> ingested = Concurrently.map(config.sources(), source -> {
-      Instant t0 = Instant.now();
-      SourceIngest r = ingest(source, contracts.get(source.name()), done.getOrDefault(source.name(), List.of()), batchId, ingestedAt);
-      progress.report(describe(r.result()) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
-      return r;
-    });
-    appendQuarantine(ingested);
-    log.append(ingested.stream().flatMap(r -> r.logEntries().stream()).toList());
-    return new Result(batchId, ingested.stream().map(SourceIngest::result).toList(), Duration.between(start, Instant.now()));
-  }
-
-  /**
-   * One source's ingestion: its result, the ingest-log rows of its files and its broken rows (absent
-   * when it read no rows), both still to be written.
-   */
-  private record SourceIngest(SourceResult result, List<IngestLog.Entry> logEntries, Optional<Dataset<Row>> quarantined) {}
-
-  /** Every source's broken rows in one commit; the table is created by the first run that read rows, even without broken ones. */
-  private void appendQuarantine(List<SourceIngest> ingested) {
-    List<Dataset<Row>> broken = ingested.stream().flatMap(r -> r.quarantined().stream()).toList();
-    boolean anyBroken = ingested.stream().anyMatch(r -> r.result().rowsQuarantined() > 0);
-    if (!broken.isEmpty() && (anyBroken || !lake.exists(QUARANTINE))) {
-      lake.append(QUARANTINE, broken.stream().reduce(Dataset::unionByName).orElseThrow(), true);
-    }
-  }
-
-  /** @param done the source's files earlier runs are done with */
-  private SourceIngest ingest(SourceConfig source, SourceContract contract, List<IngestLog.Done> done, String batchId,
-      Timestamp ingestedAt) {
-    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
-    List<LandedFile> landed = LandedFile.find(config.sourceGlob(source), !source.format().equals("parquet"), hadoop);
-    if (landed.isEmpty()) {
-      progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
-    }
-    Set<String> knownFiles = new HashSet<>();
-    Map<String, String> knownContent = new HashMap<>();
-    for (IngestLog.Done d : done) {
-      knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
-      if (d.contentSha256() != null) {
-        knownContent.putIfAbsent(d.contentSha256(), d.path());
-      }
-    }
-
-    Timestamp now = new Timestamp(System.currentTimeMillis());
-    List<IngestLog.Entry> entries = new ArrayList<>();
-    List<LandedFile> toRead = new ArrayList<>();
-    Map<String, String> hashes = new HashMap<>();
-    int skipped = 0;
-    int waiting = 0;
-    for (LandedFile f : landed) {
-      if (knownFiles.contains(f.path() + "|" + f.size() + "|" + f.modifiedAt())) {
-        skipped++;
-        continue;
-      }
-      Optional<String> notReady = f.notReady(source.readiness(), now.getTime(), hadoop);
-      if (notReady.isPresent()) {
-        waiting++;
-        entries.add(entry(source, f, null, batchId, IngestLog.Status.WAITING, 0, 0, 0, 0, notReady.get(), now));
-        continue;
-      }
-      if (f.size() == 0) {
-        entries.add(entry(source, f, null, batchId, IngestLog.Status.EMPTY, 0, 0, 0, 0, "empty file", now));
-        continue;
-      }
-      String sha = f.contentHash(hadoop);
-      String sameAs = knownContent.get(sha);
-      if (sameAs != null) {
-        entries.add(entry(source, f, sha, batchId, IngestLog.Status.DUPLICATE_FILE, 0, 0, 0, 0,
-            "same content as " + sameAs + "; not read again", now));
-        continue;
-      }
-      knownContent.put(sha, f.path());
-      hashes.put(f.path(), sha);
-      toRead.add(f);
-    }
-    int newFiles = entries.size() - waiting + toRead.size();
-    if (toRead.isEmpty()) {
-      return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.empty()), entries,
-          Optional.empty());
-    }
-
-    ParsedFiles parsed = parse(source, contract, toRead, hadoop);
-    if (!parsed.problems().isEmpty()) {
-      return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
-    }
-
-    Dataset<Row> flagged = flagDuplicates(
-        ContractRules.apply(parsed.raw(), contract)
-            .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
-            .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0))
-            .withColumn(SUPPRESSED, suppressed(source.name(), contract)),
-        source.name())
-        // Materialized without lineage: the flags read the very tables written below and at the end of
-        // the run, and a cached plan would be recomputed after those writes (seeing its own rows as duplicates).
-        .localCheckpoint(true);
-    TableName table = TableName.bronze(source.name());
-    Dataset<Row> fresh = flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
-    long valid = 0;
-    long quarantined = 0;
-    long duplicate = 0;
-    long suppressedRows = 0;
-    Map<String, Row> perFile = new HashMap<>();
-    Column kept = col(SUPPRESSED).unary_$bang();
-    for (Row r : flagged.groupBy(Lineage.SOURCE_FILE)
-        .agg(count(lit(1)).as("read"),
-            sum(when(kept.and(col(VALID)).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("valid"),
-            sum(when(kept.and(col(VALID).unary_$bang()).and(col(DUPLICATE).unary_$bang()), 1).otherwise(0)).as("quarantined"),
-            sum(when(kept.and(col(DUPLICATE)), 1).otherwise(0)).as("duplicate"),
-            sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"),
-            array_sort(array_distinct(flatten(collect_set(col(RawRecords.DELIVERED_KEYS))))).as("keys"))
-        .collectAsList()) {
-      perFile.put(r.getString(0), r);
-    }
-    // A JSON file's columns are the keys its lines deliver, known only once it has been read.
-    List<String> problems = new ArrayList<>();
-    for (LandedFile f : toRead) {
-      Row r = perFile.get(f.path());
-      List<String> delivered = r == null ? List.of() : r.getList(6);
-      if (!delivered.isEmpty()) {
-        checkColumns(contract, f, delivered, parsed.notes()).ifPresent(problems::add);
-      }
-    }
-    if (!problems.isEmpty()) {
-      return failed(source, problems, toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
-    }
-    for (LandedFile f : toRead) {
-      Row r = perFile.get(f.path());
-      long read = r == null ? 0 : r.getLong(1);
-      long v = r == null ? 0 : r.getLong(2);
-      long q = r == null ? 0 : r.getLong(3);
-      long d = r == null ? 0 : r.getLong(4);
-      long x = r == null ? 0 : r.getLong(5);
-      valid += v;
-      quarantined += q;
-      duplicate += d;
-      suppressedRows += x;
-      String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
-      entries.add(entry(source, f, hashes.get(f.path()), batchId,
-          read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED, read, v, q, d, x, note, now));
-    }
-    lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
-    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, valid, quarantined, duplicate, suppressedRows, Optional.empty()),
-        entries, Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
-  }
-
-  /** A source that fails as a whole: none of its files is ingested, and each is logged with why. */
-  private static SourceIngest failed(SourceConfig source, List<String> problems, List<LandedFile> toRead,
-      Map<String, String> hashes, List<IngestLog.Entry> entries, int newFiles, int skipped, int waiting, String batchId,
-      Timestamp now) {
-    String failure = "source " + source.name() + " failed, nothing of it ingested: "
-        + String.join("; ", problems) + " (contract " + source.contract().getFileName() + ")";
-    for (LandedFile f : toRead) {
-      entries.add(entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
-    }
-    return new SourceIngest(new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.of(failure)), entries,
-        Optional.empty());
-  }
-
-  /**
-   * Whether a checked row belongs to an erased person ({@code ops.suppression_list}): one of its
-   * e-mail or phone columns (contract {@code pii: email | phone}), standardized as silver does, or
-   * its record id ({@code source:key}) is suppressed. A broken row may not have parsed into columns,
-   * so its raw line is searched too: for anything shaped like an e-mail address or phone number, and
-   * for tokens that are a suppressed record id. Suppressed rows go neither to bronze nor to quarantine.
-   */
-  private Column suppressed(String source, SourceContract contract) {
-    if (suppression.isEmpty()) {
-      return lit(false);
-    }
-    Suppression s = suppression.get();
-    Column recordId = contract.key().size() == 1 ? col(contract.key().get(0)).cast("string")
-        : concat_ws("|", contract.key().stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
-    Column hit = s.contains(Suppression.Kind.record, concat(lit(source + ":"), recordId));
-    for (SourceContract.Column c : contract.columns()) {
-      String pii = c.pii().orElse("");
-      if (pii.equals("email") && c.type().kind() == ColumnType.Kind.STRING) {
-        hit = hit.or(s.contains(Suppression.Kind.email, identifiers.email(col(c.name()))));
-      } else if (pii.equals("phone") && c.type().kind() == ColumnType.Kind.STRING) {
-        hit = hit.or(s.contains(Suppression.Kind.phone, identifiers.phone(col(c.name()))));
-      }
-    }
-    Column raw = col(RawRecords.RECORD);
-    Column inRawLine = exists(regexp_extract_all(raw, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
-            e -> s.contains(Suppression.Kind.email, identifiers.email(e)))
-        .or(exists(regexp_extract_all(raw, lit(Identifiers.PHONE_IN_TEXT), lit(0)),
-            p -> s.contains(Suppression.Kind.phone, identifiers.phone(p))))
-        .or(exists(split(raw, "[^A-Za-z0-9_.:-]+"), t -> s.contains(Suppression.Kind.record, concat(lit(source + ":"), t))));
-    return coalesce(hit, lit(false)).or(col(VALID).unary_$bang().and(coalesce(inRawLine, lit(false))));
-  }
-
-  /**
-   * Raw records of the files to read, or the problems that fail the source before any is read (a CSV
-   * header missing a required column, ...); a JSON file's keys are checked once its lines are read.
-   */
-  private record ParsedFiles(Dataset<Row> raw, List<String> problems, Map<String, String> notes) {}
-
-  private ParsedFiles parse(SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
-    List<String> problems = new ArrayList<>();
-    Map<String, String> notes = new HashMap<>();
-    for (LandedFile f : files) {
-      if (f.isZip()) {
-        int inside = f.zipFiles(hadoop);
-        if (inside != 1) {
-          problems.add(f.name() + ": a zip extract must hold one file but holds " + inside);
+    /** What the bronze run did, source by source. */
+    public record Result(String batchId, List<SourceResult> sources, Duration elapsed) {
+        public boolean failed() {
+            return sources.stream().anyMatch(s -> s.failure().isPresent());
         }
-      }
+
+        public List<String> failures() {
+            return sources.stream().flatMap(s -> s.failure().stream()).toList();
+        }
     }
-    if (!problems.isEmpty()) {
-      return new ParsedFiles(RawRecords.none(lake.spark(), contract), problems, notes);
+
+    /** Ingests every source. Contracts are all loaded first, so a broken contract stops the run before any write. */
+    public Result run() {
+        Instant start = Instant.now();
+        Map<String, SourceContract> contracts = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) {
+            SourceContract contract = SourceContract.load(source.contract());
+            if (!contract.source().equals(source.name())) {
+                throw new C360Exception(source.contract() + ": source: expected '" + source.name()
+                        + "' (the name this contract is configured for in " + config.file() + ") but was '"
+                        + contract.source() + "'");
+            }
+            contracts.put(source.name(), contract);
+        }
+        suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
+        identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
+        Map<String, List<IngestLog.Done>> done = log.done();
+        String batchId = newBatchId(start);
+        Timestamp ingestedAt = Timestamp.from(start);
+        // Sources are independent and each writes only its own table here, so a few are ingested at once.
+        List<SourceIngest> ingested = Concurrently.map(config.sources(), source -> {
+            Instant t0 = Instant.now();
+            SourceIngest r = ingest(
+                    source,
+                    contracts.get(source.name()),
+                    done.getOrDefault(source.name(), List.of()),
+                    batchId,
+                    ingestedAt);
+            progress.report(describe(r.result()) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
+            return r;
+        });
+        appendQuarantine(ingested);
+        log.append(ingested.stream().flatMap(r -> r.logEntries().stream()).toList());
+        return new Result(
+                batchId, ingested.stream().map(SourceIngest::result).toList(), Duration.between(start, Instant.now()));
     }
-    Dataset<Row> raw;
-    switch (source.format()) {
-      case "csv" -> {
-        List<RawRecords.FilePlan> plans = new ArrayList<>();
+
+    /**
+     * One source's ingestion: its result, the ingest-log rows of its files and its broken rows (absent
+     * when it read no rows), both still to be written.
+     */
+    private record SourceIngest(
+            SourceResult result, List<IngestLog.Entry> logEntries, Optional<Dataset<Row>> quarantined) {}
+
+    /** Every source's broken rows in one commit; the table is created by the first run that read rows, even without broken ones. */
+    private void appendQuarantine(List<SourceIngest> ingested) {
+        List<Dataset<Row>> broken =
+                ingested.stream().flatMap(r -> r.quarantined().stream()).toList();
+        boolean anyBroken = ingested.stream().anyMatch(r -> r.result().rowsQuarantined() > 0);
+        if (!broken.isEmpty() && (anyBroken || !lake.exists(QUARANTINE))) {
+            lake.append(QUARANTINE, broken.stream().reduce(Dataset::unionByName).orElseThrow(), true);
+        }
+    }
+
+    /** @param done the source's files earlier runs are done with */
+    private SourceIngest ingest(
+            SourceConfig source,
+            SourceContract contract,
+            List<IngestLog.Done> done,
+            String batchId,
+            Timestamp ingestedAt) {
+        Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
+        List<LandedFile> landed =
+                LandedFile.find(config.sourceGlob(source), !source.format().equals("parquet"), hadoop);
+        if (landed.isEmpty()) {
+            progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
+        }
+        Set<String> knownFiles = new HashSet<>();
+        Map<String, String> knownContent = new HashMap<>();
+        for (IngestLog.Done d : done) {
+            knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
+            if (d.contentSha256() != null) {
+                knownContent.putIfAbsent(d.contentSha256(), d.path());
+            }
+        }
+
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        List<IngestLog.Entry> entries = new ArrayList<>();
+        List<LandedFile> toRead = new ArrayList<>();
+        Map<String, String> hashes = new HashMap<>();
+        int skipped = 0;
+        int waiting = 0;
+        for (LandedFile f : landed) {
+            if (knownFiles.contains(f.path() + "|" + f.size() + "|" + f.modifiedAt())) {
+                skipped++;
+                continue;
+            }
+            Optional<String> notReady = f.notReady(source.readiness(), now.getTime(), hadoop);
+            if (notReady.isPresent()) {
+                waiting++;
+                entries.add(entry(source, f, null, batchId, IngestLog.Status.WAITING, 0, 0, 0, 0, notReady.get(), now));
+                continue;
+            }
+            if (f.size() == 0) {
+                entries.add(entry(source, f, null, batchId, IngestLog.Status.EMPTY, 0, 0, 0, 0, "empty file", now));
+                continue;
+            }
+            String sha = f.contentHash(hadoop);
+            String sameAs = knownContent.get(sha);
+            if (sameAs != null) {
+                entries.add(entry(
+                        source,
+                        f,
+                        sha,
+                        batchId,
+                        IngestLog.Status.DUPLICATE_FILE,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "same content as " + sameAs + "; not read again",
+                        now));
+                continue;
+            }
+            knownContent.put(sha, f.path());
+            hashes.put(f.path(), sha);
+            toRead.add(f);
+        }
+        int newFiles = entries.size() - waiting + toRead.size();
+        if (toRead.isEmpty()) {
+            return new SourceIngest(
+                    new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.empty()),
+                    entries,
+                    Optional.empty());
+        }
+
+        ParsedFiles parsed = parse(source, contract, toRead, hadoop);
+        if (!parsed.problems().isEmpty()) {
+            return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
+        }
+
+        Dataset<Row> flagged = flagDuplicates(
+                        ContractRules.apply(parsed.raw(), contract)
+                                .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
+                                .withColumn(
+                                        VALID,
+                                        size(col(ContractRules.VIOLATIONS)).equalTo(0))
+                                .withColumn(SUPPRESSED, suppressed(source.name(), contract)),
+                        source.name())
+                // Materialized without lineage: the flags read the very tables written below and at the end of
+                // the run, and a cached plan would be recomputed after those writes (seeing its own rows as
+                // duplicates).
+                .localCheckpoint(true);
+        TableName table = TableName.bronze(source.name());
+        Dataset<Row> fresh =
+                flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
+        long valid = 0;
+        long quarantined = 0;
+        long duplicate = 0;
+        long suppressedRows = 0;
+        Map<String, Row> perFile = new HashMap<>();
+        Column kept = col(SUPPRESSED).unary_$bang();
+        for (Row r : flagged.groupBy(Lineage.SOURCE_FILE)
+                .agg(
+                        count(lit(1)).as("read"),
+                        sum(when(kept.and(col(VALID)).and(col(DUPLICATE).unary_$bang()), 1)
+                                        .otherwise(0))
+                                .as("valid"),
+                        sum(when(
+                                                kept.and(col(VALID).unary_$bang())
+                                                        .and(col(DUPLICATE).unary_$bang()),
+                                                1)
+                                        .otherwise(0))
+                                .as("quarantined"),
+                        sum(when(kept.and(col(DUPLICATE)), 1).otherwise(0)).as("duplicate"),
+                        sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"),
+                        array_sort(array_distinct(flatten(collect_set(col(RawRecords.DELIVERED_KEYS)))))
+                                .as("keys"))
+                .collectAsList()) {
+            perFile.put(r.getString(0), r);
+        }
+        // A JSON file's columns are the keys its lines deliver, known only once it has been read.
+        List<String> problems = new ArrayList<>();
+        for (LandedFile f : toRead) {
+            Row r = perFile.get(f.path());
+            List<String> delivered = r == null ? List.of() : r.getList(6);
+            if (!delivered.isEmpty()) {
+                checkColumns(contract, f, delivered, parsed.notes()).ifPresent(problems::add);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return failed(source, problems, toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
+        }
+        for (LandedFile f : toRead) {
+            Row r = perFile.get(f.path());
+            long read = r == null ? 0 : r.getLong(1);
+            long v = r == null ? 0 : r.getLong(2);
+            long q = r == null ? 0 : r.getLong(3);
+            long d = r == null ? 0 : r.getLong(4);
+            long x = r == null ? 0 : r.getLong(5);
+            valid += v;
+            quarantined += q;
+            duplicate += d;
+            suppressedRows += x;
+            String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
+            entries.add(entry(
+                    source,
+                    f,
+                    hashes.get(f.path()),
+                    batchId,
+                    read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED,
+                    read,
+                    v,
+                    q,
+                    d,
+                    x,
+                    note,
+                    now));
+        }
+        lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
+        return new SourceIngest(
+                new SourceResult(
+                        source.name(),
+                        newFiles,
+                        skipped,
+                        waiting,
+                        valid,
+                        quarantined,
+                        duplicate,
+                        suppressedRows,
+                        Optional.empty()),
+                entries,
+                Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
+    }
+
+    /** A source that fails as a whole: none of its files is ingested, and each is logged with why. */
+    private static SourceIngest failed(
+            SourceConfig source,
+            List<String> problems,
+            List<LandedFile> toRead,
+            Map<String, String> hashes,
+            List<IngestLog.Entry> entries,
+            int newFiles,
+            int skipped,
+            int waiting,
+            String batchId,
+            Timestamp now) {
+        String failure = "source " + source.name() + " failed, nothing of it ingested: " + String.join("; ", problems)
+                + " (contract " + source.contract().getFileName() + ")";
+        for (LandedFile f : toRead) {
+            entries.add(
+                    entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
+        }
+        return new SourceIngest(
+                new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.of(failure)),
+                entries,
+                Optional.empty());
+    }
+
+    /**
+     * Whether a checked row belongs to an erased person ({@code ops.suppression_list}): one of its
+     * e-mail or phone columns (contract {@code pii: email | phone}), standardized as silver does, or
+     * its record id ({@code source:key}) is suppressed. A broken row may not have parsed into columns,
+     * so its raw line is searched too: for anything shaped like an e-mail address or phone number, and
+     * for tokens that are a suppressed record id. Suppressed rows go neither to bronze nor to quarantine.
+     */
+    private Column suppressed(String source, SourceContract contract) {
+        if (suppression.isEmpty()) {
+            return lit(false);
+        }
+        Suppression s = suppression.get();
+        Column recordId = contract.key().size() == 1
+                ? col(contract.key().get(0)).cast("string")
+                : concat_ws(
+                        "|",
+                        contract.key().stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
+        Column hit = s.contains(Suppression.Kind.record, concat(lit(source + ":"), recordId));
+        for (SourceContract.Column c : contract.columns()) {
+            String pii = c.pii().orElse("");
+            if (pii.equals("email") && c.type().kind() == ColumnType.Kind.STRING) {
+                hit = hit.or(s.contains(Suppression.Kind.email, identifiers.email(col(c.name()))));
+            } else if (pii.equals("phone") && c.type().kind() == ColumnType.Kind.STRING) {
+                hit = hit.or(s.contains(Suppression.Kind.phone, identifiers.phone(col(c.name()))));
+            }
+        }
+        Column raw = col(RawRecords.RECORD);
+        Column inRawLine = exists(
+                        regexp_extract_all(raw, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
+                        e -> s.contains(Suppression.Kind.email, identifiers.email(e)))
+                .or(exists(
+                        regexp_extract_all(raw, lit(Identifiers.PHONE_IN_TEXT), lit(0)),
+                        p -> s.contains(Suppression.Kind.phone, identifiers.phone(p))))
+                .or(exists(
+                        split(raw, "[^A-Za-z0-9_.:-]+"),
+                        t -> s.contains(Suppression.Kind.record, concat(lit(source + ":"), t))));
+        return coalesce(hit, lit(false)).or(col(VALID).unary_$bang().and(coalesce(inRawLine, lit(false))));
+    }
+
+    /**
+     * Raw records of the files to read, or the problems that fail the source before any is read (a CSV
+     * header missing a required column, ...); a JSON file's keys are checked once its lines are read.
+     */
+    private record ParsedFiles(Dataset<Row> raw, List<String> problems, Map<String, String> notes) {}
+
+    private ParsedFiles parse(
+            SourceConfig source, SourceContract contract, List<LandedFile> files, Configuration hadoop) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> notes = new HashMap<>();
         for (LandedFile f : files) {
-          List<String> header = source.read().header() ? f.csvHeader(source.read(), hadoop) : contract.columnNames();
-          if (header.isEmpty() || header.stream().allMatch(String::isEmpty)) {
-            continue;
-          }
-          Optional<String> problem = checkColumns(contract, f, header, notes);
-          if (problem.isPresent()) {
-            problems.add(problem.get());
-            continue;
-          }
-          plans.add(RawRecords.FilePlan.csv(f, source.read(), contract, header));
+            if (f.isZip()) {
+                int inside = f.zipFiles(hadoop);
+                if (inside != 1) {
+                    problems.add(f.name() + ": a zip extract must hold one file but holds " + inside);
+                }
+            }
         }
-        raw = plans.isEmpty() ? RawRecords.none(lake.spark(), contract) : RawRecords.text(lake.spark(), plans, contract);
-      }
-      case "json" -> raw = RawRecords.text(lake.spark(),
-          files.stream().map(f -> RawRecords.FilePlan.json(f, source.read(), contract)).toList(), contract);
-      default -> raw = RawRecords.parquet(lake.spark(), files, contract);
-    }
-    return new ParsedFiles(raw, problems, notes);
-  }
-
-  /** The columns a file delivers against its contract: a missing required column fails the source. */
-  static Optional<String> checkColumns(SourceContract contract, LandedFile f, List<String> delivered, Map<String, String> notes) {
-    List<String> missing = contract.requiredColumns().stream()
-        .filter(c -> RawRecords.indexIgnoreCase(delivered, c) < 0).toList();
-    if (!missing.isEmpty()) {
-      return Optional.of(f.name() + ": missing required column" + (missing.size() > 1 ? "s " : " ")
-          + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()));
-    }
-    Set<String> distinct = new HashSet<>();
-    for (String d : delivered) {
-      if (!distinct.add(d.toLowerCase())) {
-        return Optional.of(f.name() + ": column '" + d + "' appears twice in the header");
-      }
-    }
-    List<String> unexpected = delivered.stream()
-        .filter(d -> RawRecords.indexIgnoreCase(contract.columnNames(), d) < 0).toList();
-    if (!unexpected.isEmpty()) {
-      switch (contract.unexpectedColumns()) {
-        case FAIL -> {
-          return Optional.of(f.name() + ": columns not in the contract: " + String.join(", ", unexpected)
-              + " (unexpected_columns: fail)");
+        if (!problems.isEmpty()) {
+            return new ParsedFiles(RawRecords.none(lake.spark(), contract), problems, notes);
         }
-        case IGNORE -> notes.put(f.path(), "ignored columns not in the contract: " + String.join(", ", unexpected));
-        case RESCUE -> notes.put(f.path(), "kept columns not in the contract in _rescued: " + String.join(", ", unexpected));
-      }
+        Dataset<Row> raw;
+        switch (source.format()) {
+            case "csv" -> {
+                List<RawRecords.FilePlan> plans = new ArrayList<>();
+                for (LandedFile f : files) {
+                    List<String> header =
+                            source.read().header() ? f.csvHeader(source.read(), hadoop) : contract.columnNames();
+                    if (header.isEmpty() || header.stream().allMatch(String::isEmpty)) {
+                        continue;
+                    }
+                    Optional<String> problem = checkColumns(contract, f, header, notes);
+                    if (problem.isPresent()) {
+                        problems.add(problem.get());
+                        continue;
+                    }
+                    plans.add(RawRecords.FilePlan.csv(f, source.read(), contract, header));
+                }
+                raw = plans.isEmpty()
+                        ? RawRecords.none(lake.spark(), contract)
+                        : RawRecords.text(lake.spark(), plans, contract);
+            }
+            case "json" ->
+                raw = RawRecords.text(
+                        lake.spark(),
+                        files.stream()
+                                .map(f -> RawRecords.FilePlan.json(f, source.read(), contract))
+                                .toList(),
+                        contract);
+            default -> raw = RawRecords.parquet(lake.spark(), files, contract);
+        }
+        return new ParsedFiles(raw, problems, notes);
     }
-    return Optional.empty();
-  }
 
-  /**
-   * Marks rows whose exact bytes were already delivered: earlier in this batch, or in an earlier
-   * batch into the same destination (bronze for valid rows, quarantine for broken ones).
-   */
-  private Dataset<Row> flagDuplicates(Dataset<Row> checked, String source) {
-    Column repeatInBatch = row_number()
-        .over(Window.partitionBy(Lineage.ROW_HASH, VALID).orderBy(Lineage.SOURCE_FILE, Lineage.SOURCE_ROW))
-        .gt(1);
-    Dataset<Row> known = null;
-    TableName table = TableName.bronze(source);
-    if (lake.exists(table)) {
-      known = lake.read(table).select(col(Lineage.ROW_HASH).as("_known_hash"), lit(true).as("_known_valid"));
+    /** The columns a file delivers against its contract: a missing required column fails the source. */
+    static Optional<String> checkColumns(
+            SourceContract contract, LandedFile f, List<String> delivered, Map<String, String> notes) {
+        List<String> missing = contract.requiredColumns().stream()
+                .filter(c -> RawRecords.indexIgnoreCase(delivered, c) < 0)
+                .toList();
+        if (!missing.isEmpty()) {
+            return Optional.of(f.name() + ": missing required column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()));
+        }
+        Set<String> distinct = new HashSet<>();
+        for (String d : delivered) {
+            if (!distinct.add(d.toLowerCase())) {
+                return Optional.of(f.name() + ": column '" + d + "' appears twice in the header");
+            }
+        }
+        List<String> unexpected = delivered.stream()
+                .filter(d -> RawRecords.indexIgnoreCase(contract.columnNames(), d) < 0)
+                .toList();
+        if (!unexpected.isEmpty()) {
+            switch (contract.unexpectedColumns()) {
+                case FAIL -> {
+                    return Optional.of(f.name() + ": columns not in the contract: " + String.join(", ", unexpected)
+                            + " (unexpected_columns: fail)");
+                }
+                case IGNORE ->
+                    notes.put(f.path(), "ignored columns not in the contract: " + String.join(", ", unexpected));
+                case RESCUE ->
+                    notes.put(
+                            f.path(), "kept columns not in the contract in _rescued: " + String.join(", ", unexpected));
+            }
+        }
+        return Optional.empty();
     }
-    if (lake.exists(QUARANTINE)) {
-      Dataset<Row> q = lake.read(QUARANTINE).filter(col("source").equalTo(source))
-          .select(col("row_hash").as("_known_hash"), lit(false).as("_known_valid"));
-      known = known == null ? q : known.unionByName(q);
+
+    /**
+     * Marks rows whose exact bytes were already delivered: earlier in this batch, or in an earlier
+     * batch into the same destination (bronze for valid rows, quarantine for broken ones).
+     */
+    private Dataset<Row> flagDuplicates(Dataset<Row> checked, String source) {
+        Column repeatInBatch = row_number()
+                .over(Window.partitionBy(Lineage.ROW_HASH, VALID).orderBy(Lineage.SOURCE_FILE, Lineage.SOURCE_ROW))
+                .gt(1);
+        Dataset<Row> known = null;
+        TableName table = TableName.bronze(source);
+        if (lake.exists(table)) {
+            known = lake.read(table)
+                    .select(col(Lineage.ROW_HASH).as("_known_hash"), lit(true).as("_known_valid"));
+        }
+        if (lake.exists(QUARANTINE)) {
+            Dataset<Row> q = lake.read(QUARANTINE)
+                    .filter(col("source").equalTo(source))
+                    .select(col("row_hash").as("_known_hash"), lit(false).as("_known_valid"));
+            known = known == null ? q : known.unionByName(q);
+        }
+        Dataset<Row> withRepeat = checked.withColumn("_repeat", repeatInBatch);
+        if (known == null) {
+            return withRepeat.withColumn(DUPLICATE, col("_repeat")).drop("_repeat");
+        }
+        Dataset<Row> k = known.distinct();
+        return withRepeat
+                .join(
+                        k,
+                        withRepeat
+                                .col(Lineage.ROW_HASH)
+                                .equalTo(k.col("_known_hash"))
+                                .and(withRepeat.col(VALID).equalTo(k.col("_known_valid"))),
+                        "left")
+                .withColumn(DUPLICATE, col("_repeat").or(col("_known_hash").isNotNull()))
+                .drop("_repeat", "_known_hash", "_known_valid");
     }
-    Dataset<Row> withRepeat = checked.withColumn("_repeat", repeatInBatch);
-    if (known == null) {
-      return withRepeat.withColumn(DUPLICATE, col("_repeat")).drop("_repeat");
+
+    private static Dataset<Row> bronzeRows(
+            Dataset<Row> valid, SourceContract contract, String system, String batchId, Timestamp at) {
+        List<Column> cols = new ArrayList<>();
+        contract.columnNames().forEach(c -> cols.add(col(c)));
+        cols.add(col(Lineage.RESCUED));
+        cols.add(lit(system).as(Lineage.SOURCE_SYSTEM));
+        cols.add(col(Lineage.SOURCE_FILE));
+        cols.add(col(Lineage.SOURCE_ROW));
+        cols.add(lit(batchId).as(Lineage.BATCH_ID));
+        cols.add(lit(at).as(Lineage.INGESTED_AT));
+        cols.add(col(Lineage.ROW_HASH));
+        return valid.select(cols.toArray(Column[]::new));
     }
-    Dataset<Row> k = known.distinct();
-    return withRepeat
-        .join(k, withRepeat.col(Lineage.ROW_HASH).equalTo(k.col("_known_hash"))
-            .and(withRepeat.col(VALID).equalTo(k.col("_known_valid"))), "left")
-        .withColumn(DUPLICATE, col("_repeat").or(col("_known_hash").isNotNull()))
-        .drop("_repeat", "_known_hash", "_known_valid");
-  }
 
-  private static Dataset<Row> bronzeRows(Dataset<Row> valid, SourceContract contract, String system, String batchId, Timestamp at) {
-    List<Column> cols = new ArrayList<>();
-    contract.columnNames().forEach(c -> cols.add(col(c)));
-    cols.add(col(Lineage.RESCUED));
-    cols.add(lit(system).as(Lineage.SOURCE_SYSTEM));
-    cols.add(col(Lineage.SOURCE_FILE));
-    cols.add(col(Lineage.SOURCE_ROW));
-    cols.add(lit(batchId).as(Lineage.BATCH_ID));
-    cols.add(lit(at).as(Lineage.INGESTED_AT));
-    cols.add(col(Lineage.ROW_HASH));
-    return valid.select(cols.toArray(Column[]::new));
-  }
-
-  private static Dataset<Row> quarantineRows(Dataset<Row> broken, SourceConfig source, String batchId, Timestamp at) {
-    Column violations = col(ContractRules.VIOLATIONS);
-    Column first = element_at(violations, 1);
-    Column reason = concat_ws("; ", transform(violations,
-        v -> concat(coalesce(v.getField("column"), lit("record")), lit(": "), v.getField("message"))));
-    return broken.select(
-        lit(source.name()).as("source"),
-        lit(source.system()).as("source_system"),
-        col(Lineage.SOURCE_FILE).as("source_file"),
-        col(Lineage.SOURCE_ROW).as("source_row"),
-        lit(batchId).as("batch_id"),
-        lit(at).as("ingested_at"),
-        first.getField("rule").as("rule"),
-        first.getField("column").as("column"),
-        reason.as("reason"),
-        violations.as("violations"),
-        col(RawRecords.RECORD).as("record"),
-        col(Lineage.ROW_HASH).as("row_hash"));
-  }
-
-  private static IngestLog.Entry entry(SourceConfig s, LandedFile f, String sha, String batchId, IngestLog.Status status,
-      long read, long valid, long quarantined, long duplicate, String message, Timestamp at) {
-    return entry(s, f, sha, batchId, status, read, valid, quarantined, duplicate, 0, message, at);
-  }
-
-  private static IngestLog.Entry entry(SourceConfig s, LandedFile f, String sha, String batchId, IngestLog.Status status,
-      long read, long valid, long quarantined, long duplicate, long suppressed, String message, Timestamp at) {
-    return new IngestLog.Entry(s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, suppressed, message, at);
-  }
-
-  static String newBatchId(Instant at) {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(at)
-        + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-  }
-
-  static String describe(SourceResult r) {
-    String head = "bronze." + r.source() + ": ";
-    if (r.failure().isPresent()) {
-      return head + "FAILED: " + r.failure().get();
+    private static Dataset<Row> quarantineRows(Dataset<Row> broken, SourceConfig source, String batchId, Timestamp at) {
+        Column violations = col(ContractRules.VIOLATIONS);
+        Column first = element_at(violations, 1);
+        Column reason = concat_ws(
+                "; ",
+                transform(
+                        violations,
+                        v -> concat(coalesce(v.getField("column"), lit("record")), lit(": "), v.getField("message"))));
+        return broken.select(
+                lit(source.name()).as("source"),
+                lit(source.system()).as("source_system"),
+                col(Lineage.SOURCE_FILE).as("source_file"),
+                col(Lineage.SOURCE_ROW).as("source_row"),
+                lit(batchId).as("batch_id"),
+                lit(at).as("ingested_at"),
+                first.getField("rule").as("rule"),
+                first.getField("column").as("column"),
+                reason.as("reason"),
+                violations.as("violations"),
+                col(RawRecords.RECORD).as("record"),
+                col(Lineage.ROW_HASH).as("row_hash"));
     }
-    String waiting = r.waitingFiles() > 0 ? ", " + r.waitingFiles() + " not ready yet (left for the next run)" : "";
-    if (r.newFiles() == 0) {
-      return head + "no new files (" + r.skippedFiles() + " already ingested" + waiting + ")";
+
+    private static IngestLog.Entry entry(
+            SourceConfig s,
+            LandedFile f,
+            String sha,
+            String batchId,
+            IngestLog.Status status,
+            long read,
+            long valid,
+            long quarantined,
+            long duplicate,
+            String message,
+            Timestamp at) {
+        return entry(s, f, sha, batchId, status, read, valid, quarantined, duplicate, 0, message, at);
     }
-    return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested" + waiting + " -> "
-        + r.rowsValid() + " rows appended, " + r.rowsQuarantined() + " quarantined, "
-        + r.rowsDuplicate() + " duplicate rows skipped"
-        + (r.rowsSuppressed() > 0 ? ", " + r.rowsSuppressed() + " rows of erased people suppressed" : "");
-  }
+
+    private static IngestLog.Entry entry(
+            SourceConfig s,
+            LandedFile f,
+            String sha,
+            String batchId,
+            IngestLog.Status status,
+            long read,
+            long valid,
+            long quarantined,
+            long duplicate,
+            long suppressed,
+            String message,
+            Timestamp at) {
+        return new IngestLog.Entry(
+                s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, suppressed, message, at);
+    }
+
+    static String newBatchId(Instant at) {
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(ZoneOffset.UTC)
+                        .format(at) + "-"
+                + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    static String describe(SourceResult r) {
+        String head = "bronze." + r.source() + ": ";
+        if (r.failure().isPresent()) {
+            return head + "FAILED: " + r.failure().get();
+        }
+        String waiting = r.waitingFiles() > 0 ? ", " + r.waitingFiles() + " not ready yet (left for the next run)" : "";
+        if (r.newFiles() == 0) {
+            return head + "no new files (" + r.skippedFiles() + " already ingested" + waiting + ")";
+        }
+        return head + r.newFiles() + " new file(s), " + r.skippedFiles() + " already ingested" + waiting + " -> "
+                + r.rowsValid() + " rows appended, " + r.rowsQuarantined() + " quarantined, "
+                + r.rowsDuplicate() + " duplicate rows skipped"
+                + (r.rowsSuppressed() > 0 ? ", " + r.rowsSuppressed() + " rows of erased people suppressed" : "");
+    }
 }

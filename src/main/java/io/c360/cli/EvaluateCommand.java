@@ -17,51 +17,59 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "evaluate",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Measures matching quality against a truth.",
-      "Blocking recall and reduction ratio, pairwise and B-cubed precision/recall/F1 on the final clusters (pairs"
-          + " blocking missed count as misses), over-merged clusters.",
-      "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is matched from"
-          + " scratch, or a run configuration, whose lake's silver tables are measured against the generator's truth in"
-          + " its landing folder."
-    })
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures matching quality against a truth.",
+            "Blocking recall and reduction ratio, pairwise and B-cubed precision/recall/F1 on the final clusters (pairs"
+                    + " blocking missed count as misses), over-merged clusters.",
+            "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is matched from"
+                    + " scratch, or a run configuration, whose lake's silver tables are measured against the generator's truth in"
+                    + " its landing folder."
+        })
 final class EvaluateCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Option(names = "--json", description = "Print the figures as JSON.")
-  boolean json;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--by-rule", description = "Also measure each blocking rule's recall on its own (one pass per rule: slow at scale).")
-  boolean byRule;
+    @Option(names = "--json", description = "Print the figures as JSON.")
+    boolean json;
 
-  @Override
-  public void run() {
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = Progress.stderr();
-    Evaluation.Report report;
-    if (Evaluation.Spec.isSpec(config.file)) {
-      Evaluation.Spec evaluation = Evaluation.Spec.load(config.file);
-      progress.report("evaluating " + evaluation.name() + " (" + evaluation.path() + ")");
-      SparkSession spark = SparkSessions.local("local[*]", Map.of("spark.sql.shuffle.partitions", "8"));
-      report = Evaluation.run(spark, evaluation, byRule);
-    } else {
-      C360Config cfg = config.load();
-      Lake lake = Lake.forConfig(cfg);
-      progress.report("evaluating the silver tables of " + cfg.lakeRoot() + " against " + cfg.landingRoot() + "/_truth");
-      report = Evaluation.ofLake(lake, cfg, byRule);
+    @Option(
+            names = "--by-rule",
+            description = "Also measure each blocking rule's recall on its own (one pass per rule: slow at scale).")
+    boolean byRule;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = Progress.stderr();
+        Evaluation.Report report;
+        if (Evaluation.Spec.isSpec(config.file)) {
+            Evaluation.Spec evaluation = Evaluation.Spec.load(config.file);
+            progress.report("evaluating " + evaluation.name() + " (" + evaluation.path() + ")");
+            SparkSession spark = SparkSessions.local("local[*]", Map.of("spark.sql.shuffle.partitions", "8"));
+            report = Evaluation.run(spark, evaluation, byRule);
+        } else {
+            C360Config cfg = config.load();
+            Lake lake = Lake.forConfig(cfg);
+            progress.report(
+                    "evaluating the silver tables of " + cfg.lakeRoot() + " against " + cfg.landingRoot() + "/_truth");
+            report = Evaluation.ofLake(lake, cfg, byRule);
+        }
+        if (json) {
+            try {
+                out.println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(report));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            out.println(Evaluation.format(report));
+        }
+        out.flush();
     }
-    if (json) {
-      try {
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    } else {
-      out.println(Evaluation.format(report));
-    }
-    out.flush();
-  }
 }

@@ -15,39 +15,50 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "explain",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Explains the match decision between two records.",
-      "Per comparison its level and weight (a text waterfall), the rules and vetoes hit, the final probability and"
-          + " decision, with the saved model.",
-      "Records are named source:record_id, e.g. crm_contacts:CRM-1A2B3C (see silver.identity_records)."
-    })
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Explains the match decision between two records.",
+            "Per comparison its level and weight (a text waterfall), the rules and vetoes hit, the final probability and"
+                    + " decision, with the saved model.",
+            "Records are named source:record_id, e.g. crm_contacts:CRM-1A2B3C (see silver.identity_records)."
+        })
 final class ExplainCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Parameters(index = "0", paramLabel = "RECORD_A")
-  String left;
+    @Spec
+    CommandSpec spec;
 
-  @Parameters(index = "1", paramLabel = "RECORD_B")
-  String right;
+    @Parameters(index = "0", paramLabel = "RECORD_A")
+    String left;
 
-  @Override
-  public void run() {
-    C360Config cfg = config.load();
-    SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
-    Lake lake = Lake.forConfig(cfg);
-    ModelStore.Artefact model = new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration())
-        .latest(ModelStore.fingerprint(silver.matching()))
-        .orElseThrow(() -> new C360Exception("no trained model for the comparisons in " + silver.folder().resolve("matching.yaml")
-            + " under " + lake.root() + "; run: c360 run --stage silver"));
-    ModelStore store = new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
-    Explanation.Result e = Explanation.explain(lake.read(SilverJob.IDENTITY_RECORDS), left, right, silver.matching(), model.parameters(),
-        store.termFrequencies(lake.spark(), model.version()));
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(Explanation.format(e, silver.matching().model()));
-    out.println("  model v" + model.version() + " trained " + model.trainedAt());
-    out.flush();
-  }
+    @Parameters(index = "1", paramLabel = "RECORD_B")
+    String right;
+
+    @Override
+    public void run() {
+        C360Config cfg = config.load();
+        SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
+        Lake lake = Lake.forConfig(cfg);
+        ModelStore.Artefact model = new ModelStore(
+                        lake.root(), lake.spark().sparkContext().hadoopConfiguration())
+                .latest(ModelStore.fingerprint(silver.matching()))
+                .orElseThrow(() -> new C360Exception("no trained model for the comparisons in "
+                        + silver.folder().resolve("matching.yaml") + " under " + lake.root()
+                        + "; run: c360 run --stage silver"));
+        ModelStore store =
+                new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
+        Explanation.Result e = Explanation.explain(
+                lake.read(SilverJob.IDENTITY_RECORDS),
+                left,
+                right,
+                silver.matching(),
+                model.parameters(),
+                store.termFrequencies(lake.spark(), model.version()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Explanation.format(e, silver.matching().model()));
+        out.println("  model v" + model.version() + " trained " + model.trainedAt());
+        out.flush();
+    }
 }

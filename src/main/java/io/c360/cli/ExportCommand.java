@@ -12,34 +12,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "export",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Writes a segment's activation file (CSV with a header) for a marketing platform.",
-      "It holds the current members of the segment in gold.segment_membership with the contact details of its"
-          + " channel. Only customers whose consent is granted for the segment's purpose and channel (and not on"
-          + " do-not-contact) are written; a phone number or e-mail address held by anyone who opted out, or whose own"
-          + " latest consent event is a withdrawal, is never exported.",
-      "Each export is logged in ops.exports (segment, file, rows; no personal data)."
-    })
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes a segment's activation file (CSV with a header) for a marketing platform.",
+            "It holds the current members of the segment in gold.segment_membership with the contact details of its"
+                    + " channel. Only customers whose consent is granted for the segment's purpose and channel (and not on"
+                    + " do-not-contact) are written; a phone number or e-mail address held by anyone who opted out, or whose own"
+                    + " latest consent event is a withdrawal, is never exported.",
+            "Each export is logged in ops.exports (segment, file, rows; no personal data)."
+        })
 final class ExportCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Option(names = "--segment", required = true, paramLabel = "NAME", description = "Segment name from gold/segments.yaml.")
-  String segment;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "CSV file to write (replaced): a local path or a location such as s3a://bucket/exports/winback.csv.")
-  String out;
+    @Option(
+            names = "--segment",
+            required = true,
+            paramLabel = "NAME",
+            description = "Segment name from gold/segments.yaml.")
+    String segment;
 
-  @Override
-  public void run() {
-    C360Config cfg = config.load();
-    GoldDefinitions gold = GoldDefinitions.load(cfg.requireGoldFolder());
-    Lake lake = Lake.forConfig(cfg);
-    long rows = Activation.export(lake, cfg, gold, segment, out);
-    spec.commandLine().getOut().printf("%,d customers of segment %s -> %s%n", rows, segment, Storage.qualified(out));
-    spec.commandLine().getOut().flush();
-  }
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "CSV file to write (replaced): a local path or a location such as s3a://bucket/exports/winback.csv.")
+    String out;
+
+    @Override
+    public void run() {
+        C360Config cfg = config.load();
+        GoldDefinitions gold = GoldDefinitions.load(cfg.requireGoldFolder());
+        Lake lake = Lake.forConfig(cfg);
+        long rows = Activation.export(lake, cfg, gold, segment, out);
+        spec.commandLine()
+                .getOut()
+                .printf("%,d customers of segment %s -> %s%n", rows, segment, Storage.qualified(out));
+        spec.commandLine().getOut().flush();
+    }
 }

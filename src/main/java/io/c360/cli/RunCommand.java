@@ -5,9 +5,9 @@ import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.ops.Pipeline;
-import java.util.List;
-import java.time.Instant;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,49 +15,64 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Runs pipeline stages on the configured lake.",
-      "bronze: ingests new landed files of every source against its contract.",
-      "silver: resolves records to stable customer ids and builds golden records; only what changed since its last run unless --full-refresh.",
-      "gold: checks silver, builds the gold tables and segments, checks them and publishes them.",
-      "all: bronze, silver, gold.",
-      "Every run is logged in ops.pipeline_runs and gets an HTML report."
-    })
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs pipeline stages on the configured lake.",
+            "bronze: ingests new landed files of every source against its contract.",
+            "silver: resolves records to stable customer ids and builds golden records; only what changed since its last run unless --full-refresh.",
+            "gold: checks silver, builds the gold tables and segments, checks them and publishes them.",
+            "all: bronze, silver, gold.",
+            "Every run is logged in ops.pipeline_runs and gets an HTML report."
+        })
 final class RunCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Option(names = "--stage", required = true, paramLabel = "STAGE",
-      description = "Stage to run: ${COMPLETION-CANDIDATES}.")
-  Stage stage;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--as-of", paramLabel = "TIME", converter = AsOf.Converter.class,
-      description = "Moment gold metrics are measured from: a date (yyyy-MM-dd, meaning the end of that day, UTC) or an ISO-8601 instant (default: now).")
-  AsOf asOf;
+    @Option(
+            names = "--stage",
+            required = true,
+            paramLabel = "STAGE",
+            description = "Stage to run: ${COMPLETION-CANDIDATES}.")
+    Stage stage;
 
-  @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
-  boolean retrain;
+    @Option(
+            names = "--as-of",
+            paramLabel = "TIME",
+            converter = AsOf.Converter.class,
+            description =
+                    "Moment gold metrics are measured from: a date (yyyy-MM-dd, meaning the end of that day, UTC) or an ISO-8601 instant (default: now).")
+    AsOf asOf;
 
-  @Option(names = "--full-refresh", description = "Silver: resolve every record again instead of only the new and changed ones "
-      + "(same result; bronze is never rebuilt).")
-  boolean fullRefresh;
+    @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
+    boolean retrain;
 
-  @Override
-  public void run() {
-    C360Config cfg = config.load();
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = Progress.stderr();
-    progress.report("starting Spark, lake " + cfg.lakeRoot());
-    Lake lake = Lake.forConfig(cfg);
-    progress.report("Spark " + lake.spark().version() + " on " + lake.spark().sparkContext().master());
-    List<Pipeline.Stage> stages = stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
-    Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress).run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);
-    Summaries.outcome(outcome, out);
-    out.flush();
-    if (!outcome.succeeded()) {
-      throw new C360Exception(outcome.run().failure().orElse("run failed"));
+    @Option(
+            names = "--full-refresh",
+            description = "Silver: resolve every record again instead of only the new and changed ones "
+                    + "(same result; bronze is never rebuilt).")
+    boolean fullRefresh;
+
+    @Override
+    public void run() {
+        C360Config cfg = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = Progress.stderr();
+        progress.report("starting Spark, lake " + cfg.lakeRoot());
+        Lake lake = Lake.forConfig(cfg);
+        progress.report("Spark " + lake.spark().version() + " on "
+                + lake.spark().sparkContext().master());
+        List<Pipeline.Stage> stages =
+                stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
+        Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress)
+                .run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);
+        Summaries.outcome(outcome, out);
+        out.flush();
+        if (!outcome.succeeded()) {
+            throw new C360Exception(outcome.run().failure().orElse("run failed"));
+        }
     }
-  }
 }

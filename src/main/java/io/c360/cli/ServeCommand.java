@@ -15,57 +15,72 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "serve",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Serves the lake to BI tools over JDBC and ODBC (the Spark Thrift Server).",
-      "Any Hive JDBC or Spark ODBC client (DBeaver, Power BI, Tableau) sees every Delta table of the lake as"
-          + " layer.name (gold.customer, ...) through the HiveServer2 protocol. Prints the JDBC URL and runs until"
-          + " interrupted (Ctrl-C or SIGTERM).",
-      "Only reads of those tables are answered (queries, USE, SHOW, DESCRIBE); every other statement (SET"
-          + " included), files read by path, Java reflection and settings in the JDBC URL are refused. There is"
-          + " no authentication: keep the default host (this machine only) unless the network is trusted."
-    })
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves the lake to BI tools over JDBC and ODBC (the Spark Thrift Server).",
+            "Any Hive JDBC or Spark ODBC client (DBeaver, Power BI, Tableau) sees every Delta table of the lake as"
+                    + " layer.name (gold.customer, ...) through the HiveServer2 protocol. Prints the JDBC URL and runs until"
+                    + " interrupted (Ctrl-C or SIGTERM).",
+            "Only reads of those tables are answered (queries, USE, SHOW, DESCRIBE); every other statement (SET"
+                    + " included), files read by path, Java reflection and settings in the JDBC URL are refused. There is"
+                    + " no authentication: keep the default host (this machine only) unless the network is trusted."
+        })
 final class ServeCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Option(names = "--port", defaultValue = "" + BiServer.DEFAULT_PORT, paramLabel = "N",
-      description = "TCP port (default: ${DEFAULT-VALUE}, HiveServer2's).")
-  int port;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--host", defaultValue = BiServer.LOCALHOST, paramLabel = "HOST",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
-  String host;
+    @Option(
+            names = "--port",
+            defaultValue = "" + BiServer.DEFAULT_PORT,
+            paramLabel = "N",
+            description = "TCP port (default: ${DEFAULT-VALUE}, HiveServer2's).")
+    int port;
 
-  @Override
-  public void run() {
-    if (port < 0 || port > 65535) {
-      throw new C360Exception("--port: expected 0 to 65535 but was " + port);
+    @Option(
+            names = "--host",
+            defaultValue = BiServer.LOCALHOST,
+            paramLabel = "HOST",
+            description =
+                    "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    String host;
+
+    @Override
+    public void run() {
+        if (port < 0 || port > 65535) {
+            throw new C360Exception("--port: expected 0 to 65535 but was " + port);
+        }
+        C360Config cfg = config.load();
+        BiServer server = BiServer.start(Lake.forConfig(cfg), host, port);
+        PrintWriter out = spec.commandLine().getOut();
+        int n = server.tables().size();
+        out.println("serving " + n + (n == 1 ? " table" : " tables") + " of " + cfg.lakeRoot()
+                + " over JDBC (HiveServer2 protocol)");
+        out.println("  JDBC URL: " + server.jdbcUrl());
+        server.tables().stream()
+                .collect(Collectors.groupingBy(
+                        TableName::layer, TreeMap::new, Collectors.mapping(TableName::name, Collectors.joining(", "))))
+                .forEach((layer, names) -> out.println("  " + layer + ": " + names));
+        out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("c360 serve: running; Ctrl-C (or SIGTERM) stops it");
+        err.flush();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            err.println("c360 serve: stopped");
+                            err.flush();
+                        },
+                        "c360-serve-stop"));
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
     }
-    C360Config cfg = config.load();
-    BiServer server = BiServer.start(Lake.forConfig(cfg), host, port);
-    PrintWriter out = spec.commandLine().getOut();
-    int n = server.tables().size();
-    out.println("serving " + n + (n == 1 ? " table" : " tables") + " of " + cfg.lakeRoot() + " over JDBC (HiveServer2 protocol)");
-    out.println("  JDBC URL: " + server.jdbcUrl());
-    server.tables().stream().collect(Collectors.groupingBy(TableName::layer, TreeMap::new,
-            Collectors.mapping(TableName::name, Collectors.joining(", "))))
-        .forEach((layer, names) -> out.println("  " + layer + ": " + names));
-    out.flush();
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("c360 serve: running; Ctrl-C (or SIGTERM) stops it");
-    err.flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      err.println("c360 serve: stopped");
-      err.flush();
-    }, "c360-serve-stop"));
-    try {
-      server.awaitStop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.close();
-    }
-  }
 }

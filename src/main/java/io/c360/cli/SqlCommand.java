@@ -11,50 +11,58 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
-    name = "sql",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Runs a Spark SQL query over the lake and prints the result.",
-      "Tables are addressed as layer.name: bronze.crm_contacts, bronze._quarantine, silver.*, gold.*."
-    })
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a Spark SQL query over the lake and prints the result.",
+            "Tables are addressed as layer.name: bronze.crm_contacts, bronze._quarantine, silver.*, gold.*."
+        })
 final class SqlCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query, quoted.")
-  String query;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or csv (default: ${DEFAULT-VALUE}).")
-  String format;
+    @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query, quoted.")
+    String query;
 
-  @Option(names = "--max-rows", defaultValue = "1000", description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
-  int maxRows;
+    @Option(names = "--format", defaultValue = "table", description = "table or csv (default: ${DEFAULT-VALUE}).")
+    String format;
 
-  @Override
-  public void run() {
-    if (!format.equals("table") && !format.equals("csv")) {
-      throw new C360Exception("--format: expected table or csv but was '" + format + "'");
+    @Option(
+            names = "--max-rows",
+            defaultValue = "1000",
+            description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
+    int maxRows;
+
+    @Override
+    public void run() {
+        if (!format.equals("table") && !format.equals("csv")) {
+            throw new C360Exception("--format: expected table or csv but was '" + format + "'");
+        }
+        C360Config cfg = config.load();
+        SparkSession spark = SparkSessions.forConfig(cfg);
+        new Lake(spark, cfg.lakeRoot()).registerAll();
+        Dataset<Row> result = spark.sql(query);
+        List<Row> rows = result.limit(maxRows + 1).collectAsList();
+        PrintWriter out = spec.commandLine().getOut();
+        boolean truncated = rows.size() > maxRows;
+        List<Row> shown = truncated ? rows.subList(0, maxRows) : rows;
+        if (format.equals("csv")) {
+            ResultPrinter.csv(result.schema(), shown, out);
+        } else {
+            ResultPrinter.table(result.schema(), shown, out);
+            out.println(shown.size()
+                    + (shown.size() == 1 ? " row" : " rows")
+                    + (truncated ? " (more not shown; see --max-rows)" : ""));
+        }
+        out.flush();
     }
-    C360Config cfg = config.load();
-    SparkSession spark = SparkSessions.forConfig(cfg);
-    new Lake(spark, cfg.lakeRoot()).registerAll();
-    Dataset<Row> result = spark.sql(query);
-    List<Row> rows = result.limit(maxRows + 1).collectAsList();
-    PrintWriter out = spec.commandLine().getOut();
-    boolean truncated = rows.size() > maxRows;
-    List<Row> shown = truncated ? rows.subList(0, maxRows) : rows;
-    if (format.equals("csv")) {
-      ResultPrinter.csv(result.schema(), shown, out);
-    } else {
-      ResultPrinter.table(result.schema(), shown, out);
-      out.println(shown.size() + (shown.size() == 1 ? " row" : " rows") + (truncated ? " (more not shown; see --max-rows)" : ""));
-    }
-    out.flush();
-  }
 }

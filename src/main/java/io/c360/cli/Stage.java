@@ -2,5 +2,8 @@ package io.c360.cli;
 
 /** Pipeline stages a run can be asked for; {@code all} runs them in order. */
 enum Stage {
-  bronze, silver, gold, all
+    bronze,
+    silver,
+    gold,
+    all
 }

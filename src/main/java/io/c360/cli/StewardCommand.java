@@ -26,50 +26,70 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "steward-import",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Appends steward decisions from a CSV to silver.steward_decisions; the next silver run obeys them.",
-      "Columns: record_key_l, record_key_r, decision (match | non_match), and optionally steward, decided_at.",
-      "Record keys are source:record_id, as in silver.identity_records and silver.match_review."
-    })
+        name = "steward-import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Appends steward decisions from a CSV to silver.steward_decisions; the next silver run obeys them.",
+            "Columns: record_key_l, record_key_r, decision (match | non_match), and optionally steward, decided_at.",
+            "Record keys are source:record_id, as in silver.identity_records and silver.match_review."
+        })
 final class StewardCommand implements Runnable {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+    @Mixin
+    ConfigOption config;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header.")
-  Path file;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public void run() {
-    if (!Files.isRegularFile(file)) {
-      throw new C360Exception(file + ": file not found");
+    @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header.")
+    Path file;
+
+    @Override
+    public void run() {
+        if (!Files.isRegularFile(file)) {
+            throw new C360Exception(file + ": file not found");
+        }
+        C360Config cfg = config.load();
+        Lake lake = Lake.forConfig(cfg);
+        // Read here on the driver: under spark-submit the executors cannot see a file given on the command line.
+        Dataset<Row> csv = LocalCsv.read(lake.spark(), file);
+        List<String> columns = Arrays.asList(csv.columns());
+        for (String required : List.of("record_key_l", "record_key_r", "decision")) {
+            if (!columns.contains(required)) {
+                throw new C360Exception(file + ": missing column '" + required
+                        + "'; expected record_key_l, record_key_r, decision[, steward, decided_at]");
+            }
+        }
+        Dataset<Row> decisions = csv.select(
+                trim(col("record_key_l")).as("record_key_l"),
+                trim(col("record_key_r")).as("record_key_r"),
+                lower(trim(col("decision"))).as("decision"),
+                (columns.contains("steward") ? col("steward") : lit(null))
+                        .cast(DataTypes.StringType)
+                        .as("steward"),
+                coalesce(
+                                columns.contains("decided_at")
+                                        ? col("decided_at").cast(DataTypes.TimestampType)
+                                        : lit(null).cast(DataTypes.TimestampType),
+                                current_timestamp())
+                        .as("decided_at"));
+        List<Row> bad = decisions
+                .filter(col("decision")
+                        .isin("match", "non_match")
+                        .unary_$bang()
+                        .or(col("record_key_l").isNull())
+                        .or(col("record_key_r").isNull()))
+                .limit(1)
+                .collectAsList();
+        if (!bad.isEmpty()) {
+            throw new C360Exception(file + ": decision: expected match or non_match with both record keys, but found "
+                    + bad.get(0) + "; nothing imported");
+        }
+        long n = decisions.count();
+        lake.append(SilverJob.STEWARD_DECISIONS, decisions);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "%d steward decision(s) appended to %s; run: c360 run --stage silver%n",
+                        n, SilverJob.STEWARD_DECISIONS);
     }
-    C360Config cfg = config.load();
-    Lake lake = Lake.forConfig(cfg);
-    // Read here on the driver: under spark-submit the executors cannot see a file given on the command line.
-    Dataset<Row> csv = LocalCsv.read(lake.spark(), file);
-    List<String> columns = Arrays.asList(csv.columns());
-    for (String required : List.of("record_key_l", "record_key_r", "decision")) {
-      if (!columns.contains(required)) {
-        throw new C360Exception(file + ": missing column '" + required + "'; expected record_key_l, record_key_r, decision[, steward, decided_at]");
-      }
-    }
-    Dataset<Row> decisions = csv.select(
-        trim(col("record_key_l")).as("record_key_l"),
-        trim(col("record_key_r")).as("record_key_r"),
-        lower(trim(col("decision"))).as("decision"),
-        (columns.contains("steward") ? col("steward") : lit(null)).cast(DataTypes.StringType).as("steward"),
-        coalesce(columns.contains("decided_at") ? col("decided_at").cast(DataTypes.TimestampType) : lit(null).cast(DataTypes.TimestampType),
-            current_timestamp()).as("decided_at"));
-    List<Row> bad = decisions.filter(col("decision").isin("match", "non_match").unary_$bang()
-        .or(col("record_key_l").isNull()).or(col("record_key_r").isNull())).limit(1).collectAsList();
-    if (!bad.isEmpty()) {
-      throw new C360Exception(file + ": decision: expected match or non_match with both record keys, but found " + bad.get(0)
-          + "; nothing imported");
-    }
-    long n = decisions.count();
-    lake.append(SilverJob.STEWARD_DECISIONS, decisions);
-    spec.commandLine().getOut().printf("%d steward decision(s) appended to %s; run: c360 run --stage silver%n", n, SilverJob.STEWARD_DECISIONS);
-  }
 }

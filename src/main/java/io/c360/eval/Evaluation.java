@@ -32,190 +32,339 @@ import org.apache.spark.sql.SparkSession;
  * generator's truth.
  */
 public final class Evaluation {
-  private Evaluation() {}
+    private Evaluation() {}
 
-  /** What was measured; serialized as the {@code --json} output. */
-  public record Report(
-      @JsonProperty("name") String name,
-      @JsonProperty("records") long records,
-      @JsonProperty("true_pairs") long truePairs,
-      @JsonProperty("candidate_pairs") long candidatePairs,
-      @JsonProperty("blocking_recall") double blockingRecall,
-      @JsonProperty("blocking_recall_connected") double blockingRecallConnected,
-      @JsonProperty("reduction_ratio") double reductionRatio,
-      @JsonProperty("link_threshold") double linkThreshold,
-      @JsonProperty("pairwise") Metrics.Pairwise pairwise,
-      @JsonProperty("bcubed") Metrics.BCubed bcubed,
-      @JsonProperty("clusters") long clusters,
-      @JsonProperty("true_entities") long trueEntities,
-      @JsonProperty("over_merged_clusters") long overMergedClusters,
-      @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
-      @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
-      @JsonProperty("seconds") double seconds) {}
+    /** What was measured; serialized as the {@code --json} output. */
+    public record Report(
+            @JsonProperty("name") String name,
+            @JsonProperty("records") long records,
+            @JsonProperty("true_pairs") long truePairs,
+            @JsonProperty("candidate_pairs") long candidatePairs,
+            @JsonProperty("blocking_recall") double blockingRecall,
+            @JsonProperty("blocking_recall_connected") double blockingRecallConnected,
+            @JsonProperty("reduction_ratio") double reductionRatio,
+            @JsonProperty("link_threshold") double linkThreshold,
+            @JsonProperty("pairwise") Metrics.Pairwise pairwise,
+            @JsonProperty("bcubed") Metrics.BCubed bcubed,
+            @JsonProperty("clusters") long clusters,
+            @JsonProperty("true_entities") long trueEntities,
+            @JsonProperty("over_merged_clusters") long overMergedClusters,
+            @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
+            @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
+            @JsonProperty("seconds") double seconds) {}
 
-  /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
-  public record RuleFigures(@JsonProperty("rule") String rule, @JsonProperty("pairs") long pairs,
-      @JsonProperty("recall") double recall, @JsonProperty("skipped_keys") long skippedKeys) {}
+    /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
+    public record RuleFigures(
+            @JsonProperty("rule") String rule,
+            @JsonProperty("pairs") long pairs,
+            @JsonProperty("recall") double recall,
+            @JsonProperty("skipped_keys") long skippedKeys) {}
 
-  /** Labelled pairs to estimate m from: a CSV with the two record ids and a match condition. */
-  public record Labels(String path, String left, String right, String match) {}
+    /** Labelled pairs to estimate m from: a CSV with the two record ids and a match condition. */
+    public record Labels(String path, String left, String right, String match) {}
 
-  /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
-  public record Spec(String name, String path, String format, Map<String, String> options,
-      IdentityConfig.SourceMapping mapping, String truth, SilverConfig silver, Optional<Labels> labels) {
+    /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
+    public record Spec(
+            String name,
+            String path,
+            String format,
+            Map<String, String> options,
+            IdentityConfig.SourceMapping mapping,
+            String truth,
+            SilverConfig silver,
+            Optional<Labels> labels) {
 
-    /** Reads an evaluation configuration; relative paths are relative to its folder. */
-    public static Spec load(Path file) {
-      YamlNode root = YamlNode.load(file);
-      Path base = file.toAbsolutePath().getParent();
-      String name = root.text("name");
-      YamlNode input = root.child("input");
-      String path = C360Config.resolve(base, input.text("path"));
-      String format = input.choice("format", "csv", "csv", "json", "parquet");
-      Map<String, String> options = input.textMap("options");
-      input.finish();
-      IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(root.child("mapping"));
-      String truth = root.text("truth");
-      SilverConfig defaults = SilverConfig.load(base.resolve(root.text("silver")).normalize());
-      SilverConfig silver = root.optText("matching")
-          .map(m -> new SilverConfig(defaults.folder(), defaults.identity(), MatchingConfig.load(base.resolve(m).normalize()),
-              defaults.survivorship()))
-          .orElse(defaults);
-      Optional<Labels> labels = root.optChild("labels").map(l -> {
-        Labels parsed = new Labels(C360Config.resolve(base, l.text("path")), l.text("left"), l.text("right"), l.text("match"));
-        l.finish();
-        return parsed;
-      });
-      root.finish();
-      return new Spec(name, path, format, options, mapping, truth, silver, labels);
+        /** Reads an evaluation configuration; relative paths are relative to its folder. */
+        public static Spec load(Path file) {
+            YamlNode root = YamlNode.load(file);
+            Path base = file.toAbsolutePath().getParent();
+            String name = root.text("name");
+            YamlNode input = root.child("input");
+            String path = C360Config.resolve(base, input.text("path"));
+            String format = input.choice("format", "csv", "csv", "json", "parquet");
+            Map<String, String> options = input.textMap("options");
+            input.finish();
+            IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(root.child("mapping"));
+            String truth = root.text("truth");
+            SilverConfig defaults =
+                    SilverConfig.load(base.resolve(root.text("silver")).normalize());
+            SilverConfig silver = root.optText("matching")
+                    .map(m -> new SilverConfig(
+                            defaults.folder(),
+                            defaults.identity(),
+                            MatchingConfig.load(base.resolve(m).normalize()),
+                            defaults.survivorship()))
+                    .orElse(defaults);
+            Optional<Labels> labels = root.optChild("labels").map(l -> {
+                Labels parsed = new Labels(
+                        C360Config.resolve(base, l.text("path")), l.text("left"), l.text("right"), l.text("match"));
+                l.finish();
+                return parsed;
+            });
+            root.finish();
+            return new Spec(name, path, format, options, mapping, truth, silver, labels);
+        }
+
+        /** Whether a YAML file is an evaluation spec (it names an {@code input}) rather than a run configuration. */
+        public static boolean isSpec(Path file) {
+            return YamlNode.load(file).has("input");
+        }
     }
 
-    /** Whether a YAML file is an evaluation spec (it names an {@code input}) rather than a run configuration. */
-    public static boolean isSpec(Path file) {
-      return YamlNode.load(file).has("input");
+    /** Runs the matcher on a labelled file and measures it. */
+    public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
+        Instant start = Instant.now();
+        if (!Storage.isFile(spark.sparkContext().hadoopConfiguration(), spec.path())) {
+            throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
+        }
+        Dataset<Row> input =
+                spark.read().format(spec.format()).options(spec.options()).load(spec.path());
+        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
+        Dataset<Row> records = IdentityRecords.of(
+                        input,
+                        spec.name(),
+                        spec.name(),
+                        spec.mapping(),
+                        spec.silver().identity().standardization(),
+                        nicknames)
+                .join(
+                        input.select(
+                                expr(spec.mapping().recordId()).cast("string").as("record_id"),
+                                expr(spec.truth()).cast("string").as("truth")),
+                        "record_id")
+                .localCheckpoint(true);
+        Optional<Dataset<Row>> labels = spec.labels().map(l -> {
+            Dataset<Row> sig = records.select(col("record_id"), col(IdentityRecords.SIGNATURE));
+            return spark.read()
+                    .option("header", "true")
+                    .csv(l.path())
+                    .select(
+                            expr(l.left()).cast("string").as("a"),
+                            expr(l.right()).cast("string").as("b"),
+                            expr(l.match()).as("is_match"))
+                    .join(
+                            sig.select(
+                                    col("record_id").as("a"),
+                                    col(IdentityRecords.SIGNATURE).as("sa")),
+                            "a")
+                    .join(
+                            sig.select(
+                                    col("record_id").as("b"),
+                                    col(IdentityRecords.SIGNATURE).as("sb")),
+                            "b")
+                    .filter(col("sa").notEqual(col("sb")))
+                    .select(
+                            expr("least(sa, sb)").as(Blocking.LEFT),
+                            expr("greatest(sa, sb)").as(Blocking.RIGHT),
+                            col("is_match"));
+        });
+        Resolver.Resolution resolution =
+                Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark), labels);
+        Dataset<Row> assigned = records.select(
+                col("record_key"),
+                col(IdentityRecords.SIGNATURE).as("node"),
+                coalesce(col("truth"), col("record_key")).as("truth"));
+        return report(
+                spec.name(),
+                assigned,
+                resolution.recordClusters(),
+                resolution.pairs(),
+                spec.silver().matching().model().linkThreshold(),
+                perRuleRecall ? resolution.matched().blocking() : List.of(),
+                start);
     }
-  }
 
-  /** Runs the matcher on a labelled file and measures it. */
-  public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
-    Instant start = Instant.now();
-    if (!Storage.isFile(spark.sparkContext().hadoopConfiguration(), spec.path())) {
-      throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
+    /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
+    public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config, boolean perRuleRecall) {
+        Instant start = Instant.now();
+        SparkSession spark = lake.spark();
+        String truthFolder = config.landingRoot() + "/_truth";
+        Dataset<Row> truth = spark.read()
+                .option("header", "true")
+                .csv(truthFolder + "/truth_*.csv")
+                .select(
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .concat_ws(":", col("source"), col("record_id"))
+                                .as("record_key"),
+                        col("person_id").as("truth"));
+        Dataset<Row> records = lake.read(io.c360.silver.SilverJob.IDENTITY_RECORDS)
+                .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"))
+                .join(
+                        truth,
+                        scala.collection.JavaConverters.asScalaBuffer(List.of("record_key"))
+                                .toSeq(),
+                        "left")
+                .select(
+                        col("record_key"),
+                        col("node"),
+                        coalesce(col("truth"), col("record_key")).as("truth"));
+        Dataset<Row> clusters = lake.read(io.c360.silver.SilverJob.CUSTOMER_ID_MAP)
+                .select(col("record_key"), col("customer_id").as("cluster"));
+        Dataset<Row> pairs = lake.read(io.c360.silver.SilverJob.SCORED_PAIRS);
+        double threshold = SilverConfig.load(config.requireSilverFolder())
+                .matching()
+                .model()
+                .linkThreshold();
+        List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(io.c360.silver.SilverJob.BLOCKING_REPORT)
+                ? lake.read(io.c360.silver.SilverJob.BLOCKING_REPORT).collectAsList().stream()
+                        .map(r -> new Blocking.RuleReport(
+                                r.getAs("rule"),
+                                r.<Long>getAs("pairs"),
+                                r.<Long>getAs("skipped_keys"),
+                                r.<Long>getAs("skipped_records"),
+                                r.getAs("largest_skipped_key")))
+                        .toList()
+                : List.of();
+        Dataset<Row> twins = spark.read()
+                .option("header", "true")
+                .csv(truthFolder + "/persons_*.csv")
+                .filter(col("twin_of").isNotNull())
+                .select(col("person_id").as("a"), col("twin_of").as("b"));
+        return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, Optional.of(twins), start);
     }
-    Dataset<Row> input = spark.read().format(spec.format()).options(spec.options()).load(spec.path());
-    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
-    Dataset<Row> records = IdentityRecords.of(input, spec.name(), spec.name(), spec.mapping(),
-            spec.silver().identity().standardization(), nicknames)
-        .join(input.select(expr(spec.mapping().recordId()).cast("string").as("record_id"), expr(spec.truth()).cast("string").as("truth")),
-            "record_id")
-        .localCheckpoint(true);
-    Optional<Dataset<Row>> labels = spec.labels().map(l -> {
-      Dataset<Row> sig = records.select(col("record_id"), col(IdentityRecords.SIGNATURE));
-      return spark.read().option("header", "true").csv(l.path())
-          .select(expr(l.left()).cast("string").as("a"), expr(l.right()).cast("string").as("b"), expr(l.match()).as("is_match"))
-          .join(sig.select(col("record_id").as("a"), col(IdentityRecords.SIGNATURE).as("sa")), "a")
-          .join(sig.select(col("record_id").as("b"), col(IdentityRecords.SIGNATURE).as("sb")), "b")
-          .filter(col("sa").notEqual(col("sb")))
-          .select(expr("least(sa, sb)").as(Blocking.LEFT), expr("greatest(sa, sb)").as(Blocking.RIGHT), col("is_match"));
-    });
-    Resolver.Resolution resolution = Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark), labels);
-    Dataset<Row> assigned = records.select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"),
-        coalesce(col("truth"), col("record_key")).as("truth"));
-    return report(spec.name(), assigned, resolution.recordClusters(), resolution.pairs(),
-        spec.silver().matching().model().linkThreshold(), perRuleRecall ? resolution.matched().blocking() : List.of(), start);
-  }
 
-  /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
-  public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config, boolean perRuleRecall) {
-    Instant start = Instant.now();
-    SparkSession spark = lake.spark();
-    String truthFolder = config.landingRoot() + "/_truth";
-    Dataset<Row> truth = spark.read().option("header", "true").csv(truthFolder + "/truth_*.csv")
-        .select(org.apache.spark.sql.functions.concat_ws(":", col("source"), col("record_id")).as("record_key"),
-            col("person_id").as("truth"));
-    Dataset<Row> records = lake.read(io.c360.silver.SilverJob.IDENTITY_RECORDS)
-        .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"))
-        .join(truth, scala.collection.JavaConverters.asScalaBuffer(List.of("record_key")).toSeq(), "left")
-        .select(col("record_key"), col("node"), coalesce(col("truth"), col("record_key")).as("truth"));
-    Dataset<Row> clusters = lake.read(io.c360.silver.SilverJob.CUSTOMER_ID_MAP).select(col("record_key"), col("customer_id").as("cluster"));
-    Dataset<Row> pairs = lake.read(io.c360.silver.SilverJob.SCORED_PAIRS);
-    double threshold = SilverConfig.load(config.requireSilverFolder()).matching().model().linkThreshold();
-    List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(io.c360.silver.SilverJob.BLOCKING_REPORT)
-        ? lake.read(io.c360.silver.SilverJob.BLOCKING_REPORT).collectAsList().stream()
-            .map(r -> new Blocking.RuleReport(r.getAs("rule"), r.<Long>getAs("pairs"), r.<Long>getAs("skipped_keys"),
-                r.<Long>getAs("skipped_records"), r.getAs("largest_skipped_key")))
-            .toList()
-        : List.of();
-    Dataset<Row> twins = spark.read().option("header", "true").csv(truthFolder + "/persons_*.csv")
-        .filter(col("twin_of").isNotNull()).select(col("person_id").as("a"), col("twin_of").as("b"));
-    return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, Optional.of(twins), start);
-  }
-
-  /**
-   * @param records {@code record_key, node, truth}
-   * @param clusters {@code record_key, cluster}
-   * @param pairs candidate node pairs {@code l_id, r_id}
-   */
-  static Report report(String name, Dataset<Row> records, Dataset<Row> clusters, Dataset<Row> pairs, double threshold,
-      List<Blocking.RuleReport> blocking, Instant start) {
-    return report(name, records, clusters, pairs, threshold, blocking, Optional.empty(), start);
-  }
-
-  /**
-   * @param twins pairs of true entities that are twins ({@code a, b}), where the truth knows them
-   */
-  static Report report(String name, Dataset<Row> records, Dataset<Row> clusters, Dataset<Row> pairs, double threshold,
-      List<Blocking.RuleReport> blocking, Optional<Dataset<Row>> twins, Instant start) {
-    Dataset<Row> assignments = records.join(clusters, "record_key").select(col("cluster").as("predicted"), col("truth")).cache();
-    Metrics.Blocking b = Metrics.blocking(records.select("node", "truth"), pairs.select(Blocking.LEFT, Blocking.RIGHT));
-    // Records of several systems often share no attribute pairwise (a web login's email, a CRM row
-    // without one) and can only be joined through others: the share of true pairs blocking connects
-    // at all, directly or through other candidates, is the recall clustering can reach.
-    Dataset<Row> blockingComponents = io.c360.silver.cluster.ConnectedComponents.of(
-        records.select(col("node").as("record_key")).distinct(),
-        pairs.select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r")), 200);
-    Dataset<Row> connected = records.join(blockingComponents.withColumnRenamed("record_key", "node"), "node")
-        .select(col("component").as("predicted"), col("truth"));
-    double connectedRecall = Metrics.pairwise(connected).recall();
-    Metrics.Pairwise pw = Metrics.pairwise(assignments);
-    Metrics.BCubed bc = Metrics.bcubed(assignments);
-    long clusterCount = assignments.select("predicted").distinct().count();
-    long entities = assignments.select("truth").distinct().count();
-    long overMerged = Metrics.overMergedClusters(assignments);
-    Long twinMerges = twins.map(t -> {
-      Dataset<Row> placed = assignments.select("predicted", "truth").distinct();
-      return placed.join(t, placed.col("truth").equalTo(t.col("a")))
-          .join(placed.select(col("predicted").as("p2"), col("truth").as("t2")),
-              col("predicted").equalTo(col("p2")).and(col("t2").equalTo(col("b"))))
-          .select("predicted").distinct().count();
-    }).orElse(null);
-    assignments.unpersist();
-    List<RuleFigures> perRule = new java.util.ArrayList<>();
-    Dataset<Row> nodeTruth = records.select("node", "truth");
-    for (Blocking.RuleReport rule : blocking) {
-      Dataset<Row> byRule = pairs.filter(org.apache.spark.sql.functions.array_contains(col(Blocking.RULES), rule.rule()))
-          .select(Blocking.LEFT, Blocking.RIGHT);
-      perRule.add(new RuleFigures(rule.rule(), rule.pairs(), Metrics.blocking(nodeTruth, byRule).recall(), rule.skippedKeys()));
+    /**
+     * @param records {@code record_key, node, truth}
+     * @param clusters {@code record_key, cluster}
+     * @param pairs candidate node pairs {@code l_id, r_id}
+     */
+    static Report report(
+            String name,
+            Dataset<Row> records,
+            Dataset<Row> clusters,
+            Dataset<Row> pairs,
+            double threshold,
+            List<Blocking.RuleReport> blocking,
+            Instant start) {
+        return report(name, records, clusters, pairs, threshold, blocking, Optional.empty(), start);
     }
-    return new Report(name, records.count(), b.truePairs(), b.candidatePairs(), b.recall(), connectedRecall, b.reductionRatio(), threshold,
-        pw, bc, clusterCount, entities, overMerged, twinMerges, perRule, Duration.between(start, Instant.now()).toMillis() / 1000.0);
-  }
 
-  /** Human-readable report lines. */
-  public static String format(Report r) {
-    return String.join("\n",
-        "evaluation: " + r.name(),
-        String.format("  records %,d  true entities %,d  true pairs %,d", r.records(), r.trueEntities(), r.truePairs()),
-        String.format("  blocking: recall %.4f (connected through candidates %.4f)  reduction ratio %.6f  candidate pairs %,d",
-            r.blockingRecall(), r.blockingRecallConnected(), r.reductionRatio(), r.candidatePairs()),
-        String.format("  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f", r.linkThreshold(),
-            r.pairwise().precision(), r.pairwise().recall(), r.pairwise().f1()),
-        String.format("  B-cubed: precision %.4f  recall %.4f  F1 %.4f", r.bcubed().precision(), r.bcubed().recall(), r.bcubed().f1()),
-        String.format("  clusters %,d  over-merged clusters %,d%s  (%.1fs)", r.clusters(), r.overMergedClusters(),
-            r.clustersJoiningTwins() == null ? "" : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()), r.seconds()),
-        r.blockingRules().isEmpty() ? "" : "  blocking rules (identity pairs, recall on its own, keys skipped over the cap):\n"
-            + String.join("\n", r.blockingRules().stream()
-                .map(b -> String.format("    %-28s %,10d  %.4f  %,d", b.rule(), b.pairs(), b.recall(), b.skippedKeys())).toList()))
-        .stripTrailing();
-  }
+    /**
+     * @param twins pairs of true entities that are twins ({@code a, b}), where the truth knows them
+     */
+    static Report report(
+            String name,
+            Dataset<Row> records,
+            Dataset<Row> clusters,
+            Dataset<Row> pairs,
+            double threshold,
+            List<Blocking.RuleReport> blocking,
+            Optional<Dataset<Row>> twins,
+            Instant start) {
+        Dataset<Row> assignments = records.join(clusters, "record_key")
+                .select(col("cluster").as("predicted"), col("truth"))
+                .cache();
+        Metrics.Blocking b =
+                Metrics.blocking(records.select("node", "truth"), pairs.select(Blocking.LEFT, Blocking.RIGHT));
+        // Records of several systems often share no attribute pairwise (a web login's email, a CRM row
+        // without one) and can only be joined through others: the share of true pairs blocking connects
+        // at all, directly or through other candidates, is the recall clustering can reach.
+        Dataset<Row> blockingComponents = io.c360.silver.cluster.ConnectedComponents.of(
+                records.select(col("node").as("record_key")).distinct(),
+                pairs.select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r")),
+                200);
+        Dataset<Row> connected = records.join(blockingComponents.withColumnRenamed("record_key", "node"), "node")
+                .select(col("component").as("predicted"), col("truth"));
+        double connectedRecall = Metrics.pairwise(connected).recall();
+        Metrics.Pairwise pw = Metrics.pairwise(assignments);
+        Metrics.BCubed bc = Metrics.bcubed(assignments);
+        long clusterCount = assignments.select("predicted").distinct().count();
+        long entities = assignments.select("truth").distinct().count();
+        long overMerged = Metrics.overMergedClusters(assignments);
+        Long twinMerges = twins.map(t -> {
+                    Dataset<Row> placed =
+                            assignments.select("predicted", "truth").distinct();
+                    return placed.join(t, placed.col("truth").equalTo(t.col("a")))
+                            .join(
+                                    placed.select(
+                                            col("predicted").as("p2"),
+                                            col("truth").as("t2")),
+                                    col("predicted")
+                                            .equalTo(col("p2"))
+                                            .and(col("t2").equalTo(col("b"))))
+                            .select("predicted")
+                            .distinct()
+                            .count();
+                })
+                .orElse(null);
+        assignments.unpersist();
+        List<RuleFigures> perRule = new java.util.ArrayList<>();
+        Dataset<Row> nodeTruth = records.select("node", "truth");
+        for (Blocking.RuleReport rule : blocking) {
+            Dataset<Row> byRule = pairs.filter(
+                            org.apache.spark.sql.functions.array_contains(col(Blocking.RULES), rule.rule()))
+                    .select(Blocking.LEFT, Blocking.RIGHT);
+            perRule.add(new RuleFigures(
+                    rule.rule(),
+                    rule.pairs(),
+                    Metrics.blocking(nodeTruth, byRule).recall(),
+                    rule.skippedKeys()));
+        }
+        return new Report(
+                name,
+                records.count(),
+                b.truePairs(),
+                b.candidatePairs(),
+                b.recall(),
+                connectedRecall,
+                b.reductionRatio(),
+                threshold,
+                pw,
+                bc,
+                clusterCount,
+                entities,
+                overMerged,
+                twinMerges,
+                perRule,
+                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+    }
+
+    /** Human-readable report lines. */
+    public static String format(Report r) {
+        return String.join(
+                        "\n",
+                        "evaluation: " + r.name(),
+                        String.format(
+                                "  records %,d  true entities %,d  true pairs %,d",
+                                r.records(), r.trueEntities(), r.truePairs()),
+                        String.format(
+                                "  blocking: recall %.4f (connected through candidates %.4f)  reduction ratio %.6f  candidate pairs %,d",
+                                r.blockingRecall(),
+                                r.blockingRecallConnected(),
+                                r.reductionRatio(),
+                                r.candidatePairs()),
+                        String.format(
+                                "  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f",
+                                r.linkThreshold(),
+                                r.pairwise().precision(),
+                                r.pairwise().recall(),
+                                r.pairwise().f1()),
+                        String.format(
+                                "  B-cubed: precision %.4f  recall %.4f  F1 %.4f",
+                                r.bcubed().precision(),
+                                r.bcubed().recall(),
+                                r.bcubed().f1()),
+                        String.format(
+                                "  clusters %,d  over-merged clusters %,d%s  (%.1fs)",
+                                r.clusters(),
+                                r.overMergedClusters(),
+                                r.clustersJoiningTwins() == null
+                                        ? ""
+                                        : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()),
+                                r.seconds()),
+                        r.blockingRules().isEmpty()
+                                ? ""
+                                : "  blocking rules (identity pairs, recall on its own, keys skipped over the cap):\n"
+                                        + String.join(
+                                                "\n",
+                                                r.blockingRules().stream()
+                                                        .map(b -> String.format(
+                                                                "    %-28s %,10d  %.4f  %,d",
+                                                                b.rule(), b.pairs(), b.recall(), b.skippedKeys()))
+                                                        .toList()))
+                .stripTrailing();
+    }
 }

@@ -16,86 +16,116 @@ import org.apache.spark.sql.Row;
  * that blocking never proposed and clustering did not join counts as a miss.
  */
 public final class Metrics {
-  private Metrics() {}
+    private Metrics() {}
 
-  /** Pairwise precision/recall/F1 over record pairs. */
-  public record Pairwise(
-      @JsonProperty("true_pairs") long truePairs,
-      @JsonProperty("predicted_pairs") long predictedPairs,
-      @JsonProperty("true_positives") long truePositives,
-      @JsonProperty("precision") double precision,
-      @JsonProperty("recall") double recall,
-      @JsonProperty("f1") double f1) {}
+    /** Pairwise precision/recall/F1 over record pairs. */
+    public record Pairwise(
+            @JsonProperty("true_pairs") long truePairs,
+            @JsonProperty("predicted_pairs") long predictedPairs,
+            @JsonProperty("true_positives") long truePositives,
+            @JsonProperty("precision") double precision,
+            @JsonProperty("recall") double recall,
+            @JsonProperty("f1") double f1) {}
 
-  /** B-cubed precision/recall/F1 (per record, averaged). */
-  public record BCubed(@JsonProperty("precision") double precision, @JsonProperty("recall") double recall,
-      @JsonProperty("f1") double f1) {}
+    /** B-cubed precision/recall/F1 (per record, averaged). */
+    public record BCubed(
+            @JsonProperty("precision") double precision,
+            @JsonProperty("recall") double recall,
+            @JsonProperty("f1") double f1) {}
 
-  /** Blocking: share of true pairs it proposed, and how much of the all-pairs space it spared. */
-  public record Blocking(long truePairs, long truePairsProposed, double recall, long candidatePairs, double reductionRatio) {}
+    /** Blocking: share of true pairs it proposed, and how much of the all-pairs space it spared. */
+    public record Blocking(
+            long truePairs, long truePairsProposed, double recall, long candidatePairs, double reductionRatio) {}
 
-  /**
-   * @param assignments {@code predicted, truth} per record (cluster labels; a null truth is its own entity)
-   */
-  public static Pairwise pairwise(Dataset<Row> assignments) {
-    long tp = pairsWithin(assignments.groupBy("predicted", "truth"));
-    long predicted = pairsWithin(assignments.groupBy("predicted"));
-    long truth = pairsWithin(assignments.groupBy("truth"));
-    double p = predicted == 0 ? 1.0 : (double) tp / predicted;
-    double r = truth == 0 ? 1.0 : (double) tp / truth;
-    return new Pairwise(truth, predicted, tp, p, r, f1(p, r));
-  }
+    /**
+     * @param assignments {@code predicted, truth} per record (cluster labels; a null truth is its own entity)
+     */
+    public static Pairwise pairwise(Dataset<Row> assignments) {
+        long tp = pairsWithin(assignments.groupBy("predicted", "truth"));
+        long predicted = pairsWithin(assignments.groupBy("predicted"));
+        long truth = pairsWithin(assignments.groupBy("truth"));
+        double p = predicted == 0 ? 1.0 : (double) tp / predicted;
+        double r = truth == 0 ? 1.0 : (double) tp / truth;
+        return new Pairwise(truth, predicted, tp, p, r, f1(p, r));
+    }
 
-  public static BCubed bcubed(Dataset<Row> assignments) {
-    Dataset<Row> cells = assignments.groupBy("predicted", "truth").agg(count(lit(1)).as("n"));
-    Dataset<Row> predicted = assignments.groupBy("predicted").agg(count(lit(1)).as("np"));
-    Dataset<Row> truth = assignments.groupBy("truth").agg(count(lit(1)).as("nt"));
-    Row r = cells.join(predicted, "predicted").join(truth, "truth")
-        .agg(sum(col("n").multiply(col("n")).divide(col("np"))), sum(col("n").multiply(col("n")).divide(col("nt"))), sum("n"))
-        .head();
-    double total = r.getLong(2);
-    double p = r.getDouble(0) / total;
-    double rc = r.getDouble(1) / total;
-    return new BCubed(p, rc, f1(p, rc));
-  }
+    public static BCubed bcubed(Dataset<Row> assignments) {
+        Dataset<Row> cells =
+                assignments.groupBy("predicted", "truth").agg(count(lit(1)).as("n"));
+        Dataset<Row> predicted =
+                assignments.groupBy("predicted").agg(count(lit(1)).as("np"));
+        Dataset<Row> truth = assignments.groupBy("truth").agg(count(lit(1)).as("nt"));
+        Row r = cells.join(predicted, "predicted")
+                .join(truth, "truth")
+                .agg(
+                        sum(col("n").multiply(col("n")).divide(col("np"))),
+                        sum(col("n").multiply(col("n")).divide(col("nt"))),
+                        sum("n"))
+                .head();
+        double total = r.getLong(2);
+        double p = r.getDouble(0) / total;
+        double rc = r.getDouble(1) / total;
+        return new BCubed(p, rc, f1(p, rc));
+    }
 
-  /** Predicted clusters holding records of more than one true entity. */
-  public static long overMergedClusters(Dataset<Row> assignments) {
-    return assignments.groupBy("predicted").agg(countDistinct("truth").as("entities")).filter(col("entities").gt(1)).count();
-  }
+    /** Predicted clusters holding records of more than one true entity. */
+    public static long overMergedClusters(Dataset<Row> assignments) {
+        return assignments
+                .groupBy("predicted")
+                .agg(countDistinct("truth").as("entities"))
+                .filter(col("entities").gt(1))
+                .count();
+    }
 
-  /**
-   * @param records {@code node, truth} per record (records sharing a node are one identity, compared once)
-   * @param candidates node pairs {@code l_id, r_id} proposed by blocking
-   */
-  public static Blocking blocking(Dataset<Row> records, Dataset<Row> candidates) {
-    Dataset<Row> perNodeTruth = records.groupBy("node", "truth").agg(count(lit(1)).as("c"));
-    Dataset<Row> perNode = records.groupBy("node").agg(count(lit(1)).as("c"));
-    Dataset<Row> l = perNodeTruth.select(col("node").as("ln"), col("truth").as("lt"), col("c").as("lc"));
-    Dataset<Row> r = perNodeTruth.select(col("node").as("rn"), col("truth").as("rt"), col("c").as("rc"));
-    Row proposedAcross = candidates
-        .join(l, candidates.col("l_id").equalTo(l.col("ln")))
-        .join(r, candidates.col("r_id").equalTo(r.col("rn")).and(col("lt").equalTo(col("rt"))))
-        .agg(sum(col("lc").multiply(col("rc")))).head();
-    long truePairs = pairsWithin(records.groupBy("truth"));
-    long proposed = pairsWithin(records.groupBy("node", "truth")) + (proposedAcross.isNullAt(0) ? 0 : proposedAcross.getLong(0));
-    Dataset<Row> pl = perNode.select(col("node").as("ln"), col("c").as("lc"));
-    Dataset<Row> pr = perNode.select(col("node").as("rn"), col("c").as("rc"));
-    Row across = candidates.join(pl, col("l_id").equalTo(col("ln"))).join(pr, col("r_id").equalTo(col("rn")))
-        .agg(sum(col("lc").multiply(col("rc")))).head();
-    long candidatePairs = pairsWithin(records.groupBy("node")) + (across.isNullAt(0) ? 0 : across.getLong(0));
-    long n = records.count();
-    double allPairs = n * (n - 1) / 2.0;
-    return new Blocking(truePairs, proposed, truePairs == 0 ? 1.0 : (double) proposed / truePairs, candidatePairs,
-        allPairs == 0 ? 0 : 1 - candidatePairs / allPairs);
-  }
+    /**
+     * @param records {@code node, truth} per record (records sharing a node are one identity, compared once)
+     * @param candidates node pairs {@code l_id, r_id} proposed by blocking
+     */
+    public static Blocking blocking(Dataset<Row> records, Dataset<Row> candidates) {
+        Dataset<Row> perNodeTruth =
+                records.groupBy("node", "truth").agg(count(lit(1)).as("c"));
+        Dataset<Row> perNode = records.groupBy("node").agg(count(lit(1)).as("c"));
+        Dataset<Row> l = perNodeTruth.select(col("node").as("ln"), col("truth").as("lt"), col("c").as("lc"));
+        Dataset<Row> r = perNodeTruth.select(col("node").as("rn"), col("truth").as("rt"), col("c").as("rc"));
+        Row proposedAcross = candidates
+                .join(l, candidates.col("l_id").equalTo(l.col("ln")))
+                .join(
+                        r,
+                        candidates
+                                .col("r_id")
+                                .equalTo(r.col("rn"))
+                                .and(col("lt").equalTo(col("rt"))))
+                .agg(sum(col("lc").multiply(col("rc"))))
+                .head();
+        long truePairs = pairsWithin(records.groupBy("truth"));
+        long proposed = pairsWithin(records.groupBy("node", "truth"))
+                + (proposedAcross.isNullAt(0) ? 0 : proposedAcross.getLong(0));
+        Dataset<Row> pl = perNode.select(col("node").as("ln"), col("c").as("lc"));
+        Dataset<Row> pr = perNode.select(col("node").as("rn"), col("c").as("rc"));
+        Row across = candidates
+                .join(pl, col("l_id").equalTo(col("ln")))
+                .join(pr, col("r_id").equalTo(col("rn")))
+                .agg(sum(col("lc").multiply(col("rc"))))
+                .head();
+        long candidatePairs = pairsWithin(records.groupBy("node")) + (across.isNullAt(0) ? 0 : across.getLong(0));
+        long n = records.count();
+        double allPairs = n * (n - 1) / 2.0;
+        return new Blocking(
+                truePairs,
+                proposed,
+                truePairs == 0 ? 1.0 : (double) proposed / truePairs,
+                candidatePairs,
+                allPairs == 0 ? 0 : 1 - candidatePairs / allPairs);
+    }
 
-  private static long pairsWithin(org.apache.spark.sql.RelationalGroupedDataset groups) {
-    Row r = groups.agg(count(lit(1)).as("n")).agg(sum(col("n").multiply(col("n").minus(1)).divide(2)).cast("long")).head();
-    return r.isNullAt(0) ? 0 : r.getLong(0);
-  }
+    private static long pairsWithin(org.apache.spark.sql.RelationalGroupedDataset groups) {
+        Row r = groups.agg(count(lit(1)).as("n"))
+                .agg(sum(col("n").multiply(col("n").minus(1)).divide(2)).cast("long"))
+                .head();
+        return r.isNullAt(0) ? 0 : r.getLong(0);
+    }
 
-  static double f1(double p, double r) {
-    return p + r == 0 ? 0 : 2 * p * r / (p + r);
-  }
+    static double f1(double p, double r) {
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
 }

@@ -30,75 +30,110 @@ import org.apache.spark.sql.types.StructType;
  * matching failed to join to its person cannot get an opted-out person contacted.
  */
 public final class Activation {
-  static final Map<String, List<String>> CONTACT_COLUMNS = Map.of(
-      "email", List.of("customer_id", "email", "given_name", "surname"),
-      "sms", List.of("customer_id", "phone", "given_name", "surname"),
-      "phone", List.of("customer_id", "phone", "given_name", "surname"),
-      "post", List.of("customer_id", "given_name", "surname", "house_number", "street", "unit", "city", "state", "postcode"));
+    static final Map<String, List<String>> CONTACT_COLUMNS = Map.of(
+            "email", List.of("customer_id", "email", "given_name", "surname"),
+            "sms", List.of("customer_id", "phone", "given_name", "surname"),
+            "phone", List.of("customer_id", "phone", "given_name", "surname"),
+            "post",
+                    List.of(
+                            "customer_id",
+                            "given_name",
+                            "surname",
+                            "house_number",
+                            "street",
+                            "unit",
+                            "city",
+                            "state",
+                            "postcode"));
 
-  /** Every activation file written: when, which segment, where, how many rows (no personal data). */
-  public static final TableName EXPORTS = TableName.ops("exports");
-  static final StructType EXPORTS_SCHEMA = new StructType()
-      .add("exported_at", DataTypes.TimestampType)
-      .add("segment", DataTypes.StringType)
-      .add("purpose", DataTypes.StringType)
-      .add("channel", DataTypes.StringType)
-      .add("file", DataTypes.StringType)
-      .add("rows", DataTypes.LongType);
+    /** Every activation file written: when, which segment, where, how many rows (no personal data). */
+    public static final TableName EXPORTS = TableName.ops("exports");
 
-  private Activation() {}
+    static final StructType EXPORTS_SCHEMA = new StructType()
+            .add("exported_at", DataTypes.TimestampType)
+            .add("segment", DataTypes.StringType)
+            .add("purpose", DataTypes.StringType)
+            .add("channel", DataTypes.StringType)
+            .add("file", DataTypes.StringType)
+            .add("rows", DataTypes.LongType);
 
-  /** Writes the segment's activation CSV to a local file (replacing it) and returns the rows written. */
-  public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, Path out) {
-    return export(lake, config, gold, segmentName, out.toString());
-  }
+    private Activation() {}
 
-  /**
-   * Writes the segment's activation CSV to {@code out} (replacing it), a local path or a location such
-   * as {@code s3a://bucket/exports/winback.csv}, and returns the rows written.
-   */
-  public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, String out) {
-    GoldDefinitions.Segment segment = gold.segment(segmentName).orElseThrow(() -> new C360Exception(
-        "unknown segment '" + segmentName + "'; " + gold.folder().resolve("segments.yaml") + " defines "
-            + gold.segments().stream().map(GoldDefinitions.Segment::name).toList()));
-    String channel = segment.channel().orElseThrow(() -> new C360Exception("segment " + segmentName
-        + " has no channel: an " + segment.purpose() + " segment is not for contacting anyone"));
-    GoldJob.registerLatestSources(lake, config);
-    Dataset<Row> rows = audience(lake, segment, channel).localCheckpoint(true);
-    String file = Storage.qualified(out);
-    write(lake, rows, file);
-    long n = rows.count();
-    lake.append(EXPORTS, lake.spark().createDataFrame(List.of(RowFactory.create(Timestamp.from(Instant.now()), segment.name(),
-        segment.purpose(), channel, file, n)), EXPORTS_SCHEMA));
-    return n;
-  }
-
-  /** Members with the channel's contact details, consent re-checked, one row per customer. */
-  static Dataset<Row> audience(Lake lake, GoldDefinitions.Segment segment, String channel) {
-    List<String> columns = CONTACT_COLUMNS.get(channel);
-    String contact = columns.get(1);
-    Dataset<Row> members = lake.read(GoldJob.SEGMENT_MEMBERSHIP).filter(col("segment").equalTo(segment.name())).select("customer_id");
-    Dataset<Row> rows = members.join(lake.read(TableName.gold("customer")), "customer_id").filter(col(contact).isNotNull());
-    if (segment.needsConsent()) {
-      rows = rows.join(Segments.consented(lake.read(TableName.gold("consent")), segment.purpose(), segment.channel()), "customer_id");
-      if (!channel.equals("post")) {
-        rows = rows.join(suppressed(lake, segment.purpose(), channel, contact), rows.col(contact).equalTo(col("suppressed")), "left_anti");
-      }
+    /** Writes the segment's activation CSV to a local file (replacing it) and returns the rows written. */
+    public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, Path out) {
+        return export(lake, config, gold, segmentName, out.toString());
     }
-    return rows.select(columns.stream().map(c -> col(c)).toArray(Column[]::new)).dropDuplicates("customer_id").orderBy("customer_id");
-  }
 
-  /**
-   * Contact points (normalized e-mail addresses or phone numbers) never to use for this purpose and
-   * channel: any held in a record of a customer who withdrew it or is on do-not-contact; any whose
-   * own latest consent event says so; and any held by a customer whom a withdrawal or do-not-contact
-   * request may belong to: the request's record awaits a steward's decision on a pair with one of
-   * the customer's records ({@code review}) and would win over the customer's own consent if linked.
-   * Erring towards silence protects a person whose records matching failed to join, or could not
-   * join for certain: a number or address stays suppressed for every customer that shares it.
-   */
-  static Dataset<Row> suppressed(Lake lake, String purpose, String channel, String contact) {
-    return lake.spark().sql("""
+    /**
+     * Writes the segment's activation CSV to {@code out} (replacing it), a local path or a location such
+     * as {@code s3a://bucket/exports/winback.csv}, and returns the rows written.
+     */
+    public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, String out) {
+        GoldDefinitions.Segment segment = gold.segment(segmentName)
+                .orElseThrow(() -> new C360Exception("unknown segment '" + segmentName + "'; "
+                        + gold.folder().resolve("segments.yaml") + " defines "
+                        + gold.segments().stream()
+                                .map(GoldDefinitions.Segment::name)
+                                .toList()));
+        String channel = segment.channel()
+                .orElseThrow(() -> new C360Exception("segment " + segmentName + " has no channel: an "
+                        + segment.purpose() + " segment is not for contacting anyone"));
+        GoldJob.registerLatestSources(lake, config);
+        Dataset<Row> rows = audience(lake, segment, channel).localCheckpoint(true);
+        String file = Storage.qualified(out);
+        write(lake, rows, file);
+        long n = rows.count();
+        lake.append(
+                EXPORTS,
+                lake.spark()
+                        .createDataFrame(
+                                List.of(RowFactory.create(
+                                        Timestamp.from(Instant.now()),
+                                        segment.name(),
+                                        segment.purpose(),
+                                        channel,
+                                        file,
+                                        n)),
+                                EXPORTS_SCHEMA));
+        return n;
+    }
+
+    /** Members with the channel's contact details, consent re-checked, one row per customer. */
+    static Dataset<Row> audience(Lake lake, GoldDefinitions.Segment segment, String channel) {
+        List<String> columns = CONTACT_COLUMNS.get(channel);
+        String contact = columns.get(1);
+        Dataset<Row> members = lake.read(GoldJob.SEGMENT_MEMBERSHIP)
+                .filter(col("segment").equalTo(segment.name()))
+                .select("customer_id");
+        Dataset<Row> rows = members.join(lake.read(TableName.gold("customer")), "customer_id")
+                .filter(col(contact).isNotNull());
+        if (segment.needsConsent()) {
+            rows = rows.join(
+                    Segments.consented(lake.read(TableName.gold("consent")), segment.purpose(), segment.channel()),
+                    "customer_id");
+            if (!channel.equals("post")) {
+                rows = rows.join(
+                        suppressed(lake, segment.purpose(), channel, contact),
+                        rows.col(contact).equalTo(col("suppressed")),
+                        "left_anti");
+            }
+        }
+        return rows.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
+                .dropDuplicates("customer_id")
+                .orderBy("customer_id");
+    }
+
+    /**
+     * Contact points (normalized e-mail addresses or phone numbers) never to use for this purpose and
+     * channel: any held in a record of a customer who withdrew it or is on do-not-contact; any whose
+     * own latest consent event says so; and any held by a customer whom a withdrawal or do-not-contact
+     * request may belong to: the request's record awaits a steward's decision on a pair with one of
+     * the customer's records ({@code review}) and would win over the customer's own consent if linked.
+     * Erring towards silence protects a person whose records matching failed to join, or could not
+     * join for certain: a number or address stays suppressed for every customer that shares it.
+     */
+    static Dataset<Row> suppressed(Lake lake, String purpose, String channel, String contact) {
+        return lake.spark().sql("""
         WITH consent_records AS (
           SELECT r.signature, r.%3$s AS contact, e.purpose, e.status, e.event_time, e.consent_event_id,
                  (e.purpose = 'do_not_contact' AND e.status = 'granted')
@@ -140,19 +175,20 @@ public final class Activation {
         UNION
         SELECT contact FROM by_contact WHERE contact IS NOT NULL AND nth = 1 AND opts_out
         """.formatted(purpose, channel, contact));
-  }
+    }
 
-  /** CSV with a header; a reader never sees half a file (see {@link Storage#write}). */
-  private static void write(Lake lake, Dataset<Row> rows, String out) {
-    Storage.write(lake.spark().sparkContext().hadoopConfiguration(), out, w -> {
-      w.write(String.join(",", rows.columns()));
-      w.write('\n');
-      Iterator<Row> lines = rows.select(to_csv(struct(Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
-          .toLocalIterator();
-      while (lines.hasNext()) {
-        w.write(lines.next().getString(0));
-        w.write('\n');
-      }
-    });
-  }
+    /** CSV with a header; a reader never sees half a file (see {@link Storage#write}). */
+    private static void write(Lake lake, Dataset<Row> rows, String out) {
+        Storage.write(lake.spark().sparkContext().hadoopConfiguration(), out, w -> {
+            w.write(String.join(",", rows.columns()));
+            w.write('\n');
+            Iterator<Row> lines = rows.select(to_csv(struct(
+                            Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
+                    .toLocalIterator();
+            while (lines.hasNext()) {
+                w.write(lines.next().getString(0));
+                w.write('\n');
+            }
+        });
+    }
 }

@@ -16,53 +16,61 @@ import org.apache.spark.sql.Row;
  * put a customer without consent (or on do-not-contact) into a marketing audience.
  */
 final class Segments {
-  private Segments() {}
+    private Segments() {}
 
-  /**
-   * Members of every segment ({@code segment, customer_id, purpose, channel}).
-   *
-   * @param base customer_360 joined with customer, one row per customer
-   * @param consent gold.consent rows
-   */
-  static Dataset<Row> membership(List<GoldDefinitions.Segment> segments, Dataset<Row> base, Dataset<Row> consent, String file) {
-    Dataset<Row> all = null;
-    for (GoldDefinitions.Segment s : segments) {
-      Dataset<Row> members = matching(s, base, file).select(col("customer_id"));
-      if (s.needsConsent()) {
-        members = members.join(consented(consent, s.purpose(), s.channel()), "customer_id");
-      }
-      Dataset<Row> rows = members.select(lit(s.name()).as("segment"), col("customer_id"), lit(s.purpose()).as("purpose"),
-          lit(s.channel().orElse(null)).cast("string").as("channel"));
-      all = all == null ? rows : all.unionByName(rows);
+    /**
+     * Members of every segment ({@code segment, customer_id, purpose, channel}).
+     *
+     * @param base customer_360 joined with customer, one row per customer
+     * @param consent gold.consent rows
+     */
+    static Dataset<Row> membership(
+            List<GoldDefinitions.Segment> segments, Dataset<Row> base, Dataset<Row> consent, String file) {
+        Dataset<Row> all = null;
+        for (GoldDefinitions.Segment s : segments) {
+            Dataset<Row> members = matching(s, base, file).select(col("customer_id"));
+            if (s.needsConsent()) {
+                members = members.join(consented(consent, s.purpose(), s.channel()), "customer_id");
+            }
+            Dataset<Row> rows = members.select(
+                    lit(s.name()).as("segment"),
+                    col("customer_id"),
+                    lit(s.purpose()).as("purpose"),
+                    lit(s.channel().orElse(null)).cast("string").as("channel"));
+            all = all == null ? rows : all.unionByName(rows);
+        }
+        return all;
     }
-    return all;
-  }
 
-  /**
-   * Customers whose consent for the purpose (on the channel, or on any channel when none is given)
-   * is granted; gold.consent already withdraws everything of a customer on do-not-contact.
-   */
-  static Dataset<Row> consented(Dataset<Row> consent, String purpose, Optional<String> channel) {
-    Dataset<Row> granted = consent.filter(col("purpose").equalTo(purpose).and(col("status").equalTo("granted"))
-        .and(col("do_not_contact").equalTo(false)));
-    if (channel.isPresent()) {
-      granted = granted.filter(col("channel").equalTo(channel.get()));
+    /**
+     * Customers whose consent for the purpose (on the channel, or on any channel when none is given)
+     * is granted; gold.consent already withdraws everything of a customer on do-not-contact.
+     */
+    static Dataset<Row> consented(Dataset<Row> consent, String purpose, Optional<String> channel) {
+        Dataset<Row> granted = consent.filter(col("purpose")
+                .equalTo(purpose)
+                .and(col("status").equalTo("granted"))
+                .and(col("do_not_contact").equalTo(false)));
+        if (channel.isPresent()) {
+            granted = granted.filter(col("channel").equalTo(channel.get()));
+        }
+        return granted.select("customer_id").distinct();
     }
-    return granted.select("customer_id").distinct();
-  }
 
-  private static Dataset<Row> matching(GoldDefinitions.Segment s, Dataset<Row> base, String file) {
-    try {
-      Dataset<Row> m = base.filter(expr(s.where()));
-      m.schema();
-      return m;
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
-      throw new C360Exception(file + ": segment " + s.name() + ": where: not a valid predicate over customer_360 and customer ("
-          + firstLine(e.getMessage()) + ")", e);
+    private static Dataset<Row> matching(GoldDefinitions.Segment s, Dataset<Row> base, String file) {
+        try {
+            Dataset<Row> m = base.filter(expr(s.where()));
+            m.schema();
+            return m;
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+            throw new C360Exception(
+                    file + ": segment " + s.name() + ": where: not a valid predicate over customer_360 and customer ("
+                            + firstLine(e.getMessage()) + ")",
+                    e);
+        }
     }
-  }
 
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
-  }
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
 
 /**
  * The activation files {@code c360 export} wrote (listed in {@code ops.exports}): CSV with a header,
@@ -22,112 +21,115 @@ import org.apache.spark.sql.Row;
  * row counts the files touched so the operator can ask the platform to delete them too.
  */
 final class ExportFiles {
-  private ExportFiles() {}
+    private ExportFiles() {}
 
-  /** An activation file's lines that belong to the subject, by file (for access requests). */
-  static Map<String, List<Map<String, String>>> linesOf(Lake lake, Subject subject) {
-    Map<String, List<Map<String, String>>> found = new LinkedHashMap<>();
-    Needles needles = subject.needles();
-    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
-    for (String file : files(lake)) {
-      if (!Storage.isFile(hadoop, file)) {
-        continue;
-      }
-      List<String> lines = Storage.readLines(hadoop, file);
-      if (lines.isEmpty()) {
-        continue;
-      }
-      List<String> header = CsvLine.fields(lines.get(0));
-      for (String line : lines.subList(1, lines.size())) {
-        if (belongs(line, header, subject, needles)) {
-          List<String> values = CsvLine.fields(line);
-          Map<String, String> row = new LinkedHashMap<>();
-          for (int i = 0; i < header.size(); i++) {
-            row.put(header.get(i), i < values.size() ? values.get(i) : null);
-          }
-          found.computeIfAbsent(file, f -> new ArrayList<>()).add(row);
-        }
-      }
-    }
-    return found;
-  }
-
-  /** Rewrites (or deletes) the activation files holding the subject; returns what it did. */
-  static Erasure.ExportFilesErased erase(Lake lake, Subject subject) {
-    return process(lake, subject, true);
-  }
-
-  /** What {@link #erase} would do, writing nothing. */
-  static Erasure.ExportFilesErased preview(Lake lake, Subject subject) {
-    return process(lake, subject, false);
-  }
-
-  private static Erasure.ExportFilesErased process(Lake lake, Subject subject, boolean write) {
-    int rewritten = 0;
-    int deleted = 0;
-    int missing = 0;
-    long rows = 0;
-    Needles needles = subject.needles();
-    Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
-    for (String file : files(lake)) {
-      if (!Storage.isFile(hadoop, file)) {
-        missing++;
-        continue;
-      }
-      List<String> lines = Storage.readLines(hadoop, file);
-      if (lines.isEmpty()) {
-        continue;
-      }
-      List<String> header = CsvLine.fields(lines.get(0));
-      if (!header.contains("customer_id")) {
-        if (lines.stream().anyMatch(needles::foundIn)) {
-          if (write) {
-            Storage.delete(hadoop, file);
-          }
-          deleted++;
-        }
-        continue;
-      }
-      List<String> kept = new ArrayList<>();
-      kept.add(lines.get(0));
-      for (String line : lines.subList(1, lines.size())) {
-        if (belongs(line, header, subject, needles)) {
-          rows++;
-        } else {
-          kept.add(line);
-        }
-      }
-      if (kept.size() < lines.size()) {
-        if (write) {
-          Storage.write(hadoop, file, w -> {
-            for (String line : kept) {
-              w.write(line);
-              w.write('\n');
+    /** An activation file's lines that belong to the subject, by file (for access requests). */
+    static Map<String, List<Map<String, String>>> linesOf(Lake lake, Subject subject) {
+        Map<String, List<Map<String, String>>> found = new LinkedHashMap<>();
+        Needles needles = subject.needles();
+        Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
+        for (String file : files(lake)) {
+            if (!Storage.isFile(hadoop, file)) {
+                continue;
             }
-          });
+            List<String> lines = Storage.readLines(hadoop, file);
+            if (lines.isEmpty()) {
+                continue;
+            }
+            List<String> header = CsvLine.fields(lines.get(0));
+            for (String line : lines.subList(1, lines.size())) {
+                if (belongs(line, header, subject, needles)) {
+                    List<String> values = CsvLine.fields(line);
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int i = 0; i < header.size(); i++) {
+                        row.put(header.get(i), i < values.size() ? values.get(i) : null);
+                    }
+                    found.computeIfAbsent(file, f -> new ArrayList<>()).add(row);
+                }
+            }
         }
-        rewritten++;
-      }
+        return found;
     }
-    return new Erasure.ExportFilesErased(rewritten, deleted, rows, missing);
-  }
 
-  private static boolean belongs(String line, List<String> header, Subject subject, Needles needles) {
-    int at = header.indexOf("customer_id");
-    if (at >= 0) {
-      List<String> values = CsvLine.fields(line);
-      if (at < values.size() && subject.customerIds().contains(values.get(at))) {
-        return true;
-      }
+    /** Rewrites (or deletes) the activation files holding the subject; returns what it did. */
+    static Erasure.ExportFilesErased erase(Lake lake, Subject subject) {
+        return process(lake, subject, true);
     }
-    return needles.foundIn(line);
-  }
 
-  private static List<String> files(Lake lake) {
-    if (!lake.exists(Activation.EXPORTS)) {
-      return List.of();
+    /** What {@link #erase} would do, writing nothing. */
+    static Erasure.ExportFilesErased preview(Lake lake, Subject subject) {
+        return process(lake, subject, false);
     }
-    return new ArrayList<>(new TreeSet<>(lake.read(Activation.EXPORTS).select("file").distinct().collectAsList().stream()
-        .filter(r -> !r.isNullAt(0)).map(r -> r.getString(0)).toList()));
-  }
+
+    private static Erasure.ExportFilesErased process(Lake lake, Subject subject, boolean write) {
+        int rewritten = 0;
+        int deleted = 0;
+        int missing = 0;
+        long rows = 0;
+        Needles needles = subject.needles();
+        Configuration hadoop = lake.spark().sparkContext().hadoopConfiguration();
+        for (String file : files(lake)) {
+            if (!Storage.isFile(hadoop, file)) {
+                missing++;
+                continue;
+            }
+            List<String> lines = Storage.readLines(hadoop, file);
+            if (lines.isEmpty()) {
+                continue;
+            }
+            List<String> header = CsvLine.fields(lines.get(0));
+            if (!header.contains("customer_id")) {
+                if (lines.stream().anyMatch(needles::foundIn)) {
+                    if (write) {
+                        Storage.delete(hadoop, file);
+                    }
+                    deleted++;
+                }
+                continue;
+            }
+            List<String> kept = new ArrayList<>();
+            kept.add(lines.get(0));
+            for (String line : lines.subList(1, lines.size())) {
+                if (belongs(line, header, subject, needles)) {
+                    rows++;
+                } else {
+                    kept.add(line);
+                }
+            }
+            if (kept.size() < lines.size()) {
+                if (write) {
+                    Storage.write(hadoop, file, w -> {
+                        for (String line : kept) {
+                            w.write(line);
+                            w.write('\n');
+                        }
+                    });
+                }
+                rewritten++;
+            }
+        }
+        return new Erasure.ExportFilesErased(rewritten, deleted, rows, missing);
+    }
+
+    private static boolean belongs(String line, List<String> header, Subject subject, Needles needles) {
+        int at = header.indexOf("customer_id");
+        if (at >= 0) {
+            List<String> values = CsvLine.fields(line);
+            if (at < values.size() && subject.customerIds().contains(values.get(at))) {
+                return true;
+            }
+        }
+        return needles.foundIn(line);
+    }
+
+    private static List<String> files(Lake lake) {
+        if (!lake.exists(Activation.EXPORTS)) {
+            return List.of();
+        }
+        return new ArrayList<>(
+                new TreeSet<>(lake.read(Activation.EXPORTS).select("file").distinct().collectAsList().stream()
+                        .filter(r -> !r.isNullAt(0))
+                        .map(r -> r.getString(0))
+                        .toList()));
+    }
 }

@@ -27,69 +27,74 @@ import org.apache.spark.sql.Row;
  * staging copies of gold (the same rows as gold) and the ops tables (no personal data) are left out.
  */
 public final class SubjectAccess {
-  private final Lake lake;
-  private final C360Config config;
-  private final Progress progress;
+    private final Lake lake;
+    private final C360Config config;
+    private final Progress progress;
 
-  public SubjectAccess(Lake lake, C360Config config, Progress progress) {
-    this.lake = lake;
-    this.config = config;
-    this.progress = progress;
-  }
+    public SubjectAccess(Lake lake, C360Config config, Progress progress) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+    }
 
-  /** What was written: rows per table. */
-  public record Result(Path file, int customers, int records, Map<String, Long> rowsPerTable) {}
+    /** What was written: rows per table. */
+    public record Result(Path file, int customers, int records, Map<String, Long> rowsPerTable) {}
 
-  public Result write(ErasureRequest request, Path out) {
-    SubjectSearch search = new SubjectSearch(lake, config);
-    Subject subject = search.resolve(request);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = json.createObjectNode();
-    ObjectNode req = root.putObject("request");
-    req.put("kind", request.kind().name());
-    req.put("value", request.value());
-    subject.normalized().ifPresent(n -> req.put("standardized", n));
-    root.put("generated_at", Instant.now().toString());
-    root.put("lake", lake.root());
-    subject.customerIds().stream().sorted().forEach(root.putArray("customer_ids")::add);
-    subject.recordKeys().stream().sorted().forEach(root.putArray("record_keys")::add);
-    ObjectNode tables = root.putObject("tables");
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (Lake.StoredTable t : lake.allTables()) {
-      if (t.label().startsWith("_staging.") || t.label().startsWith("ops.")) {
-        continue;
-      }
-      Dataset<Row> rows = lake.readLocation(t.location());
-      List<String> found = rows.filter(search.rowsOf(t, rows.schema(), subject)).toJSON().collectAsList();
-      if (found.isEmpty()) {
-        continue;
-      }
-      ArrayNode list = tables.putArray(t.label());
-      for (String row : found) {
-        try {
-          list.add(json.readTree(row));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
+    public Result write(ErasureRequest request, Path out) {
+        SubjectSearch search = new SubjectSearch(lake, config);
+        Subject subject = search.resolve(request);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        ObjectNode req = root.putObject("request");
+        req.put("kind", request.kind().name());
+        req.put("value", request.value());
+        subject.normalized().ifPresent(n -> req.put("standardized", n));
+        root.put("generated_at", Instant.now().toString());
+        root.put("lake", lake.root());
+        subject.customerIds().stream().sorted().forEach(root.putArray("customer_ids")::add);
+        subject.recordKeys().stream().sorted().forEach(root.putArray("record_keys")::add);
+        ObjectNode tables = root.putObject("tables");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Lake.StoredTable t : lake.allTables()) {
+            if (t.label().startsWith("_staging.") || t.label().startsWith("ops.")) {
+                continue;
+            }
+            Dataset<Row> rows = lake.readLocation(t.location());
+            List<String> found = rows.filter(search.rowsOf(t, rows.schema(), subject))
+                    .toJSON()
+                    .collectAsList();
+            if (found.isEmpty()) {
+                continue;
+            }
+            ArrayNode list = tables.putArray(t.label());
+            for (String row : found) {
+                try {
+                    list.add(json.readTree(row));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            counts.put(t.label(), (long) found.size());
+            progress.report(t.label() + ": " + found.size() + " row(s)");
         }
-      }
-      counts.put(t.label(), (long) found.size());
-      progress.report(t.label() + ": " + found.size() + " row(s)");
+        ObjectNode exports = root.putObject("activation_exports");
+        ExportFiles.linesOf(lake, subject).forEach((file, lines) -> exports.set(file, json.valueToTree(lines)));
+        root.put(
+                "not_included",
+                "copies outside the lake (activation files already sent to platforms, backups, the landing "
+                        + "folder's original extracts) and the ops tables, which hold no personal data");
+        Path target = out.toAbsolutePath();
+        Path tmp = target.resolveSibling(target.getFileName() + ".partial");
+        try {
+            if (target.getParent() != null) {
+                Files.createDirectories(target.getParent());
+            }
+            json.writeValue(tmp.toFile(), root);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new C360Exception(out + ": cannot write the access report (" + e.getMessage() + ")", e);
+        }
+        return new Result(
+                target, subject.customerIds().size(), subject.recordKeys().size(), counts);
     }
-    ObjectNode exports = root.putObject("activation_exports");
-    ExportFiles.linesOf(lake, subject).forEach((file, lines) -> exports.set(file, json.valueToTree(lines)));
-    root.put("not_included", "copies outside the lake (activation files already sent to platforms, backups, the landing "
-        + "folder's original extracts) and the ops tables, which hold no personal data");
-    Path target = out.toAbsolutePath();
-    Path tmp = target.resolveSibling(target.getFileName() + ".partial");
-    try {
-      if (target.getParent() != null) {
-        Files.createDirectories(target.getParent());
-      }
-      json.writeValue(tmp.toFile(), root);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new C360Exception(out + ": cannot write the access report (" + e.getMessage() + ")", e);
-    }
-    return new Result(target, subject.customerIds().size(), subject.recordKeys().size(), counts);
-  }
 }

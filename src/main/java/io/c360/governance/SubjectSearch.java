@@ -59,288 +59,343 @@ import org.apache.spark.sql.types.StructType;
  * </ul>
  */
 final class SubjectSearch {
-  private static final List<String> RECORD_KEY_COLUMNS = List.of("record_key", "record_key_l", "record_key_r");
-  private static final List<String> RECORD_KEY_ARRAYS = List.of("records_l", "records_r");
-  private static final List<String> CUSTOMER_ID_COLUMNS = List.of("customer_id", "old_id", "new_id");
-  private static final List<String> SIGNATURE_COLUMNS = List.of("signature", "l_id", "r_id");
+    private static final List<String> RECORD_KEY_COLUMNS = List.of("record_key", "record_key_l", "record_key_r");
+    private static final List<String> RECORD_KEY_ARRAYS = List.of("records_l", "records_r");
+    private static final List<String> CUSTOMER_ID_COLUMNS = List.of("customer_id", "old_id", "new_id");
+    private static final List<String> SIGNATURE_COLUMNS = List.of("signature", "l_id", "r_id");
 
-  private final Lake lake;
-  private final C360Config config;
-  private final Identifiers identifiers;
-  private final Map<String, SourceContract> contracts = new LinkedHashMap<>();
+    private final Lake lake;
+    private final C360Config config;
+    private final Identifiers identifiers;
+    private final Map<String, SourceContract> contracts = new LinkedHashMap<>();
 
-  SubjectSearch(Lake lake, C360Config config) {
-    this.lake = lake;
-    this.config = config;
-    this.identifiers = Identifiers.forConfig(config);
-    for (SourceConfig s : config.sources()) {
-      contracts.put(s.name(), SourceContract.load(s.contract()));
-    }
-  }
-
-  /**
-   * The subject of a request, from silver (customers whose records carry the e-mail or phone, or the
-   * customer id) and bronze (rows of those records and rows carrying those identifiers). An unknown
-   * customer id, or an e-mail or phone that standardizes to nothing, is an error; so is an e-mail or
-   * phone on the records of several customers, unless the request takes all of them
-   * ({@link SharedIdentifierException}). An e-mail or phone silver does not hold is a subject without
-   * customers (its rows in bronze, if any, are still found). Messages never repeat the identifier.
-   */
-  Subject resolve(ErasureRequest request) {
-    Optional<String> normalized = switch (request.kind()) {
-      case email -> Optional.of(identifiers.email(lake.spark(), request.value()).orElseThrow(() -> new C360Exception(
-          "the --email given is not an e-mail address silver would match (it standardizes to nothing); nothing was changed")));
-      case phone -> Optional.of(identifiers.phone(lake.spark(), request.value()).orElseThrow(() -> new C360Exception(
-          "the --phone given is not a valid phone number for region " + identifiers.standardization().phoneRegion()
-              + " (write it with its country code, e.g. +44 20 7946 0958); nothing was changed")));
-      case customer_id -> Optional.empty();
-    };
-    boolean silver = lake.exists(SilverJob.IDENTITY_RECORDS) && lake.exists(SilverJob.CUSTOMER_ID_MAP);
-    Set<String> customerIds = new TreeSet<>();
-    Set<String> recordKeys = new TreeSet<>();
-    if (request.kind() == ErasureRequest.Kind.customer_id) {
-      customerIds.addAll(customerIdsOf(request.value(), silver));
-    } else if (silver) {
-      recordKeys.addAll(strings(lake.read(SilverJob.IDENTITY_RECORDS)
-          .filter(col(request.kind().name()).equalTo(lit(normalized.get()))).select("record_key")));
-      if (!recordKeys.isEmpty()) {
-        customerIds.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
-            .filter(col("record_key").isin(recordKeys.toArray())).select("customer_id")));
-      }
-      // Erasure cannot be undone: an identifier several customers share (a household landline) must not take them all by surprise.
-      if (customerIds.size() > 1 && !request.allCustomersSharing()) {
-        throw new SharedIdentifierException(request.kind(), customers(customerIds));
-      }
-    }
-    if (!customerIds.isEmpty() && silver) {
-      recordKeys.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
-          .filter(col("customer_id").isin(customerIds.toArray())).select("record_key")));
-    }
-    Set<String> signatures = new TreeSet<>();
-    Set<String> emails = new TreeSet<>();
-    Set<String> phones = new TreeSet<>();
-    if (!recordKeys.isEmpty()) {
-      Dataset<Row> identity = lake.read(SilverJob.IDENTITY_RECORDS);
-      for (Row r : identity.filter(col("record_key").isin(recordKeys.toArray()))
-          .select("signature", "email", "phone").collectAsList()) {
-        addIfPresent(signatures, r, 0);
-        addIfPresent(emails, r, 1);
-        addIfPresent(phones, r, 2);
-      }
-      // An identifier another customer's records also carry is theirs too: it is not erased or suppressed.
-      Column shared = lit(false);
-      if (!emails.isEmpty()) {
-        shared = shared.or(col("email").isin(emails.toArray()));
-      }
-      if (!phones.isEmpty()) {
-        shared = shared.or(col("phone").isin(phones.toArray()));
-      }
-      for (Row r : identity.filter(shared.and(col("record_key").isin(recordKeys.toArray()).unary_$bang()))
-          .select("email", "phone").collectAsList()) {
-        if (!r.isNullAt(0)) {
-          emails.remove(r.getString(0));
+    SubjectSearch(Lake lake, C360Config config) {
+        this.lake = lake;
+        this.config = config;
+        this.identifiers = Identifiers.forConfig(config);
+        for (SourceConfig s : config.sources()) {
+            contracts.put(s.name(), SourceContract.load(s.contract()));
         }
-        if (!r.isNullAt(1)) {
-          phones.remove(r.getString(1));
+    }
+
+    /**
+     * The subject of a request, from silver (customers whose records carry the e-mail or phone, or the
+     * customer id) and bronze (rows of those records and rows carrying those identifiers). An unknown
+     * customer id, or an e-mail or phone that standardizes to nothing, is an error; so is an e-mail or
+     * phone on the records of several customers, unless the request takes all of them
+     * ({@link SharedIdentifierException}). An e-mail or phone silver does not hold is a subject without
+     * customers (its rows in bronze, if any, are still found). Messages never repeat the identifier.
+     */
+    Subject resolve(ErasureRequest request) {
+        Optional<String> normalized = switch (request.kind()) {
+            case email ->
+                Optional.of(
+                        identifiers
+                                .email(lake.spark(), request.value())
+                                .orElseThrow(
+                                        () -> new C360Exception(
+                                                "the --email given is not an e-mail address silver would match (it standardizes to nothing); nothing was changed")));
+            case phone ->
+                Optional.of(identifiers
+                        .phone(lake.spark(), request.value())
+                        .orElseThrow(() -> new C360Exception("the --phone given is not a valid phone number for region "
+                                + identifiers.standardization().phoneRegion()
+                                + " (write it with its country code, e.g. +44 20 7946 0958); nothing was changed")));
+            case customer_id -> Optional.empty();
+        };
+        boolean silver = lake.exists(SilverJob.IDENTITY_RECORDS) && lake.exists(SilverJob.CUSTOMER_ID_MAP);
+        Set<String> customerIds = new TreeSet<>();
+        Set<String> recordKeys = new TreeSet<>();
+        if (request.kind() == ErasureRequest.Kind.customer_id) {
+            customerIds.addAll(customerIdsOf(request.value(), silver));
+        } else if (silver) {
+            recordKeys.addAll(strings(lake.read(SilverJob.IDENTITY_RECORDS)
+                    .filter(col(request.kind().name()).equalTo(lit(normalized.get())))
+                    .select("record_key")));
+            if (!recordKeys.isEmpty()) {
+                customerIds.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
+                        .filter(col("record_key").isin(recordKeys.toArray()))
+                        .select("customer_id")));
+            }
+            // Erasure cannot be undone: an identifier several customers share (a household landline) must not take them
+            // all by surprise.
+            if (customerIds.size() > 1 && !request.allCustomersSharing()) {
+                throw new SharedIdentifierException(request.kind(), customers(customerIds));
+            }
         }
-      }
-    }
-    switch (request.kind()) {
-      case email -> emails.add(normalized.get());
-      case phone -> phones.add(normalized.get());
-      default -> { }
-    }
-    Subject subject = new Subject(request, normalized, customerIds, recordKeys, signatures, emails, phones, Set.of());
-    return withBronze(subject);
-  }
-
-  /** Customers as an operator may see them: id, number of records resolved to it, their sources (from {@code silver.customer_id_map}). */
-  List<Subject.Customer> customers(Set<String> customerIds) {
-    Map<String, List<String>> keys = new TreeMap<>();
-    customerIds.forEach(id -> keys.put(id, new ArrayList<>()));
-    if (!customerIds.isEmpty() && lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
-      for (Row r : lake.read(SilverJob.CUSTOMER_ID_MAP).filter(col("customer_id").isin(customerIds.toArray()))
-          .select("customer_id", "record_key").collectAsList()) {
-        keys.get(r.getString(0)).add(r.getString(1));
-      }
-    }
-    List<Subject.Customer> customers = new ArrayList<>();
-    keys.forEach((id, records) -> customers.add(new Subject.Customer(id, records.size(), new ArrayList<>(new TreeSet<>(
-        records.stream().filter(k -> k != null && k.indexOf(':') > 0).map(k -> k.substring(0, k.indexOf(':'))).toList())))));
-    return customers;
-  }
-
-  /** The customer id and the ids it was redirected to (a merged customer lives on under the new id); unknown → error. */
-  private Set<String> customerIdsOf(String id, boolean silver) {
-    Set<String> ids = new TreeSet<>();
-    ids.add(id);
-    boolean known = false;
-    if (silver) {
-      known = lake.read(SilverJob.CUSTOMER_ID_MAP).filter(col("customer_id").equalTo(lit(id))).limit(1).count() > 0;
-    }
-    if (lake.exists(SilverJob.REDIRECTS)) {
-      Map<String, List<String>> next = new LinkedHashMap<>();
-      for (Row r : lake.read(SilverJob.REDIRECTS).select("old_id", "new_id").collectAsList()) {
-        next.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
-      }
-      known |= next.containsKey(id) || next.values().stream().anyMatch(v -> v.contains(id));
-      Deque<String> todo = new ArrayDeque<>(List.of(id));
-      while (!todo.isEmpty()) {
-        for (String n : next.getOrDefault(todo.pop(), List.of())) {
-          if (ids.add(n)) {
-            todo.push(n);
-          }
+        if (!customerIds.isEmpty() && silver) {
+            recordKeys.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
+                    .filter(col("customer_id").isin(customerIds.toArray()))
+                    .select("record_key")));
         }
-      }
-    }
-    TableName customer = TableName.gold("customer");
-    if (!known && lake.exists(customer)) {
-      known = lake.read(customer).filter(col("customer_id").equalTo(lit(id))).limit(1).count() > 0;
-    }
-    if (!known) {
-      throw new C360Exception("unknown customer id '" + id + "': no customer of " + SilverJob.CUSTOMER_ID_MAP + ", "
-          + SilverJob.REDIRECTS + " or gold.customer has it; nothing was changed");
-    }
-    return ids;
-  }
-
-  /** Adds the bronze rows of the subject that silver does not know of (new deliveries) and how the sources wrote their identifiers. */
-  private Subject withBronze(Subject subject) {
-    Set<String> keys = new HashSet<>();
-    Set<String> raw = new HashSet<>();
-    for (SourceConfig source : config.sources()) {
-      TableName table = TableName.bronze(source.name());
-      if (!lake.exists(table)) {
-        continue;
-      }
-      SourceContract contract = contracts.get(source.name());
-      Dataset<Row> rows = lake.read(table);
-      List<Column> pick = new ArrayList<>();
-      pick.add(recordId(contract));
-      List<SourceContract.Column> pii = piiColumns(contract, rows.schema());
-      for (SourceContract.Column c : pii) {
-        pick.add(col(c.name()));
-        pick.add(normalize(c, col(c.name())));
-      }
-      for (Row r : rows.filter(sourceRows(source.name(), contract, rows.schema(), subject))
-          .select(pick.toArray(Column[]::new)).collectAsList()) {
-        if (!r.isNullAt(0)) {
-          keys.add(source.name() + ":" + r.getString(0));
+        Set<String> signatures = new TreeSet<>();
+        Set<String> emails = new TreeSet<>();
+        Set<String> phones = new TreeSet<>();
+        if (!recordKeys.isEmpty()) {
+            Dataset<Row> identity = lake.read(SilverJob.IDENTITY_RECORDS);
+            for (Row r : identity.filter(col("record_key").isin(recordKeys.toArray()))
+                    .select("signature", "email", "phone")
+                    .collectAsList()) {
+                addIfPresent(signatures, r, 0);
+                addIfPresent(emails, r, 1);
+                addIfPresent(phones, r, 2);
+            }
+            // An identifier another customer's records also carry is theirs too: it is not erased or suppressed.
+            Column shared = lit(false);
+            if (!emails.isEmpty()) {
+                shared = shared.or(col("email").isin(emails.toArray()));
+            }
+            if (!phones.isEmpty()) {
+                shared = shared.or(col("phone").isin(phones.toArray()));
+            }
+            for (Row r : identity.filter(shared.and(
+                            col("record_key").isin(recordKeys.toArray()).unary_$bang()))
+                    .select("email", "phone")
+                    .collectAsList()) {
+                if (!r.isNullAt(0)) {
+                    emails.remove(r.getString(0));
+                }
+                if (!r.isNullAt(1)) {
+                    phones.remove(r.getString(1));
+                }
+            }
         }
-        for (int i = 0; i < pii.size(); i++) {
-          String value = r.getString(1 + 2 * i);
-          String standard = r.getString(2 + 2 * i);
-          if (value != null && standard != null
-              && (subject.emails().contains(standard) || subject.phones().contains(standard))) {
-            raw.add(value.trim());
-          }
+        switch (request.kind()) {
+            case email -> emails.add(normalized.get());
+            case phone -> phones.add(normalized.get());
+            default -> {}
         }
-      }
+        Subject subject =
+                new Subject(request, normalized, customerIds, recordKeys, signatures, emails, phones, Set.of());
+        return withBronze(subject);
     }
-    return subject.with(keys, raw);
-  }
 
-  /** The subject's rows of a table (located anywhere under the lake root), as a condition over its columns. */
-  Column rowsOf(Lake.StoredTable table, StructType schema, Subject subject) {
-    Needles needles = subject.needles();
-    Column everything = to_json(struct(Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new)));
-    Column condition = needles.isEmpty() ? lit(false) : needles.foundIn(everything);
-    String label = table.label();
-    if (label.startsWith("bronze.") && contracts.containsKey(label.substring("bronze.".length()))) {
-      String source = label.substring("bronze.".length());
-      return condition.or(sourceRows(source, contracts.get(source), schema, subject));
-    }
-    if (label.equals(BronzeIngest.QUARANTINE.toString())) {
-      Column emails = exists(regexp_extract_all(everything, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
-          x -> Needles.isOneOf(identifiers.email(x), subject.emails(), "erasure_subject_email"));
-      Column phones = exists(regexp_extract_all(everything, lit(Identifiers.PHONE_IN_TEXT), lit(0)),
-          x -> Needles.isOneOf(identifiers.phone(x), subject.phones(), "erasure_subject_phone"));
-      return condition.or(emails).or(phones);
-    }
-    for (StructField f : schema.fields()) {
-      String n = f.name();
-      if (f.dataType().equals(DataTypes.StringType)) {
-        Set<String> values = RECORD_KEY_COLUMNS.contains(n) ? subject.recordKeys()
-            : CUSTOMER_ID_COLUMNS.contains(n) ? subject.customerIds()
-            : SIGNATURE_COLUMNS.contains(n) ? subject.signatures()
-            : Set.of();
-        if (!values.isEmpty()) {
-          condition = condition.or(Needles.isOneOf(col(n), values, "erasure_subject_" + n));
+    /** Customers as an operator may see them: id, number of records resolved to it, their sources (from {@code silver.customer_id_map}). */
+    List<Subject.Customer> customers(Set<String> customerIds) {
+        Map<String, List<String>> keys = new TreeMap<>();
+        customerIds.forEach(id -> keys.put(id, new ArrayList<>()));
+        if (!customerIds.isEmpty() && lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
+            for (Row r : lake.read(SilverJob.CUSTOMER_ID_MAP)
+                    .filter(col("customer_id").isin(customerIds.toArray()))
+                    .select("customer_id", "record_key")
+                    .collectAsList()) {
+                keys.get(r.getString(0)).add(r.getString(1));
+            }
         }
-      } else if (RECORD_KEY_ARRAYS.contains(n) && isStringArray(f.dataType()) && !subject.recordKeys().isEmpty()) {
-        condition = condition.or(exists(col(n), x -> Needles.isOneOf(x, subject.recordKeys(), "erasure_subject_" + n)));
-      }
+        List<Subject.Customer> customers = new ArrayList<>();
+        keys.forEach((id, records) -> customers.add(new Subject.Customer(
+                id,
+                records.size(),
+                new ArrayList<>(new TreeSet<>(records.stream()
+                        .filter(k -> k != null && k.indexOf(':') > 0)
+                        .map(k -> k.substring(0, k.indexOf(':')))
+                        .toList())))));
+        return customers;
     }
-    return condition;
-  }
 
-  /**
-   * A source's bronze rows of the subject: their record ids, their e-mail addresses and phone numbers
-   * in the contract's {@code pii} columns (standardized), and references to their record ids.
-   */
-  private Column sourceRows(String source, SourceContract contract, StructType schema, Subject subject) {
-    Column condition = lit(false);
-    Set<String> ids = subject.recordIdsBySource().getOrDefault(source, Set.of());
-    if (!ids.isEmpty()) {
-      condition = condition.or(Needles.isOneOf(recordId(contract), ids, "erasure_subject_record"));
+    /** The customer id and the ids it was redirected to (a merged customer lives on under the new id); unknown → error. */
+    private Set<String> customerIdsOf(String id, boolean silver) {
+        Set<String> ids = new TreeSet<>();
+        ids.add(id);
+        boolean known = false;
+        if (silver) {
+            known = lake.read(SilverJob.CUSTOMER_ID_MAP)
+                            .filter(col("customer_id").equalTo(lit(id)))
+                            .limit(1)
+                            .count()
+                    > 0;
+        }
+        if (lake.exists(SilverJob.REDIRECTS)) {
+            Map<String, List<String>> next = new LinkedHashMap<>();
+            for (Row r :
+                    lake.read(SilverJob.REDIRECTS).select("old_id", "new_id").collectAsList()) {
+                next.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
+            }
+            known |= next.containsKey(id) || next.values().stream().anyMatch(v -> v.contains(id));
+            Deque<String> todo = new ArrayDeque<>(List.of(id));
+            while (!todo.isEmpty()) {
+                for (String n : next.getOrDefault(todo.pop(), List.of())) {
+                    if (ids.add(n)) {
+                        todo.push(n);
+                    }
+                }
+            }
+        }
+        TableName customer = TableName.gold("customer");
+        if (!known && lake.exists(customer)) {
+            known = lake.read(customer)
+                            .filter(col("customer_id").equalTo(lit(id)))
+                            .limit(1)
+                            .count()
+                    > 0;
+        }
+        if (!known) {
+            throw new C360Exception("unknown customer id '" + id + "': no customer of " + SilverJob.CUSTOMER_ID_MAP
+                    + ", " + SilverJob.REDIRECTS + " or gold.customer has it; nothing was changed");
+        }
+        return ids;
     }
-    Set<String> allIds = subject.recordIds();
-    List<String> present = Arrays.asList(schema.fieldNames());
-    for (SourceContract.Column c : contract.columns()) {
-      if (!present.contains(c.name()) || !schema.apply(c.name()).dataType().equals(DataTypes.StringType)) {
-        continue;
-      }
-      if (!allIds.isEmpty() && !contract.key().contains(c.name())) {
-        condition = condition.or(Needles.isOneOf(col(c.name()), allIds, "erasure_subject_reference"));
-      }
-      String pii = c.pii().orElse("");
-      if (pii.equals("email") && !subject.emails().isEmpty()) {
-        condition = condition.or(Needles.isOneOf(identifiers.email(col(c.name())), subject.emails(), "erasure_subject_email"));
-      } else if (pii.equals("phone") && !subject.phones().isEmpty()) {
-        condition = condition.or(Needles.isOneOf(identifiers.phone(col(c.name())), subject.phones(), "erasure_subject_phone"));
-      }
+
+    /** Adds the bronze rows of the subject that silver does not know of (new deliveries) and how the sources wrote their identifiers. */
+    private Subject withBronze(Subject subject) {
+        Set<String> keys = new HashSet<>();
+        Set<String> raw = new HashSet<>();
+        for (SourceConfig source : config.sources()) {
+            TableName table = TableName.bronze(source.name());
+            if (!lake.exists(table)) {
+                continue;
+            }
+            SourceContract contract = contracts.get(source.name());
+            Dataset<Row> rows = lake.read(table);
+            List<Column> pick = new ArrayList<>();
+            pick.add(recordId(contract));
+            List<SourceContract.Column> pii = piiColumns(contract, rows.schema());
+            for (SourceContract.Column c : pii) {
+                pick.add(col(c.name()));
+                pick.add(normalize(c, col(c.name())));
+            }
+            for (Row r : rows.filter(sourceRows(source.name(), contract, rows.schema(), subject))
+                    .select(pick.toArray(Column[]::new))
+                    .collectAsList()) {
+                if (!r.isNullAt(0)) {
+                    keys.add(source.name() + ":" + r.getString(0));
+                }
+                for (int i = 0; i < pii.size(); i++) {
+                    String value = r.getString(1 + 2 * i);
+                    String standard = r.getString(2 + 2 * i);
+                    if (value != null
+                            && standard != null
+                            && (subject.emails().contains(standard)
+                                    || subject.phones().contains(standard))) {
+                        raw.add(value.trim());
+                    }
+                }
+            }
+        }
+        return subject.with(keys, raw);
     }
-    return condition;
-  }
 
-  /** The contract's key as one string (the source record id; key columns joined by {@code |}). */
-  static Column recordId(SourceContract contract) {
-    return contract.key().size() == 1
-        ? col(contract.key().get(0)).cast(DataTypes.StringType)
-        : concat_ws("|", contract.key().stream().map(k -> col(k).cast(DataTypes.StringType)).toArray(Column[]::new));
-  }
-
-  private static List<SourceContract.Column> piiColumns(SourceContract contract, StructType schema) {
-    List<String> present = Arrays.asList(schema.fieldNames());
-    return contract.columns().stream()
-        .filter(c -> c.pii().filter(p -> p.equals("email") || p.equals("phone")).isPresent())
-        .filter(c -> present.contains(c.name()) && schema.apply(c.name()).dataType().equals(DataTypes.StringType))
-        .toList();
-  }
-
-  private Column normalize(SourceContract.Column c, Column raw) {
-    return c.pii().orElse("").equals("email") ? identifiers.email(raw) : identifiers.phone(raw);
-  }
-
-  Identifiers identifiers() {
-    return identifiers;
-  }
-
-  Map<String, SourceContract> contracts() {
-    return contracts;
-  }
-
-  private static boolean isStringArray(DataType t) {
-    return t instanceof ArrayType a && a.elementType().equals(DataTypes.StringType);
-  }
-
-  private static void addIfPresent(Set<String> into, Row r, int i) {
-    if (!r.isNullAt(i)) {
-      into.add(r.getString(i));
+    /** The subject's rows of a table (located anywhere under the lake root), as a condition over its columns. */
+    Column rowsOf(Lake.StoredTable table, StructType schema, Subject subject) {
+        Needles needles = subject.needles();
+        Column everything = to_json(struct(
+                Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new)));
+        Column condition = needles.isEmpty() ? lit(false) : needles.foundIn(everything);
+        String label = table.label();
+        if (label.startsWith("bronze.") && contracts.containsKey(label.substring("bronze.".length()))) {
+            String source = label.substring("bronze.".length());
+            return condition.or(sourceRows(source, contracts.get(source), schema, subject));
+        }
+        if (label.equals(BronzeIngest.QUARANTINE.toString())) {
+            Column emails = exists(
+                    regexp_extract_all(everything, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
+                    x -> Needles.isOneOf(identifiers.email(x), subject.emails(), "erasure_subject_email"));
+            Column phones = exists(
+                    regexp_extract_all(everything, lit(Identifiers.PHONE_IN_TEXT), lit(0)),
+                    x -> Needles.isOneOf(identifiers.phone(x), subject.phones(), "erasure_subject_phone"));
+            return condition.or(emails).or(phones);
+        }
+        for (StructField f : schema.fields()) {
+            String n = f.name();
+            if (f.dataType().equals(DataTypes.StringType)) {
+                Set<String> values = RECORD_KEY_COLUMNS.contains(n)
+                        ? subject.recordKeys()
+                        : CUSTOMER_ID_COLUMNS.contains(n)
+                                ? subject.customerIds()
+                                : SIGNATURE_COLUMNS.contains(n) ? subject.signatures() : Set.of();
+                if (!values.isEmpty()) {
+                    condition = condition.or(Needles.isOneOf(col(n), values, "erasure_subject_" + n));
+                }
+            } else if (RECORD_KEY_ARRAYS.contains(n)
+                    && isStringArray(f.dataType())
+                    && !subject.recordKeys().isEmpty()) {
+                condition = condition.or(
+                        exists(col(n), x -> Needles.isOneOf(x, subject.recordKeys(), "erasure_subject_" + n)));
+            }
+        }
+        return condition;
     }
-  }
 
-  private static List<String> strings(Dataset<Row> oneColumn) {
-    return oneColumn.distinct().collectAsList().stream().filter(r -> !r.isNullAt(0)).map(r -> r.getString(0)).toList();
-  }
+    /**
+     * A source's bronze rows of the subject: their record ids, their e-mail addresses and phone numbers
+     * in the contract's {@code pii} columns (standardized), and references to their record ids.
+     */
+    private Column sourceRows(String source, SourceContract contract, StructType schema, Subject subject) {
+        Column condition = lit(false);
+        Set<String> ids = subject.recordIdsBySource().getOrDefault(source, Set.of());
+        if (!ids.isEmpty()) {
+            condition = condition.or(Needles.isOneOf(recordId(contract), ids, "erasure_subject_record"));
+        }
+        Set<String> allIds = subject.recordIds();
+        List<String> present = Arrays.asList(schema.fieldNames());
+        for (SourceContract.Column c : contract.columns()) {
+            if (!present.contains(c.name())
+                    || !schema.apply(c.name()).dataType().equals(DataTypes.StringType)) {
+                continue;
+            }
+            if (!allIds.isEmpty() && !contract.key().contains(c.name())) {
+                condition = condition.or(Needles.isOneOf(col(c.name()), allIds, "erasure_subject_reference"));
+            }
+            String pii = c.pii().orElse("");
+            if (pii.equals("email") && !subject.emails().isEmpty()) {
+                condition = condition.or(
+                        Needles.isOneOf(identifiers.email(col(c.name())), subject.emails(), "erasure_subject_email"));
+            } else if (pii.equals("phone") && !subject.phones().isEmpty()) {
+                condition = condition.or(
+                        Needles.isOneOf(identifiers.phone(col(c.name())), subject.phones(), "erasure_subject_phone"));
+            }
+        }
+        return condition;
+    }
+
+    /** The contract's key as one string (the source record id; key columns joined by {@code |}). */
+    static Column recordId(SourceContract contract) {
+        return contract.key().size() == 1
+                ? col(contract.key().get(0)).cast(DataTypes.StringType)
+                : concat_ws(
+                        "|",
+                        contract.key().stream()
+                                .map(k -> col(k).cast(DataTypes.StringType))
+                                .toArray(Column[]::new));
+    }
+
+    private static List<SourceContract.Column> piiColumns(SourceContract contract, StructType schema) {
+        List<String> present = Arrays.asList(schema.fieldNames());
+        return contract.columns().stream()
+                .filter(c -> c.pii()
+                        .filter(p -> p.equals("email") || p.equals("phone"))
+                        .isPresent())
+                .filter(c -> present.contains(c.name())
+                        && schema.apply(c.name()).dataType().equals(DataTypes.StringType))
+                .toList();
+    }
+
+    private Column normalize(SourceContract.Column c, Column raw) {
+        return c.pii().orElse("").equals("email") ? identifiers.email(raw) : identifiers.phone(raw);
+    }
+
+    Identifiers identifiers() {
+        return identifiers;
+    }
+
+    Map<String, SourceContract> contracts() {
+        return contracts;
+    }
+
+    private static boolean isStringArray(DataType t) {
+        return t instanceof ArrayType a && a.elementType().equals(DataTypes.StringType);
+    }
+
+    private static void addIfPresent(Set<String> into, Row r, int i) {
+        if (!r.isNullAt(i)) {
+            into.add(r.getString(i));
+        }
+    }
+
+    private static List<String> strings(Dataset<Row> oneColumn) {
+        return oneColumn.distinct().collectAsList().stream()
+                .filter(r -> !r.isNullAt(0))
+                .map(r -> r.getString(0))
+                .toList();
+    }
 }

@@ -13,20 +13,20 @@ import java.util.List;
  * empty strings, never null.
  */
 public final class CsvLine {
-  private CsvLine() {}
+    private CsvLine() {}
 
-  public static List<String> fields(String line) {
-    CsvParserSettings settings = new CsvParserSettings();
-    settings.setNullValue("");
-    settings.setEmptyValue("");
-    settings.setMaxCharsPerColumn(-1);
-    String[] fields = new CsvParser(settings).parseLine(line);
-    return fields == null ? List.of("") : Arrays.asList(fields);
-  }
+    public static List<String> fields(String line) {
+        CsvParserSettings settings = new CsvParserSettings();
+        settings.setNullValue("");
+        settings.setEmptyValue("");
+        settings.setMaxCharsPerColumn(-1);
+        String[] fields = new CsvParser(settings).parseLine(line);
+        return fields == null ? List.of("") : Arrays.asList(fields);
+    }
 
-  public static String join(List<String> fields) {
-    CsvWriterSettings settings = new CsvWriterSettings();
-    settings.setNullValue("");
-    return new CsvWriter(settings).writeRowToString(fields.toArray());
-  }
+    public static String join(List<String> fields) {
+        CsvWriterSettings settings = new CsvWriterSettings();
+        settings.setNullValue("");
+        return new CsvWriter(settings).writeRowToString(fields.toArray());
+    }
 }

@@ -26,40 +26,40 @@ import org.apache.spark.sql.types.StructType;
  * (and, if relative, one resolved against each executor's working directory).
  */
 public final class LocalCsv {
-  private LocalCsv() {}
+    private LocalCsv() {}
 
-  /** All rows of the file; a blank field is null, a missing trailing field is null, extra fields are dropped. */
-  public static Dataset<Row> read(SparkSession spark, Path file) {
-    CsvParserSettings settings = new CsvParserSettings();
-    settings.setIgnoreLeadingWhitespaces(false);
-    settings.setIgnoreTrailingWhitespaces(false);
-    settings.setLineSeparatorDetectionEnabled(true);
-    settings.setMaxCharsPerColumn(-1);
-    List<String[]> lines;
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      lines = new CsvParser(settings).parseAll(in);
-    } catch (IOException | RuntimeException e) {
-      throw new C360Exception(file + ": cannot read CSV: " + e.getMessage(), e);
-    }
-    if (lines.isEmpty()) {
-      throw new C360Exception(file + ": empty file, expected a header line");
-    }
-    String[] header = lines.get(0);
-    StructType schema = new StructType();
-    for (int i = 0; i < header.length; i++) {
-      String name = header[i] == null ? "_c" + i : header[i].strip().replace("\uFEFF", "");
-      schema = schema.add(name, DataTypes.StringType);
-    }
-    List<Row> rows = new ArrayList<>(lines.size() - 1);
-    for (String[] fields : lines.subList(1, lines.size())) {
-      Object[] values = Arrays.copyOf(fields, header.length);
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] != null && ((String) values[i]).isEmpty()) {
-          values[i] = null;
+    /** All rows of the file; a blank field is null, a missing trailing field is null, extra fields are dropped. */
+    public static Dataset<Row> read(SparkSession spark, Path file) {
+        CsvParserSettings settings = new CsvParserSettings();
+        settings.setIgnoreLeadingWhitespaces(false);
+        settings.setIgnoreTrailingWhitespaces(false);
+        settings.setLineSeparatorDetectionEnabled(true);
+        settings.setMaxCharsPerColumn(-1);
+        List<String[]> lines;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            lines = new CsvParser(settings).parseAll(in);
+        } catch (IOException | RuntimeException e) {
+            throw new C360Exception(file + ": cannot read CSV: " + e.getMessage(), e);
         }
-      }
-      rows.add(RowFactory.create(values));
+        if (lines.isEmpty()) {
+            throw new C360Exception(file + ": empty file, expected a header line");
+        }
+        String[] header = lines.get(0);
+        StructType schema = new StructType();
+        for (int i = 0; i < header.length; i++) {
+            String name = header[i] == null ? "_c" + i : header[i].strip().replace("\uFEFF", "");
+            schema = schema.add(name, DataTypes.StringType);
+        }
+        List<Row> rows = new ArrayList<>(lines.size() - 1);
+        for (String[] fields : lines.subList(1, lines.size())) {
+            Object[] values = Arrays.copyOf(fields, header.length);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null && ((String) values[i]).isEmpty()) {
+                    values[i] = null;
+                }
+            }
+            rows.add(RowFactory.create(values));
+        }
+        return spark.createDataFrame(rows, schema);
     }
-    return spark.createDataFrame(rows, schema);
-  }
 }

@@ -22,77 +22,80 @@ import org.apache.hadoop.fs.Path;
  * reader never sees half of it; an object store publishes an object only when its upload completes.
  */
 public final class Storage {
-  private Storage() {}
+    private Storage() {}
 
-  /** Writes one file's content, given as it is produced. */
-  @FunctionalInterface
-  public interface Content {
-    void writeTo(Writer out) throws IOException;
-  }
-
-  /** The location as stored and shown: a URI as it is, a local path made absolute. */
-  public static String qualified(String location) {
-    return isUri(location) ? location : java.nio.file.Path.of(location).toAbsolutePath().normalize().toString();
-  }
-
-  /** Whether a regular file exists at the location. */
-  public static boolean isFile(Configuration hadoop, String location) {
-    Path p = new Path(location);
-    try {
-      FileSystem fs = p.getFileSystem(hadoop);
-      return fs.exists(p) && fs.getFileStatus(p).isFile();
-    } catch (IOException e) {
-      throw new C360Exception("cannot look up " + location + ": " + e.getMessage(), e);
+    /** Writes one file's content, given as it is produced. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(Writer out) throws IOException;
     }
-  }
 
-  /** The file's lines (UTF-8). */
-  public static List<String> readLines(Configuration hadoop, String location) {
-    Path p = new Path(location);
-    try (InputStream in = p.getFileSystem(hadoop).open(p)) {
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return text.isEmpty() ? List.of() : text.lines().toList();
-    } catch (IOException e) {
-      throw new C360Exception("cannot read " + location + ": " + e.getMessage(), e);
+    /** The location as stored and shown: a URI as it is, a local path made absolute. */
+    public static String qualified(String location) {
+        return isUri(location)
+                ? location
+                : java.nio.file.Path.of(location).toAbsolutePath().normalize().toString();
     }
-  }
 
-  /** Writes the file (UTF-8), replacing it; parent folders are created. */
-  public static void write(Configuration hadoop, String location, Content content) {
-    Path p = new Path(location);
-    try {
-      FileSystem fs = p.getFileSystem(hadoop);
-      if (fs instanceof LocalFileSystem local) {
-        java.nio.file.Path target = local.pathToFile(p).toPath();
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        java.nio.file.Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        try (Writer w = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-          content.writeTo(w);
+    /** Whether a regular file exists at the location. */
+    public static boolean isFile(Configuration hadoop, String location) {
+        Path p = new Path(location);
+        try {
+            FileSystem fs = p.getFileSystem(hadoop);
+            return fs.exists(p) && fs.getFileStatus(p).isFile();
+        } catch (IOException e) {
+            throw new C360Exception("cannot look up " + location + ": " + e.getMessage(), e);
         }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        try (OutputStream out = fs.create(p, true); Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-          content.writeTo(w);
+    }
+
+    /** The file's lines (UTF-8). */
+    public static List<String> readLines(Configuration hadoop, String location) {
+        Path p = new Path(location);
+        try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.isEmpty() ? List.of() : text.lines().toList();
+        } catch (IOException e) {
+            throw new C360Exception("cannot read " + location + ": " + e.getMessage(), e);
         }
-      }
-    } catch (IOException e) {
-      throw new C360Exception("cannot write " + location + ": " + e.getMessage(), e);
     }
-  }
 
-  /** Deletes the file. */
-  public static void delete(Configuration hadoop, String location) {
-    Path p = new Path(location);
-    try {
-      if (!p.getFileSystem(hadoop).delete(p, false)) {
-        throw new C360Exception("cannot delete " + location + ": not found");
-      }
-    } catch (IOException e) {
-      throw new C360Exception("cannot delete " + location + ": " + e.getMessage(), e);
+    /** Writes the file (UTF-8), replacing it; parent folders are created. */
+    public static void write(Configuration hadoop, String location, Content content) {
+        Path p = new Path(location);
+        try {
+            FileSystem fs = p.getFileSystem(hadoop);
+            if (fs instanceof LocalFileSystem local) {
+                java.nio.file.Path target = local.pathToFile(p).toPath();
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                java.nio.file.Path partial = target.resolveSibling(target.getFileName() + ".partial");
+                try (Writer w = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+                    content.writeTo(w);
+                }
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                try (OutputStream out = fs.create(p, true);
+                        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                    content.writeTo(w);
+                }
+            }
+        } catch (IOException e) {
+            throw new C360Exception("cannot write " + location + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  static boolean isUri(String location) {
-    return location.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") || location.startsWith("file:");
-  }
+    /** Deletes the file. */
+    public static void delete(Configuration hadoop, String location) {
+        Path p = new Path(location);
+        try {
+            if (!p.getFileSystem(hadoop).delete(p, false)) {
+                throw new C360Exception("cannot delete " + location + ": not found");
+            }
+        } catch (IOException e) {
+            throw new C360Exception("cannot delete " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isUri(String location) {
+        return location.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") || location.startsWith("file:");
+    }
 }

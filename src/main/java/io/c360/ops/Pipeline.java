@@ -36,173 +36,229 @@ import java.util.stream.Collectors;
  * run (later stages are skipped) and the outcome says why.
  */
 public final class Pipeline {
-  public enum Stage { bronze, silver, gold }
-
-  /**
-   * Spark local property naming the stage whose work a Spark job belongs to (bronze, silver, gold),
-   * set on the driver thread while the stage runs; a SparkListener reads it from the job's properties.
-   */
-  public static final String STAGE_PROPERTY = "c360.stage";
-
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
-
-  private final Lake lake;
-  private final C360Config config;
-  private final Progress progress;
-  private final Optional<GoldDefinitions> goldDefinitions;
-
-  public Pipeline(Lake lake, C360Config config, Progress progress) {
-    this(lake, config, progress, null);
-  }
-
-  /** A pipeline whose gold stage uses these definitions instead of the configured gold folder's. */
-  public Pipeline(Lake lake, C360Config config, Progress progress, GoldDefinitions gold) {
-    this.lake = lake;
-    this.config = config;
-    this.progress = progress;
-    this.goldDefinitions = Optional.ofNullable(gold);
-  }
-
-  /** What the run did; the stage results are present for the stages that ran to the end. */
-  public record Outcome(PipelineRun run, Optional<BronzeIngest.Result> bronze, Optional<SilverJob.Result> silver,
-      Optional<GoldJob.Result> gold, String report) {
-    public boolean succeeded() {
-      return run.status().equals("succeeded");
+    public enum Stage {
+        bronze,
+        silver,
+        gold
     }
-  }
 
-  public Outcome run(List<Stage> stages, Instant asOf, boolean retrain) {
-    return run(stages, asOf, retrain, false);
-  }
+    /**
+     * Spark local property naming the stage whose work a Spark job belongs to (bronze, silver, gold),
+     * set on the driver thread while the stage runs; a SparkListener reads it from the job's properties.
+     */
+    public static final String STAGE_PROPERTY = "c360.stage";
 
-  /**
-   * @param fullRefresh silver resolves every record again instead of only what changed since its last
-   *     run (bronze is never rebuilt: it is the record of every delivery, which landing may no longer hold)
-   */
-  public Outcome run(List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
-    Instant startedAt = Instant.now();
-    String runId = RUN_ID.format(startedAt);
-    try (LakeLock lock = LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), runId)) {
-      return run(runId, startedAt, stages, asOf, retrain, fullRefresh);
+    private static final DateTimeFormatter RUN_ID =
+            DateTimeFormatter.ofPattern("'run-'uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Lake lake;
+    private final C360Config config;
+    private final Progress progress;
+    private final Optional<GoldDefinitions> goldDefinitions;
+
+    public Pipeline(Lake lake, C360Config config, Progress progress) {
+        this(lake, config, progress, null);
     }
-  }
 
-  private Outcome run(String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
-    lake.registerAll();
-    Map<String, Long> before = versions();
-    List<PipelineRun.StageTiming> timings = new ArrayList<>();
-    List<CheckOutcome> quality = new ArrayList<>();
-    Optional<BronzeIngest.Result> bronze = Optional.empty();
-    Optional<SilverJob.Result> silver = Optional.empty();
-    Optional<GoldJob.Result> gold = Optional.empty();
-    Optional<String> failure = Optional.empty();
+    /** A pipeline whose gold stage uses these definitions instead of the configured gold folder's. */
+    public Pipeline(Lake lake, C360Config config, Progress progress, GoldDefinitions gold) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+        this.goldDefinitions = Optional.ofNullable(gold);
+    }
 
-    for (Stage stage : Stage.values()) {
-      if (!stages.contains(stage)) {
-        continue;
-      }
-      if (failure.isPresent()) {
-        timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ZERO, "skipped"));
-        continue;
-      }
-      // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
-      long start = System.nanoTime();
-      String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
-      lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
-      try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark())) {
-        switch (stage) {
-          case bronze -> {
-            bronze = Optional.of(new BronzeIngest(lake, config, progress).run());
-            if (bronze.get().failed()) {
-              failure = Optional.of("bronze: " + String.join("; ", bronze.get().failures()));
-            } else {
-              failure = gate(config.definitions().bronze(), runId, quality, "bronze");
-            }
-          }
-          case silver -> {
-            silver = Optional.of(new SilverJob(lake, config, SilverConfig.load(config.requireSilverFolder()), progress, retrain, fullRefresh).run(runId));
-          }
-          case gold -> {
-            gold = Optional.of(new GoldJob(lake, config, goldDefinitions.orElseGet(() -> GoldDefinitions.load(config.requireGoldFolder())), progress).run(runId, asOf));
-            quality.addAll(gold.get().quality());
-            if (!gold.get().published()) {
-              failure = Optional.of("gold not published, quality gate failed: " + describe(gold.get().blockingFailures()));
-            }
-          }
+    /** What the run did; the stage results are present for the stages that ran to the end. */
+    public record Outcome(
+            PipelineRun run,
+            Optional<BronzeIngest.Result> bronze,
+            Optional<SilverJob.Result> silver,
+            Optional<GoldJob.Result> gold,
+            String report) {
+        public boolean succeeded() {
+            return run.status().equals("succeeded");
         }
-      } catch (RuntimeException e) {
-        failure = Optional.of(stage + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        if (!(e instanceof C360Exception)) {
-          progress.report(Secrets.redact(stage + " failed: " + e, lake.spark()));
+    }
+
+    public Outcome run(List<Stage> stages, Instant asOf, boolean retrain) {
+        return run(stages, asOf, retrain, false);
+    }
+
+    /**
+     * @param fullRefresh silver resolves every record again instead of only what changed since its last
+     *     run (bronze is never rebuilt: it is the record of every delivery, which landing may no longer hold)
+     */
+    public Outcome run(List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
+        Instant startedAt = Instant.now();
+        String runId = RUN_ID.format(startedAt);
+        try (LakeLock lock =
+                LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), runId)) {
+            return run(runId, startedAt, stages, asOf, retrain, fullRefresh);
         }
-      } finally {
-        lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
-      }
-      timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ofNanos(System.nanoTime() - start),
-          failure.isPresent() ? "failed" : "succeeded"));
     }
 
-    progress.report("run log and report");
-    lake.registerAll();
-    Map<String, Long> after = versions();
-    Map<String, Long> written = after.entrySet().stream()
-        .filter(e -> !e.getValue().equals(before.get(e.getKey())))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
-    Map<String, Long> rows = rowCounts(written.keySet(), gold.map(GoldJob.Result::rows).orElse(Map.of()));
-    // The failure goes to the run log and the report: a storage client's error may quote a credential.
-    PipelineRun run = new PipelineRun(runId, startedAt, Instant.now(), asOf, failure.isPresent() ? "failed" : "succeeded",
-        failure.map(f -> Secrets.redact(f, lake.spark())), timings, rows, silver.map(Pipeline::matchStats), quality, before, written,
-        Freshness.measure(lake, config, asOf));
-    RunLog.append(lake, run);
-    String report = RunReport.write(lake, config, run);
-    progress.report("run " + runId + " " + run.status() + "; report " + report);
-    return new Outcome(run, bronze, silver, gold, report);
-  }
+    private Outcome run(
+            String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
+        lake.registerAll();
+        Map<String, Long> before = versions();
+        List<PipelineRun.StageTiming> timings = new ArrayList<>();
+        List<CheckOutcome> quality = new ArrayList<>();
+        Optional<BronzeIngest.Result> bronze = Optional.empty();
+        Optional<SilverJob.Result> silver = Optional.empty();
+        Optional<GoldJob.Result> gold = Optional.empty();
+        Optional<String> failure = Optional.empty();
 
-  /**
-   * Rows in each written table. A published gold table holds exactly the rows gold built and counted;
-   * the others are counted, a few at once: on a small table a count is mostly driver work (planning,
-   * Delta's snapshot), which overlaps.
-   */
-  private Map<String, Long> rowCounts(Set<String> written, Map<String, Long> known) {
-    List<String> toCount = written.stream().filter(t -> !known.containsKey(t)).toList();
-    List<Long> counts = Concurrently.map(toCount, table -> lake.spark().table(table).count());
-    Map<String, Long> rows = new LinkedHashMap<>();
-    for (String table : written) {
-      rows.put(table, known.containsKey(table) ? known.get(table) : counts.get(toCount.indexOf(table)));
+        for (Stage stage : Stage.values()) {
+            if (!stages.contains(stage)) {
+                continue;
+            }
+            if (failure.isPresent()) {
+                timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ZERO, "skipped"));
+                continue;
+            }
+            // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
+            long start = System.nanoTime();
+            String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
+            lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
+            try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark())) {
+                switch (stage) {
+                    case bronze -> {
+                        bronze = Optional.of(new BronzeIngest(lake, config, progress).run());
+                        if (bronze.get().failed()) {
+                            failure = Optional.of(
+                                    "bronze: " + String.join("; ", bronze.get().failures()));
+                        } else {
+                            failure = gate(config.definitions().bronze(), runId, quality, "bronze");
+                        }
+                    }
+                    case silver -> {
+                        silver = Optional.of(new SilverJob(
+                                        lake,
+                                        config,
+                                        SilverConfig.load(config.requireSilverFolder()),
+                                        progress,
+                                        retrain,
+                                        fullRefresh)
+                                .run(runId));
+                    }
+                    case gold -> {
+                        gold = Optional.of(new GoldJob(
+                                        lake,
+                                        config,
+                                        goldDefinitions.orElseGet(
+                                                () -> GoldDefinitions.load(config.requireGoldFolder())),
+                                        progress)
+                                .run(runId, asOf));
+                        quality.addAll(gold.get().quality());
+                        if (!gold.get().published()) {
+                            failure = Optional.of("gold not published, quality gate failed: "
+                                    + describe(gold.get().blockingFailures()));
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = Optional.of(
+                        stage + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                if (!(e instanceof C360Exception)) {
+                    progress.report(Secrets.redact(stage + " failed: " + e, lake.spark()));
+                }
+            } finally {
+                lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
+            }
+            timings.add(new PipelineRun.StageTiming(
+                    stage.name(),
+                    Duration.ofNanos(System.nanoTime() - start),
+                    failure.isPresent() ? "failed" : "succeeded"));
+        }
+
+        progress.report("run log and report");
+        lake.registerAll();
+        Map<String, Long> after = versions();
+        Map<String, Long> written = after.entrySet().stream()
+                .filter(e -> !e.getValue().equals(before.get(e.getKey())))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        Map<String, Long> rows =
+                rowCounts(written.keySet(), gold.map(GoldJob.Result::rows).orElse(Map.of()));
+        // The failure goes to the run log and the report: a storage client's error may quote a credential.
+        PipelineRun run = new PipelineRun(
+                runId,
+                startedAt,
+                Instant.now(),
+                asOf,
+                failure.isPresent() ? "failed" : "succeeded",
+                failure.map(f -> Secrets.redact(f, lake.spark())),
+                timings,
+                rows,
+                silver.map(Pipeline::matchStats),
+                quality,
+                before,
+                written,
+                Freshness.measure(lake, config, asOf));
+        RunLog.append(lake, run);
+        String report = RunReport.write(lake, config, run);
+        progress.report("run " + runId + " " + run.status() + "; report " + report);
+        return new Outcome(run, bronze, silver, gold, report);
     }
-    return rows;
-  }
 
-  /** Runs a layer's quality.yaml over its tables in the lake; a blocking failure stops the run. */
-  private Optional<String> gate(Optional<Path> folder, String runId, List<CheckOutcome> quality, String layer) {
-    Optional<Path> file = folder.map(f -> f.resolve("quality.yaml")).filter(Files::exists);
-    if (file.isEmpty()) {
-      return Optional.empty();
+    /**
+     * Rows in each written table. A published gold table holds exactly the rows gold built and counted;
+     * the others are counted, a few at once: on a small table a count is mostly driver work (planning,
+     * Delta's snapshot), which overlaps.
+     */
+    private Map<String, Long> rowCounts(Set<String> written, Map<String, Long> known) {
+        List<String> toCount =
+                written.stream().filter(t -> !known.containsKey(t)).toList();
+        List<Long> counts =
+                Concurrently.map(toCount, table -> lake.spark().table(table).count());
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : written) {
+            rows.put(table, known.containsKey(table) ? known.get(table) : counts.get(toCount.indexOf(table)));
+        }
+        return rows;
     }
-    List<CheckOutcome> outcomes = QualityGate.load(file.get()).verifyLake(lake, runId);
-    quality.addAll(outcomes);
-    List<CheckOutcome> blocking = outcomes.stream().filter(CheckOutcome::blocks).toList();
-    return blocking.isEmpty() ? Optional.empty() : Optional.of(layer + " quality gate failed: " + describe(blocking));
-  }
 
-  private static String describe(List<CheckOutcome> failures) {
-    return failures.stream().map(f -> f.table() + " " + f.check() + " (" + f.message() + ")").collect(Collectors.joining("; "));
-  }
-
-  /** The current Delta version of every table in the lake, by {@code layer.name}. */
-  private Map<String, Long> versions() {
-    Map<String, Long> versions = new LinkedHashMap<>();
-    for (TableName t : lake.registerAll()) {
-      if (!t.layer().equals("ops")) {
-        versions.put(t.toString(), lake.version(t));
-      }
+    /** Runs a layer's quality.yaml over its tables in the lake; a blocking failure stops the run. */
+    private Optional<String> gate(Optional<Path> folder, String runId, List<CheckOutcome> quality, String layer) {
+        Optional<Path> file = folder.map(f -> f.resolve("quality.yaml")).filter(Files::exists);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CheckOutcome> outcomes = QualityGate.load(file.get()).verifyLake(lake, runId);
+        quality.addAll(outcomes);
+        List<CheckOutcome> blocking =
+                outcomes.stream().filter(CheckOutcome::blocks).toList();
+        return blocking.isEmpty()
+                ? Optional.empty()
+                : Optional.of(layer + " quality gate failed: " + describe(blocking));
     }
-    return versions;
-  }
 
-  private static PipelineRun.MatchStats matchStats(SilverJob.Result r) {
-    return new PipelineRun.MatchStats(r.records(), r.identities(), r.candidatePairs(), r.linkedPairs(), r.reviewPairs(),
-        r.vetoedPairs(), r.customers(), r.redirects(), r.modelVersion());
-  }
+    private static String describe(List<CheckOutcome> failures) {
+        return failures.stream()
+                .map(f -> f.table() + " " + f.check() + " (" + f.message() + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    /** The current Delta version of every table in the lake, by {@code layer.name}. */
+    private Map<String, Long> versions() {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (TableName t : lake.registerAll()) {
+            if (!t.layer().equals("ops")) {
+                versions.put(t.toString(), lake.version(t));
+            }
+        }
+        return versions;
+    }
+
+    private static PipelineRun.MatchStats matchStats(SilverJob.Result r) {
+        return new PipelineRun.MatchStats(
+                r.records(),
+                r.identities(),
+                r.candidatePairs(),
+                r.linkedPairs(),
+                r.reviewPairs(),
+                r.vetoedPairs(),
+                r.customers(),
+                r.redirects(),
+                r.modelVersion());
+    }
 }

@@ -16,29 +16,47 @@ import java.util.Optional;
  * @param inputVersions / outputVersions Delta versions read and written, keyed by {@code layer.name}
  */
 public record PipelineRun(
-    String runId, Instant startedAt, Instant finishedAt, Instant asOf, String status, Optional<String> failure,
-    List<StageTiming> stages, Map<String, Long> rowsPerTable, Optional<MatchStats> match, List<CheckOutcome> quality,
-    Map<String, Long> inputVersions, Map<String, Long> outputVersions, List<Freshness> freshness) {
+        String runId,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant asOf,
+        String status,
+        Optional<String> failure,
+        List<StageTiming> stages,
+        Map<String, Long> rowsPerTable,
+        Optional<MatchStats> match,
+        List<CheckOutcome> quality,
+        Map<String, Long> inputVersions,
+        Map<String, Long> outputVersions,
+        List<Freshness> freshness) {
 
-  public PipelineRun {
-    stages = List.copyOf(stages);
-    rowsPerTable = Map.copyOf(rowsPerTable);
-    quality = List.copyOf(quality);
-    inputVersions = Map.copyOf(inputVersions);
-    outputVersions = Map.copyOf(outputVersions);
-    freshness = List.copyOf(freshness);
-  }
+    public PipelineRun {
+        stages = List.copyOf(stages);
+        rowsPerTable = Map.copyOf(rowsPerTable);
+        quality = List.copyOf(quality);
+        inputVersions = Map.copyOf(inputVersions);
+        outputVersions = Map.copyOf(outputVersions);
+        freshness = List.copyOf(freshness);
+    }
 
-  /** One stage's wall time; status succeeded, failed or skipped. */
-  public record StageTiming(String stage, Duration elapsed, String status) {}
+    /** One stage's wall time; status succeeded, failed or skipped. */
+    public record StageTiming(String stage, Duration elapsed, String status) {}
 
-  /** The silver stage's matching figures. */
-  public record MatchStats(long records, long identities, long candidatePairs, long linkedPairs, long reviewPairs,
-      long vetoedPairs, long customers, long redirects, int modelVersion) {}
+    /** The silver stage's matching figures. */
+    public record MatchStats(
+            long records,
+            long identities,
+            long candidatePairs,
+            long linkedPairs,
+            long reviewPairs,
+            long vetoedPairs,
+            long customers,
+            long redirects,
+            int modelVersion) {}
 
-  /**
-   * How fresh a source is: its newest record time against the run's as-of; {@code stale} when older
-   * than the source's SLA (false when it has none or no records).
-   */
-  public record Freshness(String source, Optional<Instant> newestRecord, Optional<Duration> sla, boolean stale) {}
+    /**
+     * How fresh a source is: its newest record time against the run's as-of; {@code stale} when older
+     * than the source's SLA (false when it has none or no records).
+     */
+    public record Freshness(String source, Optional<Instant> newestRecord, Optional<Duration> sla, boolean stale) {}
 }

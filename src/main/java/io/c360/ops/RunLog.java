@@ -19,85 +19,104 @@ import org.apache.spark.sql.types.StructType;
  * ops.pipeline_runs LATERAL VIEW explode(stages) AS s}).
  */
 public final class RunLog {
-  public static final TableName TABLE = TableName.ops("pipeline_runs");
+    public static final TableName TABLE = TableName.ops("pipeline_runs");
 
-  private static final DataType COUNTS = DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false);
+    private static final DataType COUNTS = DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false);
 
-  private static final StructType STAGE = new StructType()
-      .add("stage", DataTypes.StringType, false)
-      .add("elapsed_ms", DataTypes.LongType, false)
-      .add("status", DataTypes.StringType, false);
+    private static final StructType STAGE = new StructType()
+            .add("stage", DataTypes.StringType, false)
+            .add("elapsed_ms", DataTypes.LongType, false)
+            .add("status", DataTypes.StringType, false);
 
-  private static final StructType MATCH = new StructType()
-      .add("records", DataTypes.LongType, false)
-      .add("identities", DataTypes.LongType, false)
-      .add("candidate_pairs", DataTypes.LongType, false)
-      .add("linked_pairs", DataTypes.LongType, false)
-      .add("review_pairs", DataTypes.LongType, false)
-      .add("vetoed_pairs", DataTypes.LongType, false)
-      .add("customers", DataTypes.LongType, false)
-      .add("redirects", DataTypes.LongType, false)
-      .add("model_version", DataTypes.IntegerType, false);
+    private static final StructType MATCH = new StructType()
+            .add("records", DataTypes.LongType, false)
+            .add("identities", DataTypes.LongType, false)
+            .add("candidate_pairs", DataTypes.LongType, false)
+            .add("linked_pairs", DataTypes.LongType, false)
+            .add("review_pairs", DataTypes.LongType, false)
+            .add("vetoed_pairs", DataTypes.LongType, false)
+            .add("customers", DataTypes.LongType, false)
+            .add("redirects", DataTypes.LongType, false)
+            .add("model_version", DataTypes.IntegerType, false);
 
-  private static final StructType CHECK = new StructType()
-      .add("table", DataTypes.StringType, false)
-      .add("check", DataTypes.StringType, false)
-      .add("level", DataTypes.StringType, false)
-      .add("passed", DataTypes.BooleanType, false)
-      .add("message", DataTypes.StringType, true);
+    private static final StructType CHECK = new StructType()
+            .add("table", DataTypes.StringType, false)
+            .add("check", DataTypes.StringType, false)
+            .add("level", DataTypes.StringType, false)
+            .add("passed", DataTypes.BooleanType, false)
+            .add("message", DataTypes.StringType, true);
 
-  private static final StructType FRESHNESS = new StructType()
-      .add("source", DataTypes.StringType, false)
-      .add("newest_record", DataTypes.TimestampType, true)
-      .add("sla_seconds", DataTypes.LongType, true)
-      .add("stale", DataTypes.BooleanType, false);
+    private static final StructType FRESHNESS = new StructType()
+            .add("source", DataTypes.StringType, false)
+            .add("newest_record", DataTypes.TimestampType, true)
+            .add("sla_seconds", DataTypes.LongType, true)
+            .add("stale", DataTypes.BooleanType, false);
 
-  static final StructType SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("started_at", DataTypes.TimestampType, false)
-      .add("finished_at", DataTypes.TimestampType, false)
-      .add("as_of", DataTypes.TimestampType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("failure", DataTypes.StringType, true)
-      .add("stages", DataTypes.createArrayType(STAGE, false), false)
-      .add("rows_per_table", COUNTS, false)
-      .add("match", MATCH, true)
-      .add("quality", DataTypes.createArrayType(CHECK, false), false)
-      .add("input_versions", COUNTS, false)
-      .add("output_versions", COUNTS, false)
-      .add("freshness", DataTypes.createArrayType(FRESHNESS, false), false);
+    static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("started_at", DataTypes.TimestampType, false)
+            .add("finished_at", DataTypes.TimestampType, false)
+            .add("as_of", DataTypes.TimestampType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("failure", DataTypes.StringType, true)
+            .add("stages", DataTypes.createArrayType(STAGE, false), false)
+            .add("rows_per_table", COUNTS, false)
+            .add("match", MATCH, true)
+            .add("quality", DataTypes.createArrayType(CHECK, false), false)
+            .add("input_versions", COUNTS, false)
+            .add("output_versions", COUNTS, false)
+            .add("freshness", DataTypes.createArrayType(FRESHNESS, false), false);
 
-  private RunLog() {}
+    private RunLog() {}
 
-  /** Appends the run as one row; the first run creates the table. */
-  public static void append(Lake lake, PipelineRun run) {
-    lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA));
-  }
+    /** Appends the run as one row; the first run creates the table. */
+    public static void append(Lake lake, PipelineRun run) {
+        lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA));
+    }
 
-  static Row toRow(PipelineRun run) {
-    return RowFactory.create(
-        run.runId(), timestamp(run.startedAt()), timestamp(run.finishedAt()), timestamp(run.asOf()), run.status(),
-        run.failure().orElse(null),
-        run.stages().stream().map(s -> RowFactory.create(s.stage(), s.elapsed().toMillis(), s.status())).toList(),
-        run.rowsPerTable(),
-        run.match().map(RunLog::matchRow).orElse(null),
-        run.quality().stream().map(RunLog::checkRow).toList(),
-        run.inputVersions(),
-        run.outputVersions(),
-        run.freshness().stream().map(f -> RowFactory.create(f.source(), f.newestRecord().map(RunLog::timestamp).orElse(null),
-            f.sla().map(Duration::toSeconds).orElse(null), f.stale())).toList());
-  }
+    static Row toRow(PipelineRun run) {
+        return RowFactory.create(
+                run.runId(),
+                timestamp(run.startedAt()),
+                timestamp(run.finishedAt()),
+                timestamp(run.asOf()),
+                run.status(),
+                run.failure().orElse(null),
+                run.stages().stream()
+                        .map(s -> RowFactory.create(s.stage(), s.elapsed().toMillis(), s.status()))
+                        .toList(),
+                run.rowsPerTable(),
+                run.match().map(RunLog::matchRow).orElse(null),
+                run.quality().stream().map(RunLog::checkRow).toList(),
+                run.inputVersions(),
+                run.outputVersions(),
+                run.freshness().stream()
+                        .map(f -> RowFactory.create(
+                                f.source(),
+                                f.newestRecord().map(RunLog::timestamp).orElse(null),
+                                f.sla().map(Duration::toSeconds).orElse(null),
+                                f.stale()))
+                        .toList());
+    }
 
-  private static Row matchRow(PipelineRun.MatchStats m) {
-    return RowFactory.create(m.records(), m.identities(), m.candidatePairs(), m.linkedPairs(), m.reviewPairs(),
-        m.vetoedPairs(), m.customers(), m.redirects(), m.modelVersion());
-  }
+    private static Row matchRow(PipelineRun.MatchStats m) {
+        return RowFactory.create(
+                m.records(),
+                m.identities(),
+                m.candidatePairs(),
+                m.linkedPairs(),
+                m.reviewPairs(),
+                m.vetoedPairs(),
+                m.customers(),
+                m.redirects(),
+                m.modelVersion());
+    }
 
-  private static Row checkRow(CheckOutcome c) {
-    return RowFactory.create(c.table(), c.check(), c.level().name(), c.passed(), c.message());
-  }
+    private static Row checkRow(CheckOutcome c) {
+        return RowFactory.create(c.table(), c.check(), c.level().name(), c.passed(), c.message());
+    }
 
-  private static Timestamp timestamp(Instant instant) {
-    return Timestamp.from(instant);
-  }
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.from(instant);
+    }
 }

@@ -38,240 +38,296 @@ import org.apache.spark.sql.Row;
  */
 public final class RunReport {
 
-  private static final int PROBABILITY_BINS = 20;
-  /** Clusters larger than this share one bar: the tail is long and thin. */
-  private static final int LARGEST_SIZE_SHOWN = 10;
+    private static final int PROBABILITY_BINS = 20;
+    /** Clusters larger than this share one bar: the tail is long and thin. */
+    private static final int LARGEST_SIZE_SHOWN = 10;
 
-  private RunReport() {}
+    private RunReport() {}
 
-  /** Writes the report of the run and returns the location of {@code run-<run id>.html}. */
-  public static String write(Lake lake, C360Config config, PipelineRun run) {
-    byte[] html = render(lake, run).getBytes(StandardCharsets.UTF_8);
-    Path folder = new Path(config.reportsRoot());
-    Path runReport = new Path(folder, "run-" + run.runId().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
-    try {
-      FileSystem fs = folder.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
-      // A local folder is written without Hadoop's .crc side files: people browse this folder.
-      FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
-      writeFile(target, runReport, html);
-      writeFile(target, new Path(folder, "latest.html"), html);
-    } catch (IOException e) {
-      throw new C360Exception("cannot write the run report to " + folder + ": " + e.getMessage(), e);
+    /** Writes the report of the run and returns the location of {@code run-<run id>.html}. */
+    public static String write(Lake lake, C360Config config, PipelineRun run) {
+        byte[] html = render(lake, run).getBytes(StandardCharsets.UTF_8);
+        Path folder = new Path(config.reportsRoot());
+        Path runReport = new Path(folder, "run-" + run.runId().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
+        try {
+            FileSystem fs = folder.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+            // A local folder is written without Hadoop's .crc side files: people browse this folder.
+            FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+            writeFile(target, runReport, html);
+            writeFile(target, new Path(folder, "latest.html"), html);
+        } catch (IOException e) {
+            throw new C360Exception("cannot write the run report to " + folder + ": " + e.getMessage(), e);
+        }
+        return runReport.toString();
     }
-    return runReport.toString();
-  }
 
-  private static void writeFile(FileSystem fs, Path file, byte[] content) throws IOException {
-    try (FSDataOutputStream out = fs.create(file, true)) {
-      out.write(content);
+    private static void writeFile(FileSystem fs, Path file, byte[] content) throws IOException {
+        try (FSDataOutputStream out = fs.create(file, true)) {
+            out.write(content);
+        }
     }
-  }
 
-  static String render(Lake lake, PipelineRun run) {
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>c360 run " + Html.escape(run.runId()) + "</title><style>" + STYLE + "</style></head><body>"
-        + header(run)
-        + section("stages", "Stage timings", stages(run))
-        + section("tables", "Tables written", tables(run))
-        + section("match", "Match statistics", matchStats(run))
-        + section("match-probabilities", "Match probability of scored pairs", probabilityHistogram(lake))
-        + section("cluster-sizes", "Records per customer", clusterSizes(lake))
-        + section("segments", "Segment sizes", segmentSizes(lake, run))
-        + section("quality", "Quality checks", quality(run))
-        + section("freshness", "Source freshness", freshness(run))
-        + "</body></html>\n";
-  }
-
-  private static String header(PipelineRun run) {
-    String failure = run.failure().map(f -> "<pre class=\"failure\">" + Html.escape(f) + "</pre>").orElse("");
-    return "<header><h1>c360 run <span class=\"run-id\">" + Html.escape(run.runId()) + "</span> "
-        + "<span class=\"status status-" + Html.escape(run.status()) + "\">" + Html.escape(run.status()) + "</span></h1>"
-        + "<p>as of " + time(run.asOf()) + " · started " + time(run.startedAt()) + " · finished " + time(run.finishedAt())
-        + " · took " + Html.escape(duration(Duration.between(run.startedAt(), run.finishedAt()))) + "</p>"
-        + failure + "</header>";
-  }
-
-  private static String section(String id, String title, String body) {
-    return "<section id=\"" + id + "\"><h2>" + Html.escape(title) + "</h2>" + body + "</section>";
-  }
-
-  private static String note(String text) {
-    return "<p class=\"note\">" + Html.escape(text) + "</p>";
-  }
-
-  private static String notWritten(TableName table) {
-    return note("not available (table " + table + " not written yet)");
-  }
-
-  private static String stages(PipelineRun run) {
-    if (run.stages().isEmpty()) {
-      return note("no stage ran");
+    static String render(Lake lake, PipelineRun run) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>c360 run " + Html.escape(run.runId()) + "</title><style>" + STYLE + "</style></head><body>"
+                + header(run)
+                + section("stages", "Stage timings", stages(run))
+                + section("tables", "Tables written", tables(run))
+                + section("match", "Match statistics", matchStats(run))
+                + section("match-probabilities", "Match probability of scored pairs", probabilityHistogram(lake))
+                + section("cluster-sizes", "Records per customer", clusterSizes(lake))
+                + section("segments", "Segment sizes", segmentSizes(lake, run))
+                + section("quality", "Quality checks", quality(run))
+                + section("freshness", "Source freshness", freshness(run))
+                + "</body></html>\n";
     }
-    return Html.table(List.of("stage", "elapsed", "status"), run.stages().stream()
-        .map(s -> new Html.TableRow(List.of(s.stage(), duration(s.elapsed()), s.status()), "status-" + s.status()))
-        .toList());
-  }
 
-  /** Rows written and Delta versions read and written, one line per table any of them names. */
-  private static String tables(PipelineRun run) {
-    TreeSet<String> names = new TreeSet<>(run.rowsPerTable().keySet());
-    names.addAll(run.inputVersions().keySet());
-    names.addAll(run.outputVersions().keySet());
-    if (names.isEmpty()) {
-      return note("no table was read or written");
+    private static String header(PipelineRun run) {
+        String failure = run.failure()
+                .map(f -> "<pre class=\"failure\">" + Html.escape(f) + "</pre>")
+                .orElse("");
+        return "<header><h1>c360 run <span class=\"run-id\">" + Html.escape(run.runId()) + "</span> "
+                + "<span class=\"status status-" + Html.escape(run.status()) + "\">" + Html.escape(run.status())
+                + "</span></h1>"
+                + "<p>as of " + time(run.asOf()) + " · started " + time(run.startedAt()) + " · finished "
+                + time(run.finishedAt())
+                + " · took " + Html.escape(duration(Duration.between(run.startedAt(), run.finishedAt()))) + "</p>"
+                + failure + "</header>";
     }
-    return Html.table(List.of("table", "rows", "version read", "version written"), names.stream()
-        .map(t -> new Html.TableRow(List.of(t, number(run.rowsPerTable().get(t)), number(run.inputVersions().get(t)),
-            number(run.outputVersions().get(t)))))
-        .toList());
-  }
 
-  private static String matchStats(PipelineRun run) {
-    if (run.match().isEmpty()) {
-      return note("not available (silver did not run)");
+    private static String section(String id, String title, String body) {
+        return "<section id=\"" + id + "\"><h2>" + Html.escape(title) + "</h2>" + body + "</section>";
     }
-    PipelineRun.MatchStats m = run.match().get();
-    List<Html.TableRow> rows = Stream.of(
-        List.of("records", number(m.records())), List.of("distinct identities", number(m.identities())),
-        List.of("candidate pairs", number(m.candidatePairs())), List.of("linked pairs", number(m.linkedPairs())),
-        List.of("pairs sent to review", number(m.reviewPairs())), List.of("vetoed pairs", number(m.vetoedPairs())),
-        List.of("customers", number(m.customers())), List.of("customer id redirects", number(m.redirects())),
-        List.of("model version", String.valueOf(m.modelVersion())))
-        .map(Html.TableRow::new).toList();
-    return Html.table(List.of("figure", "value"), rows);
-  }
 
-  /** 20 equal bins over [0, 1], counted in Spark; probability 1 falls in the last bin. */
-  private static String probabilityHistogram(Lake lake) {
-    if (!lake.exists(SilverJob.SCORED_PAIRS)) {
-      return notWritten(SilverJob.SCORED_PAIRS);
+    private static String note(String text) {
+        return "<p class=\"note\">" + Html.escape(text) + "</p>";
     }
-    long[] counts = new long[PROBABILITY_BINS];
-    lake.read(SilverJob.SCORED_PAIRS)
-        .filter(col("match_probability").isNotNull())
-        .groupBy(least(floor(col("match_probability").multiply(PROBABILITY_BINS)), lit(PROBABILITY_BINS - 1)).cast("int").as("bin"))
-        .agg(count(lit(1)).as("pairs"))
-        .collectAsList()
-        .forEach(r -> counts[r.getInt(0)] = r.getLong(1));
-    List<BarChart.Bar> bars = new ArrayList<>();
-    for (int bin = 0; bin < PROBABILITY_BINS; bin++) {
-      bars.add(new BarChart.Bar(String.format(Locale.ROOT, "%.2f – %.2f", (double) bin / PROBABILITY_BINS,
-          (double) (bin + 1) / PROBABILITY_BINS), counts[bin]));
-    }
-    return note(number(sum(counts)) + " scored pairs by match probability")
-        + BarChart.svg("match-probability-histogram", "Scored pairs by match probability", bars);
-  }
 
-  /** How many customers hold 1, 2, ... records; sizes above {@link #LARGEST_SIZE_SHOWN} are one bar. */
-  private static String clusterSizes(Lake lake) {
-    if (!lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
-      return notWritten(SilverJob.CUSTOMER_ID_MAP);
+    private static String notWritten(TableName table) {
+        return note("not available (table " + table + " not written yet)");
     }
-    long[] customers = new long[LARGEST_SIZE_SHOWN + 2];
-    lake.read(SilverJob.CUSTOMER_ID_MAP)
-        .groupBy("customer_id").agg(count(lit(1)).as("records"))
-        .groupBy(least(col("records"), lit(LARGEST_SIZE_SHOWN + 1)).cast("int").as("size"))
-        .agg(count(lit(1)).as("customers"))
-        .collectAsList()
-        .forEach(r -> customers[r.getInt(0)] = r.getLong(1));
-    List<BarChart.Bar> bars = new ArrayList<>();
-    for (int size = 1; size <= LARGEST_SIZE_SHOWN + 1; size++) {
-      String label = size > LARGEST_SIZE_SHOWN ? "> " + LARGEST_SIZE_SHOWN + " records" : size + (size == 1 ? " record" : " records");
-      bars.add(new BarChart.Bar(label, customers[size]));
-    }
-    return note(number(sum(customers)) + " customers by the number of records resolved to them")
-        + BarChart.svg("cluster-size-distribution", "Customers by records per customer", bars);
-  }
 
-  /** This run's rows of {@code gold.segment_sizes}: one per declared segment, so few. */
-  private static String segmentSizes(Lake lake, PipelineRun run) {
-    if (!lake.exists(GoldJob.SEGMENT_SIZES)) {
-      return notWritten(GoldJob.SEGMENT_SIZES);
+    private static String stages(PipelineRun run) {
+        if (run.stages().isEmpty()) {
+            return note("no stage ran");
+        }
+        return Html.table(
+                List.of("stage", "elapsed", "status"),
+                run.stages().stream()
+                        .map(s -> new Html.TableRow(
+                                List.of(s.stage(), duration(s.elapsed()), s.status()), "status-" + s.status()))
+                        .toList());
     }
-    List<BarChart.Bar> bars = lake.read(GoldJob.SEGMENT_SIZES)
-        .filter(col("run_id").equalTo(run.runId()))
-        .select(col("segment"), col("customers").cast("long"))
-        .orderBy(desc("customers"), col("segment"))
-        .collectAsList().stream()
-        .map((Row r) -> new BarChart.Bar(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1)))
-        .toList();
-    if (bars.isEmpty()) {
-      return note("not available (" + GoldJob.SEGMENT_SIZES + " has no rows for run " + run.runId() + ")");
-    }
-    return BarChart.svg("segment-sizes", "Customers per segment", bars);
-  }
 
-  private static String quality(PipelineRun run) {
-    if (run.quality().isEmpty()) {
-      return note("no quality check ran");
+    /** Rows written and Delta versions read and written, one line per table any of them names. */
+    private static String tables(PipelineRun run) {
+        TreeSet<String> names = new TreeSet<>(run.rowsPerTable().keySet());
+        names.addAll(run.inputVersions().keySet());
+        names.addAll(run.outputVersions().keySet());
+        if (names.isEmpty()) {
+            return note("no table was read or written");
+        }
+        return Html.table(
+                List.of("table", "rows", "version read", "version written"),
+                names.stream()
+                        .map(t -> new Html.TableRow(List.of(
+                                t,
+                                number(run.rowsPerTable().get(t)),
+                                number(run.inputVersions().get(t)),
+                                number(run.outputVersions().get(t)))))
+                        .toList());
     }
-    long failed = run.quality().stream().filter(c -> !c.passed()).count();
-    long blocking = run.quality().stream().filter(CheckOutcome::blocks).count();
-    String summary = run.quality().size() + " checks, " + failed + " failed, " + blocking + " of them blocking publication";
-    return "<p class=\"" + (blocking > 0 ? "alert" : failed > 0 ? "warning" : "note") + "\">" + Html.escape(summary) + "</p>"
-        + Html.table(List.of("table", "check", "level", "result", "message"), run.quality().stream()
-            .map(c -> new Html.TableRow(List.of(c.table(), c.check(), c.level().name(), c.passed() ? "passed" : "FAILED",
-                Optional.ofNullable(c.message()).orElse("")),
-                c.passed() ? "" : c.blocks() ? "failed blocking" : "failed"))
-            .toList());
-  }
 
-  private static String freshness(PipelineRun run) {
-    if (run.freshness().isEmpty()) {
-      return note("not measured in this run");
+    private static String matchStats(PipelineRun run) {
+        if (run.match().isEmpty()) {
+            return note("not available (silver did not run)");
+        }
+        PipelineRun.MatchStats m = run.match().get();
+        List<Html.TableRow> rows = Stream.of(
+                        List.of("records", number(m.records())),
+                        List.of("distinct identities", number(m.identities())),
+                        List.of("candidate pairs", number(m.candidatePairs())),
+                        List.of("linked pairs", number(m.linkedPairs())),
+                        List.of("pairs sent to review", number(m.reviewPairs())),
+                        List.of("vetoed pairs", number(m.vetoedPairs())),
+                        List.of("customers", number(m.customers())),
+                        List.of("customer id redirects", number(m.redirects())),
+                        List.of("model version", String.valueOf(m.modelVersion())))
+                .map(Html.TableRow::new)
+                .toList();
+        return Html.table(List.of("figure", "value"), rows);
     }
-    List<String> stale = run.freshness().stream().filter(PipelineRun.Freshness::stale).map(PipelineRun.Freshness::source).toList();
-    String warning = stale.isEmpty() ? ""
-        : "<p class=\"warning\">" + Html.escape("stale: " + String.join(", ", stale) + " (newest record older than the SLA)") + "</p>";
-    return warning + Html.table(List.of("source", "newest record", "age at as-of", "SLA", "status"), run.freshness().stream()
-        .map(f -> new Html.TableRow(List.of(
-            f.source(),
-            f.newestRecord().map(RunReport::timeText).orElse("no record time"),
-            f.newestRecord().map(t -> duration(Duration.between(t, run.asOf()))).orElse(""),
-            f.sla().map(RunReport::duration).orElse("none"),
-            f.stale() ? "STALE" : f.newestRecord().isEmpty() ? "unknown" : "fresh"),
-            f.stale() ? "stale" : ""))
-        .toList());
-  }
 
-  private static String time(Instant instant) {
-    return Html.escape(timeText(instant));
-  }
-
-  private static String timeText(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static String number(Long n) {
-    return n == null ? "" : String.format(Locale.ROOT, "%,d", n);
-  }
-
-  private static long sum(long[] values) {
-    long total = 0;
-    for (long v : values) {
-      total += v;
+    /** 20 equal bins over [0, 1], counted in Spark; probability 1 falls in the last bin. */
+    private static String probabilityHistogram(Lake lake) {
+        if (!lake.exists(SilverJob.SCORED_PAIRS)) {
+            return notWritten(SilverJob.SCORED_PAIRS);
+        }
+        long[] counts = new long[PROBABILITY_BINS];
+        lake.read(SilverJob.SCORED_PAIRS)
+                .filter(col("match_probability").isNotNull())
+                .groupBy(least(floor(col("match_probability").multiply(PROBABILITY_BINS)), lit(PROBABILITY_BINS - 1))
+                        .cast("int")
+                        .as("bin"))
+                .agg(count(lit(1)).as("pairs"))
+                .collectAsList()
+                .forEach(r -> counts[r.getInt(0)] = r.getLong(1));
+        List<BarChart.Bar> bars = new ArrayList<>();
+        for (int bin = 0; bin < PROBABILITY_BINS; bin++) {
+            bars.add(new BarChart.Bar(
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f – %.2f",
+                            (double) bin / PROBABILITY_BINS,
+                            (double) (bin + 1) / PROBABILITY_BINS),
+                    counts[bin]));
+        }
+        return note(number(sum(counts)) + " scored pairs by match probability")
+                + BarChart.svg("match-probability-histogram", "Scored pairs by match probability", bars);
     }
-    return total;
-  }
 
-  /** Durations as people read them: 12.3 s, 4m 05s, 3h 05m, 2d 3h. */
-  static String duration(Duration d) {
-    if (d.isNegative()) {
-      return "-" + duration(d.negated());
+    /** How many customers hold 1, 2, ... records; sizes above {@link #LARGEST_SIZE_SHOWN} are one bar. */
+    private static String clusterSizes(Lake lake) {
+        if (!lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
+            return notWritten(SilverJob.CUSTOMER_ID_MAP);
+        }
+        long[] customers = new long[LARGEST_SIZE_SHOWN + 2];
+        lake.read(SilverJob.CUSTOMER_ID_MAP)
+                .groupBy("customer_id")
+                .agg(count(lit(1)).as("records"))
+                .groupBy(least(col("records"), lit(LARGEST_SIZE_SHOWN + 1))
+                        .cast("int")
+                        .as("size"))
+                .agg(count(lit(1)).as("customers"))
+                .collectAsList()
+                .forEach(r -> customers[r.getInt(0)] = r.getLong(1));
+        List<BarChart.Bar> bars = new ArrayList<>();
+        for (int size = 1; size <= LARGEST_SIZE_SHOWN + 1; size++) {
+            String label = size > LARGEST_SIZE_SHOWN
+                    ? "> " + LARGEST_SIZE_SHOWN + " records"
+                    : size + (size == 1 ? " record" : " records");
+            bars.add(new BarChart.Bar(label, customers[size]));
+        }
+        return note(number(sum(customers)) + " customers by the number of records resolved to them")
+                + BarChart.svg("cluster-size-distribution", "Customers by records per customer", bars);
     }
-    if (d.toDays() > 0) {
-      return d.toDays() + "d " + d.toHoursPart() + "h";
-    }
-    if (d.toHours() > 0) {
-      return String.format(Locale.ROOT, "%dh %02dm", d.toHours(), d.toMinutesPart());
-    }
-    if (d.toMinutes() > 0) {
-      return String.format(Locale.ROOT, "%dm %02ds", d.toMinutes(), d.toSecondsPart());
-    }
-    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-  }
 
-  private static final String STYLE = """
+    /** This run's rows of {@code gold.segment_sizes}: one per declared segment, so few. */
+    private static String segmentSizes(Lake lake, PipelineRun run) {
+        if (!lake.exists(GoldJob.SEGMENT_SIZES)) {
+            return notWritten(GoldJob.SEGMENT_SIZES);
+        }
+        List<BarChart.Bar> bars = lake
+                .read(GoldJob.SEGMENT_SIZES)
+                .filter(col("run_id").equalTo(run.runId()))
+                .select(col("segment"), col("customers").cast("long"))
+                .orderBy(desc("customers"), col("segment"))
+                .collectAsList()
+                .stream()
+                .map((Row r) -> new BarChart.Bar(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1)))
+                .toList();
+        if (bars.isEmpty()) {
+            return note("not available (" + GoldJob.SEGMENT_SIZES + " has no rows for run " + run.runId() + ")");
+        }
+        return BarChart.svg("segment-sizes", "Customers per segment", bars);
+    }
+
+    private static String quality(PipelineRun run) {
+        if (run.quality().isEmpty()) {
+            return note("no quality check ran");
+        }
+        long failed = run.quality().stream().filter(c -> !c.passed()).count();
+        long blocking = run.quality().stream().filter(CheckOutcome::blocks).count();
+        String summary =
+                run.quality().size() + " checks, " + failed + " failed, " + blocking + " of them blocking publication";
+        return "<p class=\"" + (blocking > 0 ? "alert" : failed > 0 ? "warning" : "note") + "\">" + Html.escape(summary)
+                + "</p>"
+                + Html.table(
+                        List.of("table", "check", "level", "result", "message"),
+                        run.quality().stream()
+                                .map(c -> new Html.TableRow(
+                                        List.of(
+                                                c.table(),
+                                                c.check(),
+                                                c.level().name(),
+                                                c.passed() ? "passed" : "FAILED",
+                                                Optional.ofNullable(c.message()).orElse("")),
+                                        c.passed() ? "" : c.blocks() ? "failed blocking" : "failed"))
+                                .toList());
+    }
+
+    private static String freshness(PipelineRun run) {
+        if (run.freshness().isEmpty()) {
+            return note("not measured in this run");
+        }
+        List<String> stale = run.freshness().stream()
+                .filter(PipelineRun.Freshness::stale)
+                .map(PipelineRun.Freshness::source)
+                .toList();
+        String warning = stale.isEmpty()
+                ? ""
+                : "<p class=\"warning\">"
+                        + Html.escape("stale: " + String.join(", ", stale) + " (newest record older than the SLA)")
+                        + "</p>";
+        return warning
+                + Html.table(
+                        List.of("source", "newest record", "age at as-of", "SLA", "status"),
+                        run.freshness().stream()
+                                .map(f -> new Html.TableRow(
+                                        List.of(
+                                                f.source(),
+                                                f.newestRecord()
+                                                        .map(RunReport::timeText)
+                                                        .orElse("no record time"),
+                                                f.newestRecord()
+                                                        .map(t -> duration(Duration.between(t, run.asOf())))
+                                                        .orElse(""),
+                                                f.sla().map(RunReport::duration).orElse("none"),
+                                                f.stale()
+                                                        ? "STALE"
+                                                        : f.newestRecord().isEmpty() ? "unknown" : "fresh"),
+                                        f.stale() ? "stale" : ""))
+                                .toList());
+    }
+
+    private static String time(Instant instant) {
+        return Html.escape(timeText(instant));
+    }
+
+    private static String timeText(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String number(Long n) {
+        return n == null ? "" : String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** Durations as people read them: 12.3 s, 4m 05s, 3h 05m, 2d 3h. */
+    static String duration(Duration d) {
+        if (d.isNegative()) {
+            return "-" + duration(d.negated());
+        }
+        if (d.toDays() > 0) {
+            return d.toDays() + "d " + d.toHoursPart() + "h";
+        }
+        if (d.toHours() > 0) {
+            return String.format(Locale.ROOT, "%dh %02dm", d.toHours(), d.toMinutesPart());
+        }
+        if (d.toMinutes() > 0) {
+            return String.format(Locale.ROOT, "%dm %02ds", d.toMinutes(), d.toSecondsPart());
+        }
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static final String STYLE = """
       body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;color:#1f2328;padding:0 1rem}
       h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
       table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left}

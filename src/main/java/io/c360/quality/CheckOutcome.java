@@ -5,9 +5,12 @@ package io.c360.quality;
  * publication when the check fails; warning is reported only.
  */
 public record CheckOutcome(String table, String check, Level level, boolean passed, String message) {
-  public enum Level { error, warning }
+    public enum Level {
+        error,
+        warning
+    }
 
-  public boolean blocks() {
-    return !passed && level == Level.error;
-  }
+    public boolean blocks() {
+        return !passed && level == Level.error;
+    }
 }

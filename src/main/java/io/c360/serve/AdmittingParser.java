@@ -18,51 +18,51 @@ import scala.collection.Seq;
  * views read their Delta folders by path.
  */
 final class AdmittingParser implements ParserInterface {
-  private final ParserInterface parser;
-  private final UnaryOperator<LogicalPlan> admit;
+    private final ParserInterface parser;
+    private final UnaryOperator<LogicalPlan> admit;
 
-  AdmittingParser(ParserInterface parser, UnaryOperator<LogicalPlan> admit) {
-    this.parser = parser;
-    this.admit = admit;
-  }
+    AdmittingParser(ParserInterface parser, UnaryOperator<LogicalPlan> admit) {
+        this.parser = parser;
+        this.admit = admit;
+    }
 
-  @Override
-  public LogicalPlan parsePlan(String sqlText) throws ParseException {
-    return admit.apply(parser.parsePlan(sqlText));
-  }
+    @Override
+    public LogicalPlan parsePlan(String sqlText) throws ParseException {
+        return admit.apply(parser.parsePlan(sqlText));
+    }
 
-  @Override
-  public LogicalPlan parseQuery(String sqlText) throws ParseException {
-    return parser.parseQuery(sqlText);
-  }
+    @Override
+    public LogicalPlan parseQuery(String sqlText) throws ParseException {
+        return parser.parseQuery(sqlText);
+    }
 
-  @Override
-  public Expression parseExpression(String sqlText) throws ParseException {
-    return parser.parseExpression(sqlText);
-  }
+    @Override
+    public Expression parseExpression(String sqlText) throws ParseException {
+        return parser.parseExpression(sqlText);
+    }
 
-  @Override
-  public TableIdentifier parseTableIdentifier(String sqlText) throws ParseException {
-    return parser.parseTableIdentifier(sqlText);
-  }
+    @Override
+    public TableIdentifier parseTableIdentifier(String sqlText) throws ParseException {
+        return parser.parseTableIdentifier(sqlText);
+    }
 
-  @Override
-  public FunctionIdentifier parseFunctionIdentifier(String sqlText) throws ParseException {
-    return parser.parseFunctionIdentifier(sqlText);
-  }
+    @Override
+    public FunctionIdentifier parseFunctionIdentifier(String sqlText) throws ParseException {
+        return parser.parseFunctionIdentifier(sqlText);
+    }
 
-  @Override
-  public Seq<String> parseMultipartIdentifier(String sqlText) throws ParseException {
-    return parser.parseMultipartIdentifier(sqlText);
-  }
+    @Override
+    public Seq<String> parseMultipartIdentifier(String sqlText) throws ParseException {
+        return parser.parseMultipartIdentifier(sqlText);
+    }
 
-  @Override
-  public StructType parseTableSchema(String sqlText) throws ParseException {
-    return parser.parseTableSchema(sqlText);
-  }
+    @Override
+    public StructType parseTableSchema(String sqlText) throws ParseException {
+        return parser.parseTableSchema(sqlText);
+    }
 
-  @Override
-  public DataType parseDataType(String sqlText) throws ParseException {
-    return parser.parseDataType(sqlText);
-  }
+    @Override
+    public DataType parseDataType(String sqlText) throws ParseException {
+        return parser.parseDataType(sqlText);
+    }
 }

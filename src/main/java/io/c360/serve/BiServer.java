@@ -23,108 +23,111 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * SparkSession running.
  */
 public final class BiServer implements AutoCloseable {
-  public static final int DEFAULT_PORT = 10000;
-  public static final String LOCALHOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 10000;
+    public static final String LOCALHOST = "127.0.0.1";
 
-  private final HiveThriftServer2 server;
-  private final String host;
-  private final int port;
-  private final List<TableName> tables;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+    private final HiveThriftServer2 server;
+    private final String host;
+    private final int port;
+    private final List<TableName> tables;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private BiServer(HiveThriftServer2 server, String host, int port, List<TableName> tables) {
-    this.server = server;
-    this.host = host;
-    this.port = port;
-    this.tables = List.copyOf(tables);
-  }
-
-  /**
-   * Registers the lake's tables and starts serving them on {@code host:port} ({@code 0.0.0.0}: every
-   * interface; port 0: any free port, see {@link #port()}).
-   */
-  public static BiServer start(Lake lake, String host, int port) {
-    List<TableName> tables = lake.registerAllAsViews();
-    if (tables.isEmpty()) {
-      throw new C360Exception("no Delta table under " + lake.root() + " to serve; build the lake first (c360 demo, or c360 run --stage all)");
+    private BiServer(HiveThriftServer2 server, String host, int port, List<TableName> tables) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+        this.tables = List.copyOf(tables);
     }
-    // JDBC sessions are opened from this one: they share the lake session's catalog, not its settings.
-    SparkSession serving = ReadsOnly.session(lake.spark(), tables);
-    serving.conf().set("hive.server2.transport.mode", "binary");
-    serving.conf().set("hive.server2.thrift.bind.host", host);
-    serving.conf().set("hive.server2.thrift.port", String.valueOf(port));
-    // Per-query log files for clients: a server that fails to start would delete the folder all servers of
-    // this user share (/tmp/<user>/operation_logs) from under a running one.
-    serving.conf().set("hive.server2.logging.operation.enabled", "false");
-    HiveThriftServer2 server;
-    try {
-      server = HiveThriftServer2.startWithContext(serving.sqlContext());
-    } catch (RuntimeException e) {
-      throw cannotListen(e, host, port);
+
+    /**
+     * Registers the lake's tables and starts serving them on {@code host:port} ({@code 0.0.0.0}: every
+     * interface; port 0: any free port, see {@link #port()}).
+     */
+    public static BiServer start(Lake lake, String host, int port) {
+        List<TableName> tables = lake.registerAllAsViews();
+        if (tables.isEmpty()) {
+            throw new C360Exception("no Delta table under " + lake.root()
+                    + " to serve; build the lake first (c360 demo, or c360 run --stage all)");
+        }
+        // JDBC sessions are opened from this one: they share the lake session's catalog, not its settings.
+        SparkSession serving = ReadsOnly.session(lake.spark(), tables);
+        serving.conf().set("hive.server2.transport.mode", "binary");
+        serving.conf().set("hive.server2.thrift.bind.host", host);
+        serving.conf().set("hive.server2.thrift.port", String.valueOf(port));
+        // Per-query log files for clients: a server that fails to start would delete the folder all servers of
+        // this user share (/tmp/<user>/operation_logs) from under a running one.
+        serving.conf().set("hive.server2.logging.operation.enabled", "false");
+        HiveThriftServer2 server;
+        try {
+            server = HiveThriftServer2.startWithContext(serving.sqlContext());
+        } catch (RuntimeException e) {
+            throw cannotListen(e, host, port);
+        }
+        return new BiServer(server, host, listeningPort(server, port), tables);
     }
-    return new BiServer(server, host, listeningPort(server, port), tables);
-  }
 
-  private static C360Exception cannotListen(RuntimeException e, String host, int port) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        return new C360Exception("cannot serve on " + host + ":" + port + ": port " + port
-            + " is in use (another c360 serve or HiveServer2?); choose another with --port", e);
-      }
-      if (t instanceof UnknownHostException) {
-        return new C360Exception("cannot serve on " + host + ":" + port + ": unknown host " + host, e);
-      }
+    private static C360Exception cannotListen(RuntimeException e, String host, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return new C360Exception(
+                        "cannot serve on " + host + ":" + port + ": port " + port
+                                + " is in use (another c360 serve or HiveServer2?); choose another with --port",
+                        e);
+            }
+            if (t instanceof UnknownHostException) {
+                return new C360Exception("cannot serve on " + host + ":" + port + ": unknown host " + host, e);
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new C360Exception("cannot serve on " + host + ":" + port + ": " + root.getMessage(), e);
     }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
+
+    private static int listeningPort(HiveThriftServer2 server, int requested) {
+        for (Service service : server.getServices()) {
+            if (service instanceof ThriftCLIService thrift) {
+                return thrift.getPortNumber();
+            }
+        }
+        return requested;
     }
-    return new C360Exception("cannot serve on " + host + ":" + port + ": " + root.getMessage(), e);
-  }
 
-  private static int listeningPort(HiveThriftServer2 server, int requested) {
-    for (Service service : server.getServices()) {
-      if (service instanceof ThriftCLIService thrift) {
-        return thrift.getPortNumber();
-      }
+    public int port() {
+        return port;
     }
-    return requested;
-  }
 
-  public int port() {
-    return port;
-  }
-
-  /** The tables served, as {@code layer.name}. */
-  public List<TableName> tables() {
-    return tables;
-  }
-
-  /** What a JDBC client connects to; a server on every interface is named by this machine's host name. */
-  public String jdbcUrl() {
-    String address = host;
-    if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
-      try {
-        address = InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        address = "<this machine>";
-      }
+    /** The tables served, as {@code layer.name}. */
+    public List<TableName> tables() {
+        return tables;
     }
-    return "jdbc:hive2://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/default";
-  }
 
-  /** Blocks until {@link #close} is called (e.g. from a shutdown hook). */
-  public void awaitStop() throws InterruptedException {
-    stopped.await();
-  }
-
-  /** Stops serving (open JDBC sessions are closed); the SparkSession and its catalog stay. */
-  @Override
-  public void close() {
-    try {
-      server.stop();
-    } finally {
-      stopped.countDown();
+    /** What a JDBC client connects to; a server on every interface is named by this machine's host name. */
+    public String jdbcUrl() {
+        String address = host;
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                address = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                address = "<this machine>";
+            }
+        }
+        return "jdbc:hive2://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/default";
     }
-  }
+
+    /** Blocks until {@link #close} is called (e.g. from a shutdown hook). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops serving (open JDBC sessions are closed); the SparkSession and its catalog stay. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
 }

@@ -105,241 +105,296 @@ import scala.runtime.BoxedUnit;
  * statements alone. The lake's own session and the sessions the pipeline opens are built without it.
  */
 final class ReadsOnly {
-  private static final String REFUSED = "c360 serve answers reads of the lake's tables only: ";
+    private static final String REFUSED = "c360 serve answers reads of the lake's tables only: ";
 
-  /** The operators of a query. Anything else (TRANSFORM's ScriptTransformation, a command) is refused. */
-  private static final Set<Class<?>> QUERY_OPERATORS = Set.of(
-      Project.class, Filter.class, Aggregate.class, Join.class, LateralJoin.class, Sort.class,
-      GlobalLimit.class, LocalLimit.class, Offset.class, Tail.class, SubqueryAlias.class,
-      Union.class, Intersect.class, Except.class, Distinct.class, Window.class, Expand.class,
-      Generate.class, Sample.class, RepartitionByExpression.class, Repartition.class,
-      RebalancePartitions.class, ResolvedHint.class, WithCTE.class, CTERelationDef.class,
-      CTERelationRef.class, LocalRelation.class, OneRowRelation.class, Range.class);
+    /** The operators of a query. Anything else (TRANSFORM's ScriptTransformation, a command) is refused. */
+    private static final Set<Class<?>> QUERY_OPERATORS = Set.of(
+            Project.class,
+            Filter.class,
+            Aggregate.class,
+            Join.class,
+            LateralJoin.class,
+            Sort.class,
+            GlobalLimit.class,
+            LocalLimit.class,
+            Offset.class,
+            Tail.class,
+            SubqueryAlias.class,
+            Union.class,
+            Intersect.class,
+            Except.class,
+            Distinct.class,
+            Window.class,
+            Expand.class,
+            Generate.class,
+            Sample.class,
+            RepartitionByExpression.class,
+            Repartition.class,
+            RebalancePartitions.class,
+            ResolvedHint.class,
+            WithCTE.class,
+            CTERelationDef.class,
+            CTERelationRef.class,
+            LocalRelation.class,
+            OneRowRelation.class,
+            Range.class);
 
-  /** Statements that only read the catalog: they list or describe namespaces and functions. */
-  private static final Set<Class<?>> CATALOG_READS = Set.of(
-      SetCatalogAndNamespace.class, ShowNamespaces.class, DescribeNamespace.class, ResolvedNamespace.class,
-      ShowTables.class, ShowTablesCommand.class, ShowViewsCommand.class, ShowCurrentNamespaceCommand.class,
-      ShowCatalogsCommand.class, ShowFunctionsCommand.class, DescribeFunctionCommand.class);
+    /** Statements that only read the catalog: they list or describe namespaces and functions. */
+    private static final Set<Class<?>> CATALOG_READS = Set.of(
+            SetCatalogAndNamespace.class,
+            ShowNamespaces.class,
+            DescribeNamespace.class,
+            ResolvedNamespace.class,
+            ShowTables.class,
+            ShowTablesCommand.class,
+            ShowViewsCommand.class,
+            ShowCurrentNamespaceCommand.class,
+            ShowCatalogsCommand.class,
+            ShowFunctionsCommand.class,
+            DescribeFunctionCommand.class);
 
-  /** Statements that describe one table, admitted when it is one of the lake's views. */
-  private static final Map<Class<?>, Function<LogicalPlan, TableIdentifier>> TABLE_DESCRIPTIONS = Map.of(
-      DescribeTableCommand.class, p -> ((DescribeTableCommand) p).table(),
-      DescribeColumnCommand.class, p -> ((DescribeColumnCommand) p).table(),
-      ShowColumnsCommand.class, p -> ((ShowColumnsCommand) p).tableName(),
-      ShowTablePropertiesCommand.class, p -> ((ShowTablePropertiesCommand) p).table(),
-      ShowCreateTableCommand.class, p -> ((ShowCreateTableCommand) p).table());
+    /** Statements that describe one table, admitted when it is one of the lake's views. */
+    private static final Map<Class<?>, Function<LogicalPlan, TableIdentifier>> TABLE_DESCRIPTIONS = Map.of(
+            DescribeTableCommand.class, p -> ((DescribeTableCommand) p).table(),
+            DescribeColumnCommand.class, p -> ((DescribeColumnCommand) p).table(),
+            ShowColumnsCommand.class, p -> ((ShowColumnsCommand) p).tableName(),
+            ShowTablePropertiesCommand.class, p -> ((ShowTablePropertiesCommand) p).table(),
+            ShowCreateTableCommand.class, p -> ((ShowCreateTableCommand) p).table());
 
-  /** What Spark's Thrift server sets on every session it opens. */
-  private static final Set<String> THRIFT_SERVER_SETTINGS = Set.of("spark.sql.hive.version", "spark.sql.datetime.java8API.enabled");
+    /** What Spark's Thrift server sets on every session it opens. */
+    private static final Set<String> THRIFT_SERVER_SETTINGS =
+            Set.of("spark.sql.hive.version", "spark.sql.datetime.java8API.enabled");
 
-  /** Settings of the protocol, which HiveServer2 clients send (the Hive JDBC driver its fetch size); Spark, Hadoop and Delta read none. */
-  private static final String PROTOCOL_SETTINGS = "hive.server2.";
+    /** Settings of the protocol, which HiveServer2 clients send (the Hive JDBC driver its fetch size); Spark, Hadoop and Delta read none. */
+    private static final String PROTOCOL_SETTINGS = "hive.server2.";
 
-  private static final String SESSION_CATALOG = "spark_catalog";
+    private static final String SESSION_CATALOG = "spark_catalog";
 
-  /** A name computed from an expression is only known after analysis has resolved it. */
-  private static final String IDENTIFIER_CLAUSE = "IDENTIFIER(...) is refused: name the table or function in the statement";
+    /** A name computed from an expression is only known after analysis has resolved it. */
+    private static final String IDENTIFIER_CLAUSE =
+            "IDENTIFIER(...) is refused: name the table or function in the statement";
 
-  /** {@code layer.name} of every served table. */
-  private final Set<String> tables;
-  /** The settings of the served session, which the sessions of JDBC connections are opened from. */
-  private Map<String, String> settings;
+    /** {@code layer.name} of every served table. */
+    private final Set<String> tables;
+    /** The settings of the served session, which the sessions of JDBC connections are opened from. */
+    private Map<String, String> settings;
 
-  private ReadsOnly(List<TableName> tables) {
-    this.tables = tables.stream().map(TableName::toString).collect(Collectors.toUnmodifiableSet());
-  }
-
-  /**
-   * A session on the lake session's catalog (the views) whose statements are admitted by {@link #admit}.
-   * The Thrift server opens one session per JDBC connection with {@link SparkSession#newSession}, which
-   * keeps the extensions and so the admission. The extensions {@code spark.sql.extensions} names (Delta's)
-   * are applied first, as Spark does for the lake session.
-   */
-  static SparkSession session(SparkSession lake, List<TableName> tables) {
-    ReadsOnly readsOnly = new ReadsOnly(tables);
-    SparkSessionExtensions extensions = new SparkSessionExtensions();
-    String configured = lake.sparkContext().getConf().get(StaticSQLConf.SPARK_SESSION_EXTENSIONS().key(), "");
-    for (String name : configured.split(",")) {
-      if (!name.isBlank()) {
-        extension(name.trim()).apply(extensions);
-      }
+    private ReadsOnly(List<TableName> tables) {
+        this.tables = tables.stream().map(TableName::toString).collect(Collectors.toUnmodifiableSet());
     }
-    extensions.injectParser((session, parser) -> new AdmittingParser(parser, plan -> readsOnly.admit(session, plan)));
-    SparkSession served = new SparkSession(lake.sparkContext(), Option.apply(lake.sharedState()), Option.empty(),
-        extensions, lake.initialSessionOptions());
-    // Delta's extension sets settings (Parquet field ids) on a session when its analyzer is built: built
-    // now, the served session holds every setting the server gives a session.
-    served.sessionState().analyzer();
-    readsOnly.settings = Map.copyOf(JavaConverters.mapAsJavaMap(served.sessionState().conf().getAllConfs()));
-    return served;
-  }
 
-  @SuppressWarnings("unchecked")
-  private static Function1<SparkSessionExtensions, BoxedUnit> extension(String className) {
-    try {
-      return (Function1<SparkSessionExtensions, BoxedUnit>) Class.forName(className, true,
-          Thread.currentThread().getContextClassLoader()).getConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new C360Exception("cannot apply the Spark session extension " + className + " to the served session: " + e, e);
-    }
-  }
-
-  /**
-   * Analyzes a client's statement and returns the analyzed plan if the statement is a read of the lake's
-   * tables; throws a {@link C360Exception} naming what is refused otherwise. Names are checked before the
-   * analysis, which would already open the files of a path or load the class a reflection call names.
-   */
-  LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
-    checkSettings(session);
-    checkNames(parsed);
-    LogicalPlan analyzed = session.sessionState().analyzer()
-        .executeAndCheck(parsed, new QueryPlanningTracker(Option.empty()));
-    checkAnalyzed(analyzed);
-    return analyzed;
-  }
-
-  /**
-   * A JDBC URL's settings ({@code ?key=value}, {@code #key=value}) are set on the connection's session
-   * without a {@code SET} statement; they could point a file system at another endpoint or define a catalog
-   * that opens any JDBC URL. Only the settings the server itself gives a session, and the protocol's, are accepted.
-   */
-  private void checkSettings(SparkSession session) {
-    for (Map.Entry<String, String> setting : JavaConverters.mapAsJavaMap(session.sessionState().conf().getAllConfs()).entrySet()) {
-      String key = setting.getKey();
-      if (!THRIFT_SERVER_SETTINGS.contains(key) && !key.startsWith(PROTOCOL_SETTINGS) && !setting.getValue().equals(settings.get(key))) {
-        throw refused("the connection setting " + key + " is refused");
-      }
-    }
-  }
-
-  /** Relation, table function and function names of the statement, before analysis resolves them. */
-  private void checkNames(LogicalPlan plan) {
-    List<String> name = null;
-    if (plan instanceof UnresolvedRelation r) {
-      name = parts(r.multipartIdentifier());
-    } else if (plan instanceof UnresolvedTableOrView t) {
-      name = parts(t.multipartIdentifier());
-    } else if (plan instanceof UnresolvedTable t) {
-      name = parts(t.multipartIdentifier());
-    } else if (plan instanceof UnresolvedView v) {
-      name = parts(v.multipartIdentifier());
-    } else if (plan instanceof UnresolvedTableValuedFunction f) {
-      checkTableFunction(parts(f.name()));
-    } else if (plan instanceof PlanWithUnresolvedIdentifier) {
-      throw refused(IDENTIFIER_CLAUSE);
-    }
-    // One part names a table of the current schema or a common table expression; a path is always
-    // qualified by its format (text.`/etc/passwd`).
-    if (name != null && name.size() > 1 && !isLakeTable(name)) {
-      throw refused(quoted(name) + " is not one of the lake's tables");
-    }
-    for (Expression expression : JavaConverters.seqAsJavaList(plan.expressions())) {
-      expression.foreach(e -> {
-        if (e instanceof ExpressionWithUnresolvedIdentifier) {
-          throw refused(IDENTIFIER_CLAUSE);
+    /**
+     * A session on the lake session's catalog (the views) whose statements are admitted by {@link #admit}.
+     * The Thrift server opens one session per JDBC connection with {@link SparkSession#newSession}, which
+     * keeps the extensions and so the admission. The extensions {@code spark.sql.extensions} names (Delta's)
+     * are applied first, as Spark does for the lake session.
+     */
+    static SparkSession session(SparkSession lake, List<TableName> tables) {
+        ReadsOnly readsOnly = new ReadsOnly(tables);
+        SparkSessionExtensions extensions = new SparkSessionExtensions();
+        String configured = lake.sparkContext()
+                .getConf()
+                .get(StaticSQLConf.SPARK_SESSION_EXTENSIONS().key(), "");
+        for (String name : configured.split(",")) {
+            if (!name.isBlank()) {
+                extension(name.trim()).apply(extensions);
+            }
         }
-        if (e instanceof UnresolvedFunction f && f.nameParts().size() == 1) {
-          Option<ExpressionInfo> info = FunctionRegistry.builtin().lookupFunction(FunctionIdentifier.apply(f.nameParts().head()));
-          if (info.isDefined() && info.get().getClassName().equals(CallMethodViaReflection.class.getName())) {
-            throw refused(f.nameParts().head() + " is refused (it calls Java methods)");
-          }
+        extensions.injectParser(
+                (session, parser) -> new AdmittingParser(parser, plan -> readsOnly.admit(session, plan)));
+        SparkSession served = new SparkSession(
+                lake.sparkContext(),
+                Option.apply(lake.sharedState()),
+                Option.empty(),
+                extensions,
+                lake.initialSessionOptions());
+        // Delta's extension sets settings (Parquet field ids) on a session when its analyzer is built: built
+        // now, the served session holds every setting the server gives a session.
+        served.sessionState().analyzer();
+        readsOnly.settings = Map.copyOf(
+                JavaConverters.mapAsJavaMap(served.sessionState().conf().getAllConfs()));
+        return served;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function1<SparkSessionExtensions, BoxedUnit> extension(String className) {
+        try {
+            return (Function1<SparkSessionExtensions, BoxedUnit>)
+                    Class.forName(className, true, Thread.currentThread().getContextClassLoader())
+                            .getConstructor()
+                            .newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new C360Exception(
+                    "cannot apply the Spark session extension " + className + " to the served session: " + e, e);
         }
-        return BoxedUnit.UNIT;
-      });
     }
-    nested(plan).forEach(this::checkNames);
-  }
 
-  /** Spark's own table functions (range, explode, ...) compute rows from their arguments; others, such as Delta's, read tables. */
-  private static void checkTableFunction(List<String> name) {
-    if (name.size() != 1 || !TableFunctionRegistry.builtin().functionExists(FunctionIdentifier.apply(name.get(0)))) {
-      throw refused("the table function " + quoted(name) + " is refused");
+    /**
+     * Analyzes a client's statement and returns the analyzed plan if the statement is a read of the lake's
+     * tables; throws a {@link C360Exception} naming what is refused otherwise. Names are checked before the
+     * analysis, which would already open the files of a path or load the class a reflection call names.
+     */
+    LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
+        checkSettings(session);
+        checkNames(parsed);
+        LogicalPlan analyzed =
+                session.sessionState().analyzer().executeAndCheck(parsed, new QueryPlanningTracker(Option.empty()));
+        checkAnalyzed(analyzed);
+        return analyzed;
     }
-  }
 
-  private void checkAnalyzed(LogicalPlan plan) {
-    if (plan instanceof View view) {
-      TableIdentifier id = view.desc().identifier();
-      if (view.isTempView() || !isLakeTable(id)) {
-        throw refused("the view " + id.quotedString() + " is not one of the lake's tables");
-      }
-      // The lake's view reads the table's Delta folder by path: that plan is the lake's, not the client's.
-      return;
-    }
-    Function<LogicalPlan, TableIdentifier> described = TABLE_DESCRIPTIONS.get(plan.getClass());
-    if (described != null) {
-      TableIdentifier id = described.apply(plan);
-      if (!isLakeTable(id)) {
-        throw refused(id.quotedString() + " is not one of the lake's tables");
-      }
-    } else if (!QUERY_OPERATORS.contains(plan.getClass()) && !CATALOG_READS.contains(plan.getClass())) {
-      throw refused(describe(plan) + " is refused");
-    }
-    for (Expression expression : JavaConverters.seqAsJavaList(plan.expressions())) {
-      expression.foreach(e -> {
-        if (e instanceof CallMethodViaReflection) {
-          throw refused(e.prettyName() + " is refused (it calls Java methods)");
+    /**
+     * A JDBC URL's settings ({@code ?key=value}, {@code #key=value}) are set on the connection's session
+     * without a {@code SET} statement; they could point a file system at another endpoint or define a catalog
+     * that opens any JDBC URL. Only the settings the server itself gives a session, and the protocol's, are accepted.
+     */
+    private void checkSettings(SparkSession session) {
+        for (Map.Entry<String, String> setting : JavaConverters.mapAsJavaMap(
+                        session.sessionState().conf().getAllConfs())
+                .entrySet()) {
+            String key = setting.getKey();
+            if (!THRIFT_SERVER_SETTINGS.contains(key)
+                    && !key.startsWith(PROTOCOL_SETTINGS)
+                    && !setting.getValue().equals(settings.get(key))) {
+                throw refused("the connection setting " + key + " is refused");
+            }
         }
-        if (e instanceof UserDefinedExpression u) {
-          throw refused("the user-defined function " + u.name() + " is refused");
+    }
+
+    /** Relation, table function and function names of the statement, before analysis resolves them. */
+    private void checkNames(LogicalPlan plan) {
+        List<String> name = null;
+        if (plan instanceof UnresolvedRelation r) {
+            name = parts(r.multipartIdentifier());
+        } else if (plan instanceof UnresolvedTableOrView t) {
+            name = parts(t.multipartIdentifier());
+        } else if (plan instanceof UnresolvedTable t) {
+            name = parts(t.multipartIdentifier());
+        } else if (plan instanceof UnresolvedView v) {
+            name = parts(v.multipartIdentifier());
+        } else if (plan instanceof UnresolvedTableValuedFunction f) {
+            checkTableFunction(parts(f.name()));
+        } else if (plan instanceof PlanWithUnresolvedIdentifier) {
+            throw refused(IDENTIFIER_CLAUSE);
         }
-        return BoxedUnit.UNIT;
-      });
+        // One part names a table of the current schema or a common table expression; a path is always
+        // qualified by its format (text.`/etc/passwd`).
+        if (name != null && name.size() > 1 && !isLakeTable(name)) {
+            throw refused(quoted(name) + " is not one of the lake's tables");
+        }
+        for (Expression expression : JavaConverters.seqAsJavaList(plan.expressions())) {
+            expression.foreach(e -> {
+                if (e instanceof ExpressionWithUnresolvedIdentifier) {
+                    throw refused(IDENTIFIER_CLAUSE);
+                }
+                if (e instanceof UnresolvedFunction f && f.nameParts().size() == 1) {
+                    Option<ExpressionInfo> info = FunctionRegistry.builtin()
+                            .lookupFunction(
+                                    FunctionIdentifier.apply(f.nameParts().head()));
+                    if (info.isDefined() && info.get().getClassName().equals(CallMethodViaReflection.class.getName())) {
+                        throw refused(f.nameParts().head() + " is refused (it calls Java methods)");
+                    }
+                }
+                return BoxedUnit.UNIT;
+            });
+        }
+        nested(plan).forEach(this::checkNames);
     }
-    nested(plan).forEach(this::checkAnalyzed);
-  }
 
-  /** The plan's children and the plans nested in it: subqueries, common table expressions. */
-  private static Set<LogicalPlan> nested(LogicalPlan plan) {
-    Set<LogicalPlan> nested = Collections.newSetFromMap(new IdentityHashMap<>());
-    nested.addAll(JavaConverters.seqAsJavaList(plan.children()));
-    nested.addAll(JavaConverters.seqAsJavaList(plan.subqueries()));
-    for (QueryPlan<?> inner : JavaConverters.seqAsJavaList(plan.innerChildren())) {
-      if (inner instanceof LogicalPlan p) {
-        nested.add(p);
-      }
+    /** Spark's own table functions (range, explode, ...) compute rows from their arguments; others, such as Delta's, read tables. */
+    private static void checkTableFunction(List<String> name) {
+        if (name.size() != 1
+                || !TableFunctionRegistry.builtin().functionExists(FunctionIdentifier.apply(name.get(0)))) {
+            throw refused("the table function " + quoted(name) + " is refused");
+        }
     }
-    return nested;
-  }
 
-  private static String describe(LogicalPlan plan) {
-    if (plan instanceof LogicalRelation r) {
-      if (r.catalogTable().isDefined()) {
-        return "reading the table " + r.catalogTable().get().identifier().quotedString();
-      }
-      if (r.relation() instanceof HadoopFsRelation files) {
-        return "reading files at " + files.location().rootPaths().mkString(", ");
-      }
-      return "reading " + r.relation().getClass().getSimpleName();
+    private void checkAnalyzed(LogicalPlan plan) {
+        if (plan instanceof View view) {
+            TableIdentifier id = view.desc().identifier();
+            if (view.isTempView() || !isLakeTable(id)) {
+                throw refused("the view " + id.quotedString() + " is not one of the lake's tables");
+            }
+            // The lake's view reads the table's Delta folder by path: that plan is the lake's, not the client's.
+            return;
+        }
+        Function<LogicalPlan, TableIdentifier> described = TABLE_DESCRIPTIONS.get(plan.getClass());
+        if (described != null) {
+            TableIdentifier id = described.apply(plan);
+            if (!isLakeTable(id)) {
+                throw refused(id.quotedString() + " is not one of the lake's tables");
+            }
+        } else if (!QUERY_OPERATORS.contains(plan.getClass()) && !CATALOG_READS.contains(plan.getClass())) {
+            throw refused(describe(plan) + " is refused");
+        }
+        for (Expression expression : JavaConverters.seqAsJavaList(plan.expressions())) {
+            expression.foreach(e -> {
+                if (e instanceof CallMethodViaReflection) {
+                    throw refused(e.prettyName() + " is refused (it calls Java methods)");
+                }
+                if (e instanceof UserDefinedExpression u) {
+                    throw refused("the user-defined function " + u.name() + " is refused");
+                }
+                return BoxedUnit.UNIT;
+            });
+        }
+        nested(plan).forEach(this::checkAnalyzed);
     }
-    if (plan instanceof DataSourceV2Relation r) {
-      return "reading the table " + r.table().name();
+
+    /** The plan's children and the plans nested in it: subqueries, common table expressions. */
+    private static Set<LogicalPlan> nested(LogicalPlan plan) {
+        Set<LogicalPlan> nested = Collections.newSetFromMap(new IdentityHashMap<>());
+        nested.addAll(JavaConverters.seqAsJavaList(plan.children()));
+        nested.addAll(JavaConverters.seqAsJavaList(plan.subqueries()));
+        for (QueryPlan<?> inner : JavaConverters.seqAsJavaList(plan.innerChildren())) {
+            if (inner instanceof LogicalPlan p) {
+                nested.add(p);
+            }
+        }
+        return nested;
     }
-    // A command without arguments is a Scala object: its class name ends with $.
-    return (plan instanceof Command ? "the command " : "the operator ") + plan.nodeName().replace("$", "");
-  }
 
-  private boolean isLakeTable(TableIdentifier id) {
-    return id.database().isDefined() && (id.catalog().isEmpty() || id.catalog().get().equalsIgnoreCase(SESSION_CATALOG))
-        && isLakeTable(List.of(id.database().get(), id.table()));
-  }
+    private static String describe(LogicalPlan plan) {
+        if (plan instanceof LogicalRelation r) {
+            if (r.catalogTable().isDefined()) {
+                return "reading the table "
+                        + r.catalogTable().get().identifier().quotedString();
+            }
+            if (r.relation() instanceof HadoopFsRelation files) {
+                return "reading files at " + files.location().rootPaths().mkString(", ");
+            }
+            return "reading " + r.relation().getClass().getSimpleName();
+        }
+        if (plan instanceof DataSourceV2Relation r) {
+            return "reading the table " + r.table().name();
+        }
+        // A command without arguments is a Scala object: its class name ends with $.
+        return (plan instanceof Command ? "the command " : "the operator ")
+                + plan.nodeName().replace("$", "");
+    }
 
-  private boolean isLakeTable(List<String> name) {
-    List<String> schemaAndTable = name.size() == 3 && name.get(0).equalsIgnoreCase(SESSION_CATALOG) ? name.subList(1, 3) : name;
-    return schemaAndTable.size() == 2
-        && tables.contains(String.join(".", schemaAndTable).toLowerCase(Locale.ROOT));
-  }
+    private boolean isLakeTable(TableIdentifier id) {
+        return id.database().isDefined()
+                && (id.catalog().isEmpty() || id.catalog().get().equalsIgnoreCase(SESSION_CATALOG))
+                && isLakeTable(List.of(id.database().get(), id.table()));
+    }
 
-  private static List<String> parts(scala.collection.Seq<String> name) {
-    return JavaConverters.seqAsJavaList(name);
-  }
+    private boolean isLakeTable(List<String> name) {
+        List<String> schemaAndTable =
+                name.size() == 3 && name.get(0).equalsIgnoreCase(SESSION_CATALOG) ? name.subList(1, 3) : name;
+        return schemaAndTable.size() == 2
+                && tables.contains(String.join(".", schemaAndTable).toLowerCase(Locale.ROOT));
+    }
 
-  private static String quoted(List<String> name) {
-    return name.stream().map(Lake::quote).collect(Collectors.joining("."));
-  }
+    private static List<String> parts(scala.collection.Seq<String> name) {
+        return JavaConverters.seqAsJavaList(name);
+    }
 
-  private static C360Exception refused(String what) {
-    return new C360Exception(REFUSED + what);
-  }
+    private static String quoted(List<String> name) {
+        return name.stream().map(Lake::quote).collect(Collectors.joining("."));
+    }
+
+    private static C360Exception refused(String what) {
+        return new C360Exception(REFUSED + what);
+    }
 }

@@ -40,122 +40,154 @@ import org.apache.spark.sql.types.StructType;
  * value, a very common name) is skipped and reported, never silently dropped.
  */
 public final class Blocking {
-  public static final String LEFT = "l_id";
-  public static final String RIGHT = "r_id";
-  public static final String RULES = "blocking_rules";
-  private static final String NUMBER = "number";
-  private static final String BLOCK = "block";
+    public static final String LEFT = "l_id";
+    public static final String RIGHT = "r_id";
+    public static final String RULES = "blocking_rules";
+    private static final String NUMBER = "number";
+    private static final String BLOCK = "block";
 
-  private Blocking() {}
+    private Blocking() {}
 
-  /** Pairs ({@code l_id < r_id}, with the rules that produced them; materialized) and the per-rule report. */
-  public record Result(Dataset<Row> pairs, List<RuleReport> report) {}
+    /** Pairs ({@code l_id < r_id}, with the rules that produced them; materialized) and the per-rule report. */
+    public record Result(Dataset<Row> pairs, List<RuleReport> report) {}
 
-  /** What one rule did: pairs it generated, and keys/records skipped for exceeding the cap. */
-  public record RuleReport(String rule, long pairs, long skippedKeys, long skippedRecords, String largestSkippedKey) {}
+    /** What one rule did: pairs it generated, and keys/records skipped for exceeding the cap. */
+    public record RuleReport(
+            String rule, long pairs, long skippedKeys, long skippedRecords, String largestSkippedKey) {}
 
-  /**
-   * @param nodes one row per distinct identity, id column {@code id}, with the attributes key expressions read
-   */
-  public static Result pairs(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules) {
-    if (rules.size() >= Long.SIZE) {
-      throw new C360Exception("matching.yaml: at most " + (Long.SIZE - 1) + " blocking rules are supported, got " + rules.size());
+    /**
+     * @param nodes one row per distinct identity, id column {@code id}, with the attributes key expressions read
+     */
+    public static Result pairs(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules) {
+        if (rules.size() >= Long.SIZE) {
+            throw new C360Exception(
+                    "matching.yaml: at most " + (Long.SIZE - 1) + " blocking rules are supported, got " + rules.size());
+        }
+        // Every rule's key and a number per identity, computed once and materialized (so the numbers
+        // stay put): rule pairs, several times as many as the candidates, are made and de-duplicated
+        // between 8-byte numbers instead of 64-character signatures.
+        List<Column> columns =
+                new ArrayList<>(List.of(col("id"), monotonically_increasing_id().as(NUMBER)));
+        for (int i = 0; i < rules.size(); i++) {
+            columns.add(key(rules.get(i)).as(keyColumn(i)));
+        }
+        Dataset<Row> keys = nodes.select(columns.toArray(Column[]::new)).localCheckpoint(true);
+        // All rules at once, one row per identity and rule key: (rule, key) is the block.
+        Column[] ruleKeys = new Column[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            ruleKeys[i] = struct(lit(i).as("rule"), col(keyColumn(i)).as("key"));
+        }
+        Dataset<Row> keyed = keys.select(col(NUMBER), explode(array(ruleKeys)).as("k"))
+                .select(col(NUMBER), col("k.rule").as("rule"), col("k.key").as("key"))
+                .filter(col("key").isNotNull());
+        List<RuleReport> report = report(rules, keyed);
+
+        // Blocks are counted and paired by a 64-bit hash of (rule, key): Spark sorts one long by radix, while
+        // a string key ties on its prefix and falls back to comparing whole rows (at a million records that
+        // sort was most of this step). Two blocks whose hashes collide are taken for one: their extra pairs are
+        // scored like any other, or both are skipped if together above the cap. With at most 7M blocks at a
+        // million records (13 rules over 542,814 identities), the odds of any collision are about 1 in 750,000.
+        Dataset<Row> allowed = keyed.withColumn(BLOCK, xxhash64(col("rule"), col("key")))
+                .withColumn("n", count(lit(1)).over(Window.partitionBy(BLOCK)))
+                .filter(col("n").leq(maxBlockSize(rules)));
+        Dataset<Row> a = allowed.select(col("rule"), col(BLOCK), col(NUMBER).as("l"));
+        Dataset<Row> b = allowed.select(col(BLOCK).as("block_r"), col(NUMBER).as("r"));
+        Dataset<Row> numbered = a.join(
+                        b, a.col(BLOCK).equalTo(b.col("block_r")).and(a.col("l").lt(b.col("r"))))
+                .groupBy("l", "r")
+                .agg(bit_or(expr("shiftleft(CAST(1 AS BIGINT), rule)")).as("rule_bits"));
+        Dataset<Row> left = keys.select(col(NUMBER).as("l"), col("id").as("l_signature"));
+        Dataset<Row> right = keys.select(col(NUMBER).as("r"), col("id").as("r_signature"));
+        Column[] ruleNames = new Column[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            ruleNames[i] = when(
+                    col("rule_bits").bitwiseAND(lit(1L << i)).notEqual(0),
+                    lit(rules.get(i).name()));
+        }
+        Dataset<Row> pairs = numbered.join(left, "l")
+                .join(right, "r")
+                .select(
+                        least(col("l_signature"), col("r_signature")).as(LEFT),
+                        greatest(col("l_signature"), col("r_signature")).as(RIGHT),
+                        array_compact(array(ruleNames)).as(RULES))
+                .localCheckpoint(true);
+        Checkpoints.release(keys);
+        return new Result(pairs, report);
     }
-    // Every rule's key and a number per identity, computed once and materialized (so the numbers
-    // stay put): rule pairs, several times as many as the candidates, are made and de-duplicated
-    // between 8-byte numbers instead of 64-character signatures.
-    List<Column> columns = new ArrayList<>(List.of(col("id"), monotonically_increasing_id().as(NUMBER)));
-    for (int i = 0; i < rules.size(); i++) {
-      columns.add(key(rules.get(i)).as(keyColumn(i)));
+
+    /** A rule's key: its key expressions joined, null when any of them is null or empty (it blocks nothing). */
+    private static Column key(MatchingConfig.BlockingRule rule) {
+        Column[] keys = rule.keys().stream()
+                .map(k -> expr(k).cast(DataTypes.StringType))
+                .toArray(Column[]::new);
+        Column anyNull = lit(false);
+        for (Column k : keys) {
+            anyNull = anyNull.or(k.isNull()).or(k.equalTo(""));
+        }
+        return when(anyNull, lit(null)).otherwise(concat_ws("\u0001", keys));
     }
-    Dataset<Row> keys = nodes.select(columns.toArray(Column[]::new)).localCheckpoint(true);
-    // All rules at once, one row per identity and rule key: (rule, key) is the block.
-    Column[] ruleKeys = new Column[rules.size()];
-    for (int i = 0; i < rules.size(); i++) {
-      ruleKeys[i] = struct(lit(i).as("rule"), col(keyColumn(i)).as("key"));
+
+    private static String keyColumn(int rule) {
+        return "key_" + rule;
     }
-    Dataset<Row> keyed = keys.select(col(NUMBER), explode(array(ruleKeys)).as("k"))
-        .select(col(NUMBER), col("k.rule").as("rule"), col("k.key").as("key"))
-        .filter(col("key").isNotNull());
-    List<RuleReport> report = report(rules, keyed);
 
-    // Blocks are counted and paired by a 64-bit hash of (rule, key): Spark sorts one long by radix, while
-    // a string key ties on its prefix and falls back to comparing whole rows (at a million records that
-    // sort was most of this step). Two blocks whose hashes collide are taken for one: their extra pairs are
-    // scored like any other, or both are skipped if together above the cap. With at most 7M blocks at a
-    // million records (13 rules over 542,814 identities), the odds of any collision are about 1 in 750,000.
-    Dataset<Row> allowed = keyed.withColumn(BLOCK, xxhash64(col("rule"), col("key")))
-        .withColumn("n", count(lit(1)).over(Window.partitionBy(BLOCK)))
-        .filter(col("n").leq(maxBlockSize(rules)));
-    Dataset<Row> a = allowed.select(col("rule"), col(BLOCK), col(NUMBER).as("l"));
-    Dataset<Row> b = allowed.select(col(BLOCK).as("block_r"), col(NUMBER).as("r"));
-    Dataset<Row> numbered = a.join(b, a.col(BLOCK).equalTo(b.col("block_r")).and(a.col("l").lt(b.col("r"))))
-        .groupBy("l", "r").agg(bit_or(expr("shiftleft(CAST(1 AS BIGINT), rule)")).as("rule_bits"));
-    Dataset<Row> left = keys.select(col(NUMBER).as("l"), col("id").as("l_signature"));
-    Dataset<Row> right = keys.select(col(NUMBER).as("r"), col("id").as("r_signature"));
-    Column[] ruleNames = new Column[rules.size()];
-    for (int i = 0; i < rules.size(); i++) {
-      ruleNames[i] = when(col("rule_bits").bitwiseAND(lit(1L << i)).notEqual(0), lit(rules.get(i).name()));
+    /** The cap of the row's {@code rule}. */
+    private static Column maxBlockSize(List<MatchingConfig.BlockingRule> rules) {
+        return element_at(
+                array(rules.stream().map(r -> lit(r.maxBlockSize())).toArray(Column[]::new)),
+                col("rule").plus(1));
     }
-    Dataset<Row> pairs = numbered.join(left, "l").join(right, "r")
-        .select(least(col("l_signature"), col("r_signature")).as(LEFT), greatest(col("l_signature"), col("r_signature")).as(RIGHT),
-            array_compact(array(ruleNames)).as(RULES))
-        .localCheckpoint(true);
-    Checkpoints.release(keys);
-    return new Result(pairs, report);
-  }
 
-  /** A rule's key: its key expressions joined, null when any of them is null or empty (it blocks nothing). */
-  private static Column key(MatchingConfig.BlockingRule rule) {
-    Column[] keys = rule.keys().stream().map(k -> expr(k).cast(DataTypes.StringType)).toArray(Column[]::new);
-    Column anyNull = lit(false);
-    for (Column k : keys) {
-      anyNull = anyNull.or(k.isNull()).or(k.equalTo(""));
+    /** What each rule would do, counted from its block sizes before any pair is made (one small job for all rules). */
+    private static List<RuleReport> report(List<MatchingConfig.BlockingRule> rules, Dataset<Row> keyed) {
+        Column oversized = col("n").gt(maxBlockSize(rules));
+        Map<Integer, Row> byRule = new HashMap<>();
+        keyed.groupBy("rule", "key")
+                .agg(count(lit(1)).as("n"))
+                .groupBy("rule")
+                .agg(
+                        sum(when(oversized, 0L)
+                                        .otherwise(col("n").multiply(col("n").minus(1))
+                                                .divide(2)))
+                                .cast("long")
+                                .as("pairs"),
+                        count(when(oversized, true)).as("skipped_keys"),
+                        sum(when(oversized, col("n")).otherwise(0L))
+                                .cast("long")
+                                .as("skipped_records"),
+                        max_by(
+                                        when(oversized, concat_ws(" x", col("key"), col("n").cast("string"))),
+                                        when(oversized, col("n")))
+                                .as("largest"))
+                .collectAsList()
+                .forEach(row -> byRule.put(row.getInt(0), row));
+        List<RuleReport> report = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            Row row = byRule.get(i);
+            String largest =
+                    row == null || row.isNullAt(4) ? null : row.getString(4).replace('\u0001', '|');
+            report.add(
+                    row == null
+                            ? new RuleReport(rules.get(i).name(), 0, 0, 0, null)
+                            : new RuleReport(
+                                    rules.get(i).name(), row.getLong(1), row.getLong(2), row.getLong(3), largest));
+        }
+        return report;
     }
-    return when(anyNull, lit(null)).otherwise(concat_ws("\u0001", keys));
-  }
 
-  private static String keyColumn(int rule) {
-    return "key_" + rule;
-  }
-
-  /** The cap of the row's {@code rule}. */
-  private static Column maxBlockSize(List<MatchingConfig.BlockingRule> rules) {
-    return element_at(array(rules.stream().map(r -> lit(r.maxBlockSize())).toArray(Column[]::new)), col("rule").plus(1));
-  }
-
-  /** What each rule would do, counted from its block sizes before any pair is made (one small job for all rules). */
-  private static List<RuleReport> report(List<MatchingConfig.BlockingRule> rules, Dataset<Row> keyed) {
-    Column oversized = col("n").gt(maxBlockSize(rules));
-    Map<Integer, Row> byRule = new HashMap<>();
-    keyed.groupBy("rule", "key").agg(count(lit(1)).as("n"))
-        .groupBy("rule").agg(
-            sum(when(oversized, 0L).otherwise(col("n").multiply(col("n").minus(1)).divide(2))).cast("long").as("pairs"),
-            count(when(oversized, true)).as("skipped_keys"),
-            sum(when(oversized, col("n")).otherwise(0L)).cast("long").as("skipped_records"),
-            max_by(when(oversized, concat_ws(" x", col("key"), col("n").cast("string"))), when(oversized, col("n"))).as("largest"))
-        .collectAsList()
-        .forEach(row -> byRule.put(row.getInt(0), row));
-    List<RuleReport> report = new ArrayList<>();
-    for (int i = 0; i < rules.size(); i++) {
-      Row row = byRule.get(i);
-      String largest = row == null || row.isNullAt(4) ? null : row.getString(4).replace('\u0001', '|');
-      report.add(row == null
-          ? new RuleReport(rules.get(i).name(), 0, 0, 0, null)
-          : new RuleReport(rules.get(i).name(), row.getLong(1), row.getLong(2), row.getLong(3), largest));
+    /** The report as a small table (for {@code silver.blocking_report}). */
+    public static Dataset<Row> reportTable(SparkSession spark, List<RuleReport> report, String runId) {
+        StructType schema = new StructType()
+                .add("run_id", DataTypes.StringType)
+                .add("rule", DataTypes.StringType)
+                .add("pairs", DataTypes.LongType)
+                .add("skipped_keys", DataTypes.LongType)
+                .add("skipped_records", DataTypes.LongType)
+                .add("largest_skipped_key", DataTypes.StringType);
+        List<Row> rows = report.stream()
+                .map(r -> RowFactory.create(
+                        runId, r.rule(), r.pairs(), r.skippedKeys(), r.skippedRecords(), r.largestSkippedKey()))
+                .toList();
+        return spark.createDataFrame(rows, schema);
     }
-    return report;
-  }
-
-  /** The report as a small table (for {@code silver.blocking_report}). */
-  public static Dataset<Row> reportTable(SparkSession spark, List<RuleReport> report, String runId) {
-    StructType schema = new StructType()
-        .add("run_id", DataTypes.StringType).add("rule", DataTypes.StringType).add("pairs", DataTypes.LongType)
-        .add("skipped_keys", DataTypes.LongType).add("skipped_records", DataTypes.LongType)
-        .add("largest_skipped_key", DataTypes.StringType);
-    List<Row> rows = report.stream()
-        .map(r -> RowFactory.create(runId, r.rule(), r.pairs(), r.skippedKeys(), r.skippedRecords(), r.largestSkippedKey()))
-        .toList();
-    return spark.createDataFrame(rows, schema);
-  }
 }

@@ -20,40 +20,44 @@ import org.apache.spark.sql.types.DataTypes;
  * {@link #NULL_LEVEL} when a value is missing (no evidence either way).
  */
 public final class Comparisons {
-  public static final int NULL_LEVEL = -1;
+    public static final int NULL_LEVEL = -1;
 
-  private Comparisons() {}
+    private Comparisons() {}
 
-  /** SQL functions the level conditions may use beyond Spark's own: {@code jaro_winkler(a, b)}. */
-  public static void registerFunctions(SparkSession spark) {
-    spark.udf().register("jaro_winkler", (UDF2<String, String, Double>) (a, b) ->
-        a == null || b == null ? null : new JaroWinklerSimilarity().apply(a, b), DataTypes.DoubleType);
-  }
-
-  public static String gammaColumn(MatchingConfig.Comparison c) {
-    return "gamma_" + c.name();
-  }
-
-  /** The level index of one comparison as a column expression. */
-  public static Column gamma(MatchingConfig.Comparison c) {
-    Column g = when(expr(c.nullWhen()), lit(NULL_LEVEL));
-    List<MatchingConfig.Level> levels = c.levels();
-    for (int i = 0; i < levels.size(); i++) {
-      MatchingConfig.Level level = levels.get(i);
-      g = level.when().isPresent() ? g.when(expr(level.when().get()), lit(i)) : g.otherwise(lit(i));
+    /** SQL functions the level conditions may use beyond Spark's own: {@code jaro_winkler(a, b)}. */
+    public static void registerFunctions(SparkSession spark) {
+        spark.udf()
+                .register(
+                        "jaro_winkler",
+                        (UDF2<String, String, Double>)
+                                (a, b) -> a == null || b == null ? null : new JaroWinklerSimilarity().apply(a, b),
+                        DataTypes.DoubleType);
     }
-    return g;
-  }
 
-  /** Adds {@code gamma_<name>} for every comparison to pairs that carry {@code l} and {@code r} structs. */
-  public static Dataset<Row> vectors(Dataset<Row> pairs, List<MatchingConfig.Comparison> comparisons) {
-    List<Column> cols = new ArrayList<>();
-    for (String c : pairs.columns()) {
-      cols.add(pairs.col(c));
+    public static String gammaColumn(MatchingConfig.Comparison c) {
+        return "gamma_" + c.name();
     }
-    for (MatchingConfig.Comparison c : comparisons) {
-      cols.add(gamma(c).as(gammaColumn(c)));
+
+    /** The level index of one comparison as a column expression. */
+    public static Column gamma(MatchingConfig.Comparison c) {
+        Column g = when(expr(c.nullWhen()), lit(NULL_LEVEL));
+        List<MatchingConfig.Level> levels = c.levels();
+        for (int i = 0; i < levels.size(); i++) {
+            MatchingConfig.Level level = levels.get(i);
+            g = level.when().isPresent() ? g.when(expr(level.when().get()), lit(i)) : g.otherwise(lit(i));
+        }
+        return g;
     }
-    return pairs.select(cols.toArray(Column[]::new));
-  }
+
+    /** Adds {@code gamma_<name>} for every comparison to pairs that carry {@code l} and {@code r} structs. */
+    public static Dataset<Row> vectors(Dataset<Row> pairs, List<MatchingConfig.Comparison> comparisons) {
+        List<Column> cols = new ArrayList<>();
+        for (String c : pairs.columns()) {
+            cols.add(pairs.col(c));
+        }
+        for (MatchingConfig.Comparison c : comparisons) {
+            cols.add(gamma(c).as(gammaColumn(c)));
+        }
+        return pairs.select(cols.toArray(Column[]::new));
+    }
 }

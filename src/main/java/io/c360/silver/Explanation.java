@@ -13,103 +13,157 @@ import org.apache.spark.sql.Row;
 
 /** Why two records match or not: each comparison's level and weight, the rules hit, the probability and the decision. */
 public final class Explanation {
-  private Explanation() {}
+    private Explanation() {}
 
-  /** One line of the waterfall. */
-  public record Step(String comparison, String level, double weight, double termFrequencyAdjustment, String left, String right) {}
+    /** One line of the waterfall. */
+    public record Step(
+            String comparison,
+            String level,
+            double weight,
+            double termFrequencyAdjustment,
+            String left,
+            String right) {}
 
-  /** The whole explanation. */
-  public record Result(String left, String right, double priorWeight, List<Step> steps, double matchWeight,
-      double probability, List<String> linkRules, List<String> vetoes, String decision) {}
+    /** The whole explanation. */
+    public record Result(
+            String left,
+            String right,
+            double priorWeight,
+            List<Step> steps,
+            double matchWeight,
+            double probability,
+            List<String> linkRules,
+            List<String> vetoes,
+            String decision) {}
 
-  /**
-   * @param records identity records (at least the two asked for; all of them give the term frequencies)
-   */
-  public static Result explain(Dataset<Row> records, String leftKey, String rightKey, MatchingConfig config,
-      FellegiSunter.Parameters params) {
-    return explain(records, leftKey, rightKey, config, params, Optional.empty());
-  }
-
-  /**
-   * @param termFrequencies those frozen with the model ({@code column, value, tf}), as silver scored
-   *     with; absent: measured on {@code records}
-   */
-  public static Result explain(Dataset<Row> records, String leftKey, String rightKey, MatchingConfig config,
-      FellegiSunter.Parameters params, Optional<Dataset<Row>> termFrequencies) {
-    Comparisons.registerFunctions(records.sparkSession());
-    Dataset<Row> nodes = Matcher.nodes(records, config).cache();
-    Dataset<Row> both = records.filter(col(IdentityRecords.RECORD_KEY).isin(leftKey, rightKey)).cache();
-    for (String key : List.of(leftKey, rightKey)) {
-      if (both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).isEmpty()) {
-        throw new C360Exception("record " + key + " is not in silver.identity_records (expected source:record_id, e.g. crm_contacts:CRM-1A2B)");
-      }
+    /**
+     * @param records identity records (at least the two asked for; all of them give the term frequencies)
+     */
+    public static Result explain(
+            Dataset<Row> records,
+            String leftKey,
+            String rightKey,
+            MatchingConfig config,
+            FellegiSunter.Parameters params) {
+        return explain(records, leftKey, rightKey, config, params, Optional.empty());
     }
-    Dataset<Row> l = side(both, nodes, leftKey, "l");
-    Dataset<Row> r = side(both, nodes, rightKey, "r");
-    Dataset<Row> pair = l.crossJoin(r).withColumn(Blocking.LEFT, col("l.id")).withColumn(Blocking.RIGHT, col("r.id"));
-    Map<String, Dataset<Row>> tf = Matcher.byColumn(termFrequencies.orElseGet(() -> Matcher.termFrequencies(nodes, config)), config);
-    Row row = Matcher.decide(FellegiSunter.score(Matcher.evidence(pair, config), config.comparisons(), params, tf), config)
-        .head();
-    both.unpersist();
-    nodes.unpersist();
 
-    List<Step> steps = new ArrayList<>();
-    for (MatchingConfig.Comparison c : config.comparisons()) {
-      int gamma = row.getInt(row.fieldIndex(Comparisons.gammaColumn(c)));
-      double w = row.getDouble(row.fieldIndex("w_" + c.name()));
-      String level = gamma < 0 ? "missing" : c.levels().get(gamma).name();
-      double base = gamma < 0 ? 0 : params.weight(c.name(), gamma);
-      steps.add(new Step(c.name(), level, w, w - base, shown(row.getStruct(row.fieldIndex("l")), c), shown(row.getStruct(row.fieldIndex("r")), c)));
-    }
-    return new Result(leftKey, rightKey, FellegiSunter.log2(params.prior() / (1 - params.prior())), steps,
-        row.getDouble(row.fieldIndex("match_weight")), row.getDouble(row.fieldIndex("match_probability")),
-        row.getList(row.fieldIndex("link_rules")), row.getList(row.fieldIndex("vetoes")), row.getString(row.fieldIndex("decision")));
-  }
-
-  /** The identity (node, with its node attributes) a record belongs to. */
-  private static Dataset<Row> side(Dataset<Row> both, Dataset<Row> nodes, String key, String alias) {
-    String signature = both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).head().getAs(IdentityRecords.SIGNATURE);
-    return nodes.filter(col("id").equalTo(signature)).select(struct(col("*")).as(alias));
-  }
-
-  /** The values a comparison looked at, for the waterfall. */
-  private static String shown(Row side, MatchingConfig.Comparison c) {
-    List<String> values = new ArrayList<>();
-    for (String attribute : IdentityRecords.MATCH_ATTRIBUTES) {
-      if (c.nullWhen().contains("." + attribute + " ") || c.levels().stream().anyMatch(l -> l.when().orElse("").contains("." + attribute))) {
-        Object v = side.get(side.fieldIndex(attribute));
-        if (v != null && !values.contains(String.valueOf(v))) {
-          values.add(String.valueOf(v));
+    /**
+     * @param termFrequencies those frozen with the model ({@code column, value, tf}), as silver scored
+     *     with; absent: measured on {@code records}
+     */
+    public static Result explain(
+            Dataset<Row> records,
+            String leftKey,
+            String rightKey,
+            MatchingConfig config,
+            FellegiSunter.Parameters params,
+            Optional<Dataset<Row>> termFrequencies) {
+        Comparisons.registerFunctions(records.sparkSession());
+        Dataset<Row> nodes = Matcher.nodes(records, config).cache();
+        Dataset<Row> both = records.filter(col(IdentityRecords.RECORD_KEY).isin(leftKey, rightKey))
+                .cache();
+        for (String key : List.of(leftKey, rightKey)) {
+            if (both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).isEmpty()) {
+                throw new C360Exception("record " + key
+                        + " is not in silver.identity_records (expected source:record_id, e.g. crm_contacts:CRM-1A2B)");
+            }
         }
-      }
+        Dataset<Row> l = side(both, nodes, leftKey, "l");
+        Dataset<Row> r = side(both, nodes, rightKey, "r");
+        Dataset<Row> pair =
+                l.crossJoin(r).withColumn(Blocking.LEFT, col("l.id")).withColumn(Blocking.RIGHT, col("r.id"));
+        Map<String, Dataset<Row>> tf =
+                Matcher.byColumn(termFrequencies.orElseGet(() -> Matcher.termFrequencies(nodes, config)), config);
+        Row row = Matcher.decide(
+                        FellegiSunter.score(Matcher.evidence(pair, config), config.comparisons(), params, tf), config)
+                .head();
+        both.unpersist();
+        nodes.unpersist();
+
+        List<Step> steps = new ArrayList<>();
+        for (MatchingConfig.Comparison c : config.comparisons()) {
+            int gamma = row.getInt(row.fieldIndex(Comparisons.gammaColumn(c)));
+            double w = row.getDouble(row.fieldIndex("w_" + c.name()));
+            String level = gamma < 0 ? "missing" : c.levels().get(gamma).name();
+            double base = gamma < 0 ? 0 : params.weight(c.name(), gamma);
+            steps.add(new Step(
+                    c.name(),
+                    level,
+                    w,
+                    w - base,
+                    shown(row.getStruct(row.fieldIndex("l")), c),
+                    shown(row.getStruct(row.fieldIndex("r")), c)));
+        }
+        return new Result(
+                leftKey,
+                rightKey,
+                FellegiSunter.log2(params.prior() / (1 - params.prior())),
+                steps,
+                row.getDouble(row.fieldIndex("match_weight")),
+                row.getDouble(row.fieldIndex("match_probability")),
+                row.getList(row.fieldIndex("link_rules")),
+                row.getList(row.fieldIndex("vetoes")),
+                row.getString(row.fieldIndex("decision")));
     }
-    return values.isEmpty() ? "-" : String.join(" ", values);
-  }
 
-  /** A text waterfall. */
-  public static String format(Result e, MatchingConfig.Model model) {
-    StringBuilder b = new StringBuilder();
-    b.append("explain ").append(e.left()).append("  vs  ").append(e.right()).append('\n');
-    b.append(String.format("  %-14s %-28s %8.2f%n", "prior", "log2 odds two records match", e.priorWeight()));
-    for (Step s : e.steps()) {
-      String tf = Math.abs(s.termFrequencyAdjustment()) > 1e-9 ? String.format(" (tf %+.2f)", s.termFrequencyAdjustment()) : "";
-      b.append(String.format("  %-14s %-28s %+8.2f %-12s %s | %s%n", s.comparison(), s.level() + tf, s.weight(), bar(s.weight()),
-          cut(s.left()), cut(s.right())));
+    /** The identity (node, with its node attributes) a record belongs to. */
+    private static Dataset<Row> side(Dataset<Row> both, Dataset<Row> nodes, String key, String alias) {
+        String signature =
+                both.filter(col(IdentityRecords.RECORD_KEY).equalTo(key)).head().getAs(IdentityRecords.SIGNATURE);
+        return nodes.filter(col("id").equalTo(signature))
+                .select(struct(col("*")).as(alias));
     }
-    b.append(String.format("  %-14s %-28s %+8.2f  -> probability %.6f%n", "total", "match weight", e.matchWeight(), e.probability()));
-    b.append("  link rules: ").append(e.linkRules().isEmpty() ? "none" : String.join(", ", e.linkRules())).append('\n');
-    b.append("  vetoes: ").append(e.vetoes().isEmpty() ? "none" : String.join(", ", e.vetoes())).append('\n');
-    b.append(String.format("  decision: %s (link at p >= %.2f, review at p >= %.2f)", e.decision(), model.linkThreshold(),
-        model.reviewThreshold()));
-    return b.toString();
-  }
 
-  private static String bar(double w) {
-    int n = (int) Math.min(10, Math.round(Math.abs(w)));
-    return (w >= 0 ? "+" : "-").repeat(n);
-  }
+    /** The values a comparison looked at, for the waterfall. */
+    private static String shown(Row side, MatchingConfig.Comparison c) {
+        List<String> values = new ArrayList<>();
+        for (String attribute : IdentityRecords.MATCH_ATTRIBUTES) {
+            if (c.nullWhen().contains("." + attribute + " ")
+                    || c.levels().stream().anyMatch(l -> l.when().orElse("").contains("." + attribute))) {
+                Object v = side.get(side.fieldIndex(attribute));
+                if (v != null && !values.contains(String.valueOf(v))) {
+                    values.add(String.valueOf(v));
+                }
+            }
+        }
+        return values.isEmpty() ? "-" : String.join(" ", values);
+    }
 
-  private static String cut(String s) {
-    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-  }
+    /** A text waterfall. */
+    public static String format(Result e, MatchingConfig.Model model) {
+        StringBuilder b = new StringBuilder();
+        b.append("explain ").append(e.left()).append("  vs  ").append(e.right()).append('\n');
+        b.append(String.format("  %-14s %-28s %8.2f%n", "prior", "log2 odds two records match", e.priorWeight()));
+        for (Step s : e.steps()) {
+            String tf = Math.abs(s.termFrequencyAdjustment()) > 1e-9
+                    ? String.format(" (tf %+.2f)", s.termFrequencyAdjustment())
+                    : "";
+            b.append(String.format(
+                    "  %-14s %-28s %+8.2f %-12s %s | %s%n",
+                    s.comparison(), s.level() + tf, s.weight(), bar(s.weight()), cut(s.left()), cut(s.right())));
+        }
+        b.append(String.format(
+                "  %-14s %-28s %+8.2f  -> probability %.6f%n",
+                "total", "match weight", e.matchWeight(), e.probability()));
+        b.append("  link rules: ")
+                .append(e.linkRules().isEmpty() ? "none" : String.join(", ", e.linkRules()))
+                .append('\n');
+        b.append("  vetoes: ")
+                .append(e.vetoes().isEmpty() ? "none" : String.join(", ", e.vetoes()))
+                .append('\n');
+        b.append(String.format(
+                "  decision: %s (link at p >= %.2f, review at p >= %.2f)",
+                e.decision(), model.linkThreshold(), model.reviewThreshold()));
+        return b.toString();
+    }
+
+    private static String bar(double w) {
+        int n = (int) Math.min(10, Math.round(Math.abs(w)));
+        return (w >= 0 ? "+" : "-").repeat(n);
+    }
+
+    private static String cut(String s) {
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+    }
 }

@@ -34,122 +34,177 @@ import org.apache.spark.sql.types.DataTypes;
  * Mapping (which columns hold what) is declared per source; standardization is the same for all.
  */
 public final class IdentityRecords {
-  /**
-   * The attribute that says whose record it is, on records of a source whose other attributes may be
-   * someone else's (see {@link IdentityConfig.SourceMapping#ownedBy}); null elsewhere.
-   */
-  public static final String OWNED_BY = "owned_by";
-  /** Attributes compared by matching, in the order used to build a record's signature. */
-  public static final List<String> MATCH_ATTRIBUTES = List.of(
-      "given_name", "surname", "birth_date", "email", "phone", "house_number", "street", "unit", "city", "state",
-      "postcode", "national_id", "crm_id", OWNED_BY);
-  public static final String RECORD_KEY = "record_key";
-  public static final String SIGNATURE = "signature";
+    /**
+     * The attribute that says whose record it is, on records of a source whose other attributes may be
+     * someone else's (see {@link IdentityConfig.SourceMapping#ownedBy}); null elsewhere.
+     */
+    public static final String OWNED_BY = "owned_by";
+    /** Attributes compared by matching, in the order used to build a record's signature. */
+    public static final List<String> MATCH_ATTRIBUTES = List.of(
+            "given_name",
+            "surname",
+            "birth_date",
+            "email",
+            "phone",
+            "house_number",
+            "street",
+            "unit",
+            "city",
+            "state",
+            "postcode",
+            "national_id",
+            "crm_id",
+            OWNED_BY);
 
-  private IdentityRecords() {}
+    public static final String RECORD_KEY = "record_key";
+    public static final String SIGNATURE = "signature";
 
-  /**
-   * Identity records of one source: {@code record_key} ({@code source:record_id}), source, system,
-   * record id and time, the standardized attributes, {@code given_name_variants} (the name and the
-   * given names it is a nickname of) and {@code signature} (a hash of the matched attributes: records
-   * with the same signature are the same identity and are matched once).
-   */
-  public static Dataset<Row> of(Dataset<Row> rows, String source, String system, IdentityConfig.SourceMapping mapping,
-      IdentityConfig.Standardization std, Dataset<Row> nicknames) {
-    Dataset<Row> filtered = mapping.where().map(rows::filter).orElse(rows);
-    List<Column> raw = new ArrayList<>();
-    raw.add(recordId(mapping).as("record_id"));
-    raw.add(mapping.recordTime().map(e -> expr(e).cast(DataTypes.TimestampType)).orElse(lit(null).cast(DataTypes.TimestampType)).as("record_time"));
-    for (String attribute : IdentityConfig.ATTRIBUTES) {
-      String e = mapping.attributes().get(attribute);
-      raw.add((e == null ? lit(null) : expr(e)).cast(DataTypes.StringType).as("raw_" + attribute));
+    private IdentityRecords() {}
+
+    /**
+     * Identity records of one source: {@code record_key} ({@code source:record_id}), source, system,
+     * record id and time, the standardized attributes, {@code given_name_variants} (the name and the
+     * given names it is a nickname of) and {@code signature} (a hash of the matched attributes: records
+     * with the same signature are the same identity and are matched once).
+     */
+    public static Dataset<Row> of(
+            Dataset<Row> rows,
+            String source,
+            String system,
+            IdentityConfig.SourceMapping mapping,
+            IdentityConfig.Standardization std,
+            Dataset<Row> nicknames) {
+        Dataset<Row> filtered = mapping.where().map(rows::filter).orElse(rows);
+        List<Column> raw = new ArrayList<>();
+        raw.add(recordId(mapping).as("record_id"));
+        raw.add(mapping.recordTime()
+                .map(e -> expr(e).cast(DataTypes.TimestampType))
+                .orElse(lit(null).cast(DataTypes.TimestampType))
+                .as("record_time"));
+        for (String attribute : IdentityConfig.ATTRIBUTES) {
+            String e = mapping.attributes().get(attribute);
+            raw.add((e == null ? lit(null) : expr(e)).cast(DataTypes.StringType).as("raw_" + attribute));
+        }
+        Dataset<Row> mapped = filtered.select(raw.toArray(Column[]::new))
+                .filter(col("record_id").isNotNull());
+
+        Column full = col("raw_full_name");
+        Column commaForm = full.contains(",");
+        Column givenFromFull = when(commaForm, element_at(split(trim(substring_index(full, ",", -1)), "\\s+"), 1))
+                .otherwise(element_at(split(trim(full), "\\s+"), 1));
+        Column surnameFromFull = when(commaForm, trim(substring_index(full, ",", 1)))
+                .otherwise(when(
+                        element_at(split(trim(full), "\\s+"), -1).notEqual(givenFromFull),
+                        element_at(split(trim(full), "\\s+"), -1)));
+        Column givenRaw = coalesce(col("raw_given_name"), givenFromFull);
+        Column surnameRaw = coalesce(col("raw_surname"), surnameFromFull);
+        Column streetRaw = col("raw_street");
+        Column birth = Standardize.date(col("raw_birth_date"), std.dateFormats());
+
+        Dataset<Row> standardized = mapped.select(
+                concat(lit(source + ":"), col("record_id")).as(RECORD_KEY),
+                lit(source).as("source"),
+                lit(system).as("source_system"),
+                col("record_id"),
+                col("record_time"),
+                Standardize.unlessJunk(Standardize.name(givenRaw), Standardize.text(givenRaw), std.junk("name"))
+                        .as("given_name"),
+                Standardize.unlessJunk(Standardize.name(surnameRaw), Standardize.text(surnameRaw), std.junk("name"))
+                        .as("surname"),
+                when(
+                                year(birth).between(1880, 2100).and(birth.leq(current_date())),
+                                Standardize.unlessJunk(
+                                        birth,
+                                        Standardize.text(date_format(birth, "yyyy-MM-dd")),
+                                        std.junk("birth_date")))
+                        .as("birth_date"),
+                Standardize.unlessJunk(
+                                Standardize.email(col("raw_email"), std.canonicalEmail(), std.emailDomains()),
+                                Standardize.text(col("raw_email")),
+                                std.junk("email"))
+                        .as("email"),
+                Standardize.unlessJunk(
+                                Phones.e164(col("raw_phone"), std.phoneRegion()),
+                                Standardize.text(col("raw_phone")),
+                                std.junk("phone"))
+                        .as("phone"),
+                Standardize.houseNumber(streetRaw).as("house_number"),
+                Standardize.unlessJunk(
+                                Standardize.street(streetRaw, std.streetAbbreviations()),
+                                Standardize.text(streetRaw),
+                                std.junk("street"))
+                        .as("street"),
+                Standardize.unit(streetRaw).as("unit"),
+                Standardize.text(col("raw_city")).as("city"),
+                Standardize.text(col("raw_state")).as("state"),
+                Standardize.postcode(col("raw_postcode")).as("postcode"),
+                Standardize.unlessJunk(
+                                Standardize.nationalId(col("raw_national_id")),
+                                Standardize.nationalId(col("raw_national_id")),
+                                std.junk("national_id"))
+                        .as("national_id"),
+                when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id")))
+                        .as("crm_id"));
+        Column ownedBy = mapping.ownedBy()
+                .map(a -> when(col(a).isNotNull(), lit(a)))
+                .orElse(lit(null))
+                .cast(DataTypes.StringType);
+        return withVariantsAndSignature(standardized.withColumn(OWNED_BY, ownedBy), nicknames);
     }
-    Dataset<Row> mapped = filtered.select(raw.toArray(Column[]::new)).filter(col("record_id").isNotNull());
 
-    Column full = col("raw_full_name");
-    Column commaForm = full.contains(",");
-    Column givenFromFull = when(commaForm, element_at(split(trim(substring_index(full, ",", -1)), "\\s+"), 1))
-        .otherwise(element_at(split(trim(full), "\\s+"), 1));
-    Column surnameFromFull = when(commaForm, trim(substring_index(full, ",", 1)))
-        .otherwise(when(element_at(split(trim(full), "\\s+"), -1).notEqual(givenFromFull), element_at(split(trim(full), "\\s+"), -1)));
-    Column givenRaw = coalesce(col("raw_given_name"), givenFromFull);
-    Column surnameRaw = coalesce(col("raw_surname"), surnameFromFull);
-    Column streetRaw = col("raw_street");
-    Column birth = Standardize.date(col("raw_birth_date"), std.dateFormats());
-
-    Dataset<Row> standardized = mapped.select(
-        concat(lit(source + ":"), col("record_id")).as(RECORD_KEY),
-        lit(source).as("source"),
-        lit(system).as("source_system"),
-        col("record_id"),
-        col("record_time"),
-        Standardize.unlessJunk(Standardize.name(givenRaw), Standardize.text(givenRaw), std.junk("name")).as("given_name"),
-        Standardize.unlessJunk(Standardize.name(surnameRaw), Standardize.text(surnameRaw), std.junk("name")).as("surname"),
-        when(year(birth).between(1880, 2100).and(birth.leq(current_date())), Standardize.unlessJunk(birth,
-            Standardize.text(date_format(birth, "yyyy-MM-dd")), std.junk("birth_date"))).as("birth_date"),
-        Standardize.unlessJunk(Standardize.email(col("raw_email"), std.canonicalEmail(), std.emailDomains()), Standardize.text(col("raw_email")),
-            std.junk("email")).as("email"),
-        Standardize.unlessJunk(Phones.e164(col("raw_phone"), std.phoneRegion()), Standardize.text(col("raw_phone")),
-            std.junk("phone")).as("phone"),
-        Standardize.houseNumber(streetRaw).as("house_number"),
-        Standardize.unlessJunk(Standardize.street(streetRaw, std.streetAbbreviations()), Standardize.text(streetRaw),
-            std.junk("street")).as("street"),
-        Standardize.unit(streetRaw).as("unit"),
-        Standardize.text(col("raw_city")).as("city"),
-        Standardize.text(col("raw_state")).as("state"),
-        Standardize.postcode(col("raw_postcode")).as("postcode"),
-        Standardize.unlessJunk(Standardize.nationalId(col("raw_national_id")), Standardize.nationalId(col("raw_national_id")),
-            std.junk("national_id")).as("national_id"),
-        when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id"))).as("crm_id"));
-    Column ownedBy = mapping.ownedBy().map(a -> when(col(a).isNotNull(), lit(a))).orElse(lit(null)).cast(DataTypes.StringType);
-    return withVariantsAndSignature(standardized.withColumn(OWNED_BY, ownedBy), nicknames);
-  }
-
-  /** The record id a source row carries, as identity records hold it. */
-  private static Column recordId(IdentityConfig.SourceMapping mapping) {
-    return trim(expr(mapping.recordId()).cast(DataTypes.StringType));
-  }
-
-  /** The {@code record_key} of the record a source row is a version of (null without a record id). */
-  public static Column recordKey(String source, IdentityConfig.SourceMapping mapping) {
-    return concat(lit(source + ":"), recordId(mapping));
-  }
-
-  /** Nickname table ({@code nickname, canonical}) as {@code name → canonical names}, ready to broadcast. */
-  public static Dataset<Row> nicknameIndex(Dataset<Row> nicknameCsv) {
-    return nicknameCsv
-        .select(Standardize.name(col("nickname")).as("nick"), Standardize.name(col("canonical")).as("canonical"))
-        .filter(col("nick").isNotNull().and(col("canonical").isNotNull()))
-        .groupBy("nick").agg(collect_set("canonical").as("canonicals"));
-  }
-
-  /** How {@link #signatureOf} makes signatures, for silver's definitions fingerprint. */
-  static final String SIGNATURE_KIND = "sha256-128";
-
-  /**
-   * The first 32 hex digits (128 bits) of SHA-256: signatures are silver's join key, every pair carries
-   * two, and half the digits halve those bytes while two of a billion identities still collide with a
-   * chance of about 1e-21.
-   */
-  static Column signatureOf(Column text) {
-    return substring(sha2(text, 256), 1, 32);
-  }
-
-  private static Dataset<Row> withVariantsAndSignature(Dataset<Row> records, Dataset<Row> nicknames) {
-    Column[] matched = MATCH_ATTRIBUTES.stream().map(a -> coalesce(col(a).cast(DataTypes.StringType), lit("\u0000"))).toArray(Column[]::new);
-    Dataset<Row> joined = records.join(broadcast(nicknames), records.col("given_name").equalTo(nicknames.col("nick")), "left");
-    Column variants = when(col("given_name").isNull(), expr("CAST(array() AS array<string>)"))
-        .otherwise(array_distinct(array_union(array(col("given_name")), coalesce(col("canonicals"), expr("CAST(array() AS array<string>)")))));
-    Column nothingToMatch = lit(true);
-    for (String a : MATCH_ATTRIBUTES) {
-      nothingToMatch = nothingToMatch.and(col(a).isNull());
+    /** The record id a source row carries, as identity records hold it. */
+    private static Column recordId(IdentityConfig.SourceMapping mapping) {
+        return trim(expr(mapping.recordId()).cast(DataTypes.StringType));
     }
-    // A record with no usable attribute (all blank or junk) is an identity of its own, never "the same
-    // as" every other empty record.
-    Column signature = when(nothingToMatch, signatureOf(col(RECORD_KEY))).otherwise(signatureOf(concat_ws("|", matched)));
-    return joined
-        .withColumn("given_name_variants", variants)
-        .withColumn(SIGNATURE, signature)
-        .drop("nick", "canonicals");
-  }
+
+    /** The {@code record_key} of the record a source row is a version of (null without a record id). */
+    public static Column recordKey(String source, IdentityConfig.SourceMapping mapping) {
+        return concat(lit(source + ":"), recordId(mapping));
+    }
+
+    /** Nickname table ({@code nickname, canonical}) as {@code name → canonical names}, ready to broadcast. */
+    public static Dataset<Row> nicknameIndex(Dataset<Row> nicknameCsv) {
+        return nicknameCsv
+                .select(
+                        Standardize.name(col("nickname")).as("nick"),
+                        Standardize.name(col("canonical")).as("canonical"))
+                .filter(col("nick").isNotNull().and(col("canonical").isNotNull()))
+                .groupBy("nick")
+                .agg(collect_set("canonical").as("canonicals"));
+    }
+
+    /** How {@link #signatureOf} makes signatures, for silver's definitions fingerprint. */
+    static final String SIGNATURE_KIND = "sha256-128";
+
+    /**
+     * The first 32 hex digits (128 bits) of SHA-256: signatures are silver's join key, every pair carries
+     * two, and half the digits halve those bytes while two of a billion identities still collide with a
+     * chance of about 1e-21.
+     */
+    static Column signatureOf(Column text) {
+        return substring(sha2(text, 256), 1, 32);
+    }
+
+    private static Dataset<Row> withVariantsAndSignature(Dataset<Row> records, Dataset<Row> nicknames) {
+        Column[] matched = MATCH_ATTRIBUTES.stream()
+                .map(a -> coalesce(col(a).cast(DataTypes.StringType), lit("\u0000")))
+                .toArray(Column[]::new);
+        Dataset<Row> joined =
+                records.join(broadcast(nicknames), records.col("given_name").equalTo(nicknames.col("nick")), "left");
+        Column variants = when(col("given_name").isNull(), expr("CAST(array() AS array<string>)"))
+                .otherwise(array_distinct(array_union(
+                        array(col("given_name")),
+                        coalesce(col("canonicals"), expr("CAST(array() AS array<string>)")))));
+        Column nothingToMatch = lit(true);
+        for (String a : MATCH_ATTRIBUTES) {
+            nothingToMatch = nothingToMatch.and(col(a).isNull());
+        }
+        // A record with no usable attribute (all blank or junk) is an identity of its own, never "the same
+        // as" every other empty record.
+        Column signature =
+                when(nothingToMatch, signatureOf(col(RECORD_KEY))).otherwise(signatureOf(concat_ws("|", matched)));
+        return joined.withColumn("given_name_variants", variants)
+                .withColumn(SIGNATURE, signature)
+                .drop("nick", "canonicals");
+    }
 }

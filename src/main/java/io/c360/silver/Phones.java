@@ -12,25 +12,25 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** Phone numbers to E.164 with libphonenumber; a number it does not consider valid becomes null. */
 public final class Phones {
-  private Phones() {}
+    private Phones() {}
 
-  /** E.164 form ({@code +14155550134}) of a phone typed in any common format; {@code region} for national numbers. */
-  public static String e164(String raw, String region) {
-    if (raw == null || raw.isBlank()) {
-      return null;
+    /** E.164 form ({@code +14155550134}) of a phone typed in any common format; {@code region} for national numbers. */
+    public static String e164(String raw, String region) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        try {
+            PhoneNumber number = util.parse(raw, region);
+            return util.isValidNumber(number) ? util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
     }
-    PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-    try {
-      PhoneNumber number = util.parse(raw, region);
-      return util.isValidNumber(number) ? util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
-    } catch (NumberParseException e) {
-      return null;
-    }
-  }
 
-  /** {@link #e164} as a column function (a UDF: libphonenumber has no Spark built-in equivalent). */
-  public static Column e164(Column raw, String region) {
-    UserDefinedFunction f = udf((UDF1<String, String>) s -> e164(s, region), DataTypes.StringType);
-    return f.apply(raw);
-  }
+    /** {@link #e164} as a column function (a UDF: libphonenumber has no Spark built-in equivalent). */
+    public static Column e164(Column raw, String region) {
+        UserDefinedFunction f = udf((UDF1<String, String>) s -> e164(s, region), DataTypes.StringType);
+        return f.apply(raw);
+    }
 }

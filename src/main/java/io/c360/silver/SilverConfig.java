@@ -14,45 +14,53 @@ import org.apache.spark.sql.SparkSession;
  * standardization), {@code matching.yaml} (blocking, comparisons, model, rules) and
  * {@code survivorship.yaml} (golden-record rules).
  */
-public record SilverConfig(Path folder, IdentityConfig identity, MatchingConfig matching, SurvivorshipRules survivorship) {
-  /** Rounds connected components may take before the run stops with an error. */
-  public int maxClusterIterations() {
-    return 60;
-  }
-
-  /** Components up to this many identities are checked pair by pair against the cannot-link rules. */
-  public int maxVetoCheckComponent() {
-    return 2000;
-  }
-
-  public static SilverConfig load(Path folder) {
-    if (!Files.isDirectory(folder)) {
-      throw new C360Exception(folder + ": silver definitions folder not found (expected identity.yaml, matching.yaml, survivorship.yaml)");
+public record SilverConfig(
+        Path folder, IdentityConfig identity, MatchingConfig matching, SurvivorshipRules survivorship) {
+    /** Rounds connected components may take before the run stops with an error. */
+    public int maxClusterIterations() {
+        return 60;
     }
-    return new SilverConfig(folder,
-        IdentityConfig.load(folder.resolve("identity.yaml")),
-        MatchingConfig.load(folder.resolve("matching.yaml")),
-        SurvivorshipRules.load(folder.resolve("survivorship.yaml")));
-  }
 
-  /**
-   * The nickname table ({@code nickname, canonical}); empty when none is configured. Read on the
-   * driver: the definitions folder need not exist on the executors' machines.
-   */
-  public Dataset<Row> nicknames(SparkSession spark) {
-    return identity.standardization().nicknames()
-        .map(p -> {
-          if (!Files.isRegularFile(p)) {
-            throw new C360Exception(p + ": nickname table not found (standardize.nicknames in identity.yaml)");
-          }
-          return LocalCsv.read(spark, p).select("nickname", "canonical");
-        })
-        .orElseGet(() -> emptyTable(spark, "nickname", "canonical"));
-  }
+    /** Components up to this many identities are checked pair by pair against the cannot-link rules. */
+    public int maxVetoCheckComponent() {
+        return 2000;
+    }
 
-  /** A table with no rows and the given string columns (a first run has no previous ids, no decisions). */
-  static Dataset<Row> emptyTable(SparkSession spark, String... columns) {
-    String[] casts = java.util.Arrays.stream(columns).map(c -> "CAST(NULL AS STRING) AS " + c).toArray(String[]::new);
-    return spark.emptyDataFrame().selectExpr(casts);
-  }
+    public static SilverConfig load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new C360Exception(
+                    folder
+                            + ": silver definitions folder not found (expected identity.yaml, matching.yaml, survivorship.yaml)");
+        }
+        return new SilverConfig(
+                folder,
+                IdentityConfig.load(folder.resolve("identity.yaml")),
+                MatchingConfig.load(folder.resolve("matching.yaml")),
+                SurvivorshipRules.load(folder.resolve("survivorship.yaml")));
+    }
+
+    /**
+     * The nickname table ({@code nickname, canonical}); empty when none is configured. Read on the
+     * driver: the definitions folder need not exist on the executors' machines.
+     */
+    public Dataset<Row> nicknames(SparkSession spark) {
+        return identity.standardization()
+                .nicknames()
+                .map(p -> {
+                    if (!Files.isRegularFile(p)) {
+                        throw new C360Exception(
+                                p + ": nickname table not found (standardize.nicknames in identity.yaml)");
+                    }
+                    return LocalCsv.read(spark, p).select("nickname", "canonical");
+                })
+                .orElseGet(() -> emptyTable(spark, "nickname", "canonical"));
+    }
+
+    /** A table with no rows and the given string columns (a first run has no previous ids, no decisions). */
+    static Dataset<Row> emptyTable(SparkSession spark, String... columns) {
+        String[] casts = java.util.Arrays.stream(columns)
+                .map(c -> "CAST(NULL AS STRING) AS " + c)
+                .toArray(String[]::new);
+        return spark.emptyDataFrame().selectExpr(casts);
+    }
 }

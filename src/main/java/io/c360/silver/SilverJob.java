@@ -57,484 +57,694 @@ import org.apache.spark.sql.types.StructType;
  * stage are here; the steps themselves are pure transforms.
  */
 public final class SilverJob {
-  public static final TableName IDENTITY_RECORDS = new TableName("silver", "identity_records");
-  public static final TableName SCORED_PAIRS = new TableName("silver", "scored_pairs");
-  public static final TableName MATCH_REVIEW = new TableName("silver", "match_review");
-  public static final TableName STEWARD_DECISIONS = new TableName("silver", "steward_decisions");
-  /** What stewards decide (appended by {@code c360 steward-import}); the newest decision on a pair of records wins. */
-  public static final StructType STEWARD_DECISIONS_SCHEMA = new StructType()
-      .add("record_key_l", DataTypes.StringType)
-      .add("record_key_r", DataTypes.StringType)
-      .add("decision", DataTypes.StringType)
-      .add("steward", DataTypes.StringType)
-      .add("decided_at", DataTypes.TimestampType);
-  public static final TableName CUSTOMER_ID_MAP = new TableName("silver", "customer_id_map");
-  public static final TableName REDIRECTS = new TableName("silver", "customer_id_redirects");
-  public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
-  public static final TableName BLOCKING_REPORT = new TableName("silver", "blocking_report");
+    public static final TableName IDENTITY_RECORDS = new TableName("silver", "identity_records");
+    public static final TableName SCORED_PAIRS = new TableName("silver", "scored_pairs");
+    public static final TableName MATCH_REVIEW = new TableName("silver", "match_review");
+    public static final TableName STEWARD_DECISIONS = new TableName("silver", "steward_decisions");
+    /** What stewards decide (appended by {@code c360 steward-import}); the newest decision on a pair of records wins. */
+    public static final StructType STEWARD_DECISIONS_SCHEMA = new StructType()
+            .add("record_key_l", DataTypes.StringType)
+            .add("record_key_r", DataTypes.StringType)
+            .add("decision", DataTypes.StringType)
+            .add("steward", DataTypes.StringType)
+            .add("decided_at", DataTypes.TimestampType);
 
-  /**
-   * One row per identity ({@code signature, identity_hash, component}): the state an incremental run
-   * compares this run's identities with. Hashes and component labels only, no attributes.
-   */
-  public static final TableName IDENTITIES = new TableName("silver", "identities");
-  /** What the last silver run wrote: its model, definitions and the table versions (see {@link Resolution}). */
-  static final String RESOLUTION_FILE = "silver/_resolution.json";
-  private static final List<TableName> STATE_TABLES = List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES);
-  private static final ObjectMapper JSON = new ObjectMapper();
+    public static final TableName CUSTOMER_ID_MAP = new TableName("silver", "customer_id_map");
+    public static final TableName REDIRECTS = new TableName("silver", "customer_id_redirects");
+    public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
+    public static final TableName BLOCKING_REPORT = new TableName("silver", "blocking_report");
 
-  private final Lake lake;
-  private final C360Config config;
-  private final SilverConfig silver;
-  private final Progress progress;
-  private final boolean retrain;
-  private final boolean fullRefresh;
+    /**
+     * One row per identity ({@code signature, identity_hash, component}): the state an incremental run
+     * compares this run's identities with. Hashes and component labels only, no attributes.
+     */
+    public static final TableName IDENTITIES = new TableName("silver", "identities");
+    /** What the last silver run wrote: its model, definitions and the table versions (see {@link Resolution}). */
+    static final String RESOLUTION_FILE = "silver/_resolution.json";
 
-  public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain) {
-    this(lake, config, silver, progress, retrain, false);
-  }
+    private static final List<TableName> STATE_TABLES =
+            List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * @param fullRefresh resolve every record again even when the previous run's state would allow an
-   *     incremental run (the result is the same; use it when in doubt about that state)
-   */
-  public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain, boolean fullRefresh) {
-    this.lake = lake;
-    this.config = config;
-    this.silver = silver;
-    this.progress = progress;
-    this.retrain = retrain;
-    this.fullRefresh = fullRefresh;
-  }
+    private final Lake lake;
+    private final C360Config config;
+    private final SilverConfig silver;
+    private final Progress progress;
+    private final boolean retrain;
+    private final boolean fullRefresh;
 
-  /**
-   * What the silver run did. {@code standardizedRecords}: the records standardized from bronze rows (in an
-   * incremental run, only the versions bronze delivered since the last one, when it only appended).
-   * {@code incremental}: only what changed was matched and clustered again;
-   * then {@code touchedIdentities} were matched again, {@code scoredPairs} of {@code candidatePairs}
-   * compared and scored, and {@code reclusteredIdentities} clustered again (in a full run all of them).
-   */
-  public record Result(String runId, long records, long standardizedRecords, long identities, long candidatePairs, long linkedPairs,
-      long reviewPairs, long vetoedPairs, long customers, long redirects, int modelVersion, boolean trained,
-      boolean incremental, long touchedIdentities, long scoredPairs, long reclusteredIdentities, Duration elapsed) {}
-
-  /**
-   * What the last run resolved with, and the versions of the tables it wrote: a later run may build
-   * on them only if the model and definitions are the same and nothing else wrote those tables since
-   * (an erasure, a crashed run). Fields a later version of c360 adds are ignored.
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Resolution(@JsonProperty("run_id") String runId, @JsonProperty("model_version") int modelVersion,
-      @JsonProperty("definitions") String definitions, @JsonProperty("tables") Map<String, Long> tables,
-      @JsonProperty("bronze") Map<String, BronzeMark> bronze) {}
-
-  /**
-   * How far a run read a source's bronze table: its Delta version and the newest {@code _ingested_at} in it
-   * (ISO-8601; null when the table had no row). Rows ingested later are what bronze delivered since.
-   */
-  record BronzeMark(@JsonProperty("version") long version, @JsonProperty("ingested_until") String ingestedUntil) {}
-
-  /**
-   * The identity records this run resolves and how far it read each bronze table; {@code delivered}
-   * when only the record versions bronze delivered since the last run were standardized.
-   */
-  private record RecordsRead(Dataset<Row> records, Map<String, BronzeMark> marks, Optional<Delivery> delivered) {}
-
-  /**
-   * Record versions delivered since the last run: their identity records (materialized) and the
-   * {@code record_key} of every record they are versions of, identity record or not (materialized).
-   */
-  private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count) {}
-
-  /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
-  private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
-
-  public Result run() {
-    return run(Instant.now().toString());
-  }
-
-  /** Runs silver as part of pipeline run {@code runId} (it names the run in id redirects). */
-  public Result run(String runId) {
-    Instant start = Instant.now();
-    SparkSession spark = lake.spark();
-
-    ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
-    String fingerprint = ModelStore.fingerprint(silver.matching());
-    Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
-    if (!lake.exists(STEWARD_DECISIONS)) {
-      lake.overwrite(STEWARD_DECISIONS, spark.createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
+    public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain) {
+        this(lake, config, silver, progress, retrain, false);
     }
-    String definitions = definitionsFingerprint();
-    Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
-    RecordsRead read = readRecords(spark, buildOn);
-    Dataset<Row> records = read.records().localCheckpoint(true);
-    long recordCount = records.count();
-    long standardized = read.delivered().map(Delivery::count).orElse(recordCount);
-    progress.report("silver.identity_records: " + recordCount + " records from " + silver.identity().sources().size() + " sources"
-        + (read.delivered().isPresent() ? String.format(" (%,d standardized: the versions bronze delivered since the last run)", standardized) : ""));
 
-    Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
-    Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
-        ? Optional.of(steward.select(col("l").as(Blocking.LEFT), col("r").as(Blocking.RIGHT), col("decision").equalTo("match").as("is_match")))
-        : Optional.empty();
-    // Records added, removed or changed since that run, materialized: this run may replace the table.
-    // Records bronze did not deliver again are the previous run's rows, unchanged.
-    Optional<Dataset<Row>> recordChanges = buildOn.map(last -> read.delivered()
-        .map(d -> Increment.recordChanges(d.records(), lake.read(IDENTITY_RECORDS).join(d.keys(), IdentityRecords.RECORD_KEY, "left_semi")))
-        .orElseGet(() -> Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)))
-        .localCheckpoint(true));
-    if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), recordChanges.get())) {
-      return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount, standardized);
+    /**
+     * @param fullRefresh resolve every record again even when the previous run's state would allow an
+     *     incremental run (the result is the same; use it when in doubt about that state)
+     */
+    public SilverJob(
+            Lake lake,
+            C360Config config,
+            SilverConfig silver,
+            Progress progress,
+            boolean retrain,
+            boolean fullRefresh) {
+        this.lake = lake;
+        this.config = config;
+        this.silver = silver;
+        this.progress = progress;
+        this.retrain = retrain;
+        this.fullRefresh = fullRefresh;
     }
-    Optional<Previous> previous = buildOn.map(last -> previousState());
-    Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
-    Optional<Dataset<Row>> frozen = reuse.map(a -> store.termFrequencies(spark, a.version())
-        .orElseGet(() -> store.saveTermFrequencies(a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
 
-    Dataset<Row> identityHashes = Increment.identityHashes(nodes).localCheckpoint(true);
-    Matcher.Result matched;
-    Dataset<Row> pairs;
-    Dataset<Row> identities;
-    Dataset<Row> idMap;
-    Dataset<Row> redirects;
-    Dataset<Row> golden;
-    long touchedCount;
-    long scored;
-    long reclusteredCount;
-    Dataset<Row> previousMap = previous.map(Previous::idMap)
-        .orElseGet(() -> lake.exists(CUSTOMER_ID_MAP)
-            ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true)
-            : SilverConfig.emptyTable(spark, "record_key", "customer_id"));
-    if (previous.isEmpty()) {
-      matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, labels, UnaryOperator.identity());
-      pairs = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
-      matched.releaseCandidates();
-      scored = pairs.count();
-      Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, nodes.select("id"), silver, steward);
-      StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
-      idMap = ids.idMap().localCheckpoint(true);
-      redirects = ids.redirects().localCheckpoint(true);
-      golden = Survivorship.golden(records.join(idMap, "record_key"), silver.survivorship());
-      identities = identityHashes.join(resolution.identityClusters(), "id")
-          .select(col("id").as(IdentityRecords.SIGNATURE), col(Increment.IDENTITY_HASH), col(Increment.COMPONENT));
-      touchedCount = identityHashes.count();
-      reclusteredCount = touchedCount;
-    } else {
-      Previous before = previous.get();
-      Dataset<Row> changes = recordChanges.get();
-      Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward).localCheckpoint(true);
-      Dataset<Row> removed = Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
-      // Set when blocking has found this run's candidates, inside the matcher.
-      AtomicReference<Increment.PairsAgainstPrevious> against = new AtomicReference<>();
-      matched = Matcher.run(nodes, silver.matching(), reuse.map(ModelStore.Artefact::parameters), frozen, Optional.empty(),
-          candidates -> {
-            against.set(Increment.PairsAgainstPrevious.of(candidates, touched, removed, before.pairs()));
-            return against.get().toScore();
-          });
-      Dataset<Row> kept = against.get().kept();
-      Dataset<Row> fresh = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
-      scored = fresh.count();
-      pairs = fresh.unionByName(kept).localCheckpoint(true);
-      // Materialized: re-clustering reads it twice.
-      Dataset<Row> changed = touched.union(against.get().unsettled()).distinct().localCheckpoint(true);
-      Dataset<Row> region = Increment.toRecluster(identityHashes, changed, removed, before.identities(),
-          Resolver.links(pairs, steward)).localCheckpoint(true);
-      matched.releaseCandidates();
-      Checkpoints.release(against.get().joined());
-      Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
-      StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
-      Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
-      // Records outside the re-clustered part are exactly the previous run's (same identities, same records): they keep their rows.
-      Dataset<Row> stayed = previousMap.join(records.join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
-          IdentityRecords.SIGNATURE, "left_anti").select("record_key"), "record_key");
-      idMap = stayed.unionByName(reclustered).localCheckpoint(true);
-      redirects = ids.redirects().localCheckpoint(true);
-      Dataset<Row> recomputed = reclustered.select("customer_id")
-          .union(idMap.join(changes.select("record_key"), "record_key").select("customer_id"))
-          .distinct();
-      golden = before.golden().join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
-          .join(recomputed, "customer_id", "left_anti")
-          .unionByName(Survivorship.golden(records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
-              silver.survivorship()));
-      identities = before.identities()
-          .join(identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)), IdentityRecords.SIGNATURE, "left_semi")
-          .join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE, "left_anti")
-          .unionByName(identityHashes.join(resolution.identityClusters(), "id")
-              .select(col("id").as(IdentityRecords.SIGNATURE), col(Increment.IDENTITY_HASH), col(Increment.COMPONENT)));
-      touchedCount = touched.count();
-      reclusteredCount = region.count();
-    }
-    ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
-    if (matched.trained()) {
-      store.saveTermFrequencies(model.version(), matched.termFrequencies());
-    }
-    progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version()
-        + " (prior " + String.format("%.3g", model.parameters().prior()) + ", EM iterations " + model.parameters().emIterations() + ")");
+    /**
+     * What the silver run did. {@code standardizedRecords}: the records standardized from bronze rows (in an
+     * incremental run, only the versions bronze delivered since the last one, when it only appended).
+     * {@code incremental}: only what changed was matched and clustered again;
+     * then {@code touchedIdentities} were matched again, {@code scoredPairs} of {@code candidatePairs}
+     * compared and scored, and {@code reclusteredIdentities} clustered again (in a full run all of them).
+     */
+    public record Result(
+            String runId,
+            long records,
+            long standardizedRecords,
+            long identities,
+            long candidatePairs,
+            long linkedPairs,
+            long reviewPairs,
+            long vetoedPairs,
+            long customers,
+            long redirects,
+            int modelVersion,
+            boolean trained,
+            boolean incremental,
+            long touchedIdentities,
+            long scoredPairs,
+            long reclusteredIdentities,
+            Duration elapsed) {}
 
-    // Independent writes, side by side: one table's driver work (planning, Delta's commit) overlaps
-    // another's tasks. The resolution file below is what makes them count, once all have landed.
-    Dataset<Row> review = reviewQueue(pairs, records, nodes);
-    Concurrently.map(List.<Runnable>of(
-        () -> lake.overwrite(SCORED_PAIRS, pairs),
-        () -> lake.overwrite(GOLDEN_RECORDS, golden),
-        () -> lake.overwrite(IDENTITY_RECORDS, records),
-        () -> lake.overwrite(MATCH_REVIEW, review),
-        () -> lake.overwrite(CUSTOMER_ID_MAP, idMap),
-        () -> lake.overwrite(IDENTITIES, identities),
-        () -> lake.append(REDIRECTS, redirects),
-        () -> lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId))), write -> {
-          write.run();
-          return true;
+    /**
+     * What the last run resolved with, and the versions of the tables it wrote: a later run may build
+     * on them only if the model and definitions are the same and nothing else wrote those tables since
+     * (an erasure, a crashed run). Fields a later version of c360 adds are ignored.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Resolution(
+            @JsonProperty("run_id") String runId,
+            @JsonProperty("model_version") int modelVersion,
+            @JsonProperty("definitions") String definitions,
+            @JsonProperty("tables") Map<String, Long> tables,
+            @JsonProperty("bronze") Map<String, BronzeMark> bronze) {}
+
+    /**
+     * How far a run read a source's bronze table: its Delta version and the newest {@code _ingested_at} in it
+     * (ISO-8601; null when the table had no row). Rows ingested later are what bronze delivered since.
+     */
+    record BronzeMark(
+            @JsonProperty("version") long version,
+            @JsonProperty("ingested_until") String ingestedUntil) {}
+
+    /**
+     * The identity records this run resolves and how far it read each bronze table; {@code delivered}
+     * when only the record versions bronze delivered since the last run were standardized.
+     */
+    private record RecordsRead(Dataset<Row> records, Map<String, BronzeMark> marks, Optional<Delivery> delivered) {}
+
+    /**
+     * Record versions delivered since the last run: their identity records (materialized) and the
+     * {@code record_key} of every record they are versions of, identity record or not (materialized).
+     */
+    private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count) {}
+
+    /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
+    private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
+
+    public Result run() {
+        return run(Instant.now().toString());
+    }
+
+    /** Runs silver as part of pipeline run {@code runId} (it names the run in id redirects). */
+    public Result run(String runId) {
+        Instant start = Instant.now();
+        SparkSession spark = lake.spark();
+
+        ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
+        String fingerprint = ModelStore.fingerprint(silver.matching());
+        Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
+        if (!lake.exists(STEWARD_DECISIONS)) {
+            lake.overwrite(STEWARD_DECISIONS, spark.createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
+        }
+        String definitions = definitionsFingerprint();
+        Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
+        RecordsRead read = readRecords(spark, buildOn);
+        Dataset<Row> records = read.records().localCheckpoint(true);
+        long recordCount = records.count();
+        long standardized = read.delivered().map(Delivery::count).orElse(recordCount);
+        progress.report("silver.identity_records: " + recordCount + " records from "
+                + silver.identity().sources().size() + " sources"
+                + (read.delivered().isPresent()
+                        ? String.format(
+                                " (%,d standardized: the versions bronze delivered since the last run)", standardized)
+                        : ""));
+
+        Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
+        Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
+                ? Optional.of(steward.select(
+                        col("l").as(Blocking.LEFT),
+                        col("r").as(Blocking.RIGHT),
+                        col("decision").equalTo("match").as("is_match")))
+                : Optional.empty();
+        // Records added, removed or changed since that run, materialized: this run may replace the table.
+        // Records bronze did not deliver again are the previous run's rows, unchanged.
+        Optional<Dataset<Row>> recordChanges = buildOn.map(last -> read.delivered()
+                .map(d -> Increment.recordChanges(
+                        d.records(),
+                        lake.read(IDENTITY_RECORDS).join(d.keys(), IdentityRecords.RECORD_KEY, "left_semi")))
+                .orElseGet(() -> Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)))
+                .localCheckpoint(true));
+        if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), recordChanges.get())) {
+            return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount, standardized);
+        }
+        Optional<Previous> previous = buildOn.map(last -> previousState());
+        Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
+        Optional<Dataset<Row>> frozen = reuse.map(a -> store.termFrequencies(spark, a.version())
+                .orElseGet(() ->
+                        store.saveTermFrequencies(a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
+
+        Dataset<Row> identityHashes = Increment.identityHashes(nodes).localCheckpoint(true);
+        Matcher.Result matched;
+        Dataset<Row> pairs;
+        Dataset<Row> identities;
+        Dataset<Row> idMap;
+        Dataset<Row> redirects;
+        Dataset<Row> golden;
+        long touchedCount;
+        long scored;
+        long reclusteredCount;
+        Dataset<Row> previousMap = previous.map(Previous::idMap)
+                .orElseGet(() -> lake.exists(CUSTOMER_ID_MAP)
+                        ? lake.read(CUSTOMER_ID_MAP)
+                                .select("record_key", "customer_id")
+                                .localCheckpoint(true)
+                        : SilverConfig.emptyTable(spark, "record_key", "customer_id"));
+        if (previous.isEmpty()) {
+            matched = Matcher.run(
+                    nodes,
+                    silver.matching(),
+                    reuse.map(ModelStore.Artefact::parameters),
+                    frozen,
+                    labels,
+                    UnaryOperator.identity());
+            pairs = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+            matched.releaseCandidates();
+            scored = pairs.count();
+            Resolver.Resolution resolution =
+                    Resolver.cluster(records, matched, pairs, nodes.select("id"), silver, steward);
+            StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+            idMap = ids.idMap().localCheckpoint(true);
+            redirects = ids.redirects().localCheckpoint(true);
+            golden = Survivorship.golden(records.join(idMap, "record_key"), silver.survivorship());
+            identities = identityHashes
+                    .join(resolution.identityClusters(), "id")
+                    .select(
+                            col("id").as(IdentityRecords.SIGNATURE),
+                            col(Increment.IDENTITY_HASH),
+                            col(Increment.COMPONENT));
+            touchedCount = identityHashes.count();
+            reclusteredCount = touchedCount;
+        } else {
+            Previous before = previous.get();
+            Dataset<Row> changes = recordChanges.get();
+            Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward)
+                    .localCheckpoint(true);
+            Dataset<Row> removed =
+                    Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
+            // Set when blocking has found this run's candidates, inside the matcher.
+            AtomicReference<Increment.PairsAgainstPrevious> against = new AtomicReference<>();
+            matched = Matcher.run(
+                    nodes,
+                    silver.matching(),
+                    reuse.map(ModelStore.Artefact::parameters),
+                    frozen,
+                    Optional.empty(),
+                    candidates -> {
+                        against.set(Increment.PairsAgainstPrevious.of(candidates, touched, removed, before.pairs()));
+                        return against.get().toScore();
+                    });
+            Dataset<Row> kept = against.get().kept();
+            Dataset<Row> fresh =
+                    Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+            scored = fresh.count();
+            pairs = fresh.unionByName(kept).localCheckpoint(true);
+            // Materialized: re-clustering reads it twice.
+            Dataset<Row> changed =
+                    touched.union(against.get().unsettled()).distinct().localCheckpoint(true);
+            Dataset<Row> region = Increment.toRecluster(
+                            identityHashes, changed, removed, before.identities(), Resolver.links(pairs, steward))
+                    .localCheckpoint(true);
+            matched.releaseCandidates();
+            Checkpoints.release(against.get().joined());
+            Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
+            StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+            Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
+            // Records outside the re-clustered part are exactly the previous run's (same identities, same records):
+            // they keep their rows.
+            Dataset<Row> stayed = previousMap.join(
+                    records.join(
+                                    region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
+                                    IdentityRecords.SIGNATURE,
+                                    "left_anti")
+                            .select("record_key"),
+                    "record_key");
+            idMap = stayed.unionByName(reclustered).localCheckpoint(true);
+            redirects = ids.redirects().localCheckpoint(true);
+            Dataset<Row> recomputed = reclustered
+                    .select("customer_id")
+                    .union(idMap.join(changes.select("record_key"), "record_key")
+                            .select("customer_id"))
+                    .distinct();
+            golden = before.golden()
+                    .join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
+                    .join(recomputed, "customer_id", "left_anti")
+                    .unionByName(Survivorship.golden(
+                            records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
+                            silver.survivorship()));
+            identities = before.identities()
+                    .join(
+                            identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)),
+                            IdentityRecords.SIGNATURE,
+                            "left_semi")
+                    .join(
+                            region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
+                            IdentityRecords.SIGNATURE,
+                            "left_anti")
+                    .unionByName(identityHashes
+                            .join(resolution.identityClusters(), "id")
+                            .select(
+                                    col("id").as(IdentityRecords.SIGNATURE),
+                                    col(Increment.IDENTITY_HASH),
+                                    col(Increment.COMPONENT)));
+            touchedCount = touched.count();
+            reclusteredCount = region.count();
+        }
+        ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
+        if (matched.trained()) {
+            store.saveTermFrequencies(model.version(), matched.termFrequencies());
+        }
+        progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version() + " (prior "
+                + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
+                + model.parameters().emIterations() + ")");
+
+        // Independent writes, side by side: one table's driver work (planning, Delta's commit) overlaps
+        // another's tasks. The resolution file below is what makes them count, once all have landed.
+        Dataset<Row> review = reviewQueue(pairs, records, nodes);
+        Concurrently.map(
+                List.<Runnable>of(
+                        () -> lake.overwrite(SCORED_PAIRS, pairs),
+                        () -> lake.overwrite(GOLDEN_RECORDS, golden),
+                        () -> lake.overwrite(IDENTITY_RECORDS, records),
+                        () -> lake.overwrite(MATCH_REVIEW, review),
+                        () -> lake.overwrite(CUSTOMER_ID_MAP, idMap),
+                        () -> lake.overwrite(IDENTITIES, identities),
+                        () -> lake.append(REDIRECTS, redirects),
+                        () -> lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId))),
+                write -> {
+                    write.run();
+                    return true;
+                });
+        Map<String, Long> versions = new LinkedHashMap<>();
+        STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
+        versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
+        writeResolution(new Resolution(runId, model.version(), definitions, versions, read.marks()));
+
+        long identityCount = nodes.count();
+        Result result = result(
+                runId,
+                start,
+                recordCount,
+                standardized,
+                identityCount,
+                pairs,
+                idMap,
+                redirects.count(),
+                model,
+                matched.trained(),
+                previous.isPresent(),
+                touchedCount,
+                scored,
+                reclusteredCount);
+        progress.report("silver: "
+                + (result.incremental()
+                        ? String.format(
+                                "incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
+                                touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
+                        : String.format("full, %,d identities, %,d pairs scored", identityCount, scored)));
+        progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
+                + Progress.seconds(result.elapsed()) + ")");
+        return result;
+    }
+
+    private Result result(
+            String runId,
+            Instant start,
+            long records,
+            long standardized,
+            long identities,
+            Dataset<Row> pairs,
+            Dataset<Row> idMap,
+            long redirects,
+            ModelStore.Artefact model,
+            boolean trained,
+            boolean incremental,
+            long touched,
+            long scored,
+            long reclustered) {
+        long customers = idMap.select("customer_id").distinct().count();
+        Row counts = pairs.groupBy()
+                .agg(
+                        expr("count(*)"),
+                        expr(
+                                "sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
+                        expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
+                        expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)"))
+                .head();
+        return new Result(
+                runId,
+                records,
+                standardized,
+                identities,
+                counts.getLong(0),
+                counts.isNullAt(1) ? 0 : counts.getLong(1),
+                counts.isNullAt(2) ? 0 : counts.getLong(2),
+                counts.isNullAt(3) ? 0 : counts.getLong(3),
+                customers,
+                redirects,
+                model.version(),
+                trained,
+                incremental,
+                touched,
+                scored,
+                reclustered,
+                Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * No record changed and no steward decided anything since the last run, which used this model and
+     * these definitions: matching again would rewrite every silver table with the rows it holds.
+     */
+    private boolean nothingChangedSince(Resolution last, Dataset<Row> recordChanges) {
+        Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
+        return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS) && recordChanges.isEmpty();
+    }
+
+    /** The last run's tables stand as they are: nothing is written, and the result describes them. */
+    private Result unchanged(
+            String runId,
+            Instant start,
+            Resolution last,
+            ModelStore.Artefact model,
+            long recordCount,
+            long standardized) {
+        progress.report("reused model v" + model.version() + " (prior "
+                + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
+                + model.parameters().emIterations() + ")");
+        Result result = result(
+                runId,
+                start,
+                recordCount,
+                standardized,
+                lake.read(IDENTITIES).count(),
+                lake.read(SCORED_PAIRS),
+                lake.read(CUSTOMER_ID_MAP),
+                0,
+                model,
+                false,
+                true,
+                0,
+                0,
+                0);
+        progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
+        progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
+                + Progress.seconds(result.elapsed()) + ")");
+        return result;
+    }
+
+    /**
+     * What the last run resolved with, when this run may build on its tables; otherwise empty, with
+     * the reason in a progress line (a first run says nothing).
+     */
+    private Optional<Resolution> resolutionToBuildOn(Optional<ModelStore.Artefact> reuse, String definitions) {
+        Optional<Resolution> last = readResolution();
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        String why = fullRefresh
+                ? "--full-refresh"
+                : reuse.isEmpty()
+                        ? "the model is trained in this run"
+                        : reuse.get().version() != last.get().modelVersion()
+                                ? "the last run used model v" + last.get().modelVersion()
+                                : !definitions.equals(last.get().definitions())
+                                        ? "the silver definitions changed"
+                                        : !STATE_TABLES.stream()
+                                                        .allMatch(t -> lake.exists(t)
+                                                                && last.get()
+                                                                                .tables()
+                                                                                .getOrDefault(t.toString(), -1L)
+                                                                        == lake.version(t))
+                                                ? "silver tables were written after the last silver run (an erasure, a crashed run)"
+                                                : null;
+        if (why != null) {
+            progress.report("silver: full run (" + why + ")");
+            return Optional.empty();
+        }
+        return last;
+    }
+
+    /** The last run's tables, materialized: this run replaces them. */
+    private Previous previousState() {
+        return new Previous(
+                lake.read(IDENTITIES).localCheckpoint(true),
+                lake.read(SCORED_PAIRS).localCheckpoint(true),
+                lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
+                lake.read(GOLDEN_RECORDS).localCheckpoint(true));
+    }
+
+    private Optional<Resolution> readResolution() {
+        return lake.readText(RESOLUTION_FILE).map(text -> {
+            try {
+                return JSON.readValue(text, Resolution.class);
+            } catch (IOException e) {
+                throw new C360Exception(
+                        "cannot read " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage()
+                                + " (delete it to make the next silver run a full one)",
+                        e);
+            }
         });
-    Map<String, Long> versions = new LinkedHashMap<>();
-    STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
-    versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
-    writeResolution(new Resolution(runId, model.version(), definitions, versions, read.marks()));
-
-    long identityCount = nodes.count();
-    Result result = result(runId, start, recordCount, standardized, identityCount, pairs, idMap, redirects.count(), model, matched.trained(),
-        previous.isPresent(), touchedCount, scored, reclusteredCount);
-    progress.report("silver: " + (result.incremental()
-        ? String.format("incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
-            touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
-        : String.format("full, %,d identities, %,d pairs scored", identityCount, scored)));
-    progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
-        + Progress.seconds(result.elapsed()) + ")");
-    return result;
-  }
-
-  private Result result(String runId, Instant start, long records, long standardized, long identities, Dataset<Row> pairs, Dataset<Row> idMap,
-      long redirects, ModelStore.Artefact model, boolean trained, boolean incremental, long touched, long scored, long reclustered) {
-    long customers = idMap.select("customer_id").distinct().count();
-    Row counts = pairs.groupBy().agg(
-        expr("count(*)"),
-        expr("sum(CASE WHEN decision IN ('linked', 'linked_by_rule', 'linked_by_steward') THEN 1 ELSE 0 END)"),
-        expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
-        expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)")).head();
-    return new Result(runId, records, standardized, identities, counts.getLong(0),
-        counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
-        counts.isNullAt(3) ? 0 : counts.getLong(3), customers, redirects, model.version(), trained,
-        incremental, touched, scored, reclustered, Duration.between(start, Instant.now()));
-  }
-
-  /**
-   * No record changed and no steward decided anything since the last run, which used this model and
-   * these definitions: matching again would rewrite every silver table with the rows it holds.
-   */
-  private boolean nothingChangedSince(Resolution last, Dataset<Row> recordChanges) {
-    Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
-    return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS) && recordChanges.isEmpty();
-  }
-
-  /** The last run's tables stand as they are: nothing is written, and the result describes them. */
-  private Result unchanged(String runId, Instant start, Resolution last, ModelStore.Artefact model, long recordCount,
-      long standardized) {
-    progress.report("reused model v" + model.version() + " (prior " + String.format("%.3g", model.parameters().prior())
-        + ", EM iterations " + model.parameters().emIterations() + ")");
-    Result result = result(runId, start, recordCount, standardized, lake.read(IDENTITIES).count(), lake.read(SCORED_PAIRS),
-        lake.read(CUSTOMER_ID_MAP), 0, model, false, true, 0, 0, 0);
-    progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
-    progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
-        + Progress.seconds(result.elapsed()) + ")");
-    return result;
-  }
-
-  /**
-   * What the last run resolved with, when this run may build on its tables; otherwise empty, with
-   * the reason in a progress line (a first run says nothing).
-   */
-  private Optional<Resolution> resolutionToBuildOn(Optional<ModelStore.Artefact> reuse, String definitions) {
-    Optional<Resolution> last = readResolution();
-    if (last.isEmpty()) {
-      return Optional.empty();
     }
-    String why = fullRefresh ? "--full-refresh"
-        : reuse.isEmpty() ? "the model is trained in this run"
-        : reuse.get().version() != last.get().modelVersion() ? "the last run used model v" + last.get().modelVersion()
-        : !definitions.equals(last.get().definitions()) ? "the silver definitions changed"
-        : !STATE_TABLES.stream().allMatch(t -> lake.exists(t) && last.get().tables().getOrDefault(t.toString(), -1L) == lake.version(t))
-            ? "silver tables were written after the last silver run (an erasure, a crashed run)"
-        : null;
-    if (why != null) {
-      progress.report("silver: full run (" + why + ")");
-      return Optional.empty();
-    }
-    return last;
-  }
 
-  /** The last run's tables, materialized: this run replaces them. */
-  private Previous previousState() {
-    return new Previous(
-        lake.read(IDENTITIES).localCheckpoint(true),
-        lake.read(SCORED_PAIRS).localCheckpoint(true),
-        lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
-        lake.read(GOLDEN_RECORDS).localCheckpoint(true));
-  }
+    private void writeResolution(Resolution resolution) {
+        try {
+            lake.writeText(RESOLUTION_FILE, JSON.writeValueAsString(resolution));
+        } catch (IOException e) {
+            throw new C360Exception("cannot write " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage(), e);
+        }
+    }
 
-  private Optional<Resolution> readResolution() {
-    return lake.readText(RESOLUTION_FILE).map(text -> {
-      try {
-        return JSON.readValue(text, Resolution.class);
-      } catch (IOException e) {
-        throw new C360Exception("cannot read " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage()
-            + " (delete it to make the next silver run a full one)", e);
-      }
-    });
-  }
+    /** A hash of the silver definitions (the three YAML files and the nickname table): any edit makes the next run a full one. */
+    private String definitionsFingerprint() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            // How signatures are made is part of the definitions: a lake keyed by another kind is resolved afresh.
+            sha.update(IdentityRecords.SIGNATURE_KIND.getBytes(StandardCharsets.UTF_8));
+            List<Path> files = new ArrayList<>(List.of(
+                    silver.folder().resolve("identity.yaml"),
+                    silver.folder().resolve("matching.yaml"),
+                    silver.folder().resolve("survivorship.yaml")));
+            silver.identity().standardization().nicknames().ifPresent(files::add);
+            for (Path f : files) {
+                sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                sha.update(Files.exists(f) ? Files.readAllBytes(f) : new byte[0]);
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new C360Exception(
+                    "cannot read the silver definitions in " + silver.folder() + ": " + e.getMessage(), e);
+        }
+    }
 
-  private void writeResolution(Resolution resolution) {
-    try {
-      lake.writeText(RESOLUTION_FILE, JSON.writeValueAsString(resolution));
-    } catch (IOException e) {
-      throw new C360Exception("cannot write " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage(), e);
+    /**
+     * Identity records of every mapped source, from the newest bronze row of each record. When the run
+     * builds on the last one and bronze has only had rows appended since, only the record versions
+     * delivered since are standardized; every other record is the last run's identity record as it is.
+     */
+    private RecordsRead readRecords(SparkSession spark, Optional<Resolution> buildOn) {
+        Map<String, TableName> bronze = new LinkedHashMap<>();
+        for (String source : silver.identity().sources().keySet()) {
+            TableName table = TableName.bronze(source);
+            if (lake.exists(table)) {
+                bronze.put(source, table);
+            } else {
+                progress.report("silver: no " + table + " yet; skipped");
+            }
+        }
+        if (bronze.isEmpty()) {
+            throw new C360Exception("silver needs bronze tables; none of "
+                    + silver.identity().sources().keySet() + " exists in " + lake.root()
+                    + " (run --stage bronze first)");
+        }
+        List<String> sources = List.copyOf(bronze.keySet());
+        List<BronzeMark> measured = Concurrently.map(sources, source -> mark(bronze.get(source)));
+        Map<String, BronzeMark> marks = new LinkedHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            marks.put(sources.get(i), measured.get(i));
+        }
+        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
+        Optional<Map<String, BronzeMark>> since = buildOn.flatMap(last -> onlyAppendedSince(last, marks));
+        if (since.isEmpty()) {
+            return new RecordsRead(
+                    identityRecords(bronze, source -> lake.read(bronze.get(source)), nicknames),
+                    marks,
+                    Optional.empty());
+        }
+        // The bronze rows ingested since the mark, materialized: the records and the keys both read them.
+        Map<String, Dataset<Row>> deliveredRows = new LinkedHashMap<>();
+        for (String source : sources) {
+            Dataset<Row> rows = lake.read(bronze.get(source));
+            String until = since.get().get(source).ingestedUntil();
+            deliveredRows.put(
+                    source,
+                    (until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until)))))
+                            .localCheckpoint(true));
+        }
+        Dataset<Row> delivered =
+                identityRecords(bronze, deliveredRows::get, nicknames).localCheckpoint(true);
+        Dataset<Row> keys = sources.stream()
+                .map(source -> deliveredRows
+                        .get(source)
+                        .select(IdentityRecords.recordKey(
+                                        source, silver.identity().sources().get(source))
+                                .as(IdentityRecords.RECORD_KEY)))
+                .reduce(Dataset::union)
+                .orElseThrow()
+                .distinct()
+                .localCheckpoint(true);
+        Dataset<Row> records = Increment.withDelivered(lake.read(IDENTITY_RECORDS), delivered, keys);
+        return new RecordsRead(records, marks, Optional.of(new Delivery(delivered, keys, delivered.count())));
     }
-  }
 
-  /** A hash of the silver definitions (the three YAML files and the nickname table): any edit makes the next run a full one. */
-  private String definitionsFingerprint() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      // How signatures are made is part of the definitions: a lake keyed by another kind is resolved afresh.
-      sha.update(IdentityRecords.SIGNATURE_KIND.getBytes(StandardCharsets.UTF_8));
-      List<Path> files = new ArrayList<>(List.of(silver.folder().resolve("identity.yaml"), silver.folder().resolve("matching.yaml"),
-          silver.folder().resolve("survivorship.yaml")));
-      silver.identity().standardization().nicknames().ifPresent(files::add);
-      for (Path f : files) {
-        sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-        sha.update(Files.exists(f) ? Files.readAllBytes(f) : new byte[0]);
-      }
-      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    } catch (IOException | NoSuchAlgorithmException e) {
-      throw new C360Exception("cannot read the silver definitions in " + silver.folder() + ": " + e.getMessage(), e);
+    /** Identity records of the newest version of each record among {@code rows} of each source's bronze table. */
+    private Dataset<Row> identityRecords(
+            Map<String, TableName> bronze, Function<String, Dataset<Row>> rows, Dataset<Row> nicknames) {
+        Dataset<Row> all = null;
+        for (String source : bronze.keySet()) {
+            IdentityConfig.SourceMapping mapping = silver.identity().sources().get(source);
+            String system =
+                    config.source(source).map(C360Config.SourceConfig::system).orElse(source);
+            Dataset<Row> newest = Lineage.newestVersions(rows.apply(source), expr(mapping.recordId()));
+            Dataset<Row> records = IdentityRecords.of(
+                    newest, source, system, mapping, silver.identity().standardization(), nicknames);
+            all = all == null ? records : all.unionByName(records);
+        }
+        return all;
     }
-  }
 
-  /**
-   * Identity records of every mapped source, from the newest bronze row of each record. When the run
-   * builds on the last one and bronze has only had rows appended since, only the record versions
-   * delivered since are standardized; every other record is the last run's identity record as it is.
-   */
-  private RecordsRead readRecords(SparkSession spark, Optional<Resolution> buildOn) {
-    Map<String, TableName> bronze = new LinkedHashMap<>();
-    for (String source : silver.identity().sources().keySet()) {
-      TableName table = TableName.bronze(source);
-      if (lake.exists(table)) {
-        bronze.put(source, table);
-      } else {
-        progress.report("silver: no " + table + " yet; skipped");
-      }
+    private BronzeMark mark(TableName table) {
+        long version = lake.version(table);
+        Row newest = lake.read(table).agg(max(col(Lineage.INGESTED_AT))).head();
+        return new BronzeMark(
+                version,
+                newest.isNullAt(0) ? null : newest.getTimestamp(0).toInstant().toString());
     }
-    if (bronze.isEmpty()) {
-      throw new C360Exception("silver needs bronze tables; none of " + silver.identity().sources().keySet()
-          + " exists in " + lake.root() + " (run --stage bronze first)");
-    }
-    List<String> sources = List.copyOf(bronze.keySet());
-    List<BronzeMark> measured = Concurrently.map(sources, source -> mark(bronze.get(source)));
-    Map<String, BronzeMark> marks = new LinkedHashMap<>();
-    for (int i = 0; i < sources.size(); i++) {
-      marks.put(sources.get(i), measured.get(i));
-    }
-    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
-    Optional<Map<String, BronzeMark>> since = buildOn.flatMap(last -> onlyAppendedSince(last, marks));
-    if (since.isEmpty()) {
-      return new RecordsRead(identityRecords(bronze, source -> lake.read(bronze.get(source)), nicknames), marks, Optional.empty());
-    }
-    // The bronze rows ingested since the mark, materialized: the records and the keys both read them.
-    Map<String, Dataset<Row>> deliveredRows = new LinkedHashMap<>();
-    for (String source : sources) {
-      Dataset<Row> rows = lake.read(bronze.get(source));
-      String until = since.get().get(source).ingestedUntil();
-      deliveredRows.put(source, (until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until))))).localCheckpoint(true));
-    }
-    Dataset<Row> delivered = identityRecords(bronze, deliveredRows::get, nicknames).localCheckpoint(true);
-    Dataset<Row> keys = sources.stream()
-        .map(source -> deliveredRows.get(source)
-            .select(IdentityRecords.recordKey(source, silver.identity().sources().get(source)).as(IdentityRecords.RECORD_KEY)))
-        .reduce(Dataset::union).orElseThrow()
-        .distinct().localCheckpoint(true);
-    Dataset<Row> records = Increment.withDelivered(lake.read(IDENTITY_RECORDS), delivered, keys);
-    return new RecordsRead(records, marks, Optional.of(new Delivery(delivered, keys, delivered.count())));
-  }
 
-  /** Identity records of the newest version of each record among {@code rows} of each source's bronze table. */
-  private Dataset<Row> identityRecords(Map<String, TableName> bronze, Function<String, Dataset<Row>> rows, Dataset<Row> nicknames) {
-    Dataset<Row> all = null;
-    for (String source : bronze.keySet()) {
-      IdentityConfig.SourceMapping mapping = silver.identity().sources().get(source);
-      String system = config.source(source).map(C360Config.SourceConfig::system).orElse(source);
-      Dataset<Row> newest = Lineage.newestVersions(rows.apply(source), expr(mapping.recordId()));
-      Dataset<Row> records = IdentityRecords.of(newest, source, system, mapping, silver.identity().standardization(), nicknames);
-      all = all == null ? records : all.unionByName(records);
+    /**
+     * The last run's marks, if every bronze table it read has had rows appended since and nothing
+     * else (no row deleted or rewritten, no table added or gone): then the records bronze did not
+     * deliver again are exactly the ones that run standardized. Otherwise empty, with the reason in a
+     * progress line.
+     */
+    private Optional<Map<String, BronzeMark>> onlyAppendedSince(Resolution last, Map<String, BronzeMark> now) {
+        Map<String, BronzeMark> before = last.bronze();
+        String why = before == null
+                ? "the last run did not record how far it read bronze"
+                : !before.keySet().equals(now.keySet())
+                        ? "bronze tables were added or removed since the last run"
+                        : now.entrySet().stream()
+                                .filter(e -> !lake.onlyAppendedAfter(
+                                        TableName.bronze(e.getKey()),
+                                        before.get(e.getKey()).version()))
+                                .map(e -> TableName.bronze(e.getKey())
+                                        + " was changed by more than appends since the last run")
+                                .findFirst()
+                                .orElse(null);
+        if (why != null) {
+            progress.report("silver: standardizing every record (" + why + ")");
+            return Optional.empty();
+        }
+        return Optional.of(before);
     }
-    return all;
-  }
 
-  private BronzeMark mark(TableName table) {
-    long version = lake.version(table);
-    Row newest = lake.read(table).agg(max(col(Lineage.INGESTED_AT))).head();
-    return new BronzeMark(version, newest.isNullAt(0) ? null : newest.getTimestamp(0).toInstant().toString());
-  }
-
-  /**
-   * The last run's marks, if every bronze table it read has had rows appended since and nothing
-   * else (no row deleted or rewritten, no table added or gone): then the records bronze did not
-   * deliver again are exactly the ones that run standardized. Otherwise empty, with the reason in a
-   * progress line.
-   */
-  private Optional<Map<String, BronzeMark>> onlyAppendedSince(Resolution last, Map<String, BronzeMark> now) {
-    Map<String, BronzeMark> before = last.bronze();
-    String why = before == null ? "the last run did not record how far it read bronze"
-        : !before.keySet().equals(now.keySet()) ? "bronze tables were added or removed since the last run"
-        : now.entrySet().stream()
-            .filter(e -> !lake.onlyAppendedAfter(TableName.bronze(e.getKey()), before.get(e.getKey()).version()))
-            .map(e -> TableName.bronze(e.getKey()) + " was changed by more than appends since the last run")
-            .findFirst().orElse(null);
-    if (why != null) {
-      progress.report("silver: standardizing every record (" + why + ")");
-      return Optional.empty();
+    /**
+     * Steward decisions ({@code silver.steward_decisions}: record_key_l, record_key_r, decision
+     * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
+     */
+    Dataset<Row> stewardDecisions(Dataset<Row> records) {
+        Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
+        return lake.read(STEWARD_DECISIONS)
+                .join(
+                        sig.select(
+                                col("record_key").as("record_key_l"),
+                                col(IdentityRecords.SIGNATURE).as("sl")),
+                        "record_key_l")
+                .join(
+                        sig.select(
+                                col("record_key").as("record_key_r"),
+                                col(IdentityRecords.SIGNATURE).as("sr")),
+                        "record_key_r")
+                .filter(col("sl").notEqual(col("sr")))
+                .select(
+                        expr("least(sl, sr)").as("l"),
+                        expr("greatest(sl, sr)").as("r"),
+                        col("decision"),
+                        row_number()
+                                .over(Window.partitionBy(expr("least(sl, sr)"), expr("greatest(sl, sr)"))
+                                        .orderBy(desc("decided_at")))
+                                .as("nth"))
+                .filter(col("nth").equalTo(1))
+                .drop("nth");
     }
-    return Optional.of(before);
-  }
 
-  /**
-   * Steward decisions ({@code silver.steward_decisions}: record_key_l, record_key_r, decision
-   * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
-   */
-  Dataset<Row> stewardDecisions(Dataset<Row> records) {
-    Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
-    return lake.read(STEWARD_DECISIONS)
-        .join(sig.select(col("record_key").as("record_key_l"), col(IdentityRecords.SIGNATURE).as("sl")), "record_key_l")
-        .join(sig.select(col("record_key").as("record_key_r"), col(IdentityRecords.SIGNATURE).as("sr")), "record_key_r")
-        .filter(col("sl").notEqual(col("sr")))
-        .select(expr("least(sl, sr)").as("l"), expr("greatest(sl, sr)").as("r"), col("decision"),
-            row_number().over(Window.partitionBy(expr("least(sl, sr)"), expr("greatest(sl, sr)")).orderBy(desc("decided_at"))).as("nth"))
-        .filter(col("nth").equalTo(1)).drop("nth");
-  }
-
-  /**
-   * Pairs for stewards: both identities' attributes, their first five record keys in order (the same
-   * ones every run, however the records were read), the probability and weights.
-   */
-  static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
-    Dataset<Row> toReview = pairs.filter(col("decision").equalTo(Matcher.REVIEW));
-    // Keys of the identities in pairs to review only: a fraction of all identities.
-    Dataset<Row> reviewed = toReview.select(explode(array(col(Blocking.LEFT), col(Blocking.RIGHT))).as("reviewed")).distinct();
-    Dataset<Row> keys = records.join(reviewed, col(IdentityRecords.SIGNATURE).equalTo(col("reviewed")), "left_semi")
-        .groupBy(IdentityRecords.SIGNATURE).agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
-    List<Column> cols = new ArrayList<>(List.of(col("l_keys.keys").as("records_l"), col("r_keys.keys").as("records_r"),
-        col("match_probability"), col("match_weight"), col("l"), col("r")));
-    for (String c : pairs.columns()) {
-      if (c.startsWith("w_") || c.startsWith("gamma_")) {
-        cols.add(col(c));
-      }
+    /**
+     * Pairs for stewards: both identities' attributes, their first five record keys in order (the same
+     * ones every run, however the records were read), the probability and weights.
+     */
+    static Dataset<Row> reviewQueue(Dataset<Row> pairs, Dataset<Row> records, Dataset<Row> nodes) {
+        Dataset<Row> toReview = pairs.filter(col("decision").equalTo(Matcher.REVIEW));
+        // Keys of the identities in pairs to review only: a fraction of all identities.
+        Dataset<Row> reviewed = toReview.select(
+                        explode(array(col(Blocking.LEFT), col(Blocking.RIGHT))).as("reviewed"))
+                .distinct();
+        Dataset<Row> keys = records.join(
+                        reviewed, col(IdentityRecords.SIGNATURE).equalTo(col("reviewed")), "left_semi")
+                .groupBy(IdentityRecords.SIGNATURE)
+                .agg(slice(array_sort(collect_list("record_key")), 1, 5).as("keys"));
+        List<Column> cols = new ArrayList<>(List.of(
+                col("l_keys.keys").as("records_l"),
+                col("r_keys.keys").as("records_r"),
+                col("match_probability"),
+                col("match_weight"),
+                col("l"),
+                col("r")));
+        for (String c : pairs.columns()) {
+            if (c.startsWith("w_") || c.startsWith("gamma_")) {
+                cols.add(col(c));
+            }
+        }
+        Dataset<Row> l = nodes.select(col("id").as("l_node"), struct(col("*")).as("l"));
+        Dataset<Row> r = nodes.select(col("id").as("r_node"), struct(col("*")).as("r"));
+        return toReview.join(l, col(Blocking.LEFT).equalTo(col("l_node")))
+                .join(r, col(Blocking.RIGHT).equalTo(col("r_node")))
+                .join(keys.as("l_keys"), col(Blocking.LEFT).equalTo(col("l_keys." + IdentityRecords.SIGNATURE)))
+                .join(keys.as("r_keys"), col(Blocking.RIGHT).equalTo(col("r_keys." + IdentityRecords.SIGNATURE)))
+                .select(cols.toArray(Column[]::new));
     }
-    Dataset<Row> l = nodes.select(col("id").as("l_node"), struct(col("*")).as("l"));
-    Dataset<Row> r = nodes.select(col("id").as("r_node"), struct(col("*")).as("r"));
-    return toReview
-        .join(l, col(Blocking.LEFT).equalTo(col("l_node")))
-        .join(r, col(Blocking.RIGHT).equalTo(col("r_node")))
-        .join(keys.as("l_keys"), col(Blocking.LEFT).equalTo(col("l_keys." + IdentityRecords.SIGNATURE)))
-        .join(keys.as("r_keys"), col(Blocking.RIGHT).equalTo(col("r_keys." + IdentityRecords.SIGNATURE)))
-        .select(cols.toArray(Column[]::new));
-  }
 }

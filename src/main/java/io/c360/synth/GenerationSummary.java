@@ -13,18 +13,18 @@ import java.util.Map;
  * @param settings the settings the data was generated with
  */
 public record GenerationSummary(
-    int persons,
-    long seed,
-    Map<String, Long> recordsPerSource,
-    long truthRows,
-    double seconds,
-    GeneratorSettings settings) {
+        int persons,
+        long seed,
+        Map<String, Long> recordsPerSource,
+        long truthRows,
+        double seconds,
+        GeneratorSettings settings) {
 
-  public GenerationSummary {
-    recordsPerSource = Collections.unmodifiableMap(new LinkedHashMap<>(recordsPerSource));
-  }
+    public GenerationSummary {
+        recordsPerSource = Collections.unmodifiableMap(new LinkedHashMap<>(recordsPerSource));
+    }
 
-  public long records() {
-    return recordsPerSource.values().stream().mapToLong(Long::longValue).sum();
-  }
+    public long records() {
+        return recordsPerSource.values().stream().mapToLong(Long::longValue).sum();
+    }
 }

@@ -27,373 +27,402 @@ import java.util.Optional;
  * @param partSize persons per part file; parts are generated in parallel
  */
 public record GeneratorSettings(
-    int persons,
-    long seed,
-    LocalDate asOf,
-    int historyYears,
-    int partSize,
-    Households households,
-    Systems systems,
-    NoiseRates noise,
-    Violations violations) {
+        int persons,
+        long seed,
+        LocalDate asOf,
+        int historyYears,
+        int partSize,
+        Households households,
+        Systems systems,
+        NoiseRates noise,
+        Violations violations) {
 
-  public static final LocalDate DEFAULT_AS_OF = LocalDate.of(2026, 11, 1);
+    public static final LocalDate DEFAULT_AS_OF = LocalDate.of(2026, 11, 1);
 
-  /**
-   * How persons live together.
-   *
-   * @param sizeWeights relative frequency of households of 1, 2, 3, ... persons
-   * @param roommateRate share of multi-person households of unrelated adults (own surnames, shared address)
-   * @param twinRate share of households with two or more children whose two eldest are twins
-   * @param nameChangeRate share of couples where one partner took the other's surname (the maiden name stays known)
-   * @param sharedLandlineRate share of households with a landline every member may give
-   * @param sharedEmailRate share of couples who both use one family e-mail address
-   */
-  public record Households(
-      List<Double> sizeWeights,
-      double roommateRate,
-      double twinRate,
-      double nameChangeRate,
-      double sharedLandlineRate,
-      double sharedEmailRate) {
-    public Households {
-      sizeWeights = List.copyOf(sizeWeights);
-    }
-  }
-
-  /**
-   * Which persons each source system knows and how many records it holds on them. Presence is the
-   * share of persons a system knows; {@code overlap} is the probability that a system's presence draw
-   * is shared with the other systems' (1: the systems know nested groups of persons; 0: independent).
-   */
-  public record Systems(
-      double overlap, Crm crm, Billing billing, Support support, Ecommerce ecommerce, Web web, Consent consent) {}
-
-  /** @param duplicateRate share of CRM persons entered a second time as another contact */
-  public record Crm(double presence, double duplicateRate) {}
-
-  /**
-   * @param extraAccountRate share of billing customers with a second account
-   * @param crmLinkRate share of accounts whose crm_contact_id is filled, when the person has a CRM contact
-   * @param taxIdRate share of accounts that carry the holder's tax id (SSN)
-   */
-  public record Billing(double presence, double extraAccountRate, double crmLinkRate, double taxIdRate) {}
-
-  /** @param meanTickets mean tickets per person the help desk knows (at least 1) */
-  public record Support(double presence, double meanTickets) {}
-
-  /**
-   * @param meanOrders mean orders per buying person (at least 1; long-tailed)
-   * @param shipToOtherRate share of orders shipped to someone else: a household member or a gift recipient
-   */
-  public record Ecommerce(double presence, double meanOrders, double shipToOtherRate) {}
-
-  /**
-   * @param meanEvents mean events per person the collector saw (at least 1; long-tailed)
-   * @param anonymousDeviceRate share of devices that never log in: their events carry only the device id
-   * @param identifiedEventRate share of events after a login that also carry the user's e-mail
-   */
-  public record Web(double presence, double meanEvents, double anonymousDeviceRate, double identifiedEventRate) {}
-
-  /**
-   * @param meanEvents mean consent events per person the platform knows (at least 1)
-   * @param crmIdRate share of consent events that carry the person's CRM contact id, when there is one
-   */
-  public record Consent(double presence, double meanEvents, double crmIdRate) {}
-
-  /** Noise rates by kind; see {@link NoiseKind} for their meaning. */
-  public record NoiseRates(Map<NoiseKind, Double> rates) {
-    public NoiseRates {
-      EnumMap<NoiseKind, Double> complete = new EnumMap<>(NoiseKind.class);
-      for (NoiseKind kind : NoiseKind.values()) {
-        complete.put(kind, rates.getOrDefault(kind, kind.defaultRate()));
-      }
-      rates = Collections.unmodifiableMap(complete);
+    /**
+     * How persons live together.
+     *
+     * @param sizeWeights relative frequency of households of 1, 2, 3, ... persons
+     * @param roommateRate share of multi-person households of unrelated adults (own surnames, shared address)
+     * @param twinRate share of households with two or more children whose two eldest are twins
+     * @param nameChangeRate share of couples where one partner took the other's surname (the maiden name stays known)
+     * @param sharedLandlineRate share of households with a landline every member may give
+     * @param sharedEmailRate share of couples who both use one family e-mail address
+     */
+    public record Households(
+            List<Double> sizeWeights,
+            double roommateRate,
+            double twinRate,
+            double nameChangeRate,
+            double sharedLandlineRate,
+            double sharedEmailRate) {
+        public Households {
+            sizeWeights = List.copyOf(sizeWeights);
+        }
     }
 
-    public static NoiseRates defaults() {
-      return new NoiseRates(Map.of());
+    /**
+     * Which persons each source system knows and how many records it holds on them. Presence is the
+     * share of persons a system knows; {@code overlap} is the probability that a system's presence draw
+     * is shared with the other systems' (1: the systems know nested groups of persons; 0: independent).
+     */
+    public record Systems(
+            double overlap, Crm crm, Billing billing, Support support, Ecommerce ecommerce, Web web, Consent consent) {}
+
+    /** @param duplicateRate share of CRM persons entered a second time as another contact */
+    public record Crm(double presence, double duplicateRate) {}
+
+    /**
+     * @param extraAccountRate share of billing customers with a second account
+     * @param crmLinkRate share of accounts whose crm_contact_id is filled, when the person has a CRM contact
+     * @param taxIdRate share of accounts that carry the holder's tax id (SSN)
+     */
+    public record Billing(double presence, double extraAccountRate, double crmLinkRate, double taxIdRate) {}
+
+    /** @param meanTickets mean tickets per person the help desk knows (at least 1) */
+    public record Support(double presence, double meanTickets) {}
+
+    /**
+     * @param meanOrders mean orders per buying person (at least 1; long-tailed)
+     * @param shipToOtherRate share of orders shipped to someone else: a household member or a gift recipient
+     */
+    public record Ecommerce(double presence, double meanOrders, double shipToOtherRate) {}
+
+    /**
+     * @param meanEvents mean events per person the collector saw (at least 1; long-tailed)
+     * @param anonymousDeviceRate share of devices that never log in: their events carry only the device id
+     * @param identifiedEventRate share of events after a login that also carry the user's e-mail
+     */
+    public record Web(double presence, double meanEvents, double anonymousDeviceRate, double identifiedEventRate) {}
+
+    /**
+     * @param meanEvents mean consent events per person the platform knows (at least 1)
+     * @param crmIdRate share of consent events that carry the person's CRM contact id, when there is one
+     */
+    public record Consent(double presence, double meanEvents, double crmIdRate) {}
+
+    /** Noise rates by kind; see {@link NoiseKind} for their meaning. */
+    public record NoiseRates(Map<NoiseKind, Double> rates) {
+        public NoiseRates {
+            EnumMap<NoiseKind, Double> complete = new EnumMap<>(NoiseKind.class);
+            for (NoiseKind kind : NoiseKind.values()) {
+                complete.put(kind, rates.getOrDefault(kind, kind.defaultRate()));
+            }
+            rates = Collections.unmodifiableMap(complete);
+        }
+
+        public static NoiseRates defaults() {
+            return new NoiseRates(Map.of());
+        }
+
+        public double of(NoiseKind kind) {
+            return rates.get(kind);
+        }
+
+        /** Every rate multiplied by {@code factor}, capped at 1. */
+        public NoiseRates scaled(double factor) {
+            EnumMap<NoiseKind, Double> out = new EnumMap<>(NoiseKind.class);
+            rates.forEach((k, v) -> out.put(k, Math.min(1.0, v * factor)));
+            return new NoiseRates(out);
+        }
     }
 
-    public double of(NoiseKind kind) {
-      return rates.get(kind);
+    /**
+     * Records that break their source's data contract, to exercise the bronze quarantine.
+     *
+     * @param rate share of records with one contract violation (missing id, bad timestamp, unknown status, ...)
+     * @param malformedLines how many lines in the whole data set are unparseable (unbalanced quote, extra
+     *     CSV fields, truncated JSON)
+     */
+    public record Violations(double rate, int malformedLines) {}
+
+    public GeneratorSettings {
+        if (persons < 1) {
+            throw new C360Exception("persons: expected at least 1 but was " + persons);
+        }
+        if (partSize < 1) {
+            throw new C360Exception("part_size: expected at least 1 but was " + partSize);
+        }
+        if (historyYears < 1 || historyYears > 50) {
+            throw new C360Exception("history_years: expected 1 to 50 but was " + historyYears);
+        }
+        Map<String, Double> rates = new LinkedHashMap<>();
+        rates.put("households.roommate_rate", households.roommateRate());
+        rates.put("households.twin_rate", households.twinRate());
+        rates.put("households.name_change_rate", households.nameChangeRate());
+        rates.put("households.shared_landline_rate", households.sharedLandlineRate());
+        rates.put("households.shared_email_rate", households.sharedEmailRate());
+        rates.put("systems.overlap", systems.overlap());
+        rates.put("systems.crm.presence", systems.crm().presence());
+        rates.put("systems.crm.duplicate_rate", systems.crm().duplicateRate());
+        rates.put("systems.billing.presence", systems.billing().presence());
+        rates.put("systems.billing.extra_account_rate", systems.billing().extraAccountRate());
+        rates.put("systems.billing.crm_link_rate", systems.billing().crmLinkRate());
+        rates.put("systems.billing.tax_id_rate", systems.billing().taxIdRate());
+        rates.put("systems.support.presence", systems.support().presence());
+        rates.put("systems.ecommerce.presence", systems.ecommerce().presence());
+        rates.put("systems.ecommerce.ship_to_other_rate", systems.ecommerce().shipToOtherRate());
+        rates.put("systems.web.presence", systems.web().presence());
+        rates.put("systems.web.anonymous_device_rate", systems.web().anonymousDeviceRate());
+        rates.put("systems.web.identified_event_rate", systems.web().identifiedEventRate());
+        rates.put("systems.consent.presence", systems.consent().presence());
+        rates.put("systems.consent.crm_id_rate", systems.consent().crmIdRate());
+        rates.put("contract_violations.rate", violations.rate());
+        noise.rates().forEach((k, v) -> rates.put("noise." + k.key(), v));
+        rates.forEach((key, v) -> {
+            if (!(v >= 0 && v <= 1)) {
+                throw new C360Exception(key + ": expected a probability between 0 and 1 but was " + v);
+            }
+        });
+        requireMean("systems.support.mean_tickets", systems.support().meanTickets());
+        requireMean("systems.ecommerce.mean_orders", systems.ecommerce().meanOrders());
+        requireMean("systems.web.mean_events", systems.web().meanEvents());
+        requireMean("systems.consent.mean_events", systems.consent().meanEvents());
+        if (households.sizeWeights().isEmpty()
+                || households.sizeWeights().stream().anyMatch(w -> !(w >= 0))
+                || households.sizeWeights().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .sum()
+                        <= 0) {
+            throw new C360Exception("households.size_weights: expected non-negative weights with a positive sum");
+        }
+        if (violations.malformedLines() < 0 || violations.malformedLines() > 1000) {
+            throw new C360Exception(
+                    "contract_violations.malformed_lines: expected 0 to 1000 but was " + violations.malformedLines());
+        }
     }
 
-    /** Every rate multiplied by {@code factor}, capped at 1. */
-    public NoiseRates scaled(double factor) {
-      EnumMap<NoiseKind, Double> out = new EnumMap<>(NoiseKind.class);
-      rates.forEach((k, v) -> out.put(k, Math.min(1.0, v * factor)));
-      return new NoiseRates(out);
-    }
-  }
-
-  /**
-   * Records that break their source's data contract, to exercise the bronze quarantine.
-   *
-   * @param rate share of records with one contract violation (missing id, bad timestamp, unknown status, ...)
-   * @param malformedLines how many lines in the whole data set are unparseable (unbalanced quote, extra
-   *     CSV fields, truncated JSON)
-   */
-  public record Violations(double rate, int malformedLines) {}
-
-  public GeneratorSettings {
-    if (persons < 1) {
-      throw new C360Exception("persons: expected at least 1 but was " + persons);
-    }
-    if (partSize < 1) {
-      throw new C360Exception("part_size: expected at least 1 but was " + partSize);
-    }
-    if (historyYears < 1 || historyYears > 50) {
-      throw new C360Exception("history_years: expected 1 to 50 but was " + historyYears);
-    }
-    Map<String, Double> rates = new LinkedHashMap<>();
-    rates.put("households.roommate_rate", households.roommateRate());
-    rates.put("households.twin_rate", households.twinRate());
-    rates.put("households.name_change_rate", households.nameChangeRate());
-    rates.put("households.shared_landline_rate", households.sharedLandlineRate());
-    rates.put("households.shared_email_rate", households.sharedEmailRate());
-    rates.put("systems.overlap", systems.overlap());
-    rates.put("systems.crm.presence", systems.crm().presence());
-    rates.put("systems.crm.duplicate_rate", systems.crm().duplicateRate());
-    rates.put("systems.billing.presence", systems.billing().presence());
-    rates.put("systems.billing.extra_account_rate", systems.billing().extraAccountRate());
-    rates.put("systems.billing.crm_link_rate", systems.billing().crmLinkRate());
-    rates.put("systems.billing.tax_id_rate", systems.billing().taxIdRate());
-    rates.put("systems.support.presence", systems.support().presence());
-    rates.put("systems.ecommerce.presence", systems.ecommerce().presence());
-    rates.put("systems.ecommerce.ship_to_other_rate", systems.ecommerce().shipToOtherRate());
-    rates.put("systems.web.presence", systems.web().presence());
-    rates.put("systems.web.anonymous_device_rate", systems.web().anonymousDeviceRate());
-    rates.put("systems.web.identified_event_rate", systems.web().identifiedEventRate());
-    rates.put("systems.consent.presence", systems.consent().presence());
-    rates.put("systems.consent.crm_id_rate", systems.consent().crmIdRate());
-    rates.put("contract_violations.rate", violations.rate());
-    noise.rates().forEach((k, v) -> rates.put("noise." + k.key(), v));
-    rates.forEach((key, v) -> {
-      if (!(v >= 0 && v <= 1)) {
-        throw new C360Exception(key + ": expected a probability between 0 and 1 but was " + v);
-      }
-    });
-    requireMean("systems.support.mean_tickets", systems.support().meanTickets());
-    requireMean("systems.ecommerce.mean_orders", systems.ecommerce().meanOrders());
-    requireMean("systems.web.mean_events", systems.web().meanEvents());
-    requireMean("systems.consent.mean_events", systems.consent().meanEvents());
-    if (households.sizeWeights().isEmpty()
-        || households.sizeWeights().stream().anyMatch(w -> !(w >= 0))
-        || households.sizeWeights().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
-      throw new C360Exception("households.size_weights: expected non-negative weights with a positive sum");
-    }
-    if (violations.malformedLines() < 0 || violations.malformedLines() > 1000) {
-      throw new C360Exception("contract_violations.malformed_lines: expected 0 to 1000 but was " + violations.malformedLines());
-    }
-  }
-
-  private static void requireMean(String key, double mean) {
-    if (!(mean >= 1 && mean <= 1000)) {
-      throw new C360Exception(key + ": expected a mean of 1 to 1000 records but was " + mean);
-    }
-  }
-
-  /** Defaults tuned to about 8 records per person across the six systems. */
-  public static GeneratorSettings defaults(int persons, long seed) {
-    return new GeneratorSettings(
-        persons,
-        seed,
-        DEFAULT_AS_OF,
-        6,
-        50_000,
-        new Households(List.of(0.36, 0.33, 0.14, 0.11, 0.04, 0.02), 0.12, 0.12, 0.7, 0.3, 0.03),
-        new Systems(
-            0.5,
-            new Crm(0.72, 0.05),
-            new Billing(0.48, 0.05, 0.4, 0.3),
-            new Support(0.35, 2.3),
-            new Ecommerce(0.45, 3.3, 0.04),
-            new Web(0.55, 5.5, 0.3, 0.3),
-            new Consent(0.5, 2.0, 0.3)),
-        NoiseRates.defaults(),
-        new Violations(0.002, 4));
-  }
-
-  /** Defaults overridden by a settings YAML file; {@code persons} and {@code seed} come from the caller. */
-  public static GeneratorSettings load(Path yaml, int persons, long seed) {
-    return read(YamlNode.load(yaml), defaults(persons, seed));
-  }
-
-  public GeneratorSettings withNoiseScale(double factor) {
-    if (!(factor >= 0)) {
-      throw new C360Exception("--noise: expected a factor of 0 or more but was " + factor);
-    }
-    return new GeneratorSettings(persons, seed, asOf, historyYears, partSize, households, systems,
-        noise.scaled(factor), violations);
-  }
-
-  public GeneratorSettings withAsOf(LocalDate date) {
-    return new GeneratorSettings(persons, seed, date, historyYears, partSize, households, systems, noise, violations);
-  }
-
-  public GeneratorSettings withPartSize(int size) {
-    return new GeneratorSettings(persons, seed, asOf, historyYears, size, households, systems, noise, violations);
-  }
-
-  /** Reads the YAML form; keys that are absent keep the value in {@code base}. */
-  static GeneratorSettings read(YamlNode root, GeneratorSettings base) {
-    LocalDate asOf = root.optText("as_of").map(t -> date(root, t)).orElse(base.asOf());
-    int historyYears = root.integer("history_years", base.historyYears());
-    int partSize = root.integer("part_size", base.partSize());
-
-    Households h = base.households();
-    Optional<YamlNode> hn = root.optChild("households");
-    if (hn.isPresent()) {
-      YamlNode n = hn.get();
-      List<Double> weights = n.has("size_weights") ? numbers(n, "size_weights") : h.sizeWeights();
-      h = new Households(weights, n.decimal("roommate_rate", h.roommateRate()), n.decimal("twin_rate", h.twinRate()),
-          n.decimal("name_change_rate", h.nameChangeRate()), n.decimal("shared_landline_rate", h.sharedLandlineRate()),
-          n.decimal("shared_email_rate", h.sharedEmailRate()));
-      n.finish();
+    private static void requireMean(String key, double mean) {
+        if (!(mean >= 1 && mean <= 1000)) {
+            throw new C360Exception(key + ": expected a mean of 1 to 1000 records but was " + mean);
+        }
     }
 
-    Systems s = base.systems();
-    Optional<YamlNode> sn = root.optChild("systems");
-    if (sn.isPresent()) {
-      YamlNode n = sn.get();
-      Crm crm = s.crm();
-      Optional<YamlNode> c = n.optChild("crm");
-      if (c.isPresent()) {
-        crm = new Crm(c.get().decimal("presence", crm.presence()), c.get().decimal("duplicate_rate", crm.duplicateRate()));
-        c.get().finish();
-      }
-      Billing billing = s.billing();
-      Optional<YamlNode> b = n.optChild("billing");
-      if (b.isPresent()) {
-        YamlNode x = b.get();
-        billing = new Billing(x.decimal("presence", billing.presence()),
-            x.decimal("extra_account_rate", billing.extraAccountRate()),
-            x.decimal("crm_link_rate", billing.crmLinkRate()), x.decimal("tax_id_rate", billing.taxIdRate()));
-        x.finish();
-      }
-      Support support = s.support();
-      Optional<YamlNode> t = n.optChild("support");
-      if (t.isPresent()) {
-        support = new Support(t.get().decimal("presence", support.presence()),
-            t.get().decimal("mean_tickets", support.meanTickets()));
-        t.get().finish();
-      }
-      Ecommerce ecommerce = s.ecommerce();
-      Optional<YamlNode> e = n.optChild("ecommerce");
-      if (e.isPresent()) {
-        YamlNode x = e.get();
-        ecommerce = new Ecommerce(x.decimal("presence", ecommerce.presence()),
-            x.decimal("mean_orders", ecommerce.meanOrders()),
-            x.decimal("ship_to_other_rate", ecommerce.shipToOtherRate()));
-        x.finish();
-      }
-      Web web = s.web();
-      Optional<YamlNode> w = n.optChild("web");
-      if (w.isPresent()) {
-        YamlNode x = w.get();
-        web = new Web(x.decimal("presence", web.presence()), x.decimal("mean_events", web.meanEvents()),
-            x.decimal("anonymous_device_rate", web.anonymousDeviceRate()),
-            x.decimal("identified_event_rate", web.identifiedEventRate()));
-        x.finish();
-      }
-      Consent consent = s.consent();
-      Optional<YamlNode> k = n.optChild("consent");
-      if (k.isPresent()) {
-        YamlNode x = k.get();
-        consent = new Consent(x.decimal("presence", consent.presence()), x.decimal("mean_events", consent.meanEvents()),
-            x.decimal("crm_id_rate", consent.crmIdRate()));
-        x.finish();
-      }
-      s = new Systems(n.decimal("overlap", s.overlap()), crm, billing, support, ecommerce, web, consent);
-      n.finish();
+    /** Defaults tuned to about 8 records per person across the six systems. */
+    public static GeneratorSettings defaults(int persons, long seed) {
+        return new GeneratorSettings(
+                persons,
+                seed,
+                DEFAULT_AS_OF,
+                6,
+                50_000,
+                new Households(List.of(0.36, 0.33, 0.14, 0.11, 0.04, 0.02), 0.12, 0.12, 0.7, 0.3, 0.03),
+                new Systems(
+                        0.5,
+                        new Crm(0.72, 0.05),
+                        new Billing(0.48, 0.05, 0.4, 0.3),
+                        new Support(0.35, 2.3),
+                        new Ecommerce(0.45, 3.3, 0.04),
+                        new Web(0.55, 5.5, 0.3, 0.3),
+                        new Consent(0.5, 2.0, 0.3)),
+                NoiseRates.defaults(),
+                new Violations(0.002, 4));
     }
 
-    NoiseRates noise = base.noise();
-    Optional<YamlNode> nn = root.optChild("noise");
-    if (nn.isPresent()) {
-      EnumMap<NoiseKind, Double> rates = new EnumMap<>(NoiseKind.class);
-      for (NoiseKind kind : NoiseKind.values()) {
-        rates.put(kind, nn.get().decimal(kind.key(), noise.of(kind)));
-      }
-      nn.get().finish();
-      noise = new NoiseRates(rates);
+    /** Defaults overridden by a settings YAML file; {@code persons} and {@code seed} come from the caller. */
+    public static GeneratorSettings load(Path yaml, int persons, long seed) {
+        return read(YamlNode.load(yaml), defaults(persons, seed));
     }
 
-    Violations v = base.violations();
-    Optional<YamlNode> vn = root.optChild("contract_violations");
-    if (vn.isPresent()) {
-      v = new Violations(vn.get().decimal("rate", v.rate()), vn.get().integer("malformed_lines", v.malformedLines()));
-      vn.get().finish();
+    public GeneratorSettings withNoiseScale(double factor) {
+        if (!(factor >= 0)) {
+            throw new C360Exception("--noise: expected a factor of 0 or more but was " + factor);
+        }
+        return new GeneratorSettings(
+                persons, seed, asOf, historyYears, partSize, households, systems, noise.scaled(factor), violations);
     }
-    root.finish();
-    try {
-      return new GeneratorSettings(base.persons(), base.seed(), asOf, historyYears, partSize, h, s, noise, v);
-    } catch (C360Exception e) {
-      throw new C360Exception(root.file() + ": " + e.getMessage(), e);
+
+    public GeneratorSettings withAsOf(LocalDate date) {
+        return new GeneratorSettings(
+                persons, seed, date, historyYears, partSize, households, systems, noise, violations);
     }
-  }
 
-  /** The YAML form as a tree (persons and seed excluded), written into the output manifest. */
-  ObjectNode toTree() {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    root.put("as_of", asOf.toString());
-    root.put("history_years", historyYears);
-    root.put("part_size", partSize);
-    ObjectNode h = root.putObject("households");
-    households.sizeWeights().forEach(h.putArray("size_weights")::add);
-    h.put("roommate_rate", households.roommateRate());
-    h.put("twin_rate", households.twinRate());
-    h.put("name_change_rate", households.nameChangeRate());
-    h.put("shared_landline_rate", households.sharedLandlineRate());
-    h.put("shared_email_rate", households.sharedEmailRate());
-    ObjectNode s = root.putObject("systems");
-    s.put("overlap", systems.overlap());
-    s.putObject("crm").put("presence", systems.crm().presence()).put("duplicate_rate", systems.crm().duplicateRate());
-    s.putObject("billing").put("presence", systems.billing().presence())
-        .put("extra_account_rate", systems.billing().extraAccountRate())
-        .put("crm_link_rate", systems.billing().crmLinkRate())
-        .put("tax_id_rate", systems.billing().taxIdRate());
-    s.putObject("support").put("presence", systems.support().presence())
-        .put("mean_tickets", systems.support().meanTickets());
-    s.putObject("ecommerce").put("presence", systems.ecommerce().presence())
-        .put("mean_orders", systems.ecommerce().meanOrders())
-        .put("ship_to_other_rate", systems.ecommerce().shipToOtherRate());
-    s.putObject("web").put("presence", systems.web().presence()).put("mean_events", systems.web().meanEvents())
-        .put("anonymous_device_rate", systems.web().anonymousDeviceRate())
-        .put("identified_event_rate", systems.web().identifiedEventRate());
-    s.putObject("consent").put("presence", systems.consent().presence())
-        .put("mean_events", systems.consent().meanEvents())
-        .put("crm_id_rate", systems.consent().crmIdRate());
-    ObjectNode n = root.putObject("noise");
-    noise.rates().forEach((k, v) -> n.put(k.key(), v));
-    root.putObject("contract_violations").put("rate", violations.rate())
-        .put("malformed_lines", violations.malformedLines());
-    return root;
-  }
-
-  int parts() {
-    return (int) ((persons + (long) partSize - 1) / partSize);
-  }
-
-  private static LocalDate date(YamlNode node, String text) {
-    try {
-      return LocalDate.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw node.error("as_of", "expected a date like 2026-11-01 but was '" + text + "'");
+    public GeneratorSettings withPartSize(int size) {
+        return new GeneratorSettings(persons, seed, asOf, historyYears, size, households, systems, noise, violations);
     }
-  }
 
-  private static List<Double> numbers(YamlNode node, String key) {
-    List<Double> out = new ArrayList<>();
-    for (String t : node.textList(key)) {
-      try {
-        out.add(Double.parseDouble(t.trim()));
-      } catch (NumberFormatException e) {
-        throw node.error(key, "expected numbers but found '" + t + "'");
-      }
+    /** Reads the YAML form; keys that are absent keep the value in {@code base}. */
+    static GeneratorSettings read(YamlNode root, GeneratorSettings base) {
+        LocalDate asOf = root.optText("as_of").map(t -> date(root, t)).orElse(base.asOf());
+        int historyYears = root.integer("history_years", base.historyYears());
+        int partSize = root.integer("part_size", base.partSize());
+
+        Households h = base.households();
+        Optional<YamlNode> hn = root.optChild("households");
+        if (hn.isPresent()) {
+            YamlNode n = hn.get();
+            List<Double> weights = n.has("size_weights") ? numbers(n, "size_weights") : h.sizeWeights();
+            h = new Households(
+                    weights,
+                    n.decimal("roommate_rate", h.roommateRate()),
+                    n.decimal("twin_rate", h.twinRate()),
+                    n.decimal("name_change_rate", h.nameChangeRate()),
+                    n.decimal("shared_landline_rate", h.sharedLandlineRate()),
+                    n.decimal("shared_email_rate", h.sharedEmailRate()));
+            n.finish();
+        }
+
+        Systems s = base.systems();
+        Optional<YamlNode> sn = root.optChild("systems");
+        if (sn.isPresent()) {
+            YamlNode n = sn.get();
+            Crm crm = s.crm();
+            Optional<YamlNode> c = n.optChild("crm");
+            if (c.isPresent()) {
+                crm = new Crm(
+                        c.get().decimal("presence", crm.presence()),
+                        c.get().decimal("duplicate_rate", crm.duplicateRate()));
+                c.get().finish();
+            }
+            Billing billing = s.billing();
+            Optional<YamlNode> b = n.optChild("billing");
+            if (b.isPresent()) {
+                YamlNode x = b.get();
+                billing = new Billing(
+                        x.decimal("presence", billing.presence()),
+                        x.decimal("extra_account_rate", billing.extraAccountRate()),
+                        x.decimal("crm_link_rate", billing.crmLinkRate()),
+                        x.decimal("tax_id_rate", billing.taxIdRate()));
+                x.finish();
+            }
+            Support support = s.support();
+            Optional<YamlNode> t = n.optChild("support");
+            if (t.isPresent()) {
+                support = new Support(
+                        t.get().decimal("presence", support.presence()),
+                        t.get().decimal("mean_tickets", support.meanTickets()));
+                t.get().finish();
+            }
+            Ecommerce ecommerce = s.ecommerce();
+            Optional<YamlNode> e = n.optChild("ecommerce");
+            if (e.isPresent()) {
+                YamlNode x = e.get();
+                ecommerce = new Ecommerce(
+                        x.decimal("presence", ecommerce.presence()),
+                        x.decimal("mean_orders", ecommerce.meanOrders()),
+                        x.decimal("ship_to_other_rate", ecommerce.shipToOtherRate()));
+                x.finish();
+            }
+            Web web = s.web();
+            Optional<YamlNode> w = n.optChild("web");
+            if (w.isPresent()) {
+                YamlNode x = w.get();
+                web = new Web(
+                        x.decimal("presence", web.presence()),
+                        x.decimal("mean_events", web.meanEvents()),
+                        x.decimal("anonymous_device_rate", web.anonymousDeviceRate()),
+                        x.decimal("identified_event_rate", web.identifiedEventRate()));
+                x.finish();
+            }
+            Consent consent = s.consent();
+            Optional<YamlNode> k = n.optChild("consent");
+            if (k.isPresent()) {
+                YamlNode x = k.get();
+                consent = new Consent(
+                        x.decimal("presence", consent.presence()),
+                        x.decimal("mean_events", consent.meanEvents()),
+                        x.decimal("crm_id_rate", consent.crmIdRate()));
+                x.finish();
+            }
+            s = new Systems(n.decimal("overlap", s.overlap()), crm, billing, support, ecommerce, web, consent);
+            n.finish();
+        }
+
+        NoiseRates noise = base.noise();
+        Optional<YamlNode> nn = root.optChild("noise");
+        if (nn.isPresent()) {
+            EnumMap<NoiseKind, Double> rates = new EnumMap<>(NoiseKind.class);
+            for (NoiseKind kind : NoiseKind.values()) {
+                rates.put(kind, nn.get().decimal(kind.key(), noise.of(kind)));
+            }
+            nn.get().finish();
+            noise = new NoiseRates(rates);
+        }
+
+        Violations v = base.violations();
+        Optional<YamlNode> vn = root.optChild("contract_violations");
+        if (vn.isPresent()) {
+            v = new Violations(
+                    vn.get().decimal("rate", v.rate()), vn.get().integer("malformed_lines", v.malformedLines()));
+            vn.get().finish();
+        }
+        root.finish();
+        try {
+            return new GeneratorSettings(base.persons(), base.seed(), asOf, historyYears, partSize, h, s, noise, v);
+        } catch (C360Exception e) {
+            throw new C360Exception(root.file() + ": " + e.getMessage(), e);
+        }
     }
-    return out;
-  }
+
+    /** The YAML form as a tree (persons and seed excluded), written into the output manifest. */
+    ObjectNode toTree() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("as_of", asOf.toString());
+        root.put("history_years", historyYears);
+        root.put("part_size", partSize);
+        ObjectNode h = root.putObject("households");
+        households.sizeWeights().forEach(h.putArray("size_weights")::add);
+        h.put("roommate_rate", households.roommateRate());
+        h.put("twin_rate", households.twinRate());
+        h.put("name_change_rate", households.nameChangeRate());
+        h.put("shared_landline_rate", households.sharedLandlineRate());
+        h.put("shared_email_rate", households.sharedEmailRate());
+        ObjectNode s = root.putObject("systems");
+        s.put("overlap", systems.overlap());
+        s.putObject("crm")
+                .put("presence", systems.crm().presence())
+                .put("duplicate_rate", systems.crm().duplicateRate());
+        s.putObject("billing")
+                .put("presence", systems.billing().presence())
+                .put("extra_account_rate", systems.billing().extraAccountRate())
+                .put("crm_link_rate", systems.billing().crmLinkRate())
+                .put("tax_id_rate", systems.billing().taxIdRate());
+        s.putObject("support")
+                .put("presence", systems.support().presence())
+                .put("mean_tickets", systems.support().meanTickets());
+        s.putObject("ecommerce")
+                .put("presence", systems.ecommerce().presence())
+                .put("mean_orders", systems.ecommerce().meanOrders())
+                .put("ship_to_other_rate", systems.ecommerce().shipToOtherRate());
+        s.putObject("web")
+                .put("presence", systems.web().presence())
+                .put("mean_events", systems.web().meanEvents())
+                .put("anonymous_device_rate", systems.web().anonymousDeviceRate())
+                .put("identified_event_rate", systems.web().identifiedEventRate());
+        s.putObject("consent")
+                .put("presence", systems.consent().presence())
+                .put("mean_events", systems.consent().meanEvents())
+                .put("crm_id_rate", systems.consent().crmIdRate());
+        ObjectNode n = root.putObject("noise");
+        noise.rates().forEach((k, v) -> n.put(k.key(), v));
+        root.putObject("contract_violations")
+                .put("rate", violations.rate())
+                .put("malformed_lines", violations.malformedLines());
+        return root;
+    }
+
+    int parts() {
+        return (int) ((persons + (long) partSize - 1) / partSize);
+    }
+
+    private static LocalDate date(YamlNode node, String text) {
+        try {
+            return LocalDate.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw node.error("as_of", "expected a date like 2026-11-01 but was '" + text + "'");
+        }
+    }
+
+    private static List<Double> numbers(YamlNode node, String key) {
+        List<Double> out = new ArrayList<>();
+        for (String t : node.textList(key)) {
+            try {
+                out.add(Double.parseDouble(t.trim()));
+            } catch (NumberFormatException e) {
+                throw node.error(key, "expected numbers but found '" + t + "'");
+            }
+        }
+        return out;
+    }
 }

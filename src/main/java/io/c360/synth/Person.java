@@ -14,37 +14,37 @@ import java.time.LocalDate;
  * @param customerSince when the person first dealt with the company; records are not older
  */
 record Person(
-    long index,
-    String personId,
-    String householdId,
-    String twinOf,
-    String gender,
-    String given,
-    String middleInitial,
-    String surname,
-    String maidenName,
-    LocalDate marriedOn,
-    LocalDate birthDate,
-    String ssn,
-    String email,
-    String previousEmail,
-    LocalDate emailChangedOn,
-    String mobile,
-    String landline,
-    Address address,
-    Address previousAddress,
-    LocalDate movedOn,
-    LocalDate customerSince) {
+        long index,
+        String personId,
+        String householdId,
+        String twinOf,
+        String gender,
+        String given,
+        String middleInitial,
+        String surname,
+        String maidenName,
+        LocalDate marriedOn,
+        LocalDate birthDate,
+        String ssn,
+        String email,
+        String previousEmail,
+        LocalDate emailChangedOn,
+        String mobile,
+        String landline,
+        Address address,
+        Address previousAddress,
+        LocalDate movedOn,
+        LocalDate customerSince) {
 
-  String surnameOn(LocalDate day) {
-    return maidenName != null && day.isBefore(marriedOn) ? maidenName : surname;
-  }
+    String surnameOn(LocalDate day) {
+        return maidenName != null && day.isBefore(marriedOn) ? maidenName : surname;
+    }
 
-  String emailOn(LocalDate day) {
-    return previousEmail != null && day.isBefore(emailChangedOn) ? previousEmail : email;
-  }
+    String emailOn(LocalDate day) {
+        return previousEmail != null && day.isBefore(emailChangedOn) ? previousEmail : email;
+    }
 
-  Address addressOn(LocalDate day) {
-    return previousAddress != null && day.isBefore(movedOn) ? previousAddress : address;
-  }
+    Address addressOn(LocalDate day) {
+        return previousAddress != null && day.isBefore(movedOn) ? previousAddress : address;
+    }
 }

@@ -10,35 +10,35 @@ import java.util.Map;
  * first entries are very common, the tail is rare, as with real names.
  */
 final class ZipfPool {
-  private final String[] values;
-  private final double[] cumulative;
-  private final Map<String, Double> shares = new HashMap<>();
+    private final String[] values;
+    private final double[] cumulative;
+    private final Map<String, Double> shares = new HashMap<>();
 
-  ZipfPool(List<String> ranked, double exponent, double offset) {
-    values = ranked.toArray(String[]::new);
-    cumulative = new double[values.length];
-    double[] weights = new double[values.length];
-    double total = 0;
-    for (int r = 0; r < values.length; r++) {
-      weights[r] = 1 / StrictMath.pow(r + 1 + offset, exponent);
-      total += weights[r];
+    ZipfPool(List<String> ranked, double exponent, double offset) {
+        values = ranked.toArray(String[]::new);
+        cumulative = new double[values.length];
+        double[] weights = new double[values.length];
+        double total = 0;
+        for (int r = 0; r < values.length; r++) {
+            weights[r] = 1 / StrictMath.pow(r + 1 + offset, exponent);
+            total += weights[r];
+        }
+        double running = 0;
+        for (int r = 0; r < values.length; r++) {
+            running += weights[r] / total;
+            cumulative[r] = running;
+            shares.merge(values[r], weights[r] / total, Double::sum);
+        }
     }
-    double running = 0;
-    for (int r = 0; r < values.length; r++) {
-      running += weights[r] / total;
-      cumulative[r] = running;
-      shares.merge(values[r], weights[r] / total, Double::sum);
+
+    String pick(Rng rng) {
+        int i = Arrays.binarySearch(cumulative, rng.unit());
+        int index = i >= 0 ? i : -i - 1;
+        return values[Math.min(index, values.length - 1)];
     }
-  }
 
-  String pick(Rng rng) {
-    int i = Arrays.binarySearch(cumulative, rng.unit());
-    int index = i >= 0 ? i : -i - 1;
-    return values[Math.min(index, values.length - 1)];
-  }
-
-  /** The share of draws that yield {@code value} (0 when it is not in the pool). */
-  double share(String value) {
-    return shares.getOrDefault(value, 0.0);
-  }
+    /** The share of draws that yield {@code value} (0 when it is not in the pool). */
+    double share(String value) {
+        return shares.getOrDefault(value, 0.0);
+    }
 }

@@ -24,65 +24,93 @@ import org.junit.jupiter.api.io.TempDir;
 /** The generator's extracts through the shipped contracts: the generator and bronze agree on every source. */
 @ExtendWith(SparkExtension.class)
 class GeneratedSourcesIngestTest {
-  private final SparkSession spark;
-  @TempDir Path home;
+    private final SparkSession spark;
 
-  GeneratedSourcesIngestTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    @TempDir
+    Path home;
 
-  /** The shipped configuration's sources and contracts, on a temporary landing folder and lake. */
-  private C360Config shippedConfigOn(Path landing, Path lake) {
-    C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
-    return shipped.withLocations(lake.toString(), landing.toString());
-  }
-
-  private static GeneratorSettings withViolations(GeneratorSettings s, double rate, int malformedLines) {
-    return new GeneratorSettings(s.persons(), s.seed(), s.asOf(), s.historyYears(), s.partSize(), s.households(),
-        s.systems(), s.noise(), new GeneratorSettings.Violations(rate, malformedLines));
-  }
-
-  @Test
-  void noiseAloneNeverBreaksAContractAndEveryRecordLands() {
-    GenerationSummary generated = SyntheticSources.generate(
-        withViolations(GeneratorSettings.defaults(150, 11), 0, 0), home.resolve("landing"), Progress.silent());
-    C360Config cfg = shippedConfigOn(home.resolve("landing"), home.resolve("lake"));
-    Lake lake = new Lake(spark, cfg.lakeRoot());
-
-    BronzeIngest.Result result = new BronzeIngest(lake, cfg, Progress.silent()).run();
-
-    assertFalse(result.failed(), () -> String.join("; ", result.failures()));
-    for (C360Config.SourceConfig source : cfg.sources()) {
-      Dataset<Row> bronze = lake.read(TableName.bronze(source.name()));
-      assertEquals(generated.recordsPerSource().get(source.name()), bronze.count(), source.name() + " rows");
-      assertEquals(0, bronze.filter(col(Lineage.RESCUED).isNotNull()).count(), source.name() + " delivers only declared columns");
+    GeneratedSourcesIngestTest(SparkSession spark) {
+        this.spark = spark;
     }
-    assertEquals(0, lake.read(BronzeIngest.QUARANTINE).count(), "noise is for silver to clean, not a contract breach");
-  }
 
-  @Test
-  void injectedViolationsAreQuarantinedNothingIsLostAndTruthCoversEveryRecord() {
-    GenerationSummary generated = SyntheticSources.generate(
-        withViolations(GeneratorSettings.defaults(150, 12), 0.05, 6), home.resolve("landing"), Progress.silent());
-    C360Config cfg = shippedConfigOn(home.resolve("landing"), home.resolve("lake"));
-    Lake lake = new Lake(spark, cfg.lakeRoot());
-
-    BronzeIngest.Result result = new BronzeIngest(lake, cfg, Progress.silent()).run();
-
-    assertFalse(result.failed());
-    Dataset<Row> truth = spark.read().option("header", "true").csv(home.resolve("landing/_truth").toString());
-    long malformed = 0;
-    for (BronzeIngest.SourceResult s : result.sources()) {
-      assertTrue(s.rowsQuarantined() > 0, s.source() + " has injected violations in quarantine");
-      assertEquals(generated.recordsPerSource().get(s.source()), s.rowsValid() + s.rowsQuarantined() + s.rowsDuplicate(),
-          s.source() + ": every delivered record is in bronze, in quarantine or a counted duplicate");
-      String key = SourceContract.load(cfg.source(s.source()).orElseThrow().contract()).key().get(0);
-      Dataset<Row> ids = lake.read(TableName.bronze(s.source())).select(col(key).as("record_id"));
-      Dataset<Row> sourceTruth = truth.filter(col("source").equalTo(s.source()));
-      assertEquals(0, ids.join(sourceTruth, ids.col("record_id").equalTo(sourceTruth.col("record_id")), "left_anti").count(),
-          s.source() + ": every bronze record has a truth row");
-      malformed += lake.read(BronzeIngest.QUARANTINE).filter(col("source").equalTo(s.source()).and(col("rule").equalTo("malformed"))).count();
+    /** The shipped configuration's sources and contracts, on a temporary landing folder and lake. */
+    private C360Config shippedConfigOn(Path landing, Path lake) {
+        C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
+        return shipped.withLocations(lake.toString(), landing.toString());
     }
-    assertTrue(malformed >= 1 && malformed <= 6, "malformed lines quarantined: " + malformed);
-  }
+
+    private static GeneratorSettings withViolations(GeneratorSettings s, double rate, int malformedLines) {
+        return new GeneratorSettings(
+                s.persons(),
+                s.seed(),
+                s.asOf(),
+                s.historyYears(),
+                s.partSize(),
+                s.households(),
+                s.systems(),
+                s.noise(),
+                new GeneratorSettings.Violations(rate, malformedLines));
+    }
+
+    @Test
+    void noiseAloneNeverBreaksAContractAndEveryRecordLands() {
+        GenerationSummary generated = SyntheticSources.generate(
+                withViolations(GeneratorSettings.defaults(150, 11), 0, 0), home.resolve("landing"), Progress.silent());
+        C360Config cfg = shippedConfigOn(home.resolve("landing"), home.resolve("lake"));
+        Lake lake = new Lake(spark, cfg.lakeRoot());
+
+        BronzeIngest.Result result = new BronzeIngest(lake, cfg, Progress.silent()).run();
+
+        assertFalse(result.failed(), () -> String.join("; ", result.failures()));
+        for (C360Config.SourceConfig source : cfg.sources()) {
+            Dataset<Row> bronze = lake.read(TableName.bronze(source.name()));
+            assertEquals(generated.recordsPerSource().get(source.name()), bronze.count(), source.name() + " rows");
+            assertEquals(
+                    0,
+                    bronze.filter(col(Lineage.RESCUED).isNotNull()).count(),
+                    source.name() + " delivers only declared columns");
+        }
+        assertEquals(
+                0, lake.read(BronzeIngest.QUARANTINE).count(), "noise is for silver to clean, not a contract breach");
+    }
+
+    @Test
+    void injectedViolationsAreQuarantinedNothingIsLostAndTruthCoversEveryRecord() {
+        GenerationSummary generated = SyntheticSources.generate(
+                withViolations(GeneratorSettings.defaults(150, 12), 0.05, 6),
+                home.resolve("landing"),
+                Progress.silent());
+        C360Config cfg = shippedConfigOn(home.resolve("landing"), home.resolve("lake"));
+        Lake lake = new Lake(spark, cfg.lakeRoot());
+
+        BronzeIngest.Result result = new BronzeIngest(lake, cfg, Progress.silent()).run();
+
+        assertFalse(result.failed());
+        Dataset<Row> truth = spark.read()
+                .option("header", "true")
+                .csv(home.resolve("landing/_truth").toString());
+        long malformed = 0;
+        for (BronzeIngest.SourceResult s : result.sources()) {
+            assertTrue(s.rowsQuarantined() > 0, s.source() + " has injected violations in quarantine");
+            assertEquals(
+                    generated.recordsPerSource().get(s.source()),
+                    s.rowsValid() + s.rowsQuarantined() + s.rowsDuplicate(),
+                    s.source() + ": every delivered record is in bronze, in quarantine or a counted duplicate");
+            String key = SourceContract.load(
+                            cfg.source(s.source()).orElseThrow().contract())
+                    .key()
+                    .get(0);
+            Dataset<Row> ids = lake.read(TableName.bronze(s.source())).select(col(key).as("record_id"));
+            Dataset<Row> sourceTruth = truth.filter(col("source").equalTo(s.source()));
+            assertEquals(
+                    0,
+                    ids.join(sourceTruth, ids.col("record_id").equalTo(sourceTruth.col("record_id")), "left_anti")
+                            .count(),
+                    s.source() + ": every bronze record has a truth row");
+            malformed += lake.read(BronzeIngest.QUARANTINE)
+                    .filter(col("source").equalTo(s.source()).and(col("rule").equalTo("malformed")))
+                    .count();
+        }
+        assertTrue(malformed >= 1 && malformed <= 6, "malformed lines quarantined: " + malformed);
+    }
 }

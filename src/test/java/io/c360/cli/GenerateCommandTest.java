@@ -14,35 +14,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenerateCommandTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void writesIntoOutWithTheGivenSettings() {
-    Path out = dir.resolve("out");
-    assertEquals(0, Cli.c360("generate", "--persons", "40", "--seed", "3", "--noise", "2", "--out", out.toString()).code());
-    GenerationSummary s = SyntheticSources.existing(out).orElseThrow();
-    assertEquals(40, s.persons());
-    assertEquals(3, s.seed());
-    assertEquals(0.06, s.settings().noise().of(NoiseKind.TYPO), 1e-12);
-  }
+    @Test
+    void writesIntoOutWithTheGivenSettings() {
+        Path out = dir.resolve("out");
+        assertEquals(
+                0,
+                Cli.c360("generate", "--persons", "40", "--seed", "3", "--noise", "2", "--out", out.toString())
+                        .code());
+        GenerationSummary s = SyntheticSources.existing(out).orElseThrow();
+        assertEquals(40, s.persons());
+        assertEquals(3, s.seed());
+        assertEquals(0.06, s.settings().noise().of(NoiseKind.TYPO), 1e-12);
+    }
 
-  @Test
-  void defaultsToTheLandingFolderOfTheRunConfiguration() throws IOException {
-    Path config = dir.resolve("conf/c360.yaml");
-    Files.createDirectories(config.getParent());
-    Files.writeString(config, """
+    @Test
+    void defaultsToTheLandingFolderOfTheRunConfiguration() throws IOException {
+        Path config = dir.resolve("conf/c360.yaml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
         lake: {root: ../lake}
         landing: ../landing
         sources:
           - {name: crm_contacts, system: crm, format: csv, path: 'crm/contacts_*.csv', contract: ../bronze/crm_contacts.yaml}
         """);
-    assertEquals(0, Cli.c360("generate", "-c", config.toString(), "--persons", "25").code());
-    assertTrue(SyntheticSources.existing(dir.resolve("landing")).isPresent());
-  }
+        assertEquals(
+                0,
+                Cli.c360("generate", "-c", config.toString(), "--persons", "25").code());
+        assertTrue(SyntheticSources.existing(dir.resolve("landing")).isPresent());
+    }
 
-  @Test
-  void aBadDateIsAUserError() {
-    assertEquals(1, Cli.c360("generate", "--persons", "5", "--out", dir.toString(), "--as-of", "01/11/2026").code());
-    assertEquals(2, Cli.c360("generate", "--out", dir.toString()).code());
-  }
+    @Test
+    void aBadDateIsAUserError() {
+        assertEquals(
+                1,
+                Cli.c360("generate", "--persons", "5", "--out", dir.toString(), "--as-of", "01/11/2026")
+                        .code());
+        assertEquals(2, Cli.c360("generate", "--out", dir.toString()).code());
+    }
 }

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class C360ConfigTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static final String VALID = """
+    private static final String VALID = """
       lake:
         root: ../lake
       landing: ../landing
@@ -23,108 +24,147 @@ class C360ConfigTest {
         - {name: crm_contacts, system: crm, format: csv, path: 'crm/*.csv', contract: ../bronze/crm_contacts.yaml}
       """;
 
-  private Path write(String yaml) throws IOException {
-    Path conf = dir.resolve("conf");
-    Files.createDirectories(conf);
-    return Files.writeString(conf.resolve("c360.yaml"), yaml);
-  }
-
-  private String errorOf(String yaml) throws IOException {
-    Path file = write(yaml);
-    return assertThrows(C360Exception.class, () -> C360Config.load(file)).getMessage();
-  }
-
-  @Test
-  void relativePathsResolveAgainstTheConfigFolderAndUrisStayAsTheyAre() throws IOException {
-    C360Config cfg = C360Config.load(write(VALID));
-    assertEquals(dir.resolve("lake").toString(), cfg.lakeRoot());
-    assertEquals(dir.resolve("landing") + "/crm/*.csv", cfg.sourceGlob(cfg.sources().get(0)));
-    assertEquals(dir.resolve("bronze/crm_contacts.yaml"), cfg.sources().get(0).contract());
-    assertEquals("local[*]", cfg.spark().master());
-
-    C360Config s3 = C360Config.load(write(VALID.replace("../lake", "s3a://bucket/lake/")));
-    assertEquals("s3a://bucket/lake", s3.lakeRoot());
-  }
-
-  @Test
-  void unknownKeyIsAnErrorNamingFileKeyAndTheExpectedKeys() throws IOException {
-    String message = errorOf(VALID.replace("root: ../lake", "root: ../lake\n  rooot: x"));
-    assertTrue(message.contains("c360.yaml") && message.contains("lake.rooot") && message.contains("expected one of: root"), message);
-
-    String nested = errorOf(VALID.replace("format: csv", "formt: csv"));
-    assertTrue(nested.contains("sources[0]"), nested);
-  }
-
-  @Test
-  void readerOptionsAndReadinessAreTypedAndBadOnesNamed() throws IOException {
-    C360Config cfg = C360Config.load(write(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
-        "contract: ../bronze/crm_contacts.yaml, settle_time: 90s, completion_marker: _SUCCESS,"
-            + " options: {delimiter: ';', encoding: latin1, header: 'false'}}")));
-    C360Config.SourceConfig crm = cfg.sources().get(0);
-    assertEquals(';', crm.read().delimiter());
-    assertEquals("ISO-8859-1", crm.read().encoding());
-    assertEquals(false, crm.read().header());
-    assertEquals(java.time.Duration.ofSeconds(90), crm.readiness().settleTime());
-    assertEquals(java.util.Optional.of("_SUCCESS"), crm.readiness().completionMarker());
-
-    String unknown = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
-        "contract: ../bronze/crm_contacts.yaml, options: {delimeter: ';'}}"));
-    assertTrue(unknown.contains("c360.yaml") && unknown.contains("sources[0].options.delimeter")
-        && unknown.contains("expected one of: delimiter"), unknown);
-    String encoding = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
-        "contract: ../bronze/crm_contacts.yaml, options: {encoding: klingon}}"));
-    assertTrue(encoding.contains("options.encoding") && encoding.contains("'klingon'"), encoding);
-    String settle = errorOf(VALID.replace("contract: ../bronze/crm_contacts.yaml}",
-        "contract: ../bronze/crm_contacts.yaml, settle_time: soon}"));
-    assertTrue(settle.contains("settle_time") && settle.contains("30s"), settle);
-  }
-
-  @Test
-  void missingKeyAndBadValuesAreNamed() throws IOException {
-    assertTrue(errorOf(VALID.replace("landing: ../landing\n", "")).contains("landing: missing required key"));
-    String format = errorOf(VALID.replace("format: csv", "format: xml"));
-    assertTrue(format.contains("sources[0].format") && format.contains("csv, json, parquet") && format.contains("'xml'"), format);
-    String dup = errorOf(VALID + "  - {name: crm_contacts, system: crm, format: csv, path: x, contract: y}\n");
-    assertTrue(dup.contains("declared twice"), dup);
-    String notYaml = errorOf("lake: [unclosed");
-    assertTrue(notYaml.contains("not valid YAML"), notYaml);
-  }
-
-  @Test
-  void shippedConfigurationAndContractsAreValid() {
-    C360Config cfg = C360Config.load(Path.of("conf/c360.yaml"));
-    assertEquals(6, cfg.sources().size());
-    for (C360Config.SourceConfig source : cfg.sources()) {
-      SourceContract contract = SourceContract.load(source.contract());
-      assertEquals(source.name(), contract.source());
-      assertTrue(contract.columns().stream().anyMatch(c -> c.required()), source.name() + " declares a required key column");
+    private Path write(String yaml) throws IOException {
+        Path conf = dir.resolve("conf");
+        Files.createDirectories(conf);
+        return Files.writeString(conf.resolve("c360.yaml"), yaml);
     }
-  }
 
-  @Test
-  void s3ExampleKeepsItsLocationsAndHoldsNoCredentials() {
-    C360Config cfg = C360Config.load(Path.of("conf/examples/s3.yaml"));
-    assertEquals("s3a://acme-c360/lake", cfg.lakeRoot());
-    assertEquals("s3a://acme-c360/lake/" + C360Config.DEFAULT_REPORTS, cfg.reportsRoot());
-    assertEquals("s3a://acme-c360-landing/extracts/crm/contacts_*.csv", cfg.sourceGlob(cfg.source("crm_contacts").orElseThrow()));
-    assertEquals(C360Config.load(Path.of("conf/c360.yaml")).sources().stream().map(C360Config.SourceConfig::contract).toList(),
-        cfg.sources().stream().map(C360Config.SourceConfig::contract).toList(), "the shipped contracts");
-    assertTrue(cfg.definitions().silver().orElseThrow().resolve("matching.yaml").toFile().isFile());
-    assertTrue(cfg.spark().settings().keySet().stream().noneMatch(k -> k.matches("(?i).*(secret|access\\.key|token|password).*")),
-        "credentials come from the provider chain or spark-submit, not the file: " + cfg.spark().settings().keySet());
-  }
+    private String errorOf(String yaml) throws IOException {
+        Path file = write(yaml);
+        return assertThrows(C360Exception.class, () -> C360Config.load(file)).getMessage();
+    }
 
-  @Test
-  void contractErrorsNameTheColumn() {
-    String base = "source: s\nowner: o\ncolumns:\n  - {name: a, type: %s}\n";
-    String type = assertThrows(C360Exception.class,
-        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("strin")))).getMessage();
-    assertTrue(type.contains("s.yaml: columns[0].type") && type.contains("expected string, integer"), type);
-    String range = assertThrows(C360Exception.class,
-        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string, min: 1")))).getMessage();
-    assertTrue(range.contains("only numeric columns take a range"), range);
-    String key = assertThrows(C360Exception.class,
-        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string") + "key: [b]\n"))).getMessage();
-    assertTrue(key.contains("key column 'b'"), key);
-  }
+    @Test
+    void relativePathsResolveAgainstTheConfigFolderAndUrisStayAsTheyAre() throws IOException {
+        C360Config cfg = C360Config.load(write(VALID));
+        assertEquals(dir.resolve("lake").toString(), cfg.lakeRoot());
+        assertEquals(
+                dir.resolve("landing") + "/crm/*.csv",
+                cfg.sourceGlob(cfg.sources().get(0)));
+        assertEquals(
+                dir.resolve("bronze/crm_contacts.yaml"), cfg.sources().get(0).contract());
+        assertEquals("local[*]", cfg.spark().master());
+
+        C360Config s3 = C360Config.load(write(VALID.replace("../lake", "s3a://bucket/lake/")));
+        assertEquals("s3a://bucket/lake", s3.lakeRoot());
+    }
+
+    @Test
+    void unknownKeyIsAnErrorNamingFileKeyAndTheExpectedKeys() throws IOException {
+        String message = errorOf(VALID.replace("root: ../lake", "root: ../lake\n  rooot: x"));
+        assertTrue(
+                message.contains("c360.yaml")
+                        && message.contains("lake.rooot")
+                        && message.contains("expected one of: root"),
+                message);
+
+        String nested = errorOf(VALID.replace("format: csv", "formt: csv"));
+        assertTrue(nested.contains("sources[0]"), nested);
+    }
+
+    @Test
+    void readerOptionsAndReadinessAreTypedAndBadOnesNamed() throws IOException {
+        C360Config cfg = C360Config.load(write(VALID.replace(
+                "contract: ../bronze/crm_contacts.yaml}",
+                "contract: ../bronze/crm_contacts.yaml, settle_time: 90s, completion_marker: _SUCCESS,"
+                        + " options: {delimiter: ';', encoding: latin1, header: 'false'}}")));
+        C360Config.SourceConfig crm = cfg.sources().get(0);
+        assertEquals(';', crm.read().delimiter());
+        assertEquals("ISO-8859-1", crm.read().encoding());
+        assertEquals(false, crm.read().header());
+        assertEquals(java.time.Duration.ofSeconds(90), crm.readiness().settleTime());
+        assertEquals(java.util.Optional.of("_SUCCESS"), crm.readiness().completionMarker());
+
+        String unknown = errorOf(VALID.replace(
+                "contract: ../bronze/crm_contacts.yaml}",
+                "contract: ../bronze/crm_contacts.yaml, options: {delimeter: ';'}}"));
+        assertTrue(
+                unknown.contains("c360.yaml")
+                        && unknown.contains("sources[0].options.delimeter")
+                        && unknown.contains("expected one of: delimiter"),
+                unknown);
+        String encoding = errorOf(VALID.replace(
+                "contract: ../bronze/crm_contacts.yaml}",
+                "contract: ../bronze/crm_contacts.yaml, options: {encoding: klingon}}"));
+        assertTrue(encoding.contains("options.encoding") && encoding.contains("'klingon'"), encoding);
+        String settle = errorOf(VALID.replace(
+                "contract: ../bronze/crm_contacts.yaml}", "contract: ../bronze/crm_contacts.yaml, settle_time: soon}"));
+        assertTrue(settle.contains("settle_time") && settle.contains("30s"), settle);
+    }
+
+    @Test
+    void missingKeyAndBadValuesAreNamed() throws IOException {
+        assertTrue(errorOf(VALID.replace("landing: ../landing\n", "")).contains("landing: missing required key"));
+        String format = errorOf(VALID.replace("format: csv", "format: xml"));
+        assertTrue(
+                format.contains("sources[0].format")
+                        && format.contains("csv, json, parquet")
+                        && format.contains("'xml'"),
+                format);
+        String dup = errorOf(VALID + "  - {name: crm_contacts, system: crm, format: csv, path: x, contract: y}\n");
+        assertTrue(dup.contains("declared twice"), dup);
+        String notYaml = errorOf("lake: [unclosed");
+        assertTrue(notYaml.contains("not valid YAML"), notYaml);
+    }
+
+    @Test
+    void shippedConfigurationAndContractsAreValid() {
+        C360Config cfg = C360Config.load(Path.of("conf/c360.yaml"));
+        assertEquals(6, cfg.sources().size());
+        for (C360Config.SourceConfig source : cfg.sources()) {
+            SourceContract contract = SourceContract.load(source.contract());
+            assertEquals(source.name(), contract.source());
+            assertTrue(
+                    contract.columns().stream().anyMatch(c -> c.required()),
+                    source.name() + " declares a required key column");
+        }
+    }
+
+    @Test
+    void s3ExampleKeepsItsLocationsAndHoldsNoCredentials() {
+        C360Config cfg = C360Config.load(Path.of("conf/examples/s3.yaml"));
+        assertEquals("s3a://acme-c360/lake", cfg.lakeRoot());
+        assertEquals("s3a://acme-c360/lake/" + C360Config.DEFAULT_REPORTS, cfg.reportsRoot());
+        assertEquals(
+                "s3a://acme-c360-landing/extracts/crm/contacts_*.csv",
+                cfg.sourceGlob(cfg.source("crm_contacts").orElseThrow()));
+        assertEquals(
+                C360Config.load(Path.of("conf/c360.yaml")).sources().stream()
+                        .map(C360Config.SourceConfig::contract)
+                        .toList(),
+                cfg.sources().stream().map(C360Config.SourceConfig::contract).toList(),
+                "the shipped contracts");
+        assertTrue(cfg.definitions()
+                .silver()
+                .orElseThrow()
+                .resolve("matching.yaml")
+                .toFile()
+                .isFile());
+        assertTrue(
+                cfg.spark().settings().keySet().stream()
+                        .noneMatch(k -> k.matches("(?i).*(secret|access\\.key|token|password).*")),
+                "credentials come from the provider chain or spark-submit, not the file: "
+                        + cfg.spark().settings().keySet());
+    }
+
+    @Test
+    void contractErrorsNameTheColumn() {
+        String base = "source: s\nowner: o\ncolumns:\n  - {name: a, type: %s}\n";
+        String type = assertThrows(
+                        C360Exception.class,
+                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("strin"))))
+                .getMessage();
+        assertTrue(type.contains("s.yaml: columns[0].type") && type.contains("expected string, integer"), type);
+        String range = assertThrows(
+                        C360Exception.class,
+                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string, min: 1"))))
+                .getMessage();
+        assertTrue(range.contains("only numeric columns take a range"), range);
+        String key = assertThrows(
+                        C360Exception.class,
+                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string") + "key: [b]\n")))
+                .getMessage();
+        assertTrue(key.contains("key column 'b'"), key);
+    }
 }

@@ -47,69 +47,91 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GoldPipelineTest {
-  static final Instant AS_OF = SampleLake.AS_OF;
-  private final SparkSession spark;
-  private Path home;
-  private Lake lake;
-  private C360Config cfg;
-  private GoldDefinitions gold;
-  private Pipeline.Outcome first;
+    static final Instant AS_OF = SampleLake.AS_OF;
+    private final SparkSession spark;
+    private Path home;
+    private Lake lake;
+    private C360Config cfg;
+    private GoldDefinitions gold;
+    private Pipeline.Outcome first;
 
-  GoldPipelineTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    GoldPipelineTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-  @BeforeAll
-  void copyOfTheSampleLake(@TempDir Path dir) {
-    SampleLake.Site site = SampleLake.copy(dir);
-    home = site.home();
-    cfg = site.config();
-    lake = site.lake();
-    gold = site.gold();
-    first = SampleLake.sharedRun();
-  }
+    @BeforeAll
+    void copyOfTheSampleLake(@TempDir Path dir) {
+        SampleLake.Site site = SampleLake.copy(dir);
+        home = site.home();
+        cfg = site.config();
+        lake = site.lake();
+        gold = site.gold();
+        first = SampleLake.sharedRun();
+    }
 
-  @Test
-  @Order(1)
-  void publishesEveryGoldTableWithItsDocumentation() {
-    assertTrue(first.succeeded(), () -> "run failed: " + first.run().failure());
-    assertTrue(first.run().quality().stream().anyMatch(q -> q.table().equals("gold.consent")), "the gold gate ran");
-    assertEquals(List.of(), first.run().quality().stream().filter(q -> !q.passed()).toList(),
-        "every bronze, silver and gold check passes on generated data");
-    long customers = lake.read(SilverJob.CUSTOMER_ID_MAP).select("customer_id").distinct().count();
-    assertEquals(customers, lake.read(TableName.gold("customer")).count(), "one gold.customer row per unified id");
-    assertEquals(customers, lake.read(TableName.gold("customer_360")).count());
-    assertEquals(0, lake.read(TableName.gold("customer_xref")).join(lake.read(TableName.gold("customer")), "customer_id", "left_anti")
-        .count(), "every xref id exists in gold.customer");
-    GoldDefinitions.Table c360 = gold.tables().stream().filter(t -> t.name().equals("customer_360")).findFirst().orElseThrow();
-    Row revenue = spark.sql("DESCRIBE gold.customer_360").filter("col_name = 'revenue'").head();
-    assertEquals(c360.columns().get("revenue"), revenue.getString(2), "column comment from gold/tables.yaml");
-    Row detail = spark.sql("DESCRIBE DETAIL gold.customer_360").select("description", "properties").head();
-    assertEquals(c360.description(), detail.getString(0));
-    assertEquals("true", detail.<scala.collection.Map<String, String>>getAs(1).get("delta.enableChangeDataFeed").get());
-    assertTrue(first.gold().orElseThrow().segmentSizes().get("everyone_email") > 0, "the test segment has members");
-  }
+    @Test
+    @Order(1)
+    void publishesEveryGoldTableWithItsDocumentation() {
+        assertTrue(first.succeeded(), () -> "run failed: " + first.run().failure());
+        assertTrue(first.run().quality().stream().anyMatch(q -> q.table().equals("gold.consent")), "the gold gate ran");
+        assertEquals(
+                List.of(),
+                first.run().quality().stream().filter(q -> !q.passed()).toList(),
+                "every bronze, silver and gold check passes on generated data");
+        long customers = lake.read(SilverJob.CUSTOMER_ID_MAP)
+                .select("customer_id")
+                .distinct()
+                .count();
+        assertEquals(customers, lake.read(TableName.gold("customer")).count(), "one gold.customer row per unified id");
+        assertEquals(customers, lake.read(TableName.gold("customer_360")).count());
+        assertEquals(
+                0,
+                lake.read(TableName.gold("customer_xref"))
+                        .join(lake.read(TableName.gold("customer")), "customer_id", "left_anti")
+                        .count(),
+                "every xref id exists in gold.customer");
+        GoldDefinitions.Table c360 = gold.tables().stream()
+                .filter(t -> t.name().equals("customer_360"))
+                .findFirst()
+                .orElseThrow();
+        Row revenue = spark.sql("DESCRIBE gold.customer_360")
+                .filter("col_name = 'revenue'")
+                .head();
+        assertEquals(c360.columns().get("revenue"), revenue.getString(2), "column comment from gold/tables.yaml");
+        Row detail = spark.sql("DESCRIBE DETAIL gold.customer_360")
+                .select("description", "properties")
+                .head();
+        assertEquals(c360.description(), detail.getString(0));
+        assertEquals(
+                "true",
+                detail.<scala.collection.Map<String, String>>getAs(1)
+                        .get("delta.enableChangeDataFeed")
+                        .get());
+        assertTrue(first.gold().orElseThrow().segmentSizes().get("everyone_email") > 0, "the test segment has members");
+    }
 
-  /**
-   * The promise marketing relies on, checked against the generator's truth rather than c360's own
-   * matching: no exported customer contains a person whose own latest consent event for the
-   * channel is a withdrawal, or who is on do-not-contact.
-   */
-  @Test
-  @Order(2)
-  void marketingExportsNeverReachAPersonWhoOptedOut() throws Exception {
-    for (String channel : List.of("email", "sms")) {
-      Path file = home.resolve("export-" + channel + ".csv");
-      long exported = Activation.export(lake, cfg, gold, "everyone_" + channel, file);
-      assertTrue(exported > 0, "the " + channel + " export has rows");
-      assertEquals(exported + 1, Files.readAllLines(file).size(), "header plus one line per customer");
+    /**
+     * The promise marketing relies on, checked against the generator's truth rather than c360's own
+     * matching: no exported customer contains a person whose own latest consent event for the
+     * channel is a withdrawal, or who is on do-not-contact.
+     */
+    @Test
+    @Order(2)
+    void marketingExportsNeverReachAPersonWhoOptedOut() throws Exception {
+        for (String channel : List.of("email", "sms")) {
+            Path file = home.resolve("export-" + channel + ".csv");
+            long exported = Activation.export(lake, cfg, gold, "everyone_" + channel, file);
+            assertTrue(exported > 0, "the " + channel + " export has rows");
+            assertEquals(exported + 1, Files.readAllLines(file).size(), "header plus one line per customer");
 
-      Dataset<Row> truth = spark.read().option("header", "true").csv(home.resolve("landing/_truth/truth_*.csv").toString());
-      spark.read().option("header", "true").csv(file.toString()).createOrReplaceTempView("exported");
-      truth.createOrReplaceTempView("truth");
-      lake.read(TableName.gold("customer_xref")).createOrReplaceTempView("xref");
-      lake.read(TableName.bronze("consent_events")).createOrReplaceTempView("events");
-      Dataset<Row> optedOut = spark.sql("""
+            Dataset<Row> truth = spark.read()
+                    .option("header", "true")
+                    .csv(home.resolve("landing/_truth/truth_*.csv").toString());
+            spark.read().option("header", "true").csv(file.toString()).createOrReplaceTempView("exported");
+            truth.createOrReplaceTempView("truth");
+            lake.read(TableName.gold("customer_xref")).createOrReplaceTempView("xref");
+            lake.read(TableName.bronze("consent_events")).createOrReplaceTempView("events");
+            Dataset<Row> optedOut = spark.sql("""
           WITH person_events AS (
             SELECT t.person_id, e.purpose, e.channel, e.status, e.event_time, e.consent_event_id
             FROM events e JOIN truth t ON t.source = 'consent_events' AND t.record_id = e.consent_event_id
@@ -132,68 +154,94 @@ class GoldPipelineTest {
           )
           SELECT p.customer_id, p.person_id FROM exported_persons p JOIN opted_out o ON o.person_id = p.person_id
           """.formatted(channel));
-      List<Row> violations = optedOut.collectAsList();
-      assertEquals(List.of(), violations, channel + ": exported customers containing a person who opted out");
-    }
-  }
-
-  /** No Spark: Delta Kernel reads the published gold tables, so their table features are ones common readers have. */
-  @Test
-  @Order(3)
-  void goldTablesAreReadableWithoutSpark() throws Exception {
-    Engine engine = DefaultEngine.create(new Configuration());
-    for (String name : List.of("customer", "customer_xref", "customer_360", "consent", "segment_membership", "segment_sizes")) {
-      TableName table = TableName.gold(name);
-      Snapshot snapshot = Table.forPath(engine, lake.location(table)).getLatestSnapshot(engine);
-      assertEquals(List.of(lake.read(table).columns()), snapshot.getSchema(engine).fieldNames(), table + " columns");
-      Scan scan = snapshot.getScanBuilder(engine).build();
-      io.delta.kernel.data.Row scanState = scan.getScanState(engine);
-      StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
-      long rows = 0;
-      try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-        while (files.hasNext()) {
-          try (CloseableIterator<io.delta.kernel.data.Row> fileRows = files.next().getRows()) {
-            while (fileRows.hasNext()) {
-              io.delta.kernel.data.Row file = fileRows.next();
-              CloseableIterator<ColumnarBatch> data = engine.getParquetHandler().readParquetFiles(
-                  Utils.singletonCloseableIterator(InternalScanFileUtils.getAddFileStatus(file)), physical, Optional.empty());
-              try (CloseableIterator<FilteredColumnarBatch> batches = Scan.transformPhysicalData(engine, scanState, file, data)) {
-                while (batches.hasNext()) {
-                  try (CloseableIterator<io.delta.kernel.data.Row> r = batches.next().getRows()) {
-                    while (r.hasNext()) {
-                      r.next();
-                      rows++;
-                    }
-                  }
-                }
-              }
-            }
-          }
+            List<Row> violations = optedOut.collectAsList();
+            assertEquals(List.of(), violations, channel + ": exported customers containing a person who opted out");
         }
-      }
-      assertEquals(lake.read(table).count(), rows, table + " rows read by Delta Kernel");
     }
-  }
 
-  @Test
-  @Order(4)
-  void aBadSilverResultLeavesPublishedGoldUntouched() {
-    long version = lake.version(TableName.gold("customer"));
-    Dataset<Row> customersBefore = lake.read(TableName.gold("customer")).select("customer_id").localCheckpoint(true);
-    Dataset<Row> duplicate = lake.read(SilverJob.CUSTOMER_ID_MAP).limit(1).selectExpr("record_key", "'C-DUPLICATE' AS customer_id");
-    long silverVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
-    lake.append(SilverJob.CUSTOMER_ID_MAP, duplicate);
-    try {
-      Pipeline.Outcome bad = new Pipeline(lake, cfg, Progress.silent(), gold).run(List.of(Pipeline.Stage.gold), AS_OF, false);
-
-      assertFalse(bad.succeeded());
-      assertTrue(bad.run().failure().orElseThrow().contains("silver.customer_id_map"), bad.run().failure().orElseThrow());
-      assertEquals(version, lake.version(TableName.gold("customer")), "gold.customer not published again");
-      assertEquals(0, customersBefore.except(lake.read(TableName.gold("customer")).select("customer_id")).count());
-      assertEquals("failed", spark.sql("SELECT status FROM ops.pipeline_runs WHERE run_id = '" + bad.run().runId() + "'")
-          .head().getString(0), "the failed run is logged");
-    } finally {
-      spark.sql("RESTORE TABLE delta.`" + lake.location(SilverJob.CUSTOMER_ID_MAP) + "` TO VERSION AS OF " + silverVersion);
+    /** No Spark: Delta Kernel reads the published gold tables, so their table features are ones common readers have. */
+    @Test
+    @Order(3)
+    void goldTablesAreReadableWithoutSpark() throws Exception {
+        Engine engine = DefaultEngine.create(new Configuration());
+        for (String name : List.of(
+                "customer", "customer_xref", "customer_360", "consent", "segment_membership", "segment_sizes")) {
+            TableName table = TableName.gold(name);
+            Snapshot snapshot = Table.forPath(engine, lake.location(table)).getLatestSnapshot(engine);
+            assertEquals(
+                    List.of(lake.read(table).columns()),
+                    snapshot.getSchema(engine).fieldNames(),
+                    table + " columns");
+            Scan scan = snapshot.getScanBuilder(engine).build();
+            io.delta.kernel.data.Row scanState = scan.getScanState(engine);
+            StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
+            long rows = 0;
+            try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+                while (files.hasNext()) {
+                    try (CloseableIterator<io.delta.kernel.data.Row> fileRows =
+                            files.next().getRows()) {
+                        while (fileRows.hasNext()) {
+                            io.delta.kernel.data.Row file = fileRows.next();
+                            CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
+                                    .readParquetFiles(
+                                            Utils.singletonCloseableIterator(
+                                                    InternalScanFileUtils.getAddFileStatus(file)),
+                                            physical,
+                                            Optional.empty());
+                            try (CloseableIterator<FilteredColumnarBatch> batches =
+                                    Scan.transformPhysicalData(engine, scanState, file, data)) {
+                                while (batches.hasNext()) {
+                                    try (CloseableIterator<io.delta.kernel.data.Row> r =
+                                            batches.next().getRows()) {
+                                        while (r.hasNext()) {
+                                            r.next();
+                                            rows++;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assertEquals(lake.read(table).count(), rows, table + " rows read by Delta Kernel");
+        }
     }
-  }
+
+    @Test
+    @Order(4)
+    void aBadSilverResultLeavesPublishedGoldUntouched() {
+        long version = lake.version(TableName.gold("customer"));
+        Dataset<Row> customersBefore =
+                lake.read(TableName.gold("customer")).select("customer_id").localCheckpoint(true);
+        Dataset<Row> duplicate =
+                lake.read(SilverJob.CUSTOMER_ID_MAP).limit(1).selectExpr("record_key", "'C-DUPLICATE' AS customer_id");
+        long silverVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
+        lake.append(SilverJob.CUSTOMER_ID_MAP, duplicate);
+        try {
+            Pipeline.Outcome bad =
+                    new Pipeline(lake, cfg, Progress.silent(), gold).run(List.of(Pipeline.Stage.gold), AS_OF, false);
+
+            assertFalse(bad.succeeded());
+            assertTrue(
+                    bad.run().failure().orElseThrow().contains("silver.customer_id_map"),
+                    bad.run().failure().orElseThrow());
+            assertEquals(version, lake.version(TableName.gold("customer")), "gold.customer not published again");
+            assertEquals(
+                    0,
+                    customersBefore
+                            .except(lake.read(TableName.gold("customer")).select("customer_id"))
+                            .count());
+            assertEquals(
+                    "failed",
+                    spark.sql("SELECT status FROM ops.pipeline_runs WHERE run_id = '"
+                                    + bad.run().runId() + "'")
+                            .head()
+                            .getString(0),
+                    "the failed run is logged");
+        } finally {
+            spark.sql("RESTORE TABLE delta.`" + lake.location(SilverJob.CUSTOMER_ID_MAP) + "` TO VERSION AS OF "
+                    + silverVersion);
+        }
+    }
 }

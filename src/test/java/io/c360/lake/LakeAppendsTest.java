@@ -18,27 +18,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Whether a table only had rows appended after a version: what lets silver standardize only what bronze delivered since. */
 @ExtendWith(SparkExtension.class)
 class LakeAppendsTest {
-  @Test
-  void appendsKeepATableAppendOnlyAndADeleteOrOverwriteDoesNot(SparkSession spark, @TempDir Path dir) {
-    Lake lake = new Lake(spark, dir.toString());
-    TableName table = TableName.bronze("contacts");
-    lake.append(table, ids(spark, "a"));
-    assertTrue(lake.onlyAppendedAfter(table, 0), "no commit after version 0");
-    lake.append(table, ids(spark, "b"), true);
-    lake.append(table, ids(spark, "c"));
-    assertTrue(lake.onlyAppendedAfter(table, 0), "versions 1 and 2 appended");
+    @Test
+    void appendsKeepATableAppendOnlyAndADeleteOrOverwriteDoesNot(SparkSession spark, @TempDir Path dir) {
+        Lake lake = new Lake(spark, dir.toString());
+        TableName table = TableName.bronze("contacts");
+        lake.append(table, ids(spark, "a"));
+        assertTrue(lake.onlyAppendedAfter(table, 0), "no commit after version 0");
+        lake.append(table, ids(spark, "b"), true);
+        lake.append(table, ids(spark, "c"));
+        assertTrue(lake.onlyAppendedAfter(table, 0), "versions 1 and 2 appended");
 
-    lake.delete(lake.location(table), col("id").equalTo("b"));
-    assertFalse(lake.onlyAppendedAfter(table, 2), "version 3 deleted a row");
-    assertFalse(lake.onlyAppendedAfter(table, 0));
-    assertTrue(lake.onlyAppendedAfter(table, 3));
-    assertFalse(lake.onlyAppendedAfter(table, 4), "a version the table has not reached: it was replaced or rolled back");
+        lake.delete(lake.location(table), col("id").equalTo("b"));
+        assertFalse(lake.onlyAppendedAfter(table, 2), "version 3 deleted a row");
+        assertFalse(lake.onlyAppendedAfter(table, 0));
+        assertTrue(lake.onlyAppendedAfter(table, 3));
+        assertFalse(
+                lake.onlyAppendedAfter(table, 4),
+                "a version the table has not reached: it was replaced or rolled back");
 
-    lake.overwrite(table, ids(spark, "d"));
-    assertFalse(lake.onlyAppendedAfter(table, 3), "version 4 replaced every row");
-  }
+        lake.overwrite(table, ids(spark, "d"));
+        assertFalse(lake.onlyAppendedAfter(table, 3), "version 4 replaced every row");
+    }
 
-  private static Dataset<Row> ids(SparkSession spark, String... ids) {
-    return spark.createDataset(List.of(ids), Encoders.STRING()).toDF("id");
-  }
+    private static Dataset<Row> ids(SparkSession spark, String... ids) {
+        return spark.createDataset(List.of(ids), Encoders.STRING()).toDF("id");
+    }
 }

@@ -22,27 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
 /** A local lake is readable by its owner only: Delta data, log, checkpoints and VACUUM's entries, text files, the salt. */
 @ExtendWith(SparkExtension.class)
 class LakePermissionsTest {
-  @Test
-  void everythingALakeSessionWritesIsOwnerOnly(SparkSession spark, @TempDir Path dir) throws IOException {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
-    Lake lake = new Lake(spark, dir.resolve("lake").toString());
-    TableName table = TableName.ops("owner_only");
-    lake.append(table, spark.range(10).toDF());
-    lake.delete(lake.location(table), col("id").equalTo(3));
-    lake.purge(lake.location(table), 0, true);
-    lake.writeText("silver/_resolution.json", "{}");
-    assertEquals("abc", lake.writeSecretIfAbsent("ops/_salt", "abc").trim());
-    assertEquals("abc", lake.writeSecretIfAbsent("ops/_salt", "other").trim(), "an existing secret is kept");
+    @Test
+    void everythingALakeSessionWritesIsOwnerOnly(SparkSession spark, @TempDir Path dir) throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+        TableName table = TableName.ops("owner_only");
+        lake.append(table, spark.range(10).toDF());
+        lake.delete(lake.location(table), col("id").equalTo(3));
+        lake.purge(lake.location(table), 0, true);
+        lake.writeText("silver/_resolution.json", "{}");
+        assertEquals("abc", lake.writeSecretIfAbsent("ops/_salt", "abc").trim());
+        assertEquals("abc", lake.writeSecretIfAbsent("ops/_salt", "other").trim(), "an existing secret is kept");
 
-    Map<String, String> modes = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(dir.resolve("lake"))) {
-      for (Path p : all.toList()) {
-        modes.put(dir.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
-      }
+        Map<String, String> modes = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir.resolve("lake"))) {
+            for (Path p : all.toList()) {
+                modes.put(
+                        dir.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+            }
+        }
+        assertTrue(
+                modes.keySet().stream().anyMatch(p -> p.matches("lake/ops/owner_only/part-.*\\.parquet")),
+                modes.toString());
+        assertTrue(
+                modes.keySet().stream()
+                        .anyMatch(p -> p.matches("lake/ops/owner_only/_delta_log/\\d+\\.checkpoint\\.parquet")),
+                modes.toString());
+        assertEquals("rw-------", modes.get("lake/ops/_salt"));
+        modes.forEach((path, mode) -> assertTrue(mode.endsWith("------"), path + " is " + mode));
     }
-    assertTrue(modes.keySet().stream().anyMatch(p -> p.matches("lake/ops/owner_only/part-.*\\.parquet")), modes.toString());
-    assertTrue(modes.keySet().stream().anyMatch(p -> p.matches("lake/ops/owner_only/_delta_log/\\d+\\.checkpoint\\.parquet")), modes.toString());
-    assertEquals("rw-------", modes.get("lake/ops/_salt"));
-    modes.forEach((path, mode) -> assertTrue(mode.endsWith("------"), path + " is " + mode));
-  }
 }

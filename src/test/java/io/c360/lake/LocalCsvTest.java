@@ -22,34 +22,40 @@ import org.junit.jupiter.api.io.TempDir;
 /** Small CSV files are read on the driver: under spark-submit, executors cannot see the driver's files. */
 @ExtendWith(SparkExtension.class)
 class LocalCsvTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void readsTheFileOnTheDriverWithTheHeaderAsStringColumns(SparkSession spark) throws IOException {
-    Path file = Files.writeString(dir.resolve("d.csv"), "a,b,c\n1,\"x, y\",\n2,,z,extra\n3\n");
-    Dataset<Row> rows = LocalCsv.read(spark, file);
-    assertEquals(List.of("a", "b", "c"), List.of(rows.columns()));
-    assertLocal(rows);
-    assertEquals("[[1,x, y,null], [2,null,z], [3,null,null]]", rows.collectAsList().toString());
-  }
+    @Test
+    void readsTheFileOnTheDriverWithTheHeaderAsStringColumns(SparkSession spark) throws IOException {
+        Path file = Files.writeString(dir.resolve("d.csv"), "a,b,c\n1,\"x, y\",\n2,,z,extra\n3\n");
+        Dataset<Row> rows = LocalCsv.read(spark, file);
+        assertEquals(List.of("a", "b", "c"), List.of(rows.columns()));
+        assertLocal(rows);
+        assertEquals(
+                "[[1,x, y,null], [2,null,z], [3,null,null]]",
+                rows.collectAsList().toString());
+    }
 
-  @Test
-  void anEmptyFileIsAnErrorNamingIt(SparkSession spark) throws IOException {
-    Path file = Files.writeString(dir.resolve("empty.csv"), "");
-    C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(C360Exception.class, () -> LocalCsv.read(spark, file));
-    assertTrue(e.getMessage().contains("empty.csv"), e.getMessage());
-  }
+    @Test
+    void anEmptyFileIsAnErrorNamingIt(SparkSession spark) throws IOException {
+        Path file = Files.writeString(dir.resolve("empty.csv"), "");
+        C360Exception e =
+                org.junit.jupiter.api.Assertions.assertThrows(C360Exception.class, () -> LocalCsv.read(spark, file));
+        assertTrue(e.getMessage().contains("empty.csv"), e.getMessage());
+    }
 
-  @Test
-  void theShippedNicknameTableTravelsWithThePlan(SparkSession spark) {
-    Dataset<Row> nicknames = SilverConfig.load(Path.of("silver")).nicknames(spark);
-    assertLocal(nicknames);
-    assertTrue(nicknames.filter("nickname = 'bob' AND canonical = 'robert'").count() == 1, "bob -> robert");
-  }
+    @Test
+    void theShippedNicknameTableTravelsWithThePlan(SparkSession spark) {
+        Dataset<Row> nicknames = SilverConfig.load(Path.of("silver")).nicknames(spark);
+        assertLocal(nicknames);
+        assertTrue(nicknames.filter("nickname = 'bob' AND canonical = 'robert'").count() == 1, "bob -> robert");
+    }
 
-  /** No file scan in the plan: the rows were read here and ship with the tasks. */
-  private static void assertLocal(Dataset<Row> rows) {
-    LogicalPlan plan = rows.queryExecution().analyzed();
-    assertTrue(plan.collectLeaves().forall(leaf -> leaf instanceof LocalRelation), () -> "expected only local rows in\n" + plan);
-  }
+    /** No file scan in the plan: the rows were read here and ship with the tasks. */
+    private static void assertLocal(Dataset<Row> rows) {
+        LogicalPlan plan = rows.queryExecution().analyzed();
+        assertTrue(
+                plan.collectLeaves().forall(leaf -> leaf instanceof LocalRelation),
+                () -> "expected only local rows in\n" + plan);
+    }
 }

@@ -17,48 +17,53 @@ import org.junit.jupiter.api.io.TempDir;
 /** ops.pipeline_runs: one row per run, its nested fields reachable in SQL. */
 @ExtendWith(SparkExtension.class)
 class RunLogTest {
-  private final SparkSession spark;
-  @TempDir Path home;
+    private final SparkSession spark;
 
-  RunLogTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    @TempDir
+    Path home;
 
-  @Test
-  void appendsRunsThatSqlCanQueryToTheNestedFields() {
-    Lake lake = new Lake(spark, home.resolve("lake").toString());
-    RunLog.append(lake, SampleRuns.succeeded("run-1"));
-    RunLog.append(lake, SampleRuns.failed("run-2"));
+    RunLogTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-    List<Row> runs = spark.sql("""
+    @Test
+    void appendsRunsThatSqlCanQueryToTheNestedFields() {
+        Lake lake = new Lake(spark, home.resolve("lake").toString());
+        RunLog.append(lake, SampleRuns.succeeded("run-1"));
+        RunLog.append(lake, SampleRuns.failed("run-2"));
+
+        List<Row> runs = spark.sql("""
         SELECT run_id, status, failure, size(stages), stages[1].elapsed_ms, rows_per_table['silver.customer_id_map'],
                match.customers, quality[1].check, quality[1].passed, freshness[0].stale, freshness[0].sla_seconds,
                output_versions['silver.customer_id_map']
         FROM ops.pipeline_runs ORDER BY started_at""").collectAsList();
 
-    assertEquals(2, runs.size());
-    Row first = runs.get(0);
-    assertEquals("run-1", first.getString(0));
-    assertEquals("succeeded", first.getString(1));
-    assertTrue(first.isNullAt(2), "no failure");
-    assertEquals(2, first.getInt(3));
-    assertEquals(80_000L, first.getLong(4));
-    assertEquals(300L, first.getLong(5));
-    assertEquals(140L, first.getLong(6));
-    assertEquals("email completeness >= 0.9", first.getString(7));
-    assertFalse(first.getBoolean(8));
-    assertTrue(first.getBoolean(9));
-    assertEquals(26 * 3600L, first.getLong(10));
-    assertEquals(7L, first.getLong(11));
+        assertEquals(2, runs.size());
+        Row first = runs.get(0);
+        assertEquals("run-1", first.getString(0));
+        assertEquals("succeeded", first.getString(1));
+        assertTrue(first.isNullAt(2), "no failure");
+        assertEquals(2, first.getInt(3));
+        assertEquals(80_000L, first.getLong(4));
+        assertEquals(300L, first.getLong(5));
+        assertEquals(140L, first.getLong(6));
+        assertEquals("email completeness >= 0.9", first.getString(7));
+        assertFalse(first.getBoolean(8));
+        assertTrue(first.getBoolean(9));
+        assertEquals(26 * 3600L, first.getLong(10));
+        assertEquals(7L, first.getLong(11));
 
-    Row second = runs.get(1);
-    assertEquals("failed", second.getString(1));
-    assertEquals("silver: identity.yaml: unknown key 'emial'", second.getString(2));
-    assertTrue(second.isNullAt(6), "a run without silver has no match figures");
+        Row second = runs.get(1);
+        assertEquals("failed", second.getString(1));
+        assertEquals("silver: identity.yaml: unknown key 'emial'", second.getString(2));
+        assertTrue(second.isNullAt(6), "a run without silver has no match figures");
 
-    List<Row> failedStages = spark.sql("""
-        SELECT run_id, s.stage FROM ops.pipeline_runs LATERAL VIEW explode(stages) AS s WHERE s.status = 'failed'""")
-        .collectAsList();
-    assertEquals(List.of("run-2:silver"), failedStages.stream().map(r -> r.getString(0) + ":" + r.getString(1)).toList());
-  }
+        List<Row> failedStages = spark.sql("""
+        SELECT run_id, s.stage FROM ops.pipeline_runs LATERAL VIEW explode(stages) AS s WHERE s.status = 'failed'""").collectAsList();
+        assertEquals(
+                List.of("run-2:silver"),
+                failedStages.stream()
+                        .map(r -> r.getString(0) + ":" + r.getString(1))
+                        .toList());
+    }
 }

@@ -36,142 +36,186 @@ import org.junit.jupiter.api.io.TempDir;
 /** The HTML run report: charts from tiny silver and gold tables, escaping, missing tables, and a real render. */
 @ExtendWith(SparkExtension.class)
 class RunReportTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final long CHROMIUM_TIMEOUT_SECONDS = 60;
-  private static final String RUN_ID = "20250301T060000Z-ab12";
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final long CHROMIUM_TIMEOUT_SECONDS = 60;
+    private static final String RUN_ID = "20250301T060000Z-ab12";
 
-  private final SparkSession spark;
-  @TempDir Path home;
+    private final SparkSession spark;
 
-  RunReportTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    @TempDir
+    Path home;
 
-  /** Writes scored pairs, a customer id map (sizes 1, 1, 2 and 12) and segment sizes of this and another run. */
-  private Lake lakeWithSilverAndGold(C360Config config) {
-    Lake lake = new Lake(spark, config.lakeRoot());
-    StructType pairs = new StructType().add("match_probability", DataTypes.DoubleType);
-    lake.append(SilverJob.SCORED_PAIRS, spark.createDataFrame(
-        List.of(RowFactory.create(0.01), RowFactory.create(0.02), RowFactory.create(0.51), RowFactory.create(0.97),
-            RowFactory.create(1.0), RowFactory.create((Object) null)), pairs));
-
-    List<Row> map = new ArrayList<>(List.of(RowFactory.create("crm:1", "C1"), RowFactory.create("crm:2", "C2"),
-        RowFactory.create("crm:3", "C3"), RowFactory.create("web:3", "C3")));
-    for (int i = 0; i < 12; i++) {
-      map.add(RowFactory.create("web:big" + i, "C4"));
+    RunReportTest(SparkSession spark) {
+        this.spark = spark;
     }
-    StructType idMap = new StructType().add("record_key", DataTypes.StringType).add("customer_id", DataTypes.StringType);
-    lake.append(SilverJob.CUSTOMER_ID_MAP, spark.createDataFrame(map, idMap));
 
-    StructType segments = new StructType().add("run_id", DataTypes.StringType).add("segment", DataTypes.StringType)
-        .add("as_of", DataTypes.TimestampType).add("customers", DataTypes.LongType);
-    Timestamp asOf = Timestamp.from(SampleRuns.AS_OF);
-    lake.append(io.c360.gold.GoldJob.SEGMENT_SIZES, spark.createDataFrame(List.of(
-        RowFactory.create(RUN_ID, "high_value", asOf, 40L),
-        RowFactory.create(RUN_ID, "churn_risk <b>", asOf, 15L),
-        RowFactory.create("an-earlier-run", "lapsed_from_earlier_run", asOf, 99L)), segments));
-    return lake;
-  }
+    /** Writes scored pairs, a customer id map (sizes 1, 1, 2 and 12) and segment sizes of this and another run. */
+    private Lake lakeWithSilverAndGold(C360Config config) {
+        Lake lake = new Lake(spark, config.lakeRoot());
+        StructType pairs = new StructType().add("match_probability", DataTypes.DoubleType);
+        lake.append(
+                SilverJob.SCORED_PAIRS,
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create(0.01),
+                                RowFactory.create(0.02),
+                                RowFactory.create(0.51),
+                                RowFactory.create(0.97),
+                                RowFactory.create(1.0),
+                                RowFactory.create((Object) null)),
+                        pairs));
 
-  private C360Config config() {
-    return SampleRuns.config(home, Map.of("crm_contacts", Optional.empty()));
-  }
-
-  @Test
-  void drawsTheChartsAndEscapesText() throws IOException {
-    C360Config config = config();
-    Lake lake = lakeWithSilverAndGold(config);
-
-    Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
-
-    assertEquals(Path.of(config.reportsRoot(), "run-" + RUN_ID + ".html"), report);
-    String html = Files.readString(report);
-    assertEquals(html, Files.readString(Path.of(config.reportsRoot(), "latest.html")), "latest.html is this run's report");
-    assertEquals(20, bars(html, "match-probability-histogram"), "20 probability bins");
-    assertTrue(html.contains("<title>0.00 – 0.05: 2</title>") && html.contains("<title>0.95 – 1.00: 2</title>"),
-        "probability 1 falls in the last bin, null is not counted");
-    assertEquals(11, bars(html, "cluster-size-distribution"));
-    assertTrue(html.contains("<title>1 record: 2</title>") && html.contains("<title>&gt; 10 records: 1</title>"), html);
-    assertEquals(2, bars(html, "segment-sizes"), "only this run's segments");
-    assertFalse(html.contains("lapsed_from_earlier_run"));
-    assertTrue(html.contains("churn_risk &lt;b&gt;"));
-    assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-    assertFalse(html.contains("<script"), "no script element at all");
-    assertTrue(html.contains("<tr class=\"failed\">"), "the failed warning check is highlighted");
-    assertTrue(html.contains("<tr class=\"stale\">"), "the stale source is highlighted");
-  }
-
-  @Test
-  void saysWhichTablesAreNotWrittenYet() throws IOException {
-    C360Config config = config();
-    Lake lake = new Lake(spark, config.lakeRoot());
-
-    String html = Files.readString(Path.of(RunReport.write(lake, config, SampleRuns.failed("run-2"))));
-
-    assertTrue(html.contains("not available (table silver.scored_pairs not written yet)"));
-    assertTrue(html.contains("not available (table silver.customer_id_map not written yet)"));
-    assertTrue(html.contains("not available (table gold.segment_sizes not written yet)"));
-    assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key &#39;emial&#39;</pre>"));
-    assertFalse(html.contains("<svg"));
-  }
-
-  @Test
-  void rendersInHeadlessChromium() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-        "Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it (apt-get install -y chromium)");
-    C360Config config = config();
-    Lake lake = lakeWithSilverAndGold(config);
-    Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
-
-    String dom = chromium("--dump-dom", report.toUri().toString());
-    for (String chart : List.of("match-probability-histogram", "cluster-size-distribution", "segment-sizes")) {
-      assertTrue(dom.contains("<svg id=\"" + chart + "\""), "rendered DOM holds the chart " + chart);
-    }
-    assertTrue(dom.contains(RUN_ID), "rendered DOM names the run");
-    assertFalse(dom.contains("<script"), "the escaped message did not become a script element");
-
-    Path png = home.resolve("report.png");
-    chromium("--window-size=1200,3000", "--screenshot=" + png, report.toUri().toString());
-    BufferedImage image = ImageIO.read(png.toFile());
-    assertNotNull(image, "chromium wrote a PNG");
-    assertTrue(barPixels(image) > 2_000, "the bars are painted (pixels of the bar colour: " + barPixels(image) + ")");
-  }
-
-  private static int bars(String html, String chartId) {
-    Matcher chart = Pattern.compile("<svg id=\"" + chartId + "\".*?</svg>").matcher(html);
-    assertTrue(chart.find(), "chart " + chartId);
-    return (int) Pattern.compile("<rect class=\"bar\"").matcher(chart.group()).results().count();
-  }
-
-  /** Pixels of the bars' fill (#3b6ea5). */
-  private static int barPixels(BufferedImage image) {
-    int n = 0;
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        if ((image.getRGB(x, y) & 0xFFFFFF) == 0x3B6EA5) {
-          n++;
+        List<Row> map = new ArrayList<>(List.of(
+                RowFactory.create("crm:1", "C1"),
+                RowFactory.create("crm:2", "C2"),
+                RowFactory.create("crm:3", "C3"),
+                RowFactory.create("web:3", "C3")));
+        for (int i = 0; i < 12; i++) {
+            map.add(RowFactory.create("web:big" + i, "C4"));
         }
-      }
-    }
-    return n;
-  }
+        StructType idMap =
+                new StructType().add("record_key", DataTypes.StringType).add("customer_id", DataTypes.StringType);
+        lake.append(SilverJob.CUSTOMER_ID_MAP, spark.createDataFrame(map, idMap));
 
-  /** Runs headless chromium on a fresh profile, offline, and returns its standard output. */
-  private String chromium(String... args) throws IOException, InterruptedException {
-    Path profile = Files.createTempDirectory(home, "chromium-profile");
-    Path out = home.resolve("chromium.out");
-    Path err = home.resolve("chromium.err");
-    List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile));
-    command.addAll(List.of(args));
-    Process chromium = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!chromium.waitFor(CHROMIUM_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      chromium.descendants().forEach(ProcessHandle::destroyForcibly);
-      chromium.destroyForcibly();
-      fail("chromium did not finish within " + CHROMIUM_TIMEOUT_SECONDS + " s: " + command);
+        StructType segments = new StructType()
+                .add("run_id", DataTypes.StringType)
+                .add("segment", DataTypes.StringType)
+                .add("as_of", DataTypes.TimestampType)
+                .add("customers", DataTypes.LongType);
+        Timestamp asOf = Timestamp.from(SampleRuns.AS_OF);
+        lake.append(
+                io.c360.gold.GoldJob.SEGMENT_SIZES,
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create(RUN_ID, "high_value", asOf, 40L),
+                                RowFactory.create(RUN_ID, "churn_risk <b>", asOf, 15L),
+                                RowFactory.create("an-earlier-run", "lapsed_from_earlier_run", asOf, 99L)),
+                        segments));
+        return lake;
     }
-    assertEquals(0, chromium.exitValue(), "chromium failed: " + Files.readString(err));
-    return Files.readString(out);
-  }
+
+    private C360Config config() {
+        return SampleRuns.config(home, Map.of("crm_contacts", Optional.empty()));
+    }
+
+    @Test
+    void drawsTheChartsAndEscapesText() throws IOException {
+        C360Config config = config();
+        Lake lake = lakeWithSilverAndGold(config);
+
+        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
+
+        assertEquals(Path.of(config.reportsRoot(), "run-" + RUN_ID + ".html"), report);
+        String html = Files.readString(report);
+        assertEquals(
+                html,
+                Files.readString(Path.of(config.reportsRoot(), "latest.html")),
+                "latest.html is this run's report");
+        assertEquals(20, bars(html, "match-probability-histogram"), "20 probability bins");
+        assertTrue(
+                html.contains("<title>0.00 – 0.05: 2</title>") && html.contains("<title>0.95 – 1.00: 2</title>"),
+                "probability 1 falls in the last bin, null is not counted");
+        assertEquals(11, bars(html, "cluster-size-distribution"));
+        assertTrue(
+                html.contains("<title>1 record: 2</title>") && html.contains("<title>&gt; 10 records: 1</title>"),
+                html);
+        assertEquals(2, bars(html, "segment-sizes"), "only this run's segments");
+        assertFalse(html.contains("lapsed_from_earlier_run"));
+        assertTrue(html.contains("churn_risk &lt;b&gt;"));
+        assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assertFalse(html.contains("<script"), "no script element at all");
+        assertTrue(html.contains("<tr class=\"failed\">"), "the failed warning check is highlighted");
+        assertTrue(html.contains("<tr class=\"stale\">"), "the stale source is highlighted");
+    }
+
+    @Test
+    void saysWhichTablesAreNotWrittenYet() throws IOException {
+        C360Config config = config();
+        Lake lake = new Lake(spark, config.lakeRoot());
+
+        String html = Files.readString(Path.of(RunReport.write(lake, config, SampleRuns.failed("run-2"))));
+
+        assertTrue(html.contains("not available (table silver.scored_pairs not written yet)"));
+        assertTrue(html.contains("not available (table silver.customer_id_map not written yet)"));
+        assertTrue(html.contains("not available (table gold.segment_sizes not written yet)"));
+        assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key &#39;emial&#39;</pre>"));
+        assertFalse(html.contains("<svg"));
+    }
+
+    @Test
+    void rendersInHeadlessChromium() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it (apt-get install -y chromium)");
+        C360Config config = config();
+        Lake lake = lakeWithSilverAndGold(config);
+        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
+
+        String dom = chromium("--dump-dom", report.toUri().toString());
+        for (String chart : List.of("match-probability-histogram", "cluster-size-distribution", "segment-sizes")) {
+            assertTrue(dom.contains("<svg id=\"" + chart + "\""), "rendered DOM holds the chart " + chart);
+        }
+        assertTrue(dom.contains(RUN_ID), "rendered DOM names the run");
+        assertFalse(dom.contains("<script"), "the escaped message did not become a script element");
+
+        Path png = home.resolve("report.png");
+        chromium(
+                "--window-size=1200,3000", "--screenshot=" + png, report.toUri().toString());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "chromium wrote a PNG");
+        assertTrue(
+                barPixels(image) > 2_000, "the bars are painted (pixels of the bar colour: " + barPixels(image) + ")");
+    }
+
+    private static int bars(String html, String chartId) {
+        Matcher chart = Pattern.compile("<svg id=\"" + chartId + "\".*?</svg>").matcher(html);
+        assertTrue(chart.find(), "chart " + chartId);
+        return (int) Pattern.compile("<rect class=\"bar\"")
+                .matcher(chart.group())
+                .results()
+                .count();
+    }
+
+    /** Pixels of the bars' fill (#3b6ea5). */
+    private static int barPixels(BufferedImage image) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == 0x3B6EA5) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Runs headless chromium on a fresh profile, offline, and returns its standard output. */
+    private String chromium(String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory(home, "chromium-profile");
+        Path out = home.resolve("chromium.out");
+        Path err = home.resolve("chromium.err");
+        List<String> command = new ArrayList<>(List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile));
+        command.addAll(List.of(args));
+        Process chromium = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!chromium.waitFor(CHROMIUM_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
+            chromium.destroyForcibly();
+            fail("chromium did not finish within " + CHROMIUM_TIMEOUT_SECONDS + " s: " + command);
+        }
+        assertEquals(0, chromium.exitValue(), "chromium failed: " + Files.readString(err));
+        return Files.readString(out);
+    }
 }

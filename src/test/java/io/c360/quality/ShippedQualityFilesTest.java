@@ -39,80 +39,115 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SparkExtension.class)
 class ShippedQualityFilesTest {
-  private final SparkSession spark;
-  private final C360Config config = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
+    private final SparkSession spark;
+    private final C360Config config = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
 
-  ShippedQualityFilesTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    ShippedQualityFilesTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-  private QualityGate shipped(Optional<Path> folder) {
-    return QualityGate.load(folder.orElseThrow().resolve("quality.yaml"));
-  }
+    private QualityGate shipped(Optional<Path> folder) {
+        return QualityGate.load(folder.orElseThrow().resolve("quality.yaml"));
+    }
 
-  private static void assertFits(QualityGate gate, Map<TableName, StructType> schemas) {
-    assertEquals(schemas.keySet(), Set.copyOf(gate.tables()));
-    for (TableChecks t : gate.declared()) {
-      for (QualityCheck check : t.checks()) {
-        assertEquals(Optional.empty(), check.unsuitableFor(schemas.get(t.table())), t.table() + ": " + check.name());
-        if (check instanceof QualityCheck.Reference r && schemas.containsKey(r.target())) {
-          assertTrue(Arrays.asList(schemas.get(r.target()).fieldNames()).contains(r.targetColumn()), t.table() + ": " + check.name());
+    private static void assertFits(QualityGate gate, Map<TableName, StructType> schemas) {
+        assertEquals(schemas.keySet(), Set.copyOf(gate.tables()));
+        for (TableChecks t : gate.declared()) {
+            for (QualityCheck check : t.checks()) {
+                assertEquals(
+                        Optional.empty(), check.unsuitableFor(schemas.get(t.table())), t.table() + ": " + check.name());
+                if (check instanceof QualityCheck.Reference r && schemas.containsKey(r.target())) {
+                    assertTrue(
+                            Arrays.asList(schemas.get(r.target()).fieldNames()).contains(r.targetColumn()),
+                            t.table() + ": " + check.name());
+                }
+            }
         }
-      }
     }
-  }
 
-  private static StructType bronzeSchema(SourceContract contract) {
-    StructType schema = new StructType();
-    for (SourceContract.Column c : contract.columns()) {
-      schema = schema.add(c.name(), c.type().sparkType());
+    private static StructType bronzeSchema(SourceContract contract) {
+        StructType schema = new StructType();
+        for (SourceContract.Column c : contract.columns()) {
+            schema = schema.add(c.name(), c.type().sparkType());
+        }
+        return schema.add(Lineage.RESCUED, DataTypes.StringType)
+                .add(Lineage.SOURCE_SYSTEM, DataTypes.StringType)
+                .add(Lineage.SOURCE_FILE, DataTypes.StringType)
+                .add(Lineage.SOURCE_ROW, DataTypes.LongType)
+                .add(Lineage.BATCH_ID, DataTypes.StringType)
+                .add(Lineage.INGESTED_AT, DataTypes.TimestampType)
+                .add(Lineage.ROW_HASH, DataTypes.StringType);
     }
-    return schema.add(Lineage.RESCUED, DataTypes.StringType)
-        .add(Lineage.SOURCE_SYSTEM, DataTypes.StringType)
-        .add(Lineage.SOURCE_FILE, DataTypes.StringType)
-        .add(Lineage.SOURCE_ROW, DataTypes.LongType)
-        .add(Lineage.BATCH_ID, DataTypes.StringType)
-        .add(Lineage.INGESTED_AT, DataTypes.TimestampType)
-        .add(Lineage.ROW_HASH, DataTypes.StringType);
-  }
 
-  private static List<String> allowedValues(QualityGate gate, TableName table, String column) {
-    return gate.declared().stream().filter(t -> t.table().equals(table)).flatMap(t -> t.checks().stream())
-        .flatMap(c -> c instanceof QualityCheck.AllowedValues v && v.column().equals(column) ? Stream.of(v.allowed()) : Stream.empty())
-        .findFirst().orElseThrow();
-  }
-
-  @Test
-  void bronzeChecksFitTheContractsAndLineageOfEveryConfiguredSource() {
-    Map<TableName, StructType> schemas = new LinkedHashMap<>();
-    config.sources().forEach(s -> schemas.put(TableName.bronze(s.name()), bronzeSchema(SourceContract.load(s.contract()))));
-
-    assertFits(shipped(config.definitions().bronze()), schemas);
-  }
-
-  @Test
-  void silverChecksFitTheTablesTheSilverJobWrites() {
-    SilverConfig silver = SilverConfig.load(config.requireSilverFolder());
-    Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
-    Dataset<Row> records = null;
-    for (var e : silver.identity().sources().entrySet()) {
-      C360Config.SourceConfig source = config.source(e.getKey()).orElseThrow();
-      Dataset<Row> bronze = spark.createDataFrame(List.of(), bronzeSchema(SourceContract.load(source.contract())));
-      Dataset<Row> mapped = IdentityRecords.of(bronze, e.getKey(), source.system(), e.getValue(), silver.identity().standardization(), nicknames);
-      records = records == null ? mapped : records.unionByName(mapped);
+    private static List<String> allowedValues(QualityGate gate, TableName table, String column) {
+        return gate.declared().stream()
+                .filter(t -> t.table().equals(table))
+                .flatMap(t -> t.checks().stream())
+                .flatMap(c ->
+                        c instanceof QualityCheck.AllowedValues v && v.column().equals(column)
+                                ? Stream.of(v.allowed())
+                                : Stream.empty())
+                .findFirst()
+                .orElseThrow();
     }
-    Dataset<Row> golden = Survivorship.golden(records.withColumn(Survivorship.CUSTOMER_ID, lit(null).cast("string")), silver.survivorship());
-    Map<TableName, StructType> schemas = Map.of(
-        SilverJob.IDENTITY_RECORDS, records.schema(),
-        SilverJob.CUSTOMER_ID_MAP, new StructType().add(StableIds.RECORD_KEY, DataTypes.StringType).add(StableIds.CUSTOMER_ID, DataTypes.StringType),
-        SilverJob.GOLDEN_RECORDS, golden.schema(),
-        SilverJob.SCORED_PAIRS, new StructType().add(Blocking.LEFT, DataTypes.StringType).add(Blocking.RIGHT, DataTypes.StringType)
-            .add("match_probability", DataTypes.DoubleType).add("decision", DataTypes.StringType));
-    QualityGate gate = shipped(config.definitions().silver());
 
-    assertFits(gate, schemas);
-    assertEquals(silver.identity().sources().keySet(), Set.copyOf(allowedValues(gate, SilverJob.IDENTITY_RECORDS, "source")));
-    assertEquals(Set.of(Matcher.LINKED, Matcher.LINKED_BY_RULE, Matcher.REVIEW, Matcher.NON_LINK, Matcher.VETOED,
-        Matcher.LINKED_BY_STEWARD, Matcher.NON_LINK_BY_STEWARD), Set.copyOf(allowedValues(gate, SilverJob.SCORED_PAIRS, "decision")));
-  }
+    @Test
+    void bronzeChecksFitTheContractsAndLineageOfEveryConfiguredSource() {
+        Map<TableName, StructType> schemas = new LinkedHashMap<>();
+        config.sources()
+                .forEach(s -> schemas.put(TableName.bronze(s.name()), bronzeSchema(SourceContract.load(s.contract()))));
+
+        assertFits(shipped(config.definitions().bronze()), schemas);
+    }
+
+    @Test
+    void silverChecksFitTheTablesTheSilverJobWrites() {
+        SilverConfig silver = SilverConfig.load(config.requireSilverFolder());
+        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
+        Dataset<Row> records = null;
+        for (var e : silver.identity().sources().entrySet()) {
+            C360Config.SourceConfig source = config.source(e.getKey()).orElseThrow();
+            Dataset<Row> bronze =
+                    spark.createDataFrame(List.of(), bronzeSchema(SourceContract.load(source.contract())));
+            Dataset<Row> mapped = IdentityRecords.of(
+                    bronze,
+                    e.getKey(),
+                    source.system(),
+                    e.getValue(),
+                    silver.identity().standardization(),
+                    nicknames);
+            records = records == null ? mapped : records.unionByName(mapped);
+        }
+        Dataset<Row> golden = Survivorship.golden(
+                records.withColumn(Survivorship.CUSTOMER_ID, lit(null).cast("string")), silver.survivorship());
+        Map<TableName, StructType> schemas = Map.of(
+                SilverJob.IDENTITY_RECORDS, records.schema(),
+                SilverJob.CUSTOMER_ID_MAP,
+                        new StructType()
+                                .add(StableIds.RECORD_KEY, DataTypes.StringType)
+                                .add(StableIds.CUSTOMER_ID, DataTypes.StringType),
+                SilverJob.GOLDEN_RECORDS, golden.schema(),
+                SilverJob.SCORED_PAIRS,
+                        new StructType()
+                                .add(Blocking.LEFT, DataTypes.StringType)
+                                .add(Blocking.RIGHT, DataTypes.StringType)
+                                .add("match_probability", DataTypes.DoubleType)
+                                .add("decision", DataTypes.StringType));
+        QualityGate gate = shipped(config.definitions().silver());
+
+        assertFits(gate, schemas);
+        assertEquals(
+                silver.identity().sources().keySet(),
+                Set.copyOf(allowedValues(gate, SilverJob.IDENTITY_RECORDS, "source")));
+        assertEquals(
+                Set.of(
+                        Matcher.LINKED,
+                        Matcher.LINKED_BY_RULE,
+                        Matcher.REVIEW,
+                        Matcher.NON_LINK,
+                        Matcher.VETOED,
+                        Matcher.LINKED_BY_STEWARD,
+                        Matcher.NON_LINK_BY_STEWARD),
+                Set.copyOf(allowedValues(gate, SilverJob.SCORED_PAIRS, "decision")));
+    }
 }

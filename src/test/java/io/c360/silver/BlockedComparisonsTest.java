@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Which comparisons EM leaves out of a pair's likelihood: those every rule that found the pair keys on. */
 @ExtendWith(SparkExtension.class)
 class BlockedComparisonsTest {
-  private static final MatchingConfig CONFIG = MatchingConfig.parse(YamlNode.parse("matching.yaml", """
+    private static final MatchingConfig CONFIG = MatchingConfig.parse(YamlNode.parse("matching.yaml", """
       blocking:
         rules:
           - {name: email_user, keys: ["substring_index(email, '@', 1)"]}
@@ -31,53 +31,70 @@ class BlockedComparisonsTest {
       model: {em_without_blocked_comparisons: true}
       """));
 
-  private final SparkSession spark;
+    private final SparkSession spark;
 
-  BlockedComparisonsTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    BlockedComparisonsTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-  @Test
-  void aRuleKeysTheComparisonsWhoseStrictestLevelReadsItsColumns() {
-    assertEquals(Set.of("email"), Matcher.keyColumns(CONFIG.blocking().get(0)), "a literal is no column, a function no column");
-    assertEquals(Set.of("given_name", "surname"), Matcher.keyColumns(CONFIG.blocking().get(1)));
-    assertEquals(Set.of("given_name"), Matcher.comparedColumns(CONFIG.comparisons().get(0)), "only the first level counts");
-  }
+    @Test
+    void aRuleKeysTheComparisonsWhoseStrictestLevelReadsItsColumns() {
+        assertEquals(
+                Set.of("email"),
+                Matcher.keyColumns(CONFIG.blocking().get(0)),
+                "a literal is no column, a function no column");
+        assertEquals(
+                Set.of("given_name", "surname"),
+                Matcher.keyColumns(CONFIG.blocking().get(1)));
+        assertEquals(
+                Set.of("given_name"),
+                Matcher.comparedColumns(CONFIG.comparisons().get(0)),
+                "only the first level counts");
+    }
 
-  @Test
-  void aComparisonIsOffOnlyWhenEveryRuleThatFoundThePairKeysOnIt() {
-    Dataset<Row> pairs = spark.sql("""
+    @Test
+    void aComparisonIsOffOnlyWhenEveryRuleThatFoundThePairKeysOnIt() {
+        Dataset<Row> pairs = spark.sql("""
         SELECT * FROM VALUES (1, array('email_user')), (2, array('names')), (3, array('email_user', 'names')),
                              (4, array('crm_id')), (5, array('names', 'crm_id')), (6, CAST(array() AS ARRAY<STRING>))
         AS pairs(pair, blocking_rules)""");
 
-    List<Integer> off = pairs.orderBy("pair").select(Matcher.blockedComparisons(CONFIG)).as(org.apache.spark.sql.Encoders.INT())
-        .collectAsList();
+        List<Integer> off = pairs.orderBy("pair")
+                .select(Matcher.blockedComparisons(CONFIG))
+                .as(org.apache.spark.sql.Encoders.INT())
+                .collectAsList();
 
-    // bits: given_name 1, surname 2, email 4
-    assertEquals(List.of(4, 3, 0, 0, 0, 0), off);
-  }
-
-  @Test
-  void theSettingIsPartOfTheModelFingerprint() {
-    MatchingConfig without = MatchingConfig.parse(YamlNode.parse("matching.yaml",
-        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {}\n"));
-    MatchingConfig with = MatchingConfig.parse(YamlNode.parse("matching.yaml",
-        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {em_without_blocked_comparisons: true}\n"));
-
-    assertEquals(false, ModelStore.fingerprint(with).equals(ModelStore.fingerprint(without)));
-  }
-
-  @Test
-  void moreComparisonsThanBitsInAnIntIsAClearError() {
-    StringBuilder yaml = new StringBuilder("blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n");
-    for (int c = 0; c < 32; c++) {
-      yaml.append("  - name: c").append(c).append("\n    levels: [{name: exact, when: 'l.crm_id = r.crm_id'}, {name: else}]\n");
+        // bits: given_name 1, surname 2, email 4
+        assertEquals(List.of(4, 3, 0, 0, 0, 0), off);
     }
-    MatchingConfig wide = MatchingConfig.parse(YamlNode.parse("matching.yaml", yaml + "model: {em_without_blocked_comparisons: true}\n"));
 
-    io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.c360.C360Exception.class,
-        () -> Matcher.blockedComparisons(wide));
-    assertEquals(true, e.getMessage().contains("at most 31 comparisons, found 32"), e.getMessage());
-  }
+    @Test
+    void theSettingIsPartOfTheModelFingerprint() {
+        MatchingConfig without = MatchingConfig.parse(
+                YamlNode.parse(
+                        "matching.yaml",
+                        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {}\n"));
+        MatchingConfig with = MatchingConfig.parse(
+                YamlNode.parse(
+                        "matching.yaml",
+                        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {em_without_blocked_comparisons: true}\n"));
+
+        assertEquals(false, ModelStore.fingerprint(with).equals(ModelStore.fingerprint(without)));
+    }
+
+    @Test
+    void moreComparisonsThanBitsInAnIntIsAClearError() {
+        StringBuilder yaml = new StringBuilder("blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n");
+        for (int c = 0; c < 32; c++) {
+            yaml.append("  - name: c")
+                    .append(c)
+                    .append("\n    levels: [{name: exact, when: 'l.crm_id = r.crm_id'}, {name: else}]\n");
+        }
+        MatchingConfig wide = MatchingConfig.parse(
+                YamlNode.parse("matching.yaml", yaml + "model: {em_without_blocked_comparisons: true}\n"));
+
+        io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.c360.C360Exception.class, () -> Matcher.blockedComparisons(wide));
+        assertEquals(true, e.getMessage().contains("at most 31 comparisons, found 32"), e.getMessage());
+    }
 }

@@ -21,93 +21,112 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkExtension.class)
 class BlockingTest {
-  private final SparkSession spark;
+    private final SparkSession spark;
 
-  BlockingTest(SparkSession spark) {
-    this.spark = spark;
-  }
-
-  private Dataset<Row> nodes(String[][] rows) {
-    StructType schema = new StructType().add("id", DataTypes.StringType).add("email", DataTypes.StringType)
-        .add("surname", DataTypes.StringType);
-    List<Row> list = new ArrayList<>();
-    for (String[] r : rows) {
-      list.add(RowFactory.create((Object[]) r));
-    }
-    return spark.createDataFrame(list, schema);
-  }
-
-  @Test
-  void pairsComeFromAnyRuleOnceWithTheirRulesAndOversizedKeysAreSkippedAndReported() {
-    Dataset<Row> nodes = nodes(new String[][] {
-        {"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", null, "lee"},
-        {"j1", "junk@x.com", "smith"}, {"j2", "junk@x.com", "jones"}, {"j3", "junk@x.com", "brown"},
-        {"j4", "junk@x.com", "green"}});
-    List<MatchingConfig.BlockingRule> rules = List.of(
-        new MatchingConfig.BlockingRule("email", List.of("email"), 3),
-        new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
-
-    Blocking.Result result = Blocking.pairs(nodes, rules);
-
-    Map<String, List<String>> pairs = new TreeMap<>();
-    for (Row r : result.pairs().collectAsList()) {
-      List<String> ruleNames = new ArrayList<>(r.getList(2));
-      ruleNames.sort(null);
-      pairs.put(r.getString(0) + "-" + r.getString(1), ruleNames);
-    }
-    assertEquals(Map.of("a-b", List.of("email", "surname"), "a-c", List.of("surname"), "b-c", List.of("surname")), pairs,
-        "the junk email block (4 > cap 3) makes no pair; a null key never blocks");
-    Blocking.RuleReport email = result.report().get(0);
-    assertEquals(1, email.pairs(), "counted before pairs are made: only the block under the cap");
-    assertEquals(1, email.skippedKeys());
-    assertEquals(4, email.skippedRecords());
-    assertTrue(email.largestSkippedKey().startsWith("junk@x.com"), email.largestSkippedKey());
-    assertEquals(3, result.report().get(1).pairs());
-  }
-
-  @Test
-  void eachRuleSkipsTheBlocksAboveItsOwnCap() {
-    Dataset<Row> nodes = nodes(new String[][] {{"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", "ann@x.com", "lee"}});
-    List<MatchingConfig.BlockingRule> rules = List.of(
-        new MatchingConfig.BlockingRule("email", List.of("email"), 2),
-        new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
-
-    Blocking.Result result = Blocking.pairs(nodes, rules);
-
-    List<String> pairs = new ArrayList<>();
-    result.pairs().collectAsList().forEach(r -> pairs.add(r.getString(0) + "-" + r.getString(1) + " " + r.getList(2)));
-    pairs.sort(null);
-    assertEquals(List.of("a-b [surname]", "a-c [surname]", "b-c [surname]"), pairs,
-        "the same three records: over the email rule's cap of 2, within the surname rule's 3");
-    assertEquals(List.of(1L, 3L, 0L), List.of(result.report().get(0).skippedKeys(), result.report().get(0).skippedRecords(),
-        result.report().get(1).skippedKeys()));
-  }
-
-  @Test
-  void aPairNamesEveryRuleThatMadeItBeyondThirtyTwoRules() {
-    Dataset<Row> nodes = nodes(new String[][] {
-        {"a", "a@x.com", "lee"}, {"b", "b@x.com", "lee"}, {"c", "c@x.com", "kim"}, {"d", "c@x.com", "park"}});
-    List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of(i == 35 ? "surname" : "email"), 10));
+    BlockingTest(SparkSession spark) {
+        this.spark = spark;
     }
 
-    Map<String, List<String>> pairs = new TreeMap<>();
-    for (Row r : Blocking.pairs(nodes, rules).pairs().collectAsList()) {
-      pairs.put(r.getString(0) + "-" + r.getString(1), r.getList(2));
+    private Dataset<Row> nodes(String[][] rows) {
+        StructType schema = new StructType()
+                .add("id", DataTypes.StringType)
+                .add("email", DataTypes.StringType)
+                .add("surname", DataTypes.StringType);
+        List<Row> list = new ArrayList<>();
+        for (String[] r : rows) {
+            list.add(RowFactory.create((Object[]) r));
+        }
+        return spark.createDataFrame(list, schema);
     }
 
-    List<String> byEmail = rules.stream().map(MatchingConfig.BlockingRule::name).filter(n -> !n.equals("r35")).toList();
-    assertEquals(Map.of("a-b", List.of("r35"), "c-d", byEmail), pairs);
-  }
+    @Test
+    void pairsComeFromAnyRuleOnceWithTheirRulesAndOversizedKeysAreSkippedAndReported() {
+        Dataset<Row> nodes = nodes(new String[][] {
+            {"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", null, "lee"},
+            {"j1", "junk@x.com", "smith"}, {"j2", "junk@x.com", "jones"}, {"j3", "junk@x.com", "brown"},
+            {"j4", "junk@x.com", "green"}
+        });
+        List<MatchingConfig.BlockingRule> rules = List.of(
+                new MatchingConfig.BlockingRule("email", List.of("email"), 3),
+                new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
 
-  @Test
-  void moreRulesThanAPairCanNameAreRefused() {
-    List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      rules.add(new MatchingConfig.BlockingRule("r" + i, List.of("email"), 10));
+        Blocking.Result result = Blocking.pairs(nodes, rules);
+
+        Map<String, List<String>> pairs = new TreeMap<>();
+        for (Row r : result.pairs().collectAsList()) {
+            List<String> ruleNames = new ArrayList<>(r.getList(2));
+            ruleNames.sort(null);
+            pairs.put(r.getString(0) + "-" + r.getString(1), ruleNames);
+        }
+        assertEquals(
+                Map.of("a-b", List.of("email", "surname"), "a-c", List.of("surname"), "b-c", List.of("surname")),
+                pairs,
+                "the junk email block (4 > cap 3) makes no pair; a null key never blocks");
+        Blocking.RuleReport email = result.report().get(0);
+        assertEquals(1, email.pairs(), "counted before pairs are made: only the block under the cap");
+        assertEquals(1, email.skippedKeys());
+        assertEquals(4, email.skippedRecords());
+        assertTrue(email.largestSkippedKey().startsWith("junk@x.com"), email.largestSkippedKey());
+        assertEquals(3, result.report().get(1).pairs());
     }
-    C360Exception e = assertThrows(C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules));
-    assertTrue(e.getMessage().contains("at most 63 blocking rules"), e.getMessage());
-  }
+
+    @Test
+    void eachRuleSkipsTheBlocksAboveItsOwnCap() {
+        Dataset<Row> nodes =
+                nodes(new String[][] {{"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", "ann@x.com", "lee"}});
+        List<MatchingConfig.BlockingRule> rules = List.of(
+                new MatchingConfig.BlockingRule("email", List.of("email"), 2),
+                new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
+
+        Blocking.Result result = Blocking.pairs(nodes, rules);
+
+        List<String> pairs = new ArrayList<>();
+        result.pairs()
+                .collectAsList()
+                .forEach(r -> pairs.add(r.getString(0) + "-" + r.getString(1) + " " + r.getList(2)));
+        pairs.sort(null);
+        assertEquals(
+                List.of("a-b [surname]", "a-c [surname]", "b-c [surname]"),
+                pairs,
+                "the same three records: over the email rule's cap of 2, within the surname rule's 3");
+        assertEquals(
+                List.of(1L, 3L, 0L),
+                List.of(
+                        result.report().get(0).skippedKeys(),
+                        result.report().get(0).skippedRecords(),
+                        result.report().get(1).skippedKeys()));
+    }
+
+    @Test
+    void aPairNamesEveryRuleThatMadeItBeyondThirtyTwoRules() {
+        Dataset<Row> nodes = nodes(new String[][] {
+            {"a", "a@x.com", "lee"}, {"b", "b@x.com", "lee"}, {"c", "c@x.com", "kim"}, {"d", "c@x.com", "park"}
+        });
+        List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rules.add(new MatchingConfig.BlockingRule("r" + i, List.of(i == 35 ? "surname" : "email"), 10));
+        }
+
+        Map<String, List<String>> pairs = new TreeMap<>();
+        for (Row r : Blocking.pairs(nodes, rules).pairs().collectAsList()) {
+            pairs.put(r.getString(0) + "-" + r.getString(1), r.getList(2));
+        }
+
+        List<String> byEmail = rules.stream()
+                .map(MatchingConfig.BlockingRule::name)
+                .filter(n -> !n.equals("r35"))
+                .toList();
+        assertEquals(Map.of("a-b", List.of("r35"), "c-d", byEmail), pairs);
+    }
+
+    @Test
+    void moreRulesThanAPairCanNameAreRefused() {
+        List<MatchingConfig.BlockingRule> rules = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            rules.add(new MatchingConfig.BlockingRule("r" + i, List.of("email"), 10));
+        }
+        C360Exception e = assertThrows(
+                C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules));
+        assertTrue(e.getMessage().contains("at most 63 blocking rules"), e.getMessage());
+    }
 }

@@ -24,91 +24,111 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SparkExtension.class)
 class IncrementTest {
-  private static final StructType PAIRS = new StructType()
-      .add(Blocking.LEFT, DataTypes.StringType).add(Blocking.RIGHT, DataTypes.StringType)
-      .add(Blocking.RULES, DataTypes.createArrayType(DataTypes.StringType));
-  private static final StructType PREVIOUS_PAIRS = new StructType()
-      .add(Blocking.LEFT, DataTypes.StringType).add(Blocking.RIGHT, DataTypes.StringType)
-      .add(Blocking.RULES, DataTypes.createArrayType(DataTypes.StringType)).add("decision", DataTypes.StringType);
+    private static final StructType PAIRS = new StructType()
+            .add(Blocking.LEFT, DataTypes.StringType)
+            .add(Blocking.RIGHT, DataTypes.StringType)
+            .add(Blocking.RULES, DataTypes.createArrayType(DataTypes.StringType));
+    private static final StructType PREVIOUS_PAIRS = new StructType()
+            .add(Blocking.LEFT, DataTypes.StringType)
+            .add(Blocking.RIGHT, DataTypes.StringType)
+            .add(Blocking.RULES, DataTypes.createArrayType(DataTypes.StringType))
+            .add("decision", DataTypes.StringType);
 
-  private final SparkSession spark;
+    private final SparkSession spark;
 
-  IncrementTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    IncrementTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-  /** Candidates of this run: {@code "a-b"} is the pair (a, b), found by rule {@code now}. */
-  private Dataset<Row> candidates(String... pairs) {
-    return spark.createDataFrame(Arrays.stream(pairs)
-        .map(p -> RowFactory.create(p.substring(0, 1), p.substring(2), rules("now")))
-        .toList(), PAIRS);
-  }
+    /** Candidates of this run: {@code "a-b"} is the pair (a, b), found by rule {@code now}. */
+    private Dataset<Row> candidates(String... pairs) {
+        return spark.createDataFrame(
+                Arrays.stream(pairs)
+                        .map(p -> RowFactory.create(p.substring(0, 1), p.substring(2), rules("now")))
+                        .toList(),
+                PAIRS);
+    }
 
-  /** The previous run's scored pairs, each found by rule {@code before} and decided {@code linked}. */
-  private Dataset<Row> previousPairs(String... pairs) {
-    return spark.createDataFrame(Arrays.stream(pairs)
-        .map(p -> RowFactory.create(p.substring(0, 1), p.substring(2), rules("before"), "linked"))
-        .toList(), PREVIOUS_PAIRS);
-  }
+    /** The previous run's scored pairs, each found by rule {@code before} and decided {@code linked}. */
+    private Dataset<Row> previousPairs(String... pairs) {
+        return spark.createDataFrame(
+                Arrays.stream(pairs)
+                        .map(p -> RowFactory.create(p.substring(0, 1), p.substring(2), rules("before"), "linked"))
+                        .toList(),
+                PREVIOUS_PAIRS);
+    }
 
-  private static scala.collection.Seq<String> rules(String rule) {
-    return scala.collection.JavaConverters.asScalaBuffer(List.of(rule)).toSeq();
-  }
+    private static scala.collection.Seq<String> rules(String rule) {
+        return scala.collection.JavaConverters.asScalaBuffer(List.of(rule)).toSeq();
+    }
 
-  private Dataset<Row> ids(String... ids) {
-    return spark.createDataset(List.of(ids), Encoders.STRING()).toDF("id");
-  }
+    private Dataset<Row> ids(String... ids) {
+        return spark.createDataset(List.of(ids), Encoders.STRING()).toDF("id");
+    }
 
-  private static Set<String> idsOf(Dataset<Row> rows) {
-    return rows.collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toCollection(TreeSet::new));
-  }
+    private static Set<String> idsOf(Dataset<Row> rows) {
+        return rows.collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toCollection(TreeSet::new));
+    }
 
-  private static Set<String> pairsOf(Dataset<Row> rows) {
-    return rows.select(Blocking.LEFT, Blocking.RIGHT).collectAsList().stream()
-        .map(r -> r.getString(0) + "-" + r.getString(1)).collect(Collectors.toCollection(TreeSet::new));
-  }
+    private static Set<String> pairsOf(Dataset<Row> rows) {
+        return rows.select(Blocking.LEFT, Blocking.RIGHT).collectAsList().stream()
+                .map(r -> r.getString(0) + "-" + r.getString(1))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
 
-  /** Identity records {@code record_key, given_name}: {@code "k=v"} is record k named v. */
-  private Dataset<Row> records(String... records) {
-    StructType schema = new StructType()
-        .add(IdentityRecords.RECORD_KEY, DataTypes.StringType).add("given_name", DataTypes.StringType);
-    return spark.createDataFrame(Arrays.stream(records).map(r -> RowFactory.create(r.split("=")[0], r.split("=")[1])).toList(), schema);
-  }
+    /** Identity records {@code record_key, given_name}: {@code "k=v"} is record k named v. */
+    private Dataset<Row> records(String... records) {
+        StructType schema = new StructType()
+                .add(IdentityRecords.RECORD_KEY, DataTypes.StringType)
+                .add("given_name", DataTypes.StringType);
+        return spark.createDataFrame(
+                Arrays.stream(records)
+                        .map(r -> RowFactory.create(r.split("=")[0], r.split("=")[1]))
+                        .toList(),
+                schema);
+    }
 
-  @Test
-  void recordsDeliveredAgainTakeTheirNewVersionOrGoAndTheOthersStay() {
-    Dataset<Row> previous = records("a=ann", "b=bob", "c=cy");
-    // b has a new version, d is new; c was delivered again in a version that is no identity record.
-    Dataset<Row> delivered = records("b=rob", "d=dee");
-    Dataset<Row> keys = ids("b", "c", "d").toDF(IdentityRecords.RECORD_KEY);
+    @Test
+    void recordsDeliveredAgainTakeTheirNewVersionOrGoAndTheOthersStay() {
+        Dataset<Row> previous = records("a=ann", "b=bob", "c=cy");
+        // b has a new version, d is new; c was delivered again in a version that is no identity record.
+        Dataset<Row> delivered = records("b=rob", "d=dee");
+        Dataset<Row> keys = ids("b", "c", "d").toDF(IdentityRecords.RECORD_KEY);
 
-    Set<String> now = Increment.withDelivered(previous, delivered, keys).collectAsList().stream()
-        .map(r -> r.getString(0) + "=" + r.getString(1)).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of("a=ann", "b=rob", "d=dee"), now);
-  }
+        Set<String> now = Increment.withDelivered(previous, delivered, keys).collectAsList().stream()
+                .map(r -> r.getString(0) + "=" + r.getString(1))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of("a=ann", "b=rob", "d=dee"), now);
+    }
 
-  @Test
-  void unsettledAreUntouchedIdentitiesWhosePairsWithEachOtherCameOrWent() {
-    Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
-    Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "x-g", "f-g");
+    @Test
+    void unsettledAreUntouchedIdentitiesWhosePairsWithEachOtherCameOrWent() {
+        Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
+        Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "x-g", "f-g");
 
-    // c-d and e-f became candidates; c-e and f-g stopped being ones. a-b stayed; the pairs of t and x are
-    // re-examined anyway (t is touched, x is gone), so they unsettle no one.
-    assertEquals(Set.of("c", "d", "e", "f", "g"), idsOf(Increment.PairsAgainstPrevious.of(now, ids("t"), ids("x"), before).unsettled()));
-  }
+        // c-d and e-f became candidates; c-e and f-g stopped being ones. a-b stayed; the pairs of t and x are
+        // re-examined anyway (t is touched, x is gone), so they unsettle no one.
+        assertEquals(
+                Set.of("c", "d", "e", "f", "g"),
+                idsOf(Increment.PairsAgainstPrevious.of(now, ids("t"), ids("x"), before)
+                        .unsettled()));
+    }
 
-  @Test
-  void pairsOfUntouchedIdentitiesKeepTheirRowsAndTheRestIsScored() {
-    Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
-    Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "e-f");
+    @Test
+    void pairsOfUntouchedIdentitiesKeepTheirRowsAndTheRestIsScored() {
+        Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
+        Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "e-f");
 
-    Increment.PairsAgainstPrevious against = Increment.PairsAgainstPrevious.of(now, ids("t"), ids(), before);
+        Increment.PairsAgainstPrevious against = Increment.PairsAgainstPrevious.of(now, ids("t"), ids(), before);
 
-    assertEquals(Set.of("a-t", "c-d"), pairsOf(against.toScore()), "a touched side, or not scored last time");
-    Dataset<Row> kept = against.kept();
-    assertEquals(Set.of("a-b", "e-f"), pairsOf(kept));
-    assertEquals(Set.of("[now] linked"), kept.collectAsList().stream()
-        .map(r -> r.getList(r.fieldIndex(Blocking.RULES)) + " " + r.getString(r.fieldIndex("decision"))).collect(Collectors.toSet()),
-        "the previous row, with this run's blocking rules");
-  }
+        assertEquals(Set.of("a-t", "c-d"), pairsOf(against.toScore()), "a touched side, or not scored last time");
+        Dataset<Row> kept = against.kept();
+        assertEquals(Set.of("a-b", "e-f"), pairsOf(kept));
+        assertEquals(
+                Set.of("[now] linked"),
+                kept.collectAsList().stream()
+                        .map(r -> r.getList(r.fieldIndex(Blocking.RULES)) + " " + r.getString(r.fieldIndex("decision")))
+                        .collect(Collectors.toSet()),
+                "the previous row, with this run's blocking rules");
+    }
 }

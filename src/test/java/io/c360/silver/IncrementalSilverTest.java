@@ -45,232 +45,265 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkExtension.class)
 class IncrementalSilverTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> DATA_FOLDERS = List.of("crm", "billing", "support", "web", "ecommerce", "consent");
-  private final SparkSession spark;
-  @TempDir Path home;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> DATA_FOLDERS =
+            List.of("crm", "billing", "support", "web", "ecommerce", "consent");
+    private final SparkSession spark;
 
-  IncrementalSilverTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    @TempDir
+    Path home;
 
-  @Test
-  void secondBatchResolvedIncrementallyEqualsFullRebuild() throws IOException {
-    Path generated = home.resolve("generated");
-    SyntheticSources.generate(GeneratorSettings.defaults(60, 23), generated, Progress.silent());
-    Path landing = home.resolve("landing");
-    Batches batches = split(generated, landing);
-    C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
-    SilverConfig silver = SilverConfig.load(shipped.requireSilverFolder());
-
-    C360Config cfg = shipped.withLocations(home.resolve("lake").toString(), landing.toString());
-    Lake lake = new Lake(spark, cfg.lakeRoot());
-    new BronzeIngest(lake, cfg, Progress.silent()).run();
-    SilverJob.Result first = new SilverJob(lake, cfg, silver, Progress.silent(), false).run("run-1");
-    assertTrue(first.trained() && !first.incremental());
-    assertEquals(first.records(), first.standardizedRecords(), "a first run standardizes every record");
-    Map<Set<String>, String> customersBefore = customers(lake);
-    Map<String, Row> goldenBefore = golden(lake);
-
-    batches.landSecond();
-    new BronzeIngest(lake, cfg, Progress.silent()).run();
-    List<String> progress = new ArrayList<>();
-    SilverJob.Result incremental = new SilverJob(lake, cfg, silver, progress::add, false).run("run-2");
-
-    assertTrue(incremental.incremental(), "builds on the previous run: " + progress);
-    assertFalse(incremental.trained());
-    assertTrue(incremental.records() > first.records(), "the second batch added records");
-    assertTrue(incremental.touchedIdentities() > 0 && incremental.touchedIdentities() * 2 < incremental.identities(),
-        "some identities touched, a minority: " + incremental);
-    assertTrue(incremental.reclusteredIdentities() * 2 < incremental.identities(),
-        "only the components the batch reaches are re-clustered: " + incremental);
-    assertTrue(incremental.scoredPairs() < incremental.candidatePairs(),
-        "pairs of untouched identities are kept, not scored again: " + incremental);
-    assertTrue(progress.stream().anyMatch(p -> p.startsWith("silver: incremental, ")), "says which path ran: " + progress);
-
-    // Customers the batch left alone keep their id and their golden record.
-    Map<Set<String>, String> customersAfter = customers(lake);
-    Map<String, Row> goldenAfter = golden(lake);
-    Set<String> changedRecords = batches.changedRecordKeys();
-    long unchanged = 0;
-    for (Map.Entry<Set<String>, String> c : customersBefore.entrySet()) {
-      if (customersAfter.containsKey(c.getKey()) && c.getKey().stream().noneMatch(changedRecords::contains)) {
-        unchanged++;
-        assertEquals(c.getValue(), customersAfter.get(c.getKey()), "an untouched customer keeps its id: " + c.getKey());
-        assertEquals(goldenBefore.get(c.getValue()), goldenAfter.get(c.getValue()), "and its golden record");
-      }
+    IncrementalSilverTest(SparkSession spark) {
+        this.spark = spark;
     }
-    assertTrue(unchanged > customersBefore.size() / 2, "most customers are untouched by the batch: " + unchanged);
 
-    // The same landed files on a fresh lake, resolved in one full run with the same model.
-    C360Config fresh = shipped.withLocations(home.resolve("lake-full").toString(), landing.toString());
-    Lake rebuilt = new Lake(spark, fresh.lakeRoot());
-    SampleLake.copyTree(Path.of(cfg.lakeRoot(), "silver", "_model"), Path.of(fresh.lakeRoot(), "silver", "_model"));
-    new BronzeIngest(rebuilt, fresh, Progress.silent()).run();
-    SilverJob.Result full = new SilverJob(rebuilt, fresh, silver, Progress.silent(), false).run("run-full");
-    assertFalse(full.trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
-    assertEquals(full.records(), incremental.records());
-    assertEquals(rows(rebuilt.read(SilverJob.IDENTITY_RECORDS)), rows(lake.read(SilverJob.IDENTITY_RECORDS)),
-        "the same identity records, the anonymous web event's gone");
-    assertTrue(incremental.standardizedRecords() * 2 < incremental.records(),
-        "only the versions of the second batch were standardized: " + incremental);
-    assertEquals(full.candidatePairs(), incremental.candidatePairs());
-    assertTrue(incremental.scoredPairs() < full.scoredPairs(), "the incremental run scored fewer pairs: "
-        + incremental.scoredPairs() + " vs " + full.scoredPairs());
+    @Test
+    void secondBatchResolvedIncrementallyEqualsFullRebuild() throws IOException {
+        Path generated = home.resolve("generated");
+        SyntheticSources.generate(GeneratorSettings.defaults(60, 23), generated, Progress.silent());
+        Path landing = home.resolve("landing");
+        Batches batches = split(generated, landing);
+        C360Config shipped = C360Config.load(Path.of(C360Config.DEFAULT_FILE));
+        SilverConfig silver = SilverConfig.load(shipped.requireSilverFolder());
 
-    assertEquals(rows(rebuilt.read(SilverJob.SCORED_PAIRS)), rows(lake.read(SilverJob.SCORED_PAIRS)),
-        "every candidate pair scored and decided as in the rebuild");
-    assertEquals(customers(rebuilt).keySet(), customersAfter.keySet(), "the same records form the same customers");
-    assertEquals(goldenByRecords(rebuilt), goldenByRecords(lake), "the same golden records");
-    Set<String> onlyRebuilt = rows(rebuilt.read(SilverJob.IDENTITIES));
-    Set<String> onlyIncremental = rows(lake.read(SilverJob.IDENTITIES));
-    Set<String> common = new HashSet<>(onlyRebuilt);
-    common.retainAll(onlyIncremental);
-    onlyRebuilt.removeAll(common);
-    onlyIncremental.removeAll(common);
-    assertEquals(onlyRebuilt, onlyIncremental, "the same identities and components");
-  }
+        C360Config cfg = shipped.withLocations(home.resolve("lake").toString(), landing.toString());
+        Lake lake = new Lake(spark, cfg.lakeRoot());
+        new BronzeIngest(lake, cfg, Progress.silent()).run();
+        SilverJob.Result first = new SilverJob(lake, cfg, silver, Progress.silent(), false).run("run-1");
+        assertTrue(first.trained() && !first.incremental());
+        assertEquals(first.records(), first.standardizedRecords(), "a first run standardizes every record");
+        Map<Set<String>, String> customersBefore = customers(lake);
+        Map<String, Row> goldenBefore = golden(lake);
 
-  /** Customers as the set of their record keys → customer id. */
-  private static Map<Set<String>, String> customers(Lake lake) {
-    return lake.read(SilverJob.CUSTOMER_ID_MAP).groupBy("customer_id").agg(collect_set("record_key").as("keys"))
-        .collectAsList().stream()
-        .collect(Collectors.toMap(r -> Set.copyOf(r.getList(1)), r -> r.getString(0)));
-  }
+        batches.landSecond();
+        new BronzeIngest(lake, cfg, Progress.silent()).run();
+        List<String> progress = new ArrayList<>();
+        SilverJob.Result incremental = new SilverJob(lake, cfg, silver, progress::add, false).run("run-2");
 
-  private static Map<String, Row> golden(Lake lake) {
-    return lake.read(SilverJob.GOLDEN_RECORDS).collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("customer_id")), r -> r));
-  }
+        assertTrue(incremental.incremental(), "builds on the previous run: " + progress);
+        assertFalse(incremental.trained());
+        assertTrue(incremental.records() > first.records(), "the second batch added records");
+        assertTrue(
+                incremental.touchedIdentities() > 0 && incremental.touchedIdentities() * 2 < incremental.identities(),
+                "some identities touched, a minority: " + incremental);
+        assertTrue(
+                incremental.reclusteredIdentities() * 2 < incremental.identities(),
+                "only the components the batch reaches are re-clustered: " + incremental);
+        assertTrue(
+                incremental.scoredPairs() < incremental.candidatePairs(),
+                "pairs of untouched identities are kept, not scored again: " + incremental);
+        assertTrue(
+                progress.stream().anyMatch(p -> p.startsWith("silver: incremental, ")),
+                "says which path ran: " + progress);
 
-  /** Golden records named by their customer's smallest record key instead of the customer id (ids differ between lakes). */
-  private static Set<String> goldenByRecords(Lake lake) {
-    Dataset<Row> firstKey = lake.read(SilverJob.CUSTOMER_ID_MAP).groupBy("customer_id").agg(min("record_key").as("first_key"));
-    return rows(lake.read(SilverJob.GOLDEN_RECORDS).join(firstKey, "customer_id").drop("customer_id"));
-  }
-
-  /** A table's rows as comparable text, arrays sorted (a collected set has no order). */
-  private static Set<String> rows(Dataset<Row> table) {
-    Column[] columns = Stream.of(table.schema().fields())
-        .map(f -> f.dataType() instanceof ArrayType && !(((ArrayType) f.dataType()).elementType() instanceof org.apache.spark.sql.types.StructType)
-            ? array_sort(col(f.name())).as(f.name()) : col(f.name()))
-        .toArray(Column[]::new);
-    return new HashSet<>(table.select(columns).toJSON().collectAsList());
-  }
-
-  /** The generated files, split into two landing batches. */
-  private record Batches(Path landing, List<Path[]> second, Set<String> changedRecordKeys) {
-    void landSecond() throws IOException {
-      for (Path[] move : second) {
-        Files.move(move[0], move[1]);
-      }
-    }
-  }
-
-  /**
-   * Batch 1, landed now: most records. Batch 2, held back: every record of one person in eight (new
-   * customers), one in forty of the other records (existing customers' new records), and changed
-   * versions of a few batch-1 CRM contacts (a new e-mail, a new surname).
-   */
-  private static Batches split(Path generated, Path landing) throws IOException {
-    Set<String> newcomers = newcomersRecordIds(generated);
-    Path held = landing.resolveSibling("held");
-    List<Path[]> second = new ArrayList<>();
-    Set<String> changed = new HashSet<>();
-    for (String folder : DATA_FOLDERS) {
-      Files.createDirectories(landing.resolve(folder));
-      Files.createDirectories(held.resolve(folder));
-      try (Stream<Path> files = Files.list(generated.resolve(folder))) {
-        for (Path file : files.sorted().toList()) {
-          String name = file.getFileName().toString();
-          boolean csv = name.endsWith(".csv");
-          List<String> lines = Files.readAllLines(file);
-          List<String> header = csv ? lines.subList(0, 1) : List.of();
-          List<String> body = csv ? lines.subList(1, lines.size()) : lines;
-          List<String> one = new ArrayList<>(header);
-          List<String> two = new ArrayList<>(header);
-          for (int i = 0; i < body.size(); i++) {
-            String line = body.get(i);
-            boolean later = i % 40 == 39 || Stream.of(line.split("[^A-Za-z0-9-]+")).anyMatch(newcomers::contains);
-            (later ? two : one).add(line);
-          }
-          if (folder.equals("crm")) {
-            two.addAll(changedContacts(header.get(0), one.subList(1, one.size()), changed));
-          }
-          if (folder.equals("web")) {
-            two.add(anonymousAgain(one, changed));
-          }
-          Files.write(landing.resolve(folder).resolve(name), one);
-          String secondName = name.replaceFirst("_(\\d+)\\.", "_$1b.");
-          Path pending = held.resolve(folder).resolve(secondName);
-          Files.write(pending, two);
-          second.add(new Path[] {pending, landing.resolve(folder).resolve(secondName)});
+        // Customers the batch left alone keep their id and their golden record.
+        Map<Set<String>, String> customersAfter = customers(lake);
+        Map<String, Row> goldenAfter = golden(lake);
+        Set<String> changedRecords = batches.changedRecordKeys();
+        long unchanged = 0;
+        for (Map.Entry<Set<String>, String> c : customersBefore.entrySet()) {
+            if (customersAfter.containsKey(c.getKey()) && c.getKey().stream().noneMatch(changedRecords::contains)) {
+                unchanged++;
+                assertEquals(
+                        c.getValue(),
+                        customersAfter.get(c.getKey()),
+                        "an untouched customer keeps its id: " + c.getKey());
+                assertEquals(goldenBefore.get(c.getValue()), goldenAfter.get(c.getValue()), "and its golden record");
+            }
         }
-      }
-    }
-    return new Batches(landing, second, changed);
-  }
+        assertTrue(unchanged > customersBefore.size() / 2, "most customers are untouched by the batch: " + unchanged);
 
-  /** Record ids of every eighth true person (the generator's truth: source, record_id, person_id). */
-  private static Set<String> newcomersRecordIds(Path generated) throws IOException {
-    Set<String> ids = new HashSet<>();
-    try (Stream<Path> files = Files.list(generated.resolve("_truth"))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("truth_")).toList()) {
-        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
-          String[] f = line.split(",");
-          if (Math.floorMod(f[2].hashCode(), 8) == 0) {
-            ids.add(f[1]);
-          }
+        // The same landed files on a fresh lake, resolved in one full run with the same model.
+        C360Config fresh = shipped.withLocations(home.resolve("lake-full").toString(), landing.toString());
+        Lake rebuilt = new Lake(spark, fresh.lakeRoot());
+        SampleLake.copyTree(Path.of(cfg.lakeRoot(), "silver", "_model"), Path.of(fresh.lakeRoot(), "silver", "_model"));
+        new BronzeIngest(rebuilt, fresh, Progress.silent()).run();
+        SilverJob.Result full = new SilverJob(rebuilt, fresh, silver, Progress.silent(), false).run("run-full");
+        assertFalse(full.trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
+        assertEquals(full.records(), incremental.records());
+        assertEquals(
+                rows(rebuilt.read(SilverJob.IDENTITY_RECORDS)),
+                rows(lake.read(SilverJob.IDENTITY_RECORDS)),
+                "the same identity records, the anonymous web event's gone");
+        assertTrue(
+                incremental.standardizedRecords() * 2 < incremental.records(),
+                "only the versions of the second batch were standardized: " + incremental);
+        assertEquals(full.candidatePairs(), incremental.candidatePairs());
+        assertTrue(
+                incremental.scoredPairs() < full.scoredPairs(),
+                "the incremental run scored fewer pairs: " + incremental.scoredPairs() + " vs " + full.scoredPairs());
+
+        assertEquals(
+                rows(rebuilt.read(SilverJob.SCORED_PAIRS)),
+                rows(lake.read(SilverJob.SCORED_PAIRS)),
+                "every candidate pair scored and decided as in the rebuild");
+        assertEquals(customers(rebuilt).keySet(), customersAfter.keySet(), "the same records form the same customers");
+        assertEquals(goldenByRecords(rebuilt), goldenByRecords(lake), "the same golden records");
+        Set<String> onlyRebuilt = rows(rebuilt.read(SilverJob.IDENTITIES));
+        Set<String> onlyIncremental = rows(lake.read(SilverJob.IDENTITIES));
+        Set<String> common = new HashSet<>(onlyRebuilt);
+        common.retainAll(onlyIncremental);
+        onlyRebuilt.removeAll(common);
+        onlyIncremental.removeAll(common);
+        assertEquals(onlyRebuilt, onlyIncremental, "the same identities and components");
+    }
+
+    /** Customers as the set of their record keys → customer id. */
+    private static Map<Set<String>, String> customers(Lake lake) {
+        return lake
+                .read(SilverJob.CUSTOMER_ID_MAP)
+                .groupBy("customer_id")
+                .agg(collect_set("record_key").as("keys"))
+                .collectAsList()
+                .stream()
+                .collect(Collectors.toMap(r -> Set.copyOf(r.getList(1)), r -> r.getString(0)));
+    }
+
+    private static Map<String, Row> golden(Lake lake) {
+        return lake.read(SilverJob.GOLDEN_RECORDS).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("customer_id")), r -> r));
+    }
+
+    /** Golden records named by their customer's smallest record key instead of the customer id (ids differ between lakes). */
+    private static Set<String> goldenByRecords(Lake lake) {
+        Dataset<Row> firstKey = lake.read(SilverJob.CUSTOMER_ID_MAP)
+                .groupBy("customer_id")
+                .agg(min("record_key").as("first_key"));
+        return rows(lake.read(SilverJob.GOLDEN_RECORDS)
+                .join(firstKey, "customer_id")
+                .drop("customer_id"));
+    }
+
+    /** A table's rows as comparable text, arrays sorted (a collected set has no order). */
+    private static Set<String> rows(Dataset<Row> table) {
+        Column[] columns = Stream.of(table.schema().fields())
+                .map(f -> f.dataType() instanceof ArrayType
+                                && !(((ArrayType) f.dataType()).elementType()
+                                        instanceof org.apache.spark.sql.types.StructType)
+                        ? array_sort(col(f.name())).as(f.name())
+                        : col(f.name()))
+                .toArray(Column[]::new);
+        return new HashSet<>(table.select(columns).toJSON().collectAsList());
+    }
+
+    /** The generated files, split into two landing batches. */
+    private record Batches(Path landing, List<Path[]> second, Set<String> changedRecordKeys) {
+        void landSecond() throws IOException {
+            for (Path[] move : second) {
+                Files.move(move[0], move[1]);
+            }
         }
-      }
     }
-    assertFalse(ids.isEmpty());
-    return ids;
-  }
 
-  /**
-   * A new version of the first web event with a user: without the user's e-mail, so that it is no
-   * identity record any more (web_events maps only events with a user).
-   */
-  private static String anonymousAgain(List<String> events, Set<String> changedKeys) throws IOException {
-    for (String line : events) {
-      ObjectNode event = (ObjectNode) JSON.readTree(line);
-      if (event.hasNonNull("event_id") && event.hasNonNull("user_email")) {
-        event.remove("user_email");
-        changedKeys.add("web_events:" + event.get("event_id").asText());
-        return JSON.writeValueAsString(event);
-      }
+    /**
+     * Batch 1, landed now: most records. Batch 2, held back: every record of one person in eight (new
+     * customers), one in forty of the other records (existing customers' new records), and changed
+     * versions of a few batch-1 CRM contacts (a new e-mail, a new surname).
+     */
+    private static Batches split(Path generated, Path landing) throws IOException {
+        Set<String> newcomers = newcomersRecordIds(generated);
+        Path held = landing.resolveSibling("held");
+        List<Path[]> second = new ArrayList<>();
+        Set<String> changed = new HashSet<>();
+        for (String folder : DATA_FOLDERS) {
+            Files.createDirectories(landing.resolve(folder));
+            Files.createDirectories(held.resolve(folder));
+            try (Stream<Path> files = Files.list(generated.resolve(folder))) {
+                for (Path file : files.sorted().toList()) {
+                    String name = file.getFileName().toString();
+                    boolean csv = name.endsWith(".csv");
+                    List<String> lines = Files.readAllLines(file);
+                    List<String> header = csv ? lines.subList(0, 1) : List.of();
+                    List<String> body = csv ? lines.subList(1, lines.size()) : lines;
+                    List<String> one = new ArrayList<>(header);
+                    List<String> two = new ArrayList<>(header);
+                    for (int i = 0; i < body.size(); i++) {
+                        String line = body.get(i);
+                        boolean later = i % 40 == 39
+                                || Stream.of(line.split("[^A-Za-z0-9-]+")).anyMatch(newcomers::contains);
+                        (later ? two : one).add(line);
+                    }
+                    if (folder.equals("crm")) {
+                        two.addAll(changedContacts(header.get(0), one.subList(1, one.size()), changed));
+                    }
+                    if (folder.equals("web")) {
+                        two.add(anonymousAgain(one, changed));
+                    }
+                    Files.write(landing.resolve(folder).resolve(name), one);
+                    String secondName = name.replaceFirst("_(\\d+)\\.", "_$1b.");
+                    Path pending = held.resolve(folder).resolve(secondName);
+                    Files.write(pending, two);
+                    second.add(new Path[] {pending, landing.resolve(folder).resolve(secondName)});
+                }
+            }
+        }
+        return new Batches(landing, second, changed);
     }
-    throw new AssertionError("no web event with a user");
-  }
 
-  /** New versions of the first three contacts with an e-mail: two with another e-mail, one with another surname. */
-  private static List<String> changedContacts(String header, List<String> contacts, Set<String> changedKeys) {
-    List<String> columns = List.of(header.split(","));
-    int id = columns.indexOf("contact_id");
-    int email = columns.indexOf("email");
-    int surname = columns.indexOf("last_name");
-    int updated = columns.indexOf("updated_at");
-    List<String> out = new ArrayList<>();
-    for (String line : contacts) {
-      List<String> fields = CsvLine.fields(line);
-      if (fields.size() != columns.size() || fields.get(email).isEmpty() || fields.get(surname).isEmpty()) {
-        continue;
-      }
-      int n = out.size();
-      if (n < 2) {
-        fields.set(email, "moved" + n + "." + fields.get(email));
-      } else {
-        fields.set(surname, fields.get(surname) + "-Newman");
-      }
-      fields.set(updated, "2026-10-30 12:00:00");
-      changedKeys.add("crm_contacts:" + fields.get(id));
-      out.add(CsvLine.join(fields));
-      if (out.size() == 3) {
-        break;
-      }
+    /** Record ids of every eighth true person (the generator's truth: source, record_id, person_id). */
+    private static Set<String> newcomersRecordIds(Path generated) throws IOException {
+        Set<String> ids = new HashSet<>();
+        try (Stream<Path> files = Files.list(generated.resolve("_truth"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("truth_"))
+                    .toList()) {
+                for (String line : Files.readAllLines(file)
+                        .subList(1, Files.readAllLines(file).size())) {
+                    String[] f = line.split(",");
+                    if (Math.floorMod(f[2].hashCode(), 8) == 0) {
+                        ids.add(f[1]);
+                    }
+                }
+            }
+        }
+        assertFalse(ids.isEmpty());
+        return ids;
     }
-    assertEquals(3, out.size(), "three contacts to change");
-    return out;
-  }
+
+    /**
+     * A new version of the first web event with a user: without the user's e-mail, so that it is no
+     * identity record any more (web_events maps only events with a user).
+     */
+    private static String anonymousAgain(List<String> events, Set<String> changedKeys) throws IOException {
+        for (String line : events) {
+            ObjectNode event = (ObjectNode) JSON.readTree(line);
+            if (event.hasNonNull("event_id") && event.hasNonNull("user_email")) {
+                event.remove("user_email");
+                changedKeys.add("web_events:" + event.get("event_id").asText());
+                return JSON.writeValueAsString(event);
+            }
+        }
+        throw new AssertionError("no web event with a user");
+    }
+
+    /** New versions of the first three contacts with an e-mail: two with another e-mail, one with another surname. */
+    private static List<String> changedContacts(String header, List<String> contacts, Set<String> changedKeys) {
+        List<String> columns = List.of(header.split(","));
+        int id = columns.indexOf("contact_id");
+        int email = columns.indexOf("email");
+        int surname = columns.indexOf("last_name");
+        int updated = columns.indexOf("updated_at");
+        List<String> out = new ArrayList<>();
+        for (String line : contacts) {
+            List<String> fields = CsvLine.fields(line);
+            if (fields.size() != columns.size()
+                    || fields.get(email).isEmpty()
+                    || fields.get(surname).isEmpty()) {
+                continue;
+            }
+            int n = out.size();
+            if (n < 2) {
+                fields.set(email, "moved" + n + "." + fields.get(email));
+            } else {
+                fields.set(surname, fields.get(surname) + "-Newman");
+            }
+            fields.set(updated, "2026-10-30 12:00:00");
+            changedKeys.add("crm_contacts:" + fields.get(id));
+            out.add(CsvLine.join(fields));
+            if (out.size() == 3) {
+                break;
+            }
+        }
+        assertEquals(3, out.size(), "three contacts to change");
+        return out;
+    }
 }

@@ -12,71 +12,98 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class MatchingConfigTest {
-  private static MatchingConfig parse(String levels) {
-    return MatchingConfig.parse(YamlNode.parse("matching.yaml", "blocking: {rules: [{name: email, keys: [email]}]}\n"
-        + "comparisons:\n  - name: email\n    levels: " + levels + "\nmodel: {}\n"));
-  }
-
-  @Test
-  void aLevelMayTakeItsUFromValueCounts() {
-    MatchingConfig c = parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: email}, {name: else}]");
-
-    assertEquals(Optional.of("email"), c.comparisons().get(0).levels().get(0).uFromValueCounts());
-    assertEquals(Optional.empty(), c.comparisons().get(0).levels().get(1).uFromValueCounts());
-  }
-
-  @Test
-  void theCatchAllLevelCannotBeCounted() {
-    C360Exception e = assertThrows(C360Exception.class,
-        () -> parse("[{name: exact, when: 'l.email = r.email'}, {name: else, u_from_value_counts: email}]"));
-
-    assertTrue(e.getMessage().contains("u_from_value_counts") && e.getMessage().contains("catch-all"), e.getMessage());
-  }
-
-  @Test
-  void anEmptyExpressionIsRejected() {
-    C360Exception e = assertThrows(C360Exception.class,
-        () -> parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: ' '}, {name: else}]"));
-
-    assertTrue(e.getMessage().contains("u_from_value_counts"), e.getMessage());
-  }
-
-  @Test
-  void theShippedRulesCountTheSharedEmailAndPhoneLevels() {
-    MatchingConfig shipped = MatchingConfig.load(Path.of("silver/matching.yaml"));
-
-    for (String comparison : new String[] {"email", "phone"}) {
-      MatchingConfig.Comparison c = shipped.comparisons().stream().filter(x -> x.name().equals(comparison)).findFirst().orElseThrow();
-      assertTrue(c.levels().get(0).uFromValueCounts().isPresent(), comparison);
+    private static MatchingConfig parse(String levels) {
+        return MatchingConfig.parse(YamlNode.parse(
+                "matching.yaml",
+                "blocking: {rules: [{name: email, keys: [email]}]}\n" + "comparisons:\n  - name: email\n    levels: "
+                        + levels + "\nmodel: {}\n"));
     }
-    MatchingConfig.Comparison phone = shipped.comparisons().stream().filter(x -> x.name().equals("phone")).findFirst().orElseThrow();
-    assertTrue(phone.levels().get(1).uFromValueCounts().isPresent(), "a shared landline too");
-  }
 
-  @Test
-  void aRuleMayCapItsBlocksBelowTheDefault() {
-    MatchingConfig c = MatchingConfig.parse(YamlNode.parse("matching.yaml", "blocking:\n  max_block_size: 300\n"
-        + "  rules: [{name: email, keys: [email]}, {name: names, keys: [surname], max_block_size: 50}]\n"
-        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n"));
+    @Test
+    void aLevelMayTakeItsUFromValueCounts() {
+        MatchingConfig c =
+                parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: email}, {name: else}]");
 
-    assertEquals(List.of(300, 50), c.blocking().stream().map(MatchingConfig.BlockingRule::maxBlockSize).toList());
-  }
+        assertEquals(
+                Optional.of("email"), c.comparisons().get(0).levels().get(0).uFromValueCounts());
+        assertEquals(Optional.empty(), c.comparisons().get(0).levels().get(1).uFromValueCounts());
+    }
 
-  @Test
-  void aCapBelowTwoIsRejectedNamingTheRuleItStandsIn() {
-    C360Exception e = assertThrows(C360Exception.class, () -> MatchingConfig.parse(YamlNode.parse("matching.yaml",
-        "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
-        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n")));
+    @Test
+    void theCatchAllLevelCannotBeCounted() {
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> parse("[{name: exact, when: 'l.email = r.email'}, {name: else, u_from_value_counts: email}]"));
 
-    assertTrue(e.getMessage().startsWith("matching.yaml: blocking.rules[0].max_block_size: ")
-        && e.getMessage().contains("at least 2"), e.getMessage());
-  }
+        assertTrue(
+                e.getMessage().contains("u_from_value_counts") && e.getMessage().contains("catch-all"), e.getMessage());
+    }
 
-  @Test
-  void countingALevelChangesTheModelFingerprint() {
-    MatchingConfig counted = parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: email}, {name: else}]");
-    MatchingConfig plain = parse("[{name: exact, when: 'l.email = r.email'}, {name: else}]");
+    @Test
+    void anEmptyExpressionIsRejected() {
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: ' '}, {name: else}]"));
 
-    assertTrue(!ModelStore.fingerprint(counted).equals(ModelStore.fingerprint(plain)));
-  }
+        assertTrue(e.getMessage().contains("u_from_value_counts"), e.getMessage());
+    }
+
+    @Test
+    void theShippedRulesCountTheSharedEmailAndPhoneLevels() {
+        MatchingConfig shipped = MatchingConfig.load(Path.of("silver/matching.yaml"));
+
+        for (String comparison : new String[] {"email", "phone"}) {
+            MatchingConfig.Comparison c = shipped.comparisons().stream()
+                    .filter(x -> x.name().equals(comparison))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(c.levels().get(0).uFromValueCounts().isPresent(), comparison);
+        }
+        MatchingConfig.Comparison phone = shipped.comparisons().stream()
+                .filter(x -> x.name().equals("phone"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(phone.levels().get(1).uFromValueCounts().isPresent(), "a shared landline too");
+    }
+
+    @Test
+    void aRuleMayCapItsBlocksBelowTheDefault() {
+        MatchingConfig c = MatchingConfig.parse(
+                YamlNode.parse(
+                        "matching.yaml",
+                        "blocking:\n  max_block_size: 300\n"
+                                + "  rules: [{name: email, keys: [email]}, {name: names, keys: [surname], max_block_size: 50}]\n"
+                                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n"));
+
+        assertEquals(
+                List.of(300, 50),
+                c.blocking().stream()
+                        .map(MatchingConfig.BlockingRule::maxBlockSize)
+                        .toList());
+    }
+
+    @Test
+    void aCapBelowTwoIsRejectedNamingTheRuleItStandsIn() {
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> MatchingConfig.parse(
+                        YamlNode.parse(
+                                "matching.yaml",
+                                "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
+                                        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n")));
+
+        assertTrue(
+                e.getMessage().startsWith("matching.yaml: blocking.rules[0].max_block_size: ")
+                        && e.getMessage().contains("at least 2"),
+                e.getMessage());
+    }
+
+    @Test
+    void countingALevelChangesTheModelFingerprint() {
+        MatchingConfig counted =
+                parse("[{name: exact, when: 'l.email = r.email', u_from_value_counts: email}, {name: else}]");
+        MatchingConfig plain = parse("[{name: exact, when: 'l.email = r.email'}, {name: else}]");
+
+        assertTrue(!ModelStore.fingerprint(counted).equals(ModelStore.fingerprint(plain)));
+    }
 }

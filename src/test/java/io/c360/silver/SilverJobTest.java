@@ -34,68 +34,106 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkExtension.class)
 class SilverJobTest {
-  private final SparkSession spark;
-  @TempDir Path home;
+    private final SparkSession spark;
 
-  SilverJobTest(SparkSession spark) {
-    this.spark = spark;
-  }
+    @TempDir
+    Path home;
 
-  private Map<String, String> ids(Lake lake) {
-    return lake.read(SilverJob.CUSTOMER_ID_MAP).collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
-  }
+    SilverJobTest(SparkSession spark) {
+        this.spark = spark;
+    }
 
-  @Test
-  void resolvesGeneratedSourcesKeepsIdsOnRerunAndObeysStewards() {
-    // The shared sample lake's pipeline ran silver once on its generated sources: that is the first run.
-    SampleLake.Site site = SampleLake.copy(home);
-    SilverJob.Result first = SampleLake.sharedRun().silver().orElseThrow();
-    C360Config cfg = site.config();
-    Lake lake = site.lake();
-    SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
+    private Map<String, String> ids(Lake lake) {
+        return lake.read(SilverJob.CUSTOMER_ID_MAP).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
+    }
 
-    assertTrue(first.trained());
-    assertEquals(first.records(), lake.read(SilverJob.CUSTOMER_ID_MAP).count(), "every record has a customer id");
-    assertEquals(first.customers(), lake.read(SilverJob.GOLDEN_RECORDS).count(), "one golden record per customer");
-    assertTrue(lake.exists(SilverJob.MATCH_REVIEW) && lake.exists(SilverJob.SCORED_PAIRS) && lake.exists(SilverJob.BLOCKING_REPORT));
-    Evaluation.Report quality = Evaluation.ofLake(lake, cfg, false);
-    assertTrue(quality.pairwise().f1() > 0.8, "pairwise F1 on generated data: " + quality.pairwise());
-    assertTrue(quality.blockingRecall() > 0.8, "blocking recall: " + quality.blockingRecall());
+    @Test
+    void resolvesGeneratedSourcesKeepsIdsOnRerunAndObeysStewards() {
+        // The shared sample lake's pipeline ran silver once on its generated sources: that is the first run.
+        SampleLake.Site site = SampleLake.copy(home);
+        SilverJob.Result first = SampleLake.sharedRun().silver().orElseThrow();
+        C360Config cfg = site.config();
+        Lake lake = site.lake();
+        SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
 
-    Map<String, String> before = ids(lake);
-    long pairsVersion = lake.version(SilverJob.SCORED_PAIRS);
-    long mapVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
-    SilverJob.Result second = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
-    assertFalse(second.trained(), "the saved model is reused");
-    assertEquals(before, ids(lake), "a re-run on unchanged input changes no customer id");
-    assertEquals(0, second.redirects());
-    assertEquals(0, second.scoredPairs(), "nothing changed: nothing is scored again");
-    assertEquals(List.of(pairsVersion, mapVersion), List.of(lake.version(SilverJob.SCORED_PAIRS), lake.version(SilverJob.CUSTOMER_ID_MAP)),
-        "nothing changed: the silver tables are not rewritten");
-    assertEquals(List.of(first.candidatePairs(), first.linkedPairs(), first.customers()),
-        List.of(second.candidatePairs(), second.linkedPairs(), second.customers()), "the result describes the tables that stand");
+        assertTrue(first.trained());
+        assertEquals(first.records(), lake.read(SilverJob.CUSTOMER_ID_MAP).count(), "every record has a customer id");
+        assertEquals(first.customers(), lake.read(SilverJob.GOLDEN_RECORDS).count(), "one golden record per customer");
+        assertTrue(lake.exists(SilverJob.MATCH_REVIEW)
+                && lake.exists(SilverJob.SCORED_PAIRS)
+                && lake.exists(SilverJob.BLOCKING_REPORT));
+        Evaluation.Report quality = Evaluation.ofLake(lake, cfg, false);
+        assertTrue(quality.pairwise().f1() > 0.8, "pairwise F1 on generated data: " + quality.pairwise());
+        assertTrue(quality.blockingRecall() > 0.8, "blocking recall: " + quality.blockingRecall());
 
-    // A steward says two records of one customer are different people: the next run separates them.
-    List<Row> oneCustomer = lake.read(SilverJob.CUSTOMER_ID_MAP)
-        .join(lake.read(SilverJob.IDENTITY_RECORDS).select("record_key", IdentityRecords.SIGNATURE), "record_key")
-        .groupBy("customer_id").agg(org.apache.spark.sql.functions.collect_set(IdentityRecords.SIGNATURE).as("s"),
-            org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.struct(col(IdentityRecords.SIGNATURE), col("record_key"))).as("a"),
-            org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.struct(col(IdentityRecords.SIGNATURE), col("record_key"))).as("b"))
-        .filter(org.apache.spark.sql.functions.size(col("s")).equalTo(2)).limit(1).collectAsList();
-    assertFalse(oneCustomer.isEmpty(), "some customer joins two distinct identities");
-    String a = oneCustomer.get(0).<Row>getAs("a").getString(1);
-    String b = oneCustomer.get(0).<Row>getAs("b").getString(1);
-    StructType schema = new StructType().add("record_key_l", DataTypes.StringType).add("record_key_r", DataTypes.StringType)
-        .add("decision", DataTypes.StringType).add("steward", DataTypes.StringType).add("decided_at", DataTypes.TimestampType);
-    Dataset<Row> decision = spark.createDataFrame(
-        List.of(RowFactory.create(a, b, "non_match", "test", new Timestamp(System.currentTimeMillis()))), schema);
-    lake.append(SilverJob.STEWARD_DECISIONS, decision);
+        Map<String, String> before = ids(lake);
+        long pairsVersion = lake.version(SilverJob.SCORED_PAIRS);
+        long mapVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
+        SilverJob.Result second = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
+        assertFalse(second.trained(), "the saved model is reused");
+        assertEquals(before, ids(lake), "a re-run on unchanged input changes no customer id");
+        assertEquals(0, second.redirects());
+        assertEquals(0, second.scoredPairs(), "nothing changed: nothing is scored again");
+        assertEquals(
+                List.of(pairsVersion, mapVersion),
+                List.of(lake.version(SilverJob.SCORED_PAIRS), lake.version(SilverJob.CUSTOMER_ID_MAP)),
+                "nothing changed: the silver tables are not rewritten");
+        assertEquals(
+                List.of(first.candidatePairs(), first.linkedPairs(), first.customers()),
+                List.of(second.candidatePairs(), second.linkedPairs(), second.customers()),
+                "the result describes the tables that stand");
 
-    new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
-    Map<String, String> after = ids(lake);
-    assertNotEquals(after.get(a), after.get(b), "the steward's non-match wins over the model");
-    Optional<Row> split = lake.read(SilverJob.REDIRECTS).filter(col("reason").equalTo("split")).collectAsList().stream().findFirst();
-    assertTrue(split.isPresent(), "the split is recorded as a redirect");
-  }
+        // A steward says two records of one customer are different people: the next run separates them.
+        List<Row> oneCustomer = lake.read(SilverJob.CUSTOMER_ID_MAP)
+                .join(
+                        lake.read(SilverJob.IDENTITY_RECORDS).select("record_key", IdentityRecords.SIGNATURE),
+                        "record_key")
+                .groupBy("customer_id")
+                .agg(
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .collect_set(IdentityRecords.SIGNATURE)
+                                .as("s"),
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .min(org.apache.spark.sql.functions.struct(
+                                        col(IdentityRecords.SIGNATURE), col("record_key")))
+                                .as("a"),
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .max(org.apache.spark.sql.functions.struct(
+                                        col(IdentityRecords.SIGNATURE), col("record_key")))
+                                .as("b"))
+                .filter(org.apache.spark.sql.functions.size(col("s")).equalTo(2))
+                .limit(1)
+                .collectAsList();
+        assertFalse(oneCustomer.isEmpty(), "some customer joins two distinct identities");
+        String a = oneCustomer.get(0).<Row>getAs("a").getString(1);
+        String b = oneCustomer.get(0).<Row>getAs("b").getString(1);
+        StructType schema = new StructType()
+                .add("record_key_l", DataTypes.StringType)
+                .add("record_key_r", DataTypes.StringType)
+                .add("decision", DataTypes.StringType)
+                .add("steward", DataTypes.StringType)
+                .add("decided_at", DataTypes.TimestampType);
+        Dataset<Row> decision = spark.createDataFrame(
+                List.of(RowFactory.create(a, b, "non_match", "test", new Timestamp(System.currentTimeMillis()))),
+                schema);
+        lake.append(SilverJob.STEWARD_DECISIONS, decision);
+
+        new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
+        Map<String, String> after = ids(lake);
+        assertNotEquals(after.get(a), after.get(b), "the steward's non-match wins over the model");
+        Optional<Row> split =
+                lake.read(SilverJob.REDIRECTS).filter(col("reason").equalTo("split")).collectAsList().stream()
+                        .findFirst();
+        assertTrue(split.isPresent(), "the split is recorded as a redirect");
+    }
 }

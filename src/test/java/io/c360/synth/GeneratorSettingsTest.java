@@ -15,32 +15,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GeneratorSettingsTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private GeneratorSettings load(String yaml) throws IOException {
-    Path file = dir.resolve("generator.yaml");
-    Files.writeString(file, yaml);
-    return GeneratorSettings.load(file, 100, 7);
-  }
+    private GeneratorSettings load(String yaml) throws IOException {
+        Path file = dir.resolve("generator.yaml");
+        Files.writeString(file, yaml);
+        return GeneratorSettings.load(file, 100, 7);
+    }
 
-  @Test
-  void unknownTopLevelKeyIsRejectedByName() {
-    C360Exception e = assertThrows(C360Exception.class, () -> load("as_of: 2025-01-01\npersonz: 10\n"));
-    assertTrue(e.getMessage().contains("personz"), e.getMessage());
-    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
-  }
+    @Test
+    void unknownTopLevelKeyIsRejectedByName() {
+        C360Exception e = assertThrows(C360Exception.class, () -> load("as_of: 2025-01-01\npersonz: 10\n"));
+        assertTrue(e.getMessage().contains("personz"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    }
 
-  @Test
-  void unknownNestedKeyIsRejectedWithItsPath() {
-    C360Exception e = assertThrows(C360Exception.class, () -> load("noise:\n  typoo: 0.1\n"));
-    assertTrue(e.getMessage().contains("noise.typoo"), e.getMessage());
-    C360Exception s = assertThrows(C360Exception.class, () -> load("systems:\n  crm:\n    presense: 0.5\n"));
-    assertTrue(s.getMessage().contains("systems.crm.presense"), s.getMessage());
-  }
+    @Test
+    void unknownNestedKeyIsRejectedWithItsPath() {
+        C360Exception e = assertThrows(C360Exception.class, () -> load("noise:\n  typoo: 0.1\n"));
+        assertTrue(e.getMessage().contains("noise.typoo"), e.getMessage());
+        C360Exception s = assertThrows(C360Exception.class, () -> load("systems:\n  crm:\n    presense: 0.5\n"));
+        assertTrue(s.getMessage().contains("systems.crm.presense"), s.getMessage());
+    }
 
-  @Test
-  void yamlOverridesOnlyWhatItNames() throws IOException {
-    GeneratorSettings s = load("""
+    @Test
+    void yamlOverridesOnlyWhatItNames() throws IOException {
+        GeneratorSettings s = load("""
         as_of: 2025-06-30
         part_size: 1000
         households: {size_weights: [1, 1], twin_rate: 0.5}
@@ -48,49 +49,50 @@ class GeneratorSettingsTest {
         noise: {typo: 0.1}
         contract_violations: {malformed_lines: 0}
         """);
-    GeneratorSettings d = GeneratorSettings.defaults(100, 7);
-    assertEquals(LocalDate.of(2025, 6, 30), s.asOf());
-    assertEquals(1000, s.partSize());
-    assertEquals(List.of(1.0, 1.0), s.households().sizeWeights());
-    assertEquals(0.5, s.households().twinRate());
-    assertEquals(d.households().roommateRate(), s.households().roommateRate());
-    assertEquals(0.2, s.systems().crm().duplicateRate());
-    assertEquals(d.systems().crm().presence(), s.systems().crm().presence());
-    assertEquals(0.1, s.noise().of(NoiseKind.TYPO));
-    assertEquals(NoiseKind.NICKNAME.defaultRate(), s.noise().of(NoiseKind.NICKNAME));
-    assertEquals(0, s.violations().malformedLines());
-  }
-
-  @Test
-  void aRateOutsideZeroToOneNamesTheFileAndKey() {
-    C360Exception e = assertThrows(C360Exception.class, () -> load("noise: {junk: 1.5}\n"));
-    assertTrue(e.getMessage().contains("generator.yaml") && e.getMessage().contains("noise.junk"), e.getMessage());
-  }
-
-  @Test
-  void noiseScaleMultipliesEveryRateAndCapsAtOne() {
-    GeneratorSettings d = GeneratorSettings.defaults(10, 1);
-    GeneratorSettings twice = d.withNoiseScale(2);
-    for (NoiseKind k : NoiseKind.values()) {
-      assertEquals(Math.min(1.0, 2 * d.noise().of(k)), twice.noise().of(k), k.key());
+        GeneratorSettings d = GeneratorSettings.defaults(100, 7);
+        assertEquals(LocalDate.of(2025, 6, 30), s.asOf());
+        assertEquals(1000, s.partSize());
+        assertEquals(List.of(1.0, 1.0), s.households().sizeWeights());
+        assertEquals(0.5, s.households().twinRate());
+        assertEquals(d.households().roommateRate(), s.households().roommateRate());
+        assertEquals(0.2, s.systems().crm().duplicateRate());
+        assertEquals(d.systems().crm().presence(), s.systems().crm().presence());
+        assertEquals(0.1, s.noise().of(NoiseKind.TYPO));
+        assertEquals(NoiseKind.NICKNAME.defaultRate(), s.noise().of(NoiseKind.NICKNAME));
+        assertEquals(0, s.violations().malformedLines());
     }
-    GeneratorSettings none = d.withNoiseScale(0);
-    for (NoiseKind k : NoiseKind.values()) {
-      assertEquals(0.0, none.noise().of(k), k.key());
+
+    @Test
+    void aRateOutsideZeroToOneNamesTheFileAndKey() {
+        C360Exception e = assertThrows(C360Exception.class, () -> load("noise: {junk: 1.5}\n"));
+        assertTrue(e.getMessage().contains("generator.yaml") && e.getMessage().contains("noise.junk"), e.getMessage());
     }
-    assertThrows(C360Exception.class, () -> d.withNoiseScale(-1));
-  }
 
-  @Test
-  void theManifestFormReadsBackToEqualSettings() {
-    GeneratorSettings s = GeneratorSettings.defaults(10, 1).withNoiseScale(1.7).withAsOf(LocalDate.of(2024, 2, 29));
-    YamlNode tree = YamlNode.parse("manifest", s.toTree().toString());
-    assertEquals(s, GeneratorSettings.read(tree, GeneratorSettings.defaults(10, 1)));
-  }
+    @Test
+    void noiseScaleMultipliesEveryRateAndCapsAtOne() {
+        GeneratorSettings d = GeneratorSettings.defaults(10, 1);
+        GeneratorSettings twice = d.withNoiseScale(2);
+        for (NoiseKind k : NoiseKind.values()) {
+            assertEquals(Math.min(1.0, 2 * d.noise().of(k)), twice.noise().of(k), k.key());
+        }
+        GeneratorSettings none = d.withNoiseScale(0);
+        for (NoiseKind k : NoiseKind.values()) {
+            assertEquals(0.0, none.noise().of(k), k.key());
+        }
+        assertThrows(C360Exception.class, () -> d.withNoiseScale(-1));
+    }
 
-  @Test
-  void theShippedExampleLoadsAndMatchesTheDefaults() {
-    GeneratorSettings example = GeneratorSettings.load(Path.of("conf/generator-example.yaml"), 100, 7);
-    assertEquals(GeneratorSettings.defaults(100, 7), example);
-  }
+    @Test
+    void theManifestFormReadsBackToEqualSettings() {
+        GeneratorSettings s =
+                GeneratorSettings.defaults(10, 1).withNoiseScale(1.7).withAsOf(LocalDate.of(2024, 2, 29));
+        YamlNode tree = YamlNode.parse("manifest", s.toTree().toString());
+        assertEquals(s, GeneratorSettings.read(tree, GeneratorSettings.defaults(10, 1)));
+    }
+
+    @Test
+    void theShippedExampleLoadsAndMatchesTheDefaults() {
+        GeneratorSettings example = GeneratorSettings.load(Path.of("conf/generator-example.yaml"), 100, 7);
+        assertEquals(GeneratorSettings.defaults(100, 7), example);
+    }
 }

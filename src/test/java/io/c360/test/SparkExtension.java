@@ -20,40 +20,43 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code SparkSubmitClusterIT}, which runs the whole pipeline from the shaded jar on a cluster.
  */
 public final class SparkExtension implements ParameterResolver {
-  private static SparkSession session;
+    private static SparkSession session;
 
-  public static synchronized SparkSession session() {
-    if (session == null) {
-      try {
-        Path warehouse = Files.createTempDirectory("c360-test-warehouse");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(warehouse)));
-        session = SparkSessions.local("local[2]", Map.of(
-            "spark.sql.warehouse.dir", warehouse.toString(),
-            "spark.driver.host", "127.0.0.1",
-            "spark.sql.codegen.wholeStage", "false",
-            "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            try {
+                Path warehouse = Files.createTempDirectory("c360-test-warehouse");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(warehouse)));
+                session = SparkSessions.local(
+                        "local[2]",
+                        Map.of(
+                                "spark.sql.warehouse.dir", warehouse.toString(),
+                                "spark.driver.host", "127.0.0.1",
+                                "spark.sql.codegen.wholeStage", "false",
+                                "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return session;
     }
-    return session;
-  }
 
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a leftover temp folder is harmless
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a leftover temp folder is harmless
+        }
     }
-  }
 
-  @Override
-  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
-    return p.getParameter().getType() == SparkSession.class;
-  }
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == SparkSession.class;
+    }
 
-  @Override
-  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-    return session();
-  }
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return session();
+    }
 }

@@ -35,113 +35,131 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * component is a star around its smallest key.
  */
 public final class ConnectedComponents {
-  public static final String RECORD_KEY = "record_key";
-  public static final String COMPONENT = "component";
-  static final String LEFT = "l";
-  static final String RIGHT = "r";
-  private static final String HI = "hi";
-  private static final String LO = "lo";
-  private static final String NODE = "node";
-  private static final String NUMBER = "number";
-  private static final String NEIGHBOUR = "neighbour";
-  private static final String CENTER = "center";
-  private static final String CHANGED = "changed";
+    public static final String RECORD_KEY = "record_key";
+    public static final String COMPONENT = "component";
+    static final String LEFT = "l";
+    static final String RIGHT = "r";
+    private static final String HI = "hi";
+    private static final String LO = "lo";
+    private static final String NODE = "node";
+    private static final String NUMBER = "number";
+    private static final String NEIGHBOUR = "neighbour";
+    private static final String CENTER = "center";
+    private static final String CHANGED = "changed";
 
-  private ConnectedComponents() {}
+    private ConnectedComponents() {}
 
-  /** The components and the number of rounds they took to converge. */
-  record Run(Dataset<Row> components, int rounds) {}
+    /** The components and the number of rounds they took to converge. */
+    record Run(Dataset<Row> components, int rounds) {}
 
-  /**
-   * {@code record_key, component} for every node, materialized; an isolated node is its own component. Edges
-   * ({@code l, r}) are undirected; duplicates, self loops and nulls are harmless, and an edge to a
-   * key that is not a node is ignored (it would join components through a record nobody sees).
-   *
-   * @throws C360Exception if the components have not converged after {@code maxIterations} rounds
-   */
-  public static Dataset<Row> of(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
-    return run(nodes, edges, maxIterations).components();
-  }
-
-  static Run run(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
-    if (maxIterations < 1) {
-      throw new C360Exception("connected components need at least 1 iteration, got " + maxIterations);
+    /**
+     * {@code record_key, component} for every node, materialized; an isolated node is its own component. Edges
+     * ({@code l, r}) are undirected; duplicates, self loops and nulls are harmless, and an edge to a
+     * key that is not a node is ignored (it would join components through a record nobody sees).
+     *
+     * @throws C360Exception if the components have not converged after {@code maxIterations} rounds
+     */
+    public static Dataset<Row> of(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
+        return run(nodes, edges, maxIterations).components();
     }
-    // Rounds run between 8-byte numbers given in key order, not the keys themselves (64-character
-    // signatures in silver): every round shuffles all edges twice. Materialized, so numbers stay put.
-    Dataset<Row> numbered = nodes.select(col(RECORD_KEY)).where(col(RECORD_KEY).isNotNull()).distinct()
-        .orderBy(RECORD_KEY).withColumn(NUMBER, monotonically_increasing_id()).localCheckpoint(true);
-    Dataset<Row> current = orientedEdges(edges, numbered);
-    for (int round = 1; round <= maxIterations; round++) {
-      Dataset<Row> previous = current;
-      current = smallStar(largeStar(previous)).localCheckpoint(true);
-      Checkpoints.release(previous);
-      if (current.where(col(CHANGED)).isEmpty()) {
-        Dataset<Row> components = label(numbered, current).localCheckpoint(true);
-        Checkpoints.release(numbered, current);
-        return new Run(components, round);
-      }
+
+    static Run run(Dataset<Row> nodes, Dataset<Row> edges, int maxIterations) {
+        if (maxIterations < 1) {
+            throw new C360Exception("connected components need at least 1 iteration, got " + maxIterations);
+        }
+        // Rounds run between 8-byte numbers given in key order, not the keys themselves (64-character
+        // signatures in silver): every round shuffles all edges twice. Materialized, so numbers stay put.
+        Dataset<Row> numbered = nodes.select(col(RECORD_KEY))
+                .where(col(RECORD_KEY).isNotNull())
+                .distinct()
+                .orderBy(RECORD_KEY)
+                .withColumn(NUMBER, monotonically_increasing_id())
+                .localCheckpoint(true);
+        Dataset<Row> current = orientedEdges(edges, numbered);
+        for (int round = 1; round <= maxIterations; round++) {
+            Dataset<Row> previous = current;
+            current = smallStar(largeStar(previous)).localCheckpoint(true);
+            Checkpoints.release(previous);
+            if (current.where(col(CHANGED)).isEmpty()) {
+                Dataset<Row> components = label(numbered, current).localCheckpoint(true);
+                Checkpoints.release(numbered, current);
+                return new Run(components, round);
+            }
+        }
+        throw new C360Exception("connected components did not converge in " + maxIterations
+                + " iterations; raise the limit (a component of n records typically needs about log2(n))");
     }
-    throw new C360Exception("connected components did not converge in " + maxIterations
-        + " iterations; raise the limit (a component of n records typically needs about log2(n))");
-  }
 
-  /** Undirected edges as {@code hi > lo} between the numbers of known nodes only. */
-  private static Dataset<Row> orientedEdges(Dataset<Row> edges, Dataset<Row> numbered) {
-    Column l = col(LEFT);
-    Column r = col(RIGHT);
-    return edges.select(l, r)
-        .where(l.isNotNull().and(r.isNotNull()).and(l.notEqual(r)))
-        .join(numbered.select(col(RECORD_KEY).as(LEFT), col(NUMBER).as("l_number")), LEFT)
-        .join(numbered.select(col(RECORD_KEY).as(RIGHT), col(NUMBER).as("r_number")), RIGHT)
-        .select(greatest(col("l_number"), col("r_number")).as(HI), least(col("l_number"), col("r_number")).as(LO));
-  }
+    /** Undirected edges as {@code hi > lo} between the numbers of known nodes only. */
+    private static Dataset<Row> orientedEdges(Dataset<Row> edges, Dataset<Row> numbered) {
+        Column l = col(LEFT);
+        Column r = col(RIGHT);
+        return edges.select(l, r)
+                .where(l.isNotNull().and(r.isNotNull()).and(l.notEqual(r)))
+                .join(numbered.select(col(RECORD_KEY).as(LEFT), col(NUMBER).as("l_number")), LEFT)
+                .join(numbered.select(col(RECORD_KEY).as(RIGHT), col(NUMBER).as("r_number")), RIGHT)
+                .select(
+                        greatest(col("l_number"), col("r_number")).as(HI),
+                        least(col("l_number"), col("r_number")).as(LO));
+    }
 
-  /**
-   * Large-Star: every node links its larger neighbours to the smallest of itself and its
-   * neighbours. An output edge has changed when that smallest is not the node itself. The
-   * adjacency is partitioned by node once: its de-duplication and the window both reuse that
-   * shuffle, so a round costs two shuffles (this one and Small-Star's).
-   */
-  private static Dataset<Row> largeStar(Dataset<Row> edges) {
-    Dataset<Row> adjacency = edges.select(col(HI).as(NODE), col(LO).as(NEIGHBOUR))
-        .union(edges.select(col(LO).as(NODE), col(HI).as(NEIGHBOUR)))
-        .repartition(col(NODE))
-        .dropDuplicates(NODE, NEIGHBOUR);
-    Column center = least(col(NODE), min(NEIGHBOUR).over(Window.partitionBy(NODE)));
-    return adjacency.withColumn(CENTER, center)
-        .where(col(NEIGHBOUR).gt(col(NODE)))
-        .select(col(NEIGHBOUR).as(HI), col(CENTER).as(LO), col(CENTER).lt(col(NODE)).as(CHANGED));
-  }
+    /**
+     * Large-Star: every node links its larger neighbours to the smallest of itself and its
+     * neighbours. An output edge has changed when that smallest is not the node itself. The
+     * adjacency is partitioned by node once: its de-duplication and the window both reuse that
+     * shuffle, so a round costs two shuffles (this one and Small-Star's).
+     */
+    private static Dataset<Row> largeStar(Dataset<Row> edges) {
+        Dataset<Row> adjacency = edges.select(col(HI).as(NODE), col(LO).as(NEIGHBOUR))
+                .union(edges.select(col(LO).as(NODE), col(HI).as(NEIGHBOUR)))
+                .repartition(col(NODE))
+                .dropDuplicates(NODE, NEIGHBOUR);
+        Column center = least(col(NODE), min(NEIGHBOUR).over(Window.partitionBy(NODE)));
+        return adjacency
+                .withColumn(CENTER, center)
+                .where(col(NEIGHBOUR).gt(col(NODE)))
+                .select(
+                        col(NEIGHBOUR).as(HI),
+                        col(CENTER).as(LO),
+                        col(CENTER).lt(col(NODE)).as(CHANGED));
+    }
 
-  /**
-   * Small-Star: every node links itself and its smaller neighbours to the smallest of them. A
-   * node's edges change when it has more than one smaller neighbour; earlier changes carry over.
-   * Duplicate output edges are removed by the next Large-Star.
-   */
-  private static Dataset<Row> smallStar(Dataset<Row> edges) {
-    WindowSpec byHi = Window.partitionBy(HI);
-    Column center = min(LO).over(byHi);
-    Column severalSmaller = center.notEqual(max(LO).over(byHi));
-    return edges.select(col(HI), col(LO), center.as(CENTER), col(CHANGED).or(severalSmaller).as(CHANGED))
-        .select(explode(array(
-                struct(col(HI).as(HI), col(CENTER).as(LO)),
-                struct(col(LO).as(HI), col(CENTER).as(LO)))).as("edge"),
-            col(CHANGED))
-        .select(col("edge." + HI).as(HI), col("edge." + LO).as(LO), col(CHANGED))
-        .where(col(HI).notEqual(col(LO)));
-  }
+    /**
+     * Small-Star: every node links itself and its smaller neighbours to the smallest of them. A
+     * node's edges change when it has more than one smaller neighbour; earlier changes carry over.
+     * Duplicate output edges are removed by the next Large-Star.
+     */
+    private static Dataset<Row> smallStar(Dataset<Row> edges) {
+        WindowSpec byHi = Window.partitionBy(HI);
+        Column center = min(LO).over(byHi);
+        Column severalSmaller = center.notEqual(max(LO).over(byHi));
+        return edges.select(
+                        col(HI),
+                        col(LO),
+                        center.as(CENTER),
+                        col(CHANGED).or(severalSmaller).as(CHANGED))
+                .select(
+                        explode(array(
+                                        struct(col(HI).as(HI), col(CENTER).as(LO)),
+                                        struct(col(LO).as(HI), col(CENTER).as(LO))))
+                                .as("edge"),
+                        col(CHANGED))
+                .select(col("edge." + HI).as(HI), col("edge." + LO).as(LO), col(CHANGED))
+                .where(col(HI).notEqual(col(LO)));
+    }
 
-  /**
-   * At convergence every non-center node has one distinct edge, to its component's smallest number:
-   * the number of its smallest key.
-   */
-  private static Dataset<Row> label(Dataset<Row> numbered, Dataset<Row> stars) {
-    Dataset<Row> centers = stars.select(col(HI).as(NUMBER), col(LO).as(CENTER)).distinct();
-    Dataset<Row> centerKeys = numbered.select(col(NUMBER).as(CENTER), col(RECORD_KEY).as(COMPONENT));
-    return numbered.join(centers, NUMBER, "left")
-        .select(col(RECORD_KEY), coalesce(col(CENTER), col(NUMBER)).as(CENTER))
-        .join(centerKeys, CENTER)
-        .select(col(RECORD_KEY), col(COMPONENT));
-  }
+    /**
+     * At convergence every non-center node has one distinct edge, to its component's smallest number:
+     * the number of its smallest key.
+     */
+    private static Dataset<Row> label(Dataset<Row> numbered, Dataset<Row> stars) {
+        Dataset<Row> centers =
+                stars.select(col(HI).as(NUMBER), col(LO).as(CENTER)).distinct();
+        Dataset<Row> centerKeys =
+                numbered.select(col(NUMBER).as(CENTER), col(RECORD_KEY).as(COMPONENT));
+        return numbered.join(centers, NUMBER, "left")
+                .select(col(RECORD_KEY), coalesce(col(CENTER), col(NUMBER)).as(CENTER))
+                .join(centerKeys, CENTER)
+                .select(col(RECORD_KEY), col(COMPONENT));
+    }
 }

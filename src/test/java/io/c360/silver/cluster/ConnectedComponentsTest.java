@@ -27,137 +27,156 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkExtension.class)
 class ConnectedComponentsTest {
-  private static final StructType EDGES = new StructType()
-      .add("l", DataTypes.StringType)
-      .add("r", DataTypes.StringType);
-  private final SparkSession spark;
+    private static final StructType EDGES =
+            new StructType().add("l", DataTypes.StringType).add("r", DataTypes.StringType);
+    private final SparkSession spark;
 
-  ConnectedComponentsTest(SparkSession spark) {
-    this.spark = spark;
-  }
-
-  private Dataset<Row> nodes(List<String> keys) {
-    return spark.createDataset(keys, Encoders.STRING()).toDF("record_key");
-  }
-
-  private Dataset<Row> edges(List<String[]> pairs) {
-    return spark.createDataFrame(pairs.stream().map(p -> RowFactory.create(p[0], p[1])).toList(), EDGES);
-  }
-
-  private static Map<String, String> asMap(Dataset<Row> components) {
-    Map<String, String> m = new TreeMap<>();
-    for (Row r : components.collectAsList()) {
-      assertEquals(null, m.put(r.getString(0), r.getString(1)), "one row per record");
+    ConnectedComponentsTest(SparkSession spark) {
+        this.spark = spark;
     }
-    return m;
-  }
 
-  private static String key(int i) {
-    return String.format("r%05d", i);
-  }
-
-  @Test
-  void aLongChainIsOneComponentInFewRounds() {
-    int n = 2000;
-    List<String> keys = IntStream.range(0, n).mapToObj(ConnectedComponentsTest::key).toList();
-    // Keys ascending along the chain: label propagation would need one round per record.
-    List<String[]> chain = IntStream.range(1, n).mapToObj(i -> new String[] {key(i), key(i - 1)}).toList();
-
-    ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(chain), 40);
-
-    Map<String, String> components = asMap(run.components());
-    assertEquals(n, components.size());
-    assertEquals(Collections.singleton(key(0)), Set.copyOf(components.values()));
-    assertTrue(run.rounds() < 20, "a chain of " + n + " took " + run.rounds() + " rounds");
-  }
-
-  @Test
-  void aGiantStarIsOneComponent() {
-    int leaves = 5000;
-    String hub = "m-hub"; // sorts in the middle of the leaves, so the hub is not the component's label
-    List<String> keys = new ArrayList<>(
-        IntStream.range(0, leaves).mapToObj(i -> (i % 2 == 0 ? "a" : "z") + i).toList());
-    keys.add(hub);
-    List<String[]> spokes = keys.stream().filter(k -> !k.equals(hub)).map(k -> new String[] {hub, k}).toList();
-
-    ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(spokes), 10);
-
-    Map<String, String> components = asMap(run.components());
-    assertEquals(leaves + 1, components.size());
-    assertEquals(Collections.singleton("a0"), Set.copyOf(components.values()));
-    assertTrue(run.rounds() <= 3, "a star took " + run.rounds() + " rounds");
-  }
-
-  @Test
-  void disjointComponentsAndIsolatedNodes() {
-    Dataset<Row> nodes = nodes(List.of("c", "a", "b", "e", "d", "f", "g"));
-    Dataset<Row> edges = edges(List.of(
-        new String[] {"c", "b"}, new String[] {"b", "a"}, new String[] {"e", "d"},
-        new String[] {"g", "unknown"}, new String[] {"unknown", "a"}));
-
-    assertEquals(Map.of("a", "a", "b", "a", "c", "a", "d", "d", "e", "d", "f", "f", "g", "g"),
-        asMap(ConnectedComponents.of(nodes, edges, 10)));
-  }
-
-  @Test
-  void duplicateEdgesSelfLoopsAndNullsAreHarmless() {
-    Dataset<Row> nodes = nodes(List.of("a", "b", "c", "d", "d"));
-    Dataset<Row> edges = edges(List.of(
-        new String[] {"a", "b"}, new String[] {"b", "a"}, new String[] {"a", "b"},
-        new String[] {"c", "c"}, new String[] {"d", null}, new String[] {null, null}));
-
-    assertEquals(Map.of("a", "a", "b", "a", "c", "c", "d", "d"), asMap(ConnectedComponents.of(nodes, edges, 10)));
-  }
-
-  @Test
-  void theSameGraphInAnotherOrderGivesTheSameComponents() {
-    List<String> keys = IntStream.range(0, 300).mapToObj(ConnectedComponentsTest::key).toList();
-    List<String[]> pairs = new ArrayList<>();
-    Random random = new Random(7);
-    for (int i = 0; i < 200; i++) {
-      pairs.add(new String[] {keys.get(random.nextInt(300)), keys.get(random.nextInt(300))});
+    private Dataset<Row> nodes(List<String> keys) {
+        return spark.createDataset(keys, Encoders.STRING()).toDF("record_key");
     }
-    List<String[]> reordered = pairs.stream().map(p -> new String[] {p[1], p[0]}).collect(Collectors.toList());
-    Collections.shuffle(reordered, new Random(11));
-    List<String> shuffledKeys = new ArrayList<>(keys);
-    Collections.shuffle(shuffledKeys, new Random(13));
 
-    Map<String, String> first = asMap(ConnectedComponents.of(nodes(keys), edges(pairs), 30));
-    Map<String, String> second = asMap(ConnectedComponents.of(
-        nodes(shuffledKeys).repartition(3), edges(reordered).repartition(5), 30));
-
-    assertEquals(first, second);
-    assertEquals(first, unionFind(keys, pairs), "same as a sequential union-find");
-  }
-
-  @Test
-  void notConvergingWithinTheLimitIsAnError() {
-    List<String> keys = IntStream.range(0, 64).mapToObj(ConnectedComponentsTest::key).toList();
-    List<String[]> chain = IntStream.range(1, 64).mapToObj(i -> new String[] {key(i - 1), key(i)}).toList();
-
-    C360Exception e = assertThrows(C360Exception.class,
-        () -> ConnectedComponents.of(nodes(keys), edges(chain), 2));
-    assertTrue(e.getMessage().contains("did not converge in 2 iterations"), e.getMessage());
-  }
-
-  /** Reference components: smallest key per set of a plain union-find. */
-  private static Map<String, String> unionFind(List<String> keys, List<String[]> pairs) {
-    Map<String, String> parent = new TreeMap<>();
-    keys.forEach(k -> parent.put(k, k));
-    for (String[] p : pairs) {
-      String a = root(parent, p[0]);
-      String b = root(parent, p[1]);
-      parent.put(a.compareTo(b) < 0 ? b : a, a.compareTo(b) < 0 ? a : b);
+    private Dataset<Row> edges(List<String[]> pairs) {
+        return spark.createDataFrame(
+                pairs.stream().map(p -> RowFactory.create(p[0], p[1])).toList(), EDGES);
     }
-    Map<String, String> out = new TreeMap<>();
-    keys.forEach(k -> out.put(k, root(parent, k)));
-    return out;
-  }
 
-  private static String root(Map<String, String> parent, String k) {
-    while (!parent.get(k).equals(k)) {
-      k = parent.get(k);
+    private static Map<String, String> asMap(Dataset<Row> components) {
+        Map<String, String> m = new TreeMap<>();
+        for (Row r : components.collectAsList()) {
+            assertEquals(null, m.put(r.getString(0), r.getString(1)), "one row per record");
+        }
+        return m;
     }
-    return k;
-  }
+
+    private static String key(int i) {
+        return String.format("r%05d", i);
+    }
+
+    @Test
+    void aLongChainIsOneComponentInFewRounds() {
+        int n = 2000;
+        List<String> keys =
+                IntStream.range(0, n).mapToObj(ConnectedComponentsTest::key).toList();
+        // Keys ascending along the chain: label propagation would need one round per record.
+        List<String[]> chain = IntStream.range(1, n)
+                .mapToObj(i -> new String[] {key(i), key(i - 1)})
+                .toList();
+
+        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(chain), 40);
+
+        Map<String, String> components = asMap(run.components());
+        assertEquals(n, components.size());
+        assertEquals(Collections.singleton(key(0)), Set.copyOf(components.values()));
+        assertTrue(run.rounds() < 20, "a chain of " + n + " took " + run.rounds() + " rounds");
+    }
+
+    @Test
+    void aGiantStarIsOneComponent() {
+        int leaves = 5000;
+        String hub = "m-hub"; // sorts in the middle of the leaves, so the hub is not the component's label
+        List<String> keys = new ArrayList<>(IntStream.range(0, leaves)
+                .mapToObj(i -> (i % 2 == 0 ? "a" : "z") + i)
+                .toList());
+        keys.add(hub);
+        List<String[]> spokes = keys.stream()
+                .filter(k -> !k.equals(hub))
+                .map(k -> new String[] {hub, k})
+                .toList();
+
+        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(spokes), 10);
+
+        Map<String, String> components = asMap(run.components());
+        assertEquals(leaves + 1, components.size());
+        assertEquals(Collections.singleton("a0"), Set.copyOf(components.values()));
+        assertTrue(run.rounds() <= 3, "a star took " + run.rounds() + " rounds");
+    }
+
+    @Test
+    void disjointComponentsAndIsolatedNodes() {
+        Dataset<Row> nodes = nodes(List.of("c", "a", "b", "e", "d", "f", "g"));
+        Dataset<Row> edges = edges(List.of(
+                new String[] {"c", "b"},
+                new String[] {"b", "a"},
+                new String[] {"e", "d"},
+                new String[] {"g", "unknown"},
+                new String[] {"unknown", "a"}));
+
+        assertEquals(
+                Map.of("a", "a", "b", "a", "c", "a", "d", "d", "e", "d", "f", "f", "g", "g"),
+                asMap(ConnectedComponents.of(nodes, edges, 10)));
+    }
+
+    @Test
+    void duplicateEdgesSelfLoopsAndNullsAreHarmless() {
+        Dataset<Row> nodes = nodes(List.of("a", "b", "c", "d", "d"));
+        Dataset<Row> edges = edges(List.of(
+                new String[] {"a", "b"},
+                new String[] {"b", "a"},
+                new String[] {"a", "b"},
+                new String[] {"c", "c"},
+                new String[] {"d", null},
+                new String[] {null, null}));
+
+        assertEquals(Map.of("a", "a", "b", "a", "c", "c", "d", "d"), asMap(ConnectedComponents.of(nodes, edges, 10)));
+    }
+
+    @Test
+    void theSameGraphInAnotherOrderGivesTheSameComponents() {
+        List<String> keys =
+                IntStream.range(0, 300).mapToObj(ConnectedComponentsTest::key).toList();
+        List<String[]> pairs = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            pairs.add(new String[] {keys.get(random.nextInt(300)), keys.get(random.nextInt(300))});
+        }
+        List<String[]> reordered =
+                pairs.stream().map(p -> new String[] {p[1], p[0]}).collect(Collectors.toList());
+        Collections.shuffle(reordered, new Random(11));
+        List<String> shuffledKeys = new ArrayList<>(keys);
+        Collections.shuffle(shuffledKeys, new Random(13));
+
+        Map<String, String> first = asMap(ConnectedComponents.of(nodes(keys), edges(pairs), 30));
+        Map<String, String> second = asMap(ConnectedComponents.of(
+                nodes(shuffledKeys).repartition(3), edges(reordered).repartition(5), 30));
+
+        assertEquals(first, second);
+        assertEquals(first, unionFind(keys, pairs), "same as a sequential union-find");
+    }
+
+    @Test
+    void notConvergingWithinTheLimitIsAnError() {
+        List<String> keys =
+                IntStream.range(0, 64).mapToObj(ConnectedComponentsTest::key).toList();
+        List<String[]> chain = IntStream.range(1, 64)
+                .mapToObj(i -> new String[] {key(i - 1), key(i)})
+                .toList();
+
+        C360Exception e = assertThrows(C360Exception.class, () -> ConnectedComponents.of(nodes(keys), edges(chain), 2));
+        assertTrue(e.getMessage().contains("did not converge in 2 iterations"), e.getMessage());
+    }
+
+    /** Reference components: smallest key per set of a plain union-find. */
+    private static Map<String, String> unionFind(List<String> keys, List<String[]> pairs) {
+        Map<String, String> parent = new TreeMap<>();
+        keys.forEach(k -> parent.put(k, k));
+        for (String[] p : pairs) {
+            String a = root(parent, p[0]);
+            String b = root(parent, p[1]);
+            parent.put(a.compareTo(b) < 0 ? b : a, a.compareTo(b) < 0 ? a : b);
+        }
+        Map<String, String> out = new TreeMap<>();
+        keys.forEach(k -> out.put(k, root(parent, k)));
+        return out;
+    }
+
+    private static String root(Map<String, String> parent, String k) {
+        while (!parent.get(k).equals(k)) {
+            k = parent.get(k);
+        }
+        return k;
+    }
 }
