@@ -56,7 +56,21 @@ public final class C360 implements Runnable {
             }
             return exitCode(e);
         });
+        cli.setExecutionStrategy(C360::rejectUnmatched);
         return cli.execute(args);
+    }
+
+    /**
+     * picocli tolerates unmatched arguments when help is asked for, so {@code c360 nosuch --help} would print
+     * the top-level help and succeed: a script with a misspelt subcommand must fail instead.
+     */
+    private static int rejectUnmatched(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** The exit code of our error ({@link C360Exception#exitCode}), 1 for any other. */

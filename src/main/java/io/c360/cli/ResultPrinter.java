@@ -4,6 +4,7 @@ import com.univocity.parsers.csv.CsvWriter;
 import com.univocity.parsers.csv.CsvWriterSettings;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -37,10 +38,12 @@ final class ResultPrinter {
         out.println(rule);
     }
 
-    static void csv(StructType schema, List<Row> rows, PrintWriter out) {
+    /** Writes every row the iterator gives, streaming, so a result larger than memory is written whole. */
+    static void csv(StructType schema, Iterator<Row> rows, PrintWriter out) {
         CsvWriter writer = new CsvWriter(out, new CsvWriterSettings());
         writer.writeHeaders(schema.fieldNames());
-        for (Row row : rows) {
+        while (rows.hasNext()) {
+            Row row = rows.next();
             Object[] values = new Object[row.length()];
             for (int i = 0; i < row.length(); i++) {
                 values[i] = row.isNullAt(i) ? null : cell(row, i);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,7 +40,7 @@ final class SqlCommand implements Runnable {
     @Option(
             names = "--max-rows",
             defaultValue = "1000",
-            description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
+            description = "Rows the table format prints at most (default: ${DEFAULT-VALUE}); csv writes every row.")
     int maxRows;
 
     @Override
@@ -47,22 +48,30 @@ final class SqlCommand implements Runnable {
         if (!format.equals("table") && !format.equals("csv")) {
             throw new C360Exception("--format: expected table or csv but was '" + format + "'");
         }
+        // A script reading csv must get every row or a failure, never a silently cut result.
+        if (format.equals("csv") && spec.commandLine().getParseResult().hasMatchedOption("--max-rows")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--max-rows applies to --format table only; csv writes every row (use LIMIT)");
+        }
         C360Config cfg = config.load();
         SparkSession spark = SparkSessions.forConfig(cfg);
         new Lake(spark, cfg.lakeRoot()).registerAll();
         Dataset<Row> result = spark.sql(query);
-        List<Row> rows = result.limit(maxRows + 1).collectAsList();
         PrintWriter out = spec.commandLine().getOut();
-        boolean truncated = rows.size() > maxRows;
-        List<Row> shown = truncated ? rows.subList(0, maxRows) : rows;
         if (format.equals("csv")) {
-            ResultPrinter.csv(result.schema(), shown, out);
+            ResultPrinter.csv(result.schema(), result.toLocalIterator(), out);
         } else {
+            List<Row> rows = result.limit(maxRows + 1).collectAsList();
+            boolean truncated = rows.size() > maxRows;
+            List<Row> shown = truncated ? rows.subList(0, maxRows) : rows;
             ResultPrinter.table(result.schema(), shown, out);
             out.println(shown.size()
                     + (shown.size() == 1 ? " row" : " rows")
                     + (truncated ? " (more not shown; see --max-rows)" : ""));
         }
         out.flush();
+        if (out.checkError()) {
+            throw new C360Exception("sql: writing the result failed (output closed?); the result is incomplete");
+        }
     }
 }

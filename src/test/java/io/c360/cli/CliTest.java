@@ -41,6 +41,10 @@ class CliTest {
             assertEquals(0, c360(sub, "--help").code(), sub + " --help");
         }
         assertEquals(2, c360("no-such-command").code());
+        Outcome unknown = c360("no-such-command", "--help");
+        assertEquals(2, unknown.code(), unknown.out());
+        assertTrue(unknown.err().contains("'no-such-command'"), unknown.err());
+        assertEquals(2, c360("run", "--help", "extra").code());
         assertEquals(2, c360("run", "--stage", "nowhere").code());
     }
 
@@ -118,6 +122,13 @@ class CliTest {
         Outcome quarantine = c360(
                 "sql", "SELECT count(*) AS n FROM bronze._quarantine", "--format", "csv", "--config", conf.toString());
         assertEquals("n\n1\n", quarantine.out());
+
+        Outcome many = c360("sql", "SELECT id FROM range(2500)", "--format", "csv", "--config", conf.toString());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(2501, many.out().lines().count(), "csv writes every row, past the table's --max-rows");
+        assertTrue(many.out().endsWith("\n2499\n"), "csv keeps the query's order to the last row");
+        Outcome capped = c360("sql", "SELECT 1", "--format", "csv", "--max-rows", "5", "--config", conf.toString());
+        assertEquals(2, capped.code(), "a row cap on csv is refused, not applied silently");
 
         Outcome badSql = c360("sql", "SELECT nope FROM bronze.people", "--config", conf.toString());
         assertEquals(1, badSql.code());
