@@ -16,6 +16,7 @@ import io.c360.config.C360Config.SourceConfig;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.silver.SilverJob;
+import io.c360.standardize.Identifiers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,6 +2,7 @@ package io.c360.silver;
 
 import io.c360.C360Exception;
 import io.c360.config.YamlNode;
+import io.c360.standardize.Standardization;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,39 +29,6 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
             "postcode",
             "national_id",
             "crm_id");
-
-    /** Kinds of values with a junk blocklist ({@code name} covers given name and surname). */
-    public static final List<String> JUNK_KINDS =
-            List.of("name", "email", "phone", "street", "national_id", "birth_date");
-
-    /**
-     * Options of standardization; {@code junk} lists placeholders per attribute, compared in {@link Standardize#text}
-     * form; {@code emailDomains} are the mail domains a mistyped domain is corrected to (none: no correction).
-     */
-    public record Standardization(
-            String phoneRegion,
-            boolean canonicalEmail,
-            List<String> emailDomains,
-            List<String> dateFormats,
-            Optional<Path> nicknames,
-            Map<String, String> streetAbbreviations,
-            Map<String, List<String>> junk) {
-
-        public List<String> junk(String attribute) {
-            return junk.getOrDefault(attribute, List.of());
-        }
-
-        public static Standardization defaults() {
-            return new Standardization(
-                    "US",
-                    true,
-                    List.of(),
-                    List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd"),
-                    Optional.empty(),
-                    Map.of(),
-                    Map.of());
-        }
-    }
 
     /**
      * One source's mapping: expressions for record_id, record_time, a row filter and the attributes.
@@ -91,8 +59,9 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     public static IdentityConfig load(Path file) {
         YamlNode root = YamlNode.load(file);
         Path base = file.toAbsolutePath().getParent();
-        Standardization std =
-                root.optChild("standardize").map(s -> standardization(s, base)).orElse(Standardization.defaults());
+        Standardization std = root.optChild("standardize")
+                .map(s -> Standardization.read(s, base))
+                .orElse(Standardization.defaults());
         Map<String, SourceMapping> sources = new LinkedHashMap<>();
         YamlNode sourcesNode = root.child("sources");
         for (String name : sourcesNode.keys()) {
@@ -101,35 +70,6 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
         sourcesNode.finish();
         root.finish();
         return new IdentityConfig(std, sources);
-    }
-
-    static Standardization standardization(YamlNode s, Path base) {
-        Map<String, List<String>> junk = new LinkedHashMap<>();
-        s.optChild("junk").ifPresent(j -> {
-            for (String attribute : j.keys()) {
-                if (!JUNK_KINDS.contains(attribute)) {
-                    throw j.error(attribute, "unknown kind of value; expected one of " + String.join(", ", JUNK_KINDS));
-                }
-                junk.put(attribute, j.textList(attribute));
-            }
-            j.finish();
-        });
-        Standardization std = new Standardization(
-                s.text("phone_region", "US").toUpperCase(),
-                s.bool("canonical_email", true),
-                s.has("email_domains")
-                        ? s.textList("email_domains").stream()
-                                .map(d -> d.trim().toLowerCase())
-                                .toList()
-                        : List.of(),
-                s.has("date_formats")
-                        ? s.textList("date_formats")
-                        : Standardization.defaults().dateFormats(),
-                s.optText("nicknames").map(n -> base.resolve(n).normalize()),
-                s.textMap("street_abbreviations"),
-                junk);
-        s.finish();
-        return std;
     }
 
     /** A mapping: record_id required, record_time, where and owned_by optional, then attribute expressions. */

@@ -22,6 +22,9 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
+import io.c360.standardize.Phones;
+import io.c360.standardize.Standardization;
+import io.c360.standardize.Standardize;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -72,7 +75,7 @@ public final class IdentityRecords {
             String source,
             String system,
             IdentityConfig.SourceMapping mapping,
-            IdentityConfig.Standardization std,
+            Standardization std,
             Dataset<Row> nicknames) {
         Dataset<Row> filtered = mapping.where().map(rows::filter).orElse(rows);
         List<Column> raw = new ArrayList<>();

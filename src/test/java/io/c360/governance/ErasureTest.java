@@ -18,6 +18,7 @@ import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
+import io.c360.standardize.Identifiers;
 import io.c360.test.Cli.Outcome;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.standardize.Standardization;
 import io.c360.test.SparkExtension;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ class IdentityRecordsTest {
                 Optional.empty(),
                 Optional.empty(),
                 Map.of("full_name", "name", "email", "mail", "phone", "tel", "birth_date", "born"));
-        IdentityConfig.Standardization std = new IdentityConfig.Standardization(
+        Standardization std = new Standardization(
                 "US",
                 true,
                 List.of(),
@@ -107,11 +108,11 @@ class IdentityRecordsTest {
                 List.of(),
                 new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
 
-        Map<String, Row> byId = IdentityRecords.of(
-                        rows, "shop", "ecommerce", mapping, IdentityConfig.Standardization.defaults(), nicknames)
-                .collectAsList()
-                .stream()
-                .collect(Collectors.toMap(r -> r.getAs("record_id"), r -> r));
+        Map<String, Row> byId =
+                IdentityRecords.of(rows, "shop", "ecommerce", mapping, Standardization.defaults(), nicknames)
+                        .collectAsList()
+                        .stream()
+                        .collect(Collectors.toMap(r -> r.getAs("record_id"), r -> r));
 
         assertEquals(
                 "email", byId.get("1").getAs(IdentityRecords.OWNED_BY), "the buyer's e-mail says whose order it is");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.standardize.Standardization;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -70,7 +71,7 @@ class ShippedMatchingRulesTest {
         matching = silver.matching();
         Comparisons.registerFunctions(spark);
         Dataset<Row> nicknames = IdentityRecords.nicknameIndex(silver.nicknames(spark));
-        IdentityConfig.Standardization std = silver.identity().standardization();
+        Standardization std = silver.identity().standardization();
         Dataset<Row> crm = spark.createDataFrame(
                 List.of(
                         RowFactory.create(

@@ -1,4 +1,4 @@
-package io.c360.silver;
+package io.c360.standardize;
 
 import static org.apache.spark.sql.functions.udf;
 

@@ -1,14 +1,8 @@
-package io.c360.governance;
+package io.c360.standardize;
 
 import static org.apache.spark.sql.functions.lit;
 
 import io.c360.config.C360Config;
-import io.c360.silver.IdentityConfig;
-import io.c360.silver.IdentityConfig.Standardization;
-import io.c360.silver.Phones;
-import io.c360.silver.Standardize;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
@@ -35,12 +29,10 @@ public final class Identifiers {
 
     /** The standardization of the configured silver folder ({@code identity.yaml}), or silver's defaults without one. */
     public static Identifiers forConfig(C360Config config) {
-        Optional<Path> identity = config.definitions()
+        return new Identifiers(config.definitions()
                 .silver()
-                .map(f -> f.resolve("identity.yaml"))
-                .filter(Files::isRegularFile);
-        return new Identifiers(
-                identity.map(f -> IdentityConfig.load(f).standardization()).orElse(Standardization.defaults()));
+                .map(f -> Standardization.ofIdentityFile(f.resolve("identity.yaml")))
+                .orElse(Standardization.defaults()));
     }
 
     public Standardization standardization() {
