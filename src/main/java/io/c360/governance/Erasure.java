@@ -10,6 +10,7 @@ import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
+import io.c360.lake.Suppression;
 import io.c360.lake.TableName;
 import io.c360.silver.SilverJob;
 import java.sql.Timestamp;

@@ -12,6 +12,7 @@ import io.c360.C360Exception;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.Suppression;
 import io.c360.lake.TableName;
 import io.c360.standardize.Identifiers;
 import io.c360.test.Cli.Outcome;

@@ -1,10 +1,8 @@
-package io.c360.governance;
+package io.c360.lake;
 
 import static org.apache.spark.sql.functions.col;
 
 import io.c360.C360Exception;
-import io.c360.lake.Lake;
-import io.c360.lake.TableName;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -39,6 +37,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code <lake>/ops/_salt}, generated once with {@link SecureRandom} by the first erasure (owner-only). It must
  * never change: every row records a short check value of the salt it was made with, and a
  * different salt stops ingestion and erasure with an error instead of silently matching nothing.
+ *
+ * <p>It belongs to the lake, below both the erasure that appends to it and the bronze ingestion that
+ * reads it: ingestion must not depend on governance.
  */
 public final class Suppression implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -96,7 +97,7 @@ public final class Suppression implements Serializable {
     }
 
     /** The salt for a new erasure: the variable, else the lake's salt file, created on first use. */
-    static Suppression forErasure(Lake lake) {
+    public static Suppression forErasure(Lake lake) {
         String salt = existingSalt(lake).orElseGet(() -> {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
@@ -174,7 +175,7 @@ public final class Suppression implements Serializable {
      * added again). Creates nothing, not even the salt; a list whose salt is missing or changed is an error,
      * as it is for the erasure.
      */
-    static Map<Kind, Long> wouldAdd(Lake lake, Map<Kind, Set<String>> values) {
+    public static Map<Kind, Long> wouldAdd(Lake lake, Map<Kind, Set<String>> values) {
         Optional<Suppression> list = load(lake);
         Map<Kind, Long> counts = new EnumMap<>(Kind.class);
         values.forEach((kind, vs) -> counts.put(
@@ -186,7 +187,7 @@ public final class Suppression implements Serializable {
     }
 
     /** Appends one row per identifier to {@code ops.suppression_list} (identifiers already there are skipped). */
-    long add(Lake lake, String requestId, Timestamp erasedAt, Map<Kind, Set<String>> values) {
+    public long add(Lake lake, String requestId, Timestamp erasedAt, Map<Kind, Set<String>> values) {
         Set<String> known = new HashSet<>();
         if (lake.exists(TABLE)) {
             lake.read(TABLE).select(col("hash")).collectAsList().forEach(r -> known.add(r.getString(0)));
