@@ -18,12 +18,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark on a tiny population: every field present and plausible; no timing threshold. */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class BenchmarkTest {
     private final SparkSession spark;
 

@@ -28,6 +28,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * quarantine with a reason.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class BadInputTest {
     private static final String HEADER = "id,name,status,amount,seen_at\n";
     private static final String AT = "2025-01-02 03:04:05";

@@ -17,11 +17,13 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class BronzeIngestTest {
     private static final String HEADER = "id,name,status,amount,seen_at\n";
     private static final TableName PEOPLE = TableName.bronze("people");

@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.scalacheck.Gen;
@@ -31,6 +32,7 @@ import scala.collection.JavaConverters;
  * really obeys every rule.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ContractRulesPropertyTest {
     private final SparkSession spark;
 

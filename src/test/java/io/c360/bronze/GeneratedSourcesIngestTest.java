@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The generator's extracts through the shipped contracts: the generator and bronze agree on every source. */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class GeneratedSourcesIngestTest {
     private final SparkSession spark;
 

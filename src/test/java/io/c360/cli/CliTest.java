@@ -9,12 +9,14 @@ import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class CliTest {
     @TempDir
     Path home;

@@ -11,12 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * JVM options written in more than one place, which must not drift apart: {@code bin/c360}'s arrays
  * are the reference, pom.xml repeats them for the test JVMs and the jar's manifest.
  */
+@Tag("unit")
 class LauncherOptionsTest {
     private static final Pattern ADD_OPENS = Pattern.compile("--add-opens=([^=]+)=ALL-UNNAMED");
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * figures in docs/BENCHMARKS.md so that a regression, not noise, fails the build.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class EvaluationTest {
     private final SparkSession spark;
 

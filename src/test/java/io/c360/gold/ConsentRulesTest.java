@@ -13,11 +13,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** gold/consent.sql and the segment consent guard, on a handful of consent events. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ConsentRulesTest {
     private final SparkSession spark;
     private Dataset<Row> consent;

@@ -38,6 +38,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * e-mail found nowhere is refused and writes nothing; {@code --all-customers-sharing} erases the four.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class ErasureSafetyTest {
     private static final String LANDLINE = "(650) 253-0000";
     private static final String DEE_MOBILE = "(646) 201-7712";

@@ -10,9 +10,11 @@ import io.c360.lake.CsvLine;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of erasure: token search, request validation, activation-file parsing. */
+@Tag("unit")
 class NeedlesTest {
     @Test
     void findsIdentifiersAsWholeTokensOnly() {

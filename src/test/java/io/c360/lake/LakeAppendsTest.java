@@ -11,12 +11,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Whether a table only had rows appended after a version: what lets silver standardize only what bronze delivered since. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class LakeAppendsTest {
     @Test
     void appendsKeepATableAppendOnlyAndADeleteOrOverwriteDoesNot(SparkSession spark, @TempDir Path dir) {

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A local lake is readable by its owner only: Delta data, log, checkpoints and VACUUM's entries, text files, the salt. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class LakePermissionsTest {
     @Test
     void everythingALakeSessionWritesIsOwnerOnly(SparkSession spark, @TempDir Path dir) throws IOException {

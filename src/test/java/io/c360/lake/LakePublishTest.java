@@ -13,12 +13,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publication of rows computed in the run (not read back from storage). */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class LakePublishTest {
     private final SparkSession spark;
 

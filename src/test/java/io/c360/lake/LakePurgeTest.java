@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Purging a table: deletion vectors applied, old files vacuumed, history before the checkpoint gone. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class LakePurgeTest {
     private static final String VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled";
 

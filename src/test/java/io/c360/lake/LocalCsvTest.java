@@ -15,12 +15,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Small CSV files are read on the driver: under spark-submit, executors cannot see the driver's files. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class LocalCsvTest {
     @TempDir
     Path dir;

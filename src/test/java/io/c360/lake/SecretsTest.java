@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.test.SparkExtension;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Credentials given as settings are blanked out of messages; ordinary settings are left alone. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class SecretsTest {
     private final SparkSession spark;
 

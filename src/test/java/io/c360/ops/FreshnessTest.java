@@ -21,12 +21,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Source freshness from silver record times against each source's SLA. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class FreshnessTest {
     private static final Instant AS_OF = SampleRuns.AS_OF;
     private final SparkSession spark;

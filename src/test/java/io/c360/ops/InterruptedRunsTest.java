@@ -33,6 +33,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed run's stale lock is taken over, see {@code LakeLockTest}).
  */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class InterruptedRunsTest {
     /** The lake tables a run produces; ops tables log runs and so differ by design. */
     private static final List<String> RESULT_TABLES = List.of(

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The jobs/ spark-submit wrappers, against a stand-in spark-submit that records its arguments and
  * exits with a chosen code (the real one runs in SparkSubmitClusterIT).
  */
+@Tag("unit")
 class JobsScriptsTest {
     @TempDir
     Path dir;

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ops.pipeline_runs: one row per run, its nested fields reachable in SQL. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class RunLogTest {
     private final SparkSession spark;
 

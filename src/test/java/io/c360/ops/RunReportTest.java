@@ -29,12 +29,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTML run report: charts from tiny silver and gold tables, escaping, missing tables, and a real render. */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class RunReportTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final long CHROMIUM_TIMEOUT_SECONDS = 60;

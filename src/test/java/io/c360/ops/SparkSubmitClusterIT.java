@@ -30,6 +30,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@code integration-test} phase (failsafe), after {@code package} built the jar.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("cluster")
 class SparkSubmitClusterIT {
     private static final Duration DAEMON_START = Duration.ofSeconds(90);
     // The run took 4-5 minutes on 2 cores shared with other builds (load average 15); generous for busy CI machines.

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The quality.yaml format: what it reads, and errors that name the file, the key and what was expected. */
+@Tag("unit")
 class QualityFileTest {
     private static String error(String yaml) {
         return assertThrows(C360Exception.class, () -> QualityGate.parse(YamlNode.parse("test.yaml", yaml)))

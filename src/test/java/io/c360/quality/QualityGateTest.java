@@ -20,12 +20,14 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of check passing and failing on tiny tables, levels, anomalies across runs, the ops tables. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class QualityGateTest {
     private static final TableName XREF = TableName.gold("xref");
     private static final TableName CUSTOMER = TableName.gold("customer");

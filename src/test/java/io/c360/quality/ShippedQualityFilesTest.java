@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * code without running anything heavy; gold's as specified for the gold stage).
  */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ShippedQualityFilesTest {
     private final SparkSession spark;
     private final C360Config config = C360Config.load(Path.of(C360Config.DEFAULT_FILE));

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** c360 serve: a tiny lake served over the Hive JDBC driver, as a BI tool would query it. */
 @ExtendWith(SparkExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("cluster")
 class BiServerTest {
     private static final TableName CUSTOMER = TableName.gold("customer");
     private static final TableName ID_MAP = TableName.silver("customer_id_map");

@@ -9,11 +9,13 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Which comparisons EM leaves out of a pair's likelihood: those every rule that found the pair keys on. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class BlockedComparisonsTest {
     private static final MatchingConfig CONFIG = MatchingConfig.parse(YamlNode.parse("matching.yaml", """
       blocking:

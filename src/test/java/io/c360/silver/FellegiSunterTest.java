@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** EM on pattern counts: no Spark needed, the counts are what the engine collects. */
+@Tag("unit")
 class FellegiSunterTest {
     private static MatchingConfig.Comparison comparison(String name) {
         return new MatchingConfig.Comparison(

@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * or changed), {@code x} is gone, every other identity is as in the previous run.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class IncrementTest {
     private static final StructType PAIRS = new StructType()
             .add(Blocking.LEFT, DataTypes.StringType)

@@ -34,6 +34,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * leaving the customers the batch does not touch as they were.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("pipeline")
 class IncrementalSilverTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> DATA_FOLDERS =

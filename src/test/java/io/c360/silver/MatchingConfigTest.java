@@ -9,8 +9,10 @@ import io.c360.config.YamlNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class MatchingConfigTest {
     private static MatchingConfig parse(String levels) {
         return MatchingConfig.parse(YamlNode.parse(

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** silver/_resolution.json as other versions of c360 write it. */
+@Tag("unit")
 class ResolutionFileTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

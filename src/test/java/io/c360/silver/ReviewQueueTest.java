@@ -11,11 +11,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What stewards see of a pair to review. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ReviewQueueTest {
     @Test
     void onlyPairsToReviewWithEachSidesFirstFiveRecordKeys(SparkSession spark) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * probability of 0.99, so what is checked is what the rules make of it.
  */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ShippedMatchingRulesTest {
     private static final StructType SCHEMA = new StructType()
             .add("id", DataTypes.StringType)

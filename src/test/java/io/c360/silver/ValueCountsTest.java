@@ -16,11 +16,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** u of exact levels counted over all identities: the counts must be what comparing every pair would find. */
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class ValueCountsTest {
     private static final StructType SCHEMA = new StructType()
             .add("id", DataTypes.StringType)

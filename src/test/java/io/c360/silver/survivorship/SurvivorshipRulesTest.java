@@ -9,8 +9,10 @@ import io.c360.config.YamlNode;
 import io.c360.silver.survivorship.SurvivorshipRules.Rule;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class SurvivorshipRulesTest {
     private static final String VALID = """
       source_priority: [crm, billing, web]

@@ -26,10 +26,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkExtension.class)
+@Tag("spark")
 class SurvivorshipTest {
     private static final List<String> META =
             List.of("customer_id", "record_key", "source", "source_system", "record_id");
