@@ -1,11 +1,14 @@
 package io.c360.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,13 +93,32 @@ public record C360Config(
 
     /** Spark settings; {@code master} applies only when the launcher (spark-submit) did not set one. */
     public record SparkSettings(String master, String appName, Map<String, String> settings) {
+        public static final SparkSettings DEFAULTS = new SparkSettings(null, null, null);
+
         public SparkSettings {
-            settings = Map.copyOf(settings);
+            master = ConfigReader.orDefault(master, "local[*]");
+            appName = ConfigReader.orDefault(appName, "c360");
+            settings = settings == null ? Map.of() : Map.copyOf(settings);
         }
     }
 
     /** What {@code c360 demo} generates when the landing folder holds no sample data yet. */
-    public record DemoSettings(int persons, long seed) {}
+    public record DemoSettings(int persons, long seed) {
+        public static final DemoSettings DEFAULTS = new DemoSettings(2_000, 42L);
+
+        public DemoSettings {
+            if (persons < 1) {
+                throw new ConfigReader.InvalidSetting(
+                        "persons", "expected a positive number of persons but was " + persons);
+            }
+        }
+
+        @JsonCreator
+        static DemoSettings of(@JsonProperty("persons") Integer persons, @JsonProperty("seed") Long seed) {
+            return new DemoSettings(
+                    ConfigReader.orDefault(persons, DEFAULTS.persons), ConfigReader.orDefault(seed, DEFAULTS.seed));
+        }
+    }
 
     /** The silver definitions folder; the silver stage needs it. */
     public Path requireSilverFolder() {
@@ -124,84 +146,133 @@ public record C360Config(
     }
 
     public static C360Config load(Path file) {
-        YamlNode root = YamlNode.load(file);
+        Document doc = ConfigReader.read(file, Document.class);
         Path base = file.toAbsolutePath().getParent();
-
-        YamlNode lake = root.child("lake");
-        String lakeRoot = resolve(base, lake.text("root"));
-        lake.finish();
-        String landing = resolve(base, root.text("landing"));
-
-        List<SourceConfig> sources = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (YamlNode s : root.list("sources")) {
-            String name = s.text("name");
+        List<SourceConfig> sources = new ArrayList<>();
+        for (int i = 0; i < doc.sources().size(); i++) {
+            Source s = doc.sources().get(i);
+            if (!names.add(s.name())) {
+                throw new C360Exception(
+                        file + ": sources[" + i + "].name: source '" + s.name() + "' is declared twice");
+            }
+            sources.add(new SourceConfig(
+                    s.name(),
+                    s.system(),
+                    s.format(),
+                    s.path(),
+                    base.resolve(s.contract()).normalize(),
+                    s.read(),
+                    s.readiness(),
+                    s.sla()));
+        }
+        String lakeRoot = resolve(base, doc.lake().root());
+        Definitions definitions =
+                new Definitions(folder(base, doc.bronze()), folder(base, doc.silver()), folder(base, doc.gold()));
+        String reports = doc.reports() == null ? lakeRoot + "/" + DEFAULT_REPORTS : resolve(base, doc.reports());
+        return new C360Config(
+                file, lakeRoot, resolve(base, doc.landing()), sources, doc.spark(), doc.demo(), definitions, reports);
+    }
+
+    /** {@code c360.yaml} as written; locations are resolved against the file's folder once it is read. */
+    private record Document(
+            @JsonProperty(required = true) Lake lake,
+            @JsonProperty(required = true) String landing,
+            String bronze,
+            String silver,
+            String gold,
+            String reports,
+            List<Source> sources,
+            SparkSettings spark,
+            DemoSettings demo) {
+        Document {
+            if (sources == null || sources.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("sources", "expected at least one source");
+            }
+            spark = ConfigReader.orDefault(spark, SparkSettings.DEFAULTS);
+            demo = ConfigReader.orDefault(demo, DemoSettings.DEFAULTS);
+        }
+    }
+
+    private record Lake(@JsonProperty(required = true) String root) {}
+
+    /** One entry of {@code sources:} as written. */
+    private record Source(
+            String name,
+            String system,
+            String format,
+            String path,
+            String contract,
+            Map<String, String> options,
+            String settleTime,
+            String completionMarker,
+            String freshnessSla) {
+        Source {
+            ConfigReader.required(name, "name");
             if (!name.matches("[a-z][a-z0-9_]*")) {
-                throw s.error(
+                throw new ConfigReader.InvalidSetting(
                         "name", "expected lower-case letters, digits and _ (it becomes table bronze." + name + ")");
             }
-            if (!names.add(name)) {
-                throw s.error("name", "source '" + name + "' is declared twice");
+            ConfigReader.required(system, "system");
+            ConfigReader.required(format, "format");
+            ConfigReader.required(path, "path");
+            ConfigReader.required(contract, "contract");
+            format = format.toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new ConfigReader.InvalidSetting(
+                        "format", "expected one of " + String.join(", ", FORMATS) + " but was '" + format + "'");
             }
-            String system = s.text("system");
-            String format = s.choice("format", null, "csv", "json", "parquet");
-            String path = s.text("path");
-            Path contract = base.resolve(s.text("contract")).normalize();
-            YamlNode optionsNode = s.optChild("options").orElse(null);
-            ReadOptions read = ReadOptions.parse(
-                    format, s.textMap("options"), optionsNode == null ? s::error : optionsNode::error);
-            Duration settle = s.optText("settle_time")
-                    .map(v -> duration(s, "settle_time", v))
-                    .orElse(Duration.ZERO);
-            Optional<String> marker = s.optText("completion_marker");
-            if (marker.isPresent() && (marker.get().isBlank() || marker.get().contains("/"))) {
-                throw s.error(
+            if (completionMarker != null && (completionMarker.isBlank() || completionMarker.contains("/"))) {
+                throw new ConfigReader.InvalidSetting(
                         "completion_marker",
-                        "expected a file name such as _SUCCESS or {file}.done but was '" + marker.get() + "'");
+                        "expected a file name such as _SUCCESS or {file}.done but was '" + completionMarker + "'");
             }
-            Optional<Duration> sla = s.optText("freshness_sla").map(v -> duration(s, "freshness_sla", v));
-            s.finish();
-            sources.add(
-                    new SourceConfig(name, system, format, path, contract, read, new Readiness(settle, marker), sla));
-        }
-        if (sources.isEmpty()) {
-            throw root.error("sources", "expected at least one source");
+            read(format, options);
+            readiness(settleTime, completionMarker);
+            sla(freshnessSla);
         }
 
-        SparkSettings spark = new SparkSettings("local[*]", "c360", Map.of());
-        Optional<YamlNode> sparkNode = root.optChild("spark");
-        if (sparkNode.isPresent()) {
-            YamlNode sp = sparkNode.get();
-            spark = new SparkSettings(
-                    sp.text("master", "local[*]"), sp.text("app_name", "c360"), sp.textMap("settings"));
-            sp.finish();
+        ReadOptions read() {
+            return read(format, options);
         }
 
-        DemoSettings demo = new DemoSettings(2_000, 42L);
-        Optional<YamlNode> demoNode = root.optChild("demo");
-        if (demoNode.isPresent()) {
-            YamlNode d = demoNode.get();
-            int persons = d.integer("persons", demo.persons());
-            if (persons < 1) {
-                throw d.error("persons", "expected a positive number of persons but was " + persons);
-            }
-            demo = new DemoSettings(persons, d.integer("seed", (int) demo.seed()));
-            d.finish();
+        Readiness readiness() {
+            return readiness(settleTime, completionMarker);
         }
-        Definitions definitions = new Definitions(
-                root.optText("bronze").map(p -> base.resolve(p).normalize()),
-                root.optText("silver").map(p -> base.resolve(p).normalize()),
-                root.optText("gold").map(p -> base.resolve(p).normalize()));
-        String reports = root.optText("reports").map(r -> resolve(base, r)).orElse(lakeRoot + "/" + DEFAULT_REPORTS);
-        root.finish();
-        return new C360Config(file, lakeRoot, landing, sources, spark, demo, definitions, reports);
+
+        Optional<Duration> sla() {
+            return sla(freshnessSla);
+        }
+
+        private static ReadOptions read(String format, Map<String, String> options) {
+            return ReadOptions.parse(
+                    format,
+                    ConfigReader.orDefault(options, Map.of()),
+                    (key, expected) -> new ConfigReader.InvalidSetting("options." + key, expected));
+        }
+
+        private static Readiness readiness(String settleTime, String completionMarker) {
+            Duration settle = settleTime == null ? Duration.ZERO : duration("settle_time", settleTime);
+            return new Readiness(settle, Optional.ofNullable(completionMarker));
+        }
+
+        private static Optional<Duration> sla(String freshnessSla) {
+            return Optional.ofNullable(freshnessSla).map(v -> duration("freshness_sla", v));
+        }
+    }
+
+    private static final List<String> FORMATS = List.of("csv", "json", "parquet");
+
+    private static Optional<Path> folder(Path base, String location) {
+        return Optional.ofNullable(location).map(p -> base.resolve(p).normalize());
     }
 
     /** A duration written as a number and a unit: {@code 30s}, {@code 90m}, {@code 26h}, {@code 7d}. */
-    static Duration duration(YamlNode node, String key, String value) {
+    static Duration duration(String key, String value) {
         Matcher m = Pattern.compile("(\\d+)\\s*([smhd])").matcher(value.trim());
         if (!m.matches()) {
-            throw node.error(key, "expected a duration such as 30s, 90m, 26h or 7d but was '" + value + "'");
+            throw new ConfigReader.InvalidSetting(
+                    key, "expected a duration such as 30s, 90m, 26h or 7d but was '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -43,11 +43,7 @@ public final class YamlNode {
             throw new C360Exception(name + ": file not found");
         }
         try {
-            JsonNode root = YAML.readTree(file.toFile());
-            if (root == null || !root.isObject()) {
-                throw new C360Exception(name + ": expected a YAML mapping at the top level");
-            }
-            return new YamlNode(name, "", root);
+            return new YamlNode(name, "", ConfigReader.versioned(name, YAML.readTree(file.toFile())));
         } catch (IOException e) {
             throw new C360Exception(name + ": not valid YAML: " + firstLine(e.getMessage()), e);
         }
@@ -56,11 +52,7 @@ public final class YamlNode {
     /** Parses YAML text (for tests and inline definitions); {@code origin} names it in errors. */
     public static YamlNode parse(String origin, String yaml) {
         try {
-            JsonNode root = YAML.readTree(yaml);
-            if (root == null || !root.isObject()) {
-                throw new C360Exception(origin + ": expected a YAML mapping at the top level");
-            }
-            return new YamlNode(origin, "", root);
+            return new YamlNode(origin, "", ConfigReader.versioned(origin, YAML.readTree(yaml)));
         } catch (IOException e) {
             throw new C360Exception(origin + ": not valid YAML: " + firstLine(e.getMessage()), e);
         }

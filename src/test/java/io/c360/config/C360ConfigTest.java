@@ -111,6 +111,29 @@ class C360ConfigTest {
     }
 
     @Test
+    void aFileOfAnotherVersionIsAnErrorNamingTheVersionsRead() throws IOException {
+        assertEquals(
+                dir.resolve("lake").toString(),
+                C360Config.load(write("version: 1\n" + VALID)).lakeRoot());
+        String future = errorOf("version: 2\n" + VALID);
+        assertTrue(
+                future.contains("c360.yaml: version: this c360 reads version 1 of this file") && future.contains("'2'"),
+                future);
+    }
+
+    @Test
+    void aMisspeltRequiredKeyIsNamedWithItsNearMiss() throws IOException {
+        String nested = errorOf(VALID.replace("format: csv", "formt: csv"));
+        assertTrue(
+                nested.contains("sources[0].format: missing required key (found unknown key 'formt': a typo?)"),
+                nested);
+        String optional = errorOf(VALID.replace("landing: ../landing", "landing: ../landing\nreprots: x"));
+        assertTrue(optional.contains("reprots: unknown key (a typo of 'reports'?); expected one of:"), optional);
+        String persons = errorOf(VALID + "demo: {persons: lots}\n");
+        assertTrue(persons.contains("demo.persons: expected a whole number but was 'lots'"), persons);
+    }
+
+    @Test
     void shippedConfigurationAndContractsAreValid() {
         C360Config cfg = C360Config.load(Path.of("conf/c360.yaml"));
         assertEquals(6, cfg.sources().size());

@@ -1,0 +1,271 @@
+package io.c360.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.c360.C360Exception;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+
+/**
+ * Reads a declarative YAML file into its configuration record with Jackson's databind, strictly: an
+ * unknown key, a missing required key, a value of the wrong kind or a value a record rejects is one
+ * error naming the file, the key path ({@code sources[0].options.delimiter}) and what was expected,
+ * with the known key a misspelt one was probably meant to be. YAML keys are the records' component
+ * names in snake case; each record's creator holds its defaults and checks.
+ *
+ * <p>Every file may carry a {@code version:} key (absent means version 1), so that a file written for
+ * a later c360 fails clearly instead of being half understood.
+ */
+public final class ConfigReader {
+    /** The versions of the declarative files this c360 reads. */
+    public static final List<Integer> VERSIONS = List.of(1);
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private static final String MISSING_KEY = "missing required key";
+    private static final Pattern MISSING = Pattern.compile("Missing required creator property '([^']+)'");
+
+    private ConfigReader() {}
+
+    /** Reads {@code file} into {@code type}; the file is named in every error. */
+    public static <T> T read(Path file, Class<T> type) {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new C360Exception(name + ": file not found");
+        }
+        try {
+            return bind(name, YAML.readTree(file.toFile()), type);
+        } catch (IOException e) {
+            throw notYaml(name, e);
+        }
+    }
+
+    /** Reads YAML text (for tests and inline definitions) into {@code type}; {@code origin} names it in errors. */
+    public static <T> T parse(String origin, String yaml, Class<T> type) {
+        try {
+            return bind(origin, YAML.readTree(yaml), type);
+        } catch (JsonProcessingException e) {
+            throw notYaml(origin, e);
+        }
+    }
+
+    private static <T> T bind(String origin, JsonNode root, Class<T> type) {
+        ObjectNode document = versioned(origin, root);
+        try {
+            return YAML.treeToValue(document, type);
+        } catch (JsonMappingException e) {
+            throw describe(origin, document, e);
+        } catch (JsonProcessingException e) {
+            throw notYaml(origin, e);
+        }
+    }
+
+    /**
+     * The top-level mapping of a declarative file without its {@code version:} key, once the version
+     * is one this c360 reads.
+     */
+    public static ObjectNode versioned(String origin, JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new C360Exception(origin + ": expected a YAML mapping at the top level");
+        }
+        ObjectNode document = ((ObjectNode) root).deepCopy();
+        JsonNode version = document.remove("version");
+        if (version != null && !version.isNull()) {
+            String readable = VERSIONS.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            if (!version.canConvertToExactIntegral() || !VERSIONS.contains(version.asInt())) {
+                throw new C360Exception(origin + ": version: this c360 reads version " + readable
+                        + " of this file but it is version '" + version.asText()
+                        + "' (written for another c360 release?)");
+            }
+        }
+        return document;
+    }
+
+    /**
+     * A value a record's creator rejects: {@code key} is relative to the record being built, and the
+     * reader prefixes the file and the record's path.
+     */
+    public static final class InvalidSetting extends C360Exception {
+        private final String key;
+        private final String expected;
+
+        public InvalidSetting(String key, String expected) {
+            super(key + ": " + expected);
+            this.key = key;
+            this.expected = expected;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String expected() {
+            return expected;
+        }
+    }
+
+    /** A required value of a record, or an error naming its key. */
+    public static <T> T required(T value, String key) {
+        if (value == null) {
+            throw new InvalidSetting(key, MISSING_KEY);
+        }
+        return value;
+    }
+
+    /** A value, or its default when the key is absent. */
+    public static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** An absent list as an empty one. */
+    public static <T> List<T> orEmpty(List<T> values) {
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
+    private static C360Exception describe(String origin, JsonNode document, JsonMappingException e) {
+        String path = path(e.getPath());
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new C360Exception(origin + ": " + path + ": unknown key" + nearMiss(u) + "; expected one of: "
+                    + String.join(", ", names(u.getKnownPropertyIds())));
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidSetting invalid) {
+            String expected = invalid.expected().equals(MISSING_KEY)
+                    ? missing(document, e.getPath(), invalid.key())
+                    : invalid.expected();
+            return new C360Exception(origin + ": " + join(path, invalid.key()) + ": " + expected, invalid);
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof C360Exception other) {
+            return new C360Exception(origin + ": " + (path.isEmpty() ? "" : path + ": ") + other.getMessage(), other);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new C360Exception(
+                    origin + ": " + path + ": expected " + kind(f.getTargetType()) + " but was '" + f.getValue() + "'");
+        }
+        if (e instanceof MismatchedInputException m) {
+            Matcher missing = MISSING.matcher(String.valueOf(m.getOriginalMessage()));
+            if (missing.find()) {
+                String key = missing.group(1);
+                List<JsonMappingException.Reference> parent = e.getPath();
+                if (!parent.isEmpty()
+                        && key.equals(parent.get(parent.size() - 1).getFieldName())) {
+                    parent = parent.subList(0, parent.size() - 1);
+                }
+                return new C360Exception(
+                        origin + ": " + join(path(parent), key) + ": " + missing(document, parent, key));
+            }
+            return new C360Exception(origin + ": " + path + ": expected " + kind(m.getTargetType()));
+        }
+        return new C360Exception(origin + ": " + path + ": " + firstLine(e.getOriginalMessage()), e);
+    }
+
+    /** "missing required key", with the present key within two edits of it that was probably meant. */
+    private static String missing(JsonNode document, List<JsonMappingException.Reference> at, String key) {
+        JsonNode node = document;
+        for (JsonMappingException.Reference r : at) {
+            node = r.getFieldName() != null ? node.path(r.getFieldName()) : node.path(r.getIndex());
+        }
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        Iterator<String> present = node.fieldNames();
+        while (present.hasNext()) {
+            String name = present.next();
+            if (!name.equals(key) && distance.apply(name, key) <= 2) {
+                return MISSING_KEY + " (found unknown key '" + name + "': a typo?)";
+            }
+        }
+        return MISSING_KEY;
+    }
+
+    /** The known key within two edits of a misspelt one, as a hint. */
+    private static String nearMiss(UnrecognizedPropertyException e) {
+        String unknown = e.getPropertyName();
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        return names(e.getKnownPropertyIds()).stream()
+                .filter(known -> distance.apply(known, unknown) <= 2)
+                .findFirst()
+                .map(known -> " (a typo of '" + known + "'?)")
+                .orElse("");
+    }
+
+    private static List<String> names(Collection<Object> ids) {
+        return ids == null ? List.of() : ids.stream().map(String::valueOf).toList();
+    }
+
+    /** What a value of {@code type} looks like, in the user's words. */
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "a single value";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping (key: value lines)";
+    }
+
+    /** A Jackson path as the user writes it: {@code sources[0].options.delimiter}. */
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                out.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static C360Exception notYaml(String origin, IOException e) {
+        return new C360Exception(origin + ": not valid YAML: " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
