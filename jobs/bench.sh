@@ -9,7 +9,7 @@
 # PERSONS default to 1300 13000 130000: about 10k, 100k and 1M source records (the generator writes
 # about 7.7 records per person). --out defaults to work/bench/results.md; the JSON documents go to
 # work/bench/<UTC time>-<persons>.json beside it. The driver heap is $C360_DRIVER_MEMORY, by default
-# half the machine's memory, at least 4g (100,000 persons took 9.2 GB of RSS with an 8 GB heap).
+# half the machine's memory, at least 4g (docs/BENCHMARKS.md, "Resource use").
 # Exit code 1 when any size failed. See docs/BENCHMARKS.md.
 set -euo pipefail
 
