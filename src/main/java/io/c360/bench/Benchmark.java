@@ -228,7 +228,10 @@ public final class Benchmark {
 
             PipelineRun run = outcome.run();
             List<Stage> stages = run.stages().stream()
-                    .map(t -> new Stage(t.stage(), t.elapsed().toNanos() / 1e9, t.status()))
+                    .map(t -> new Stage(
+                            t.stage().name(),
+                            t.elapsed().toNanos() / 1e9,
+                            t.status().name()))
                     .toList();
             double inStages = stages.stream().mapToDouble(Stage::seconds).sum();
             Double silverSeconds = stageSeconds(stages, "silver");
@@ -261,20 +264,20 @@ public final class Benchmark {
                     startedAt.toString(),
                     Machine.gitCommit(commitFolder(shipped)),
                     settings.note(),
-                    run.status(),
+                    run.status().name(),
                     run.failure().orElse(null),
                     settings.persons(),
                     settings.seed(),
                     data.records(),
                     data.recordsPerSource(),
-                    silver == null ? null : silver.records(),
-                    silver == null ? null : silver.identities(),
-                    silver == null ? null : silver.candidatePairs(),
-                    silver == null ? null : silver.linkedPairs(),
-                    silver == null ? null : silver.customers(),
+                    silver == null ? null : silver.counts().records(),
+                    silver == null ? null : silver.counts().identities(),
+                    silver == null ? null : silver.counts().candidatePairs(),
+                    silver == null ? null : silver.counts().linkedPairs(),
+                    silver == null ? null : silver.counts().customers(),
                     silver == null || silverSeconds == null || silverSeconds <= 0
                             ? null
-                            : silver.candidatePairs() / silverSeconds,
+                            : silver.counts().candidatePairs() / silverSeconds,
                     secs,
                     stages,
                     evaluation,

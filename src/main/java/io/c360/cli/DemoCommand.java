@@ -8,7 +8,6 @@ import io.c360.gold.GoldJob;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.ops.Pipeline;
-import io.c360.silver.SilverJob;
 import io.c360.synth.GenerationSummary;
 import io.c360.synth.GeneratorSettings;
 import io.c360.synth.SyntheticSources;
@@ -108,7 +107,7 @@ final class DemoCommand implements Runnable {
             out.printf(
                     "customers: %,d unified from %,d source records of %d sources (%,d with e-mail marketing consent, %,d do-not-contact)%n",
                     c.getLong(0),
-                    outcome.silver().map(SilverJob.Result::records).orElse(0L),
+                    outcome.silver().map(silver -> silver.counts().records()).orElse(0L),
                     cfg.sources().size(),
                     c.getLong(1),
                     c.getLong(2));

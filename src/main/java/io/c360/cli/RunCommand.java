@@ -7,11 +7,15 @@ import io.c360.lake.Lake;
 import io.c360.ops.Pipeline;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -36,8 +40,18 @@ final class RunCommand implements Runnable {
             names = "--stage",
             required = true,
             paramLabel = "STAGE",
+            completionCandidates = StageNames.class,
             description = "Stage to run: ${COMPLETION-CANDIDATES}.")
-    Stage stage;
+    String stage;
+
+    /** The pipeline's stages by name, and {@code all} for every one of them in order. */
+    static final class StageNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.concat(Arrays.stream(Pipeline.Stage.values()).map(Enum::name), Stream.of("all"))
+                    .iterator();
+        }
+    }
 
     @Option(
             names = "--as-of",
@@ -58,6 +72,7 @@ final class RunCommand implements Runnable {
 
     @Override
     public void run() {
+        List<Pipeline.Stage> stages = stages();
         C360Config cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.stderr();
@@ -65,8 +80,6 @@ final class RunCommand implements Runnable {
         Lake lake = Lake.forConfig(cfg);
         progress.report("Spark " + lake.spark().version() + " on "
                 + lake.spark().sparkContext().master());
-        List<Pipeline.Stage> stages =
-                stage == Stage.all ? List.of(Pipeline.Stage.values()) : List.of(Pipeline.Stage.valueOf(stage.name()));
         Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress)
                 .run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);
         Summaries.outcome(outcome, out);
@@ -74,5 +87,20 @@ final class RunCommand implements Runnable {
         if (!outcome.succeeded()) {
             throw new C360Exception(outcome.run().failure().orElse("run failed"));
         }
+    }
+
+    private List<Pipeline.Stage> stages() {
+        if (stage.equals("all")) {
+            return List.of(Pipeline.Stage.values());
+        }
+        return Arrays.stream(Pipeline.Stage.values())
+                .filter(s -> s.name().equals(stage))
+                .map(List::of)
+                .findFirst()
+                .orElseThrow(() -> new ParameterException(
+                        spec.commandLine(),
+                        "Invalid value for option '--stage': expected one of "
+                                + String.join(", ", new StageNames())
+                                + " but was '" + stage + "'"));
     }
 }

@@ -18,19 +18,24 @@ final class Summaries {
         out.printf("silver run %s (%s)%n", r.runId(), Progress.seconds(r.elapsed()));
         out.printf(
                 "  records %,d -> distinct identities %,d -> candidate pairs %,d%n",
-                r.records(), r.identities(), r.candidatePairs());
+                r.counts().records(), r.counts().identities(), r.counts().candidatePairs());
         out.printf(
                 "  linked %,d  for review %,d  vetoed %,d  (model v%d, %s)%n",
-                r.linkedPairs(),
-                r.reviewPairs(),
-                r.vetoedPairs(),
-                r.modelVersion(),
-                r.trained() ? "trained now" : "reused");
-        out.printf("  customers %,d  id redirects %,d%n", r.customers(), r.redirects());
+                r.counts().linkedPairs(),
+                r.counts().reviewPairs(),
+                r.counts().vetoedPairs(),
+                r.model().version(),
+                r.model().trained() ? "trained now" : "reused");
+        out.printf(
+                "  customers %,d  id redirects %,d%n",
+                r.counts().customers(), r.counts().redirects());
         if (r.incremental()) {
             out.printf(
                     "  incremental: %,d records standardized, %,d identities touched, %,d pairs scored, %,d identities re-clustered%n",
-                    r.standardizedRecords(), r.touchedIdentities(), r.scoredPairs(), r.reclusteredIdentities());
+                    r.work().standardizedRecords(),
+                    r.work().touchedIdentities(),
+                    r.work().scoredPairs(),
+                    r.work().reclusteredIdentities());
         } else {
             out.printf("  full: every identity matched and clustered%n");
         }
@@ -58,7 +63,9 @@ final class Summaries {
                 run.status(),
                 run.stages().stream()
                         .map(t -> t.stage() + " "
-                                + (t.status().equals("succeeded") ? Progress.seconds(t.elapsed()) : t.status()))
+                                + (t.status() == PipelineRun.Status.succeeded
+                                        ? Progress.seconds(t.elapsed())
+                                        : t.status()))
                         .collect(Collectors.joining(", ")));
         out.printf(
                 "  quality checks %d, failed %d (%d blocking)%n",

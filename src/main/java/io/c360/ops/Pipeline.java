@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  * run (later stages are skipped) and the outcome says why.
  */
 public final class Pipeline {
+    /** The stages in the order they run; the names are what the run log and the command line use. */
     public enum Stage {
         bronze,
         silver,
@@ -76,7 +77,7 @@ public final class Pipeline {
             Optional<GoldJob.Result> gold,
             String report) {
         public boolean succeeded() {
-            return run.status().equals("succeeded");
+            return run.succeeded();
         }
     }
 
@@ -113,7 +114,7 @@ public final class Pipeline {
                 continue;
             }
             if (failure.isPresent()) {
-                timings.add(new PipelineRun.StageTiming(stage.name(), Duration.ZERO, "skipped"));
+                timings.add(new PipelineRun.StageTiming(stage, Duration.ZERO, PipelineRun.Status.skipped));
                 continue;
             }
             // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
@@ -166,9 +167,9 @@ public final class Pipeline {
                 lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
             }
             timings.add(new PipelineRun.StageTiming(
-                    stage.name(),
+                    stage,
                     Duration.ofNanos(System.nanoTime() - start),
-                    failure.isPresent() ? "failed" : "succeeded"));
+                    failure.isPresent() ? PipelineRun.Status.failed : PipelineRun.Status.succeeded));
         }
 
         progress.report("run log and report");
@@ -185,7 +186,7 @@ public final class Pipeline {
                 startedAt,
                 Instant.now(),
                 asOf,
-                failure.isPresent() ? "failed" : "succeeded",
+                failure.isPresent() ? PipelineRun.Status.failed : PipelineRun.Status.succeeded,
                 failure.map(f -> Secrets.redact(f, lake.spark())),
                 timings,
                 rows,
@@ -250,15 +251,16 @@ public final class Pipeline {
     }
 
     private static PipelineRun.MatchStats matchStats(SilverJob.Result r) {
+        SilverJob.Counts c = r.counts();
         return new PipelineRun.MatchStats(
-                r.records(),
-                r.identities(),
-                r.candidatePairs(),
-                r.linkedPairs(),
-                r.reviewPairs(),
-                r.vetoedPairs(),
-                r.customers(),
-                r.redirects(),
-                r.modelVersion());
+                c.records(),
+                c.identities(),
+                c.candidatePairs(),
+                c.linkedPairs(),
+                c.reviewPairs(),
+                c.vetoedPairs(),
+                c.customers(),
+                c.redirects(),
+                r.model().version());
     }
 }

@@ -20,7 +20,7 @@ public record PipelineRun(
         Instant startedAt,
         Instant finishedAt,
         Instant asOf,
-        String status,
+        Status status,
         Optional<String> failure,
         List<StageTiming> stages,
         Map<String, Long> rowsPerTable,
@@ -39,8 +39,22 @@ public record PipelineRun(
         freshness = List.copyOf(freshness);
     }
 
-    /** One stage's wall time; status succeeded, failed or skipped. */
-    public record StageTiming(String stage, Duration elapsed, String status) {}
+    /**
+     * How a run or one of its stages ended; a stage after a failed one is skipped. The names are what
+     * {@code ops.pipeline_runs} stores.
+     */
+    public enum Status {
+        succeeded,
+        failed,
+        skipped
+    }
+
+    /** One stage's wall time and how it ended. */
+    public record StageTiming(Pipeline.Stage stage, Duration elapsed, Status status) {}
+
+    public boolean succeeded() {
+        return status == Status.succeeded;
+    }
 
     /** The silver stage's matching figures. */
     public record MatchStats(

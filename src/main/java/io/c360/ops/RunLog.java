@@ -80,10 +80,13 @@ public final class RunLog {
                 timestamp(run.startedAt()),
                 timestamp(run.finishedAt()),
                 timestamp(run.asOf()),
-                run.status(),
+                run.status().name(),
                 run.failure().orElse(null),
                 run.stages().stream()
-                        .map(s -> RowFactory.create(s.stage(), s.elapsed().toMillis(), s.status()))
+                        .map(s -> RowFactory.create(
+                                s.stage().name(),
+                                s.elapsed().toMillis(),
+                                s.status().name()))
                         .toList(),
                 run.rowsPerTable(),
                 run.match().map(RunLog::matchRow).orElse(null),

@@ -87,7 +87,7 @@ public final class RunReport {
                 .map(f -> "<pre class=\"failure\">" + Html.escape(f) + "</pre>")
                 .orElse("");
         return "<header><h1>c360 run <span class=\"run-id\">" + Html.escape(run.runId()) + "</span> "
-                + "<span class=\"status status-" + Html.escape(run.status()) + "\">" + Html.escape(run.status())
+                + "<span class=\"status status-" + run.status() + "\">" + run.status()
                 + "</span></h1>"
                 + "<p>as of " + time(run.asOf()) + " · started " + time(run.startedAt()) + " · finished "
                 + time(run.finishedAt())
@@ -115,7 +115,11 @@ public final class RunReport {
                 List.of("stage", "elapsed", "status"),
                 run.stages().stream()
                         .map(s -> new Html.TableRow(
-                                List.of(s.stage(), duration(s.elapsed()), s.status()), "status-" + s.status()))
+                                List.of(
+                                        s.stage().name(),
+                                        duration(s.elapsed()),
+                                        s.status().name()),
+                                "status-" + s.status()))
                         .toList());
     }
 

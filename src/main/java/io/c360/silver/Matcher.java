@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -107,33 +106,46 @@ public final class Matcher {
             MatchingConfig config,
             Optional<FellegiSunter.Parameters> trained,
             Optional<Dataset<Row>> labels) {
-        return run(
-                nodes(records, config).localCheckpoint(true),
-                config,
-                trained,
-                Optional.empty(),
-                labels,
-                UnaryOperator.identity());
+        return run(nodes(records, config).localCheckpoint(true), config, trained, Optional.empty(), labels);
     }
 
     /**
+     * Blocks, then compares and scores every candidate pair.
+     *
      * @param nodes the identities (see {@link #nodes(Dataset, MatchingConfig)})
      * @param frozenTermFrequencies term frequencies saved with {@code trained} ({@code column, value, tf});
      *     absent: measured on these nodes. A value they do not know gets no adjustment.
-     * @param toScore picks the candidate pairs to compare and score (an incremental run scores only the
-     *     pairs it cannot keep); anything but all of them needs {@code trained} parameters
      */
     public static Result run(
             Dataset<Row> nodes,
             MatchingConfig config,
             Optional<FellegiSunter.Parameters> trained,
             Optional<Dataset<Row>> frozenTermFrequencies,
-            Optional<Dataset<Row>> labels,
-            UnaryOperator<Dataset<Row>> toScore) {
+            Optional<Dataset<Row>> labels) {
+        Blocking.Result blocked = block(nodes, config);
+        return score(nodes, blocked, blocked.pairs(), config, trained, frozenTermFrequencies, labels);
+    }
+
+    /** The candidate pairs blocking proposes between the identities ({@code l_id, r_id, blocking_rules}). */
+    public static Blocking.Result block(Dataset<Row> nodes, MatchingConfig config) {
         Comparisons.registerFunctions(nodes.sparkSession());
-        Blocking.Result blocked = Blocking.pairs(nodes, config.blocking());
-        Dataset<Row> candidates = blocked.pairs();
-        Dataset<Row> chosen = toScore.apply(candidates);
+        return Blocking.pairs(nodes, config.blocking());
+    }
+
+    /**
+     * Compares and scores the {@code chosen} candidate pairs (an incremental run scores only the pairs it
+     * cannot keep; anything but all of them needs {@code trained} parameters) and decides each.
+     *
+     * @param blocked what {@link #block} proposed for these nodes
+     */
+    public static Result score(
+            Dataset<Row> nodes,
+            Blocking.Result blocked,
+            Dataset<Row> chosen,
+            MatchingConfig config,
+            Optional<FellegiSunter.Parameters> trained,
+            Optional<Dataset<Row>> frozenTermFrequencies,
+            Optional<Dataset<Row>> labels) {
         Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
         Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
         Dataset<Row> withRecords = chosen.join(l, chosen.col(Blocking.LEFT).equalTo(l.col("l_key")))
@@ -150,7 +162,14 @@ public final class Matcher {
                 () -> termFrequencies(nodes, config).localCheckpoint(true));
         Dataset<Row> scored = FellegiSunter.score(evidence, config.comparisons(), params, byColumn(tf, config));
         return new Result(
-                nodes, candidates, evidence, decide(scored, config), params, tf, blocked.report(), trained.isEmpty());
+                nodes,
+                blocked.pairs(),
+                evidence,
+                decide(scored, config),
+                params,
+                tf,
+                blocked.report(),
+                trained.isEmpty());
     }
 
     /**

@@ -40,9 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,6 +90,9 @@ public final class SilverJob {
     private final Progress progress;
     private final boolean retrain;
     private final boolean fullRefresh;
+    private final ModelStore store;
+    /** What the saved models depend on in the matching definitions: a model is reused only under the same one. */
+    private final String fingerprint;
 
     public SilverJob(Lake lake, C360Config config, SilverConfig silver, Progress progress, boolean retrain) {
         this(lake, config, silver, progress, retrain, false);
@@ -114,33 +115,50 @@ public final class SilverJob {
         this.progress = progress;
         this.retrain = retrain;
         this.fullRefresh = fullRefresh;
+        this.store = new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
+        this.fingerprint = ModelStore.fingerprint(silver.matching());
     }
 
-    /**
-     * What the silver run did. {@code standardizedRecords}: the records standardized from bronze rows (in an
-     * incremental run, only the versions bronze delivered since the last one, when it only appended).
-     * {@code incremental}: only what changed was matched and clustered again;
-     * then {@code touchedIdentities} were matched again, {@code scoredPairs} of {@code candidatePairs}
-     * compared and scored, and {@code reclusteredIdentities} clustered again (in a full run all of them).
-     */
-    public record Result(
-            String runId,
+    /** How a silver run resolves, decided from the lake's state before anything is matched. */
+    public enum Mode {
+        /** Nothing changed since the last run: its tables stand and nothing is written. */
+        unchanged,
+        /** Every identity is matched and clustered. */
+        full,
+        /** Only what changed since the last run is matched and clustered again. */
+        incremental
+    }
+
+    /** The figures of the silver tables after the run. */
+    public record Counts(
             long records,
-            long standardizedRecords,
             long identities,
             long candidatePairs,
             long linkedPairs,
             long reviewPairs,
             long vetoedPairs,
             long customers,
-            long redirects,
-            int modelVersion,
-            boolean trained,
-            boolean incremental,
-            long touchedIdentities,
-            long scoredPairs,
-            long reclusteredIdentities,
-            Duration elapsed) {}
+            long redirects) {}
+
+    /**
+     * What the run computed again. {@code standardizedRecords}: the records standardized from bronze rows (in
+     * an incremental run, only the versions bronze delivered since the last one, when it only appended);
+     * {@code touchedIdentities} were matched again, {@code scoredPairs} compared and scored, and
+     * {@code reclusteredIdentities} clustered again (in a full run all of them; none when unchanged).
+     */
+    public record Work(
+            long standardizedRecords, long touchedIdentities, long scoredPairs, long reclusteredIdentities) {}
+
+    /** The matching model the run scored with, and whether the run trained it. */
+    public record ModelUse(int version, boolean trained) {}
+
+    /** What the silver run did. */
+    public record Result(String runId, Mode mode, Counts counts, Work work, ModelUse model, Duration elapsed) {
+        /** Only what changed was matched and clustered again; an unchanged run is the case where nothing had. */
+        public boolean incremental() {
+            return mode != Mode.full;
+        }
+    }
 
     /**
      * What the last run resolved with, and the versions of the tables it wrote: a later run may build
@@ -178,24 +196,104 @@ public final class SilverJob {
     /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
     private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
 
+    /**
+     * What this run does, decided from the lake's state before anything is matched: the identity records
+     * it resolves (materialized), the model it reuses, the last run it builds on, the steward decisions and,
+     * when it builds on a run, the records added, removed or changed since (materialized).
+     */
+    private record Plan(
+            Mode mode,
+            String definitions,
+            Optional<ModelStore.Artefact> reuse,
+            Optional<Resolution> buildOn,
+            RecordsRead read,
+            Dataset<Row> records,
+            long recordCount,
+            long standardized,
+            Dataset<Row> steward,
+            Optional<Dataset<Row>> recordChanges) {}
+
+    /**
+     * The identities the run matches ({@code nodes}, materialized), their hashes, and the term frequencies
+     * the reused model was trained with.
+     */
+    private record MatchInput(
+            Dataset<Row> nodes, Dataset<Row> identityHashes, Optional<Dataset<Row>> frozenTermFrequencies) {}
+
+    /**
+     * What the computation resolved, every table still to be written: the scored pairs, the identities'
+     * state, the id map and the redirects this run adds, the golden records; and how much was computed again.
+     */
+    private record Resolved(
+            MatchInput input,
+            Matcher.Result matched,
+            Dataset<Row> pairs,
+            Dataset<Row> identities,
+            Dataset<Row> idMap,
+            Dataset<Row> redirects,
+            Dataset<Row> golden,
+            long touched,
+            long scored,
+            long reclustered) {}
+
     public Result run() {
         return run(Instant.now().toString());
     }
 
-    /** Runs silver as part of pipeline run {@code runId} (it names the run in id redirects). */
+    /**
+     * Runs silver as part of pipeline run {@code runId} (it names the run in id redirects): plans from the
+     * lake's state, computes the tables, writes them.
+     */
     public Result run(String runId) {
         Instant start = Instant.now();
-        SparkSession spark = lake.spark();
-
-        ModelStore store = new ModelStore(lake.root(), spark.sparkContext().hadoopConfiguration());
-        String fingerprint = ModelStore.fingerprint(silver.matching());
-        Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
         if (!lake.exists(STEWARD_DECISIONS)) {
-            lake.overwrite(STEWARD_DECISIONS, spark.createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
+            lake.overwrite(STEWARD_DECISIONS, lake.spark().createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
         }
+        Plan plan = plan();
+        if (plan.mode() == Mode.unchanged) {
+            return unchanged(runId, start, plan);
+        }
+        Resolved resolved = plan.mode() == Mode.incremental ? incremental(plan, runId) : full(plan, runId);
+        ModelStore.Artefact model = keepModel(plan, resolved.matched());
+        write(runId, plan, resolved, model);
+
+        long identityCount = resolved.input().nodes().count();
+        Result result = new Result(
+                runId,
+                plan.mode(),
+                counts(
+                        plan.recordCount(),
+                        identityCount,
+                        resolved.pairs(),
+                        resolved.idMap(),
+                        resolved.redirects().count()),
+                new Work(plan.standardized(), resolved.touched(), resolved.scored(), resolved.reclustered()),
+                new ModelUse(model.version(), resolved.matched().trained()),
+                Duration.between(start, Instant.now()));
+        progress.report("silver: "
+                + (plan.mode() == Mode.incremental
+                        ? String.format(
+                                "incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
+                                resolved.touched(),
+                                identityCount,
+                                resolved.scored(),
+                                result.counts().candidatePairs(),
+                                resolved.reclustered())
+                        : String.format("full, %,d identities, %,d pairs scored", identityCount, resolved.scored())));
+        progress.report("silver: " + result.counts().customers() + " customers from " + plan.recordCount()
+                + " records (" + Progress.seconds(result.elapsed()) + ")");
+        return result;
+    }
+
+    /**
+     * Decides how this run resolves: full when there is no last run to build on (or it may not be built
+     * on), unchanged when no record changed and no steward decided anything since, incremental otherwise.
+     */
+    private Plan plan() {
+        Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
         String definitions = definitionsFingerprint();
         Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
-        RecordsRead read = readRecords(spark, buildOn);
+        RecordsRead read = readRecords(lake.spark(), buildOn);
         Dataset<Row> records = read.records().localCheckpoint(true);
         long recordCount = records.count();
         long standardized = read.delivered().map(Delivery::count).orElse(recordCount);
@@ -205,14 +303,7 @@ public final class SilverJob {
                         ? String.format(
                                 " (%,d standardized: the versions bronze delivered since the last run)", standardized)
                         : ""));
-
         Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
-        Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions() && !steward.isEmpty()
-                ? Optional.of(steward.select(
-                        col("l").as(Blocking.LEFT),
-                        col("r").as(Blocking.RIGHT),
-                        col("decision").equalTo("match").as("is_match")))
-                : Optional.empty();
         // Records added, removed or changed since that run, materialized: this run may replace the table.
         // Records bronze did not deliver again are the previous run's rows, unchanged.
         Optional<Dataset<Row>> recordChanges = buildOn.map(last -> read.delivered()
@@ -221,152 +312,177 @@ public final class SilverJob {
                         lake.read(IDENTITY_RECORDS).join(d.keys(), IdentityRecords.RECORD_KEY, "left_semi")))
                 .orElseGet(() -> Increment.recordChanges(records, lake.read(IDENTITY_RECORDS)))
                 .localCheckpoint(true));
-        if (buildOn.isPresent() && nothingChangedSince(buildOn.get(), recordChanges.get())) {
-            return unchanged(runId, start, buildOn.get(), reuse.get(), recordCount, standardized);
-        }
-        Optional<Previous> previous = buildOn.map(last -> previousState());
-        Dataset<Row> nodes = Matcher.nodes(records, silver.matching()).localCheckpoint(true);
-        Optional<Dataset<Row>> frozen = reuse.map(a -> store.termFrequencies(spark, a.version())
-                .orElseGet(() ->
-                        store.saveTermFrequencies(a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
+        Mode mode = buildOn.isEmpty()
+                ? Mode.full
+                : nothingChangedSince(buildOn.get(), recordChanges.get()) ? Mode.unchanged : Mode.incremental;
+        return new Plan(
+                mode, definitions, reuse, buildOn, read, records, recordCount, standardized, steward, recordChanges);
+    }
 
-        Dataset<Row> identityHashes = Increment.identityHashes(nodes).localCheckpoint(true);
-        Matcher.Result matched;
-        Dataset<Row> pairs;
-        Dataset<Row> identities;
-        Dataset<Row> idMap;
-        Dataset<Row> redirects;
-        Dataset<Row> golden;
-        long touchedCount;
-        long scored;
-        long reclusteredCount;
-        Dataset<Row> previousMap = previous.map(Previous::idMap)
-                .orElseGet(() -> lake.exists(CUSTOMER_ID_MAP)
-                        ? lake.read(CUSTOMER_ID_MAP)
-                                .select("record_key", "customer_id")
-                                .localCheckpoint(true)
-                        : SilverConfig.emptyTable(spark, "record_key", "customer_id"));
-        if (previous.isEmpty()) {
-            matched = Matcher.run(
-                    nodes,
-                    silver.matching(),
-                    reuse.map(ModelStore.Artefact::parameters),
-                    frozen,
-                    labels,
-                    UnaryOperator.identity());
-            pairs = Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
-            matched.releaseCandidates();
-            scored = pairs.count();
-            Resolver.Resolution resolution =
-                    Resolver.cluster(records, matched, pairs, nodes.select("id"), silver, steward);
-            StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
-            idMap = ids.idMap().localCheckpoint(true);
-            redirects = ids.redirects().localCheckpoint(true);
-            golden = Survivorship.golden(records.join(idMap, "record_key"), silver.survivorship());
-            identities = identityHashes
-                    .join(resolution.identityClusters(), "id")
-                    .select(
-                            col("id").as(IdentityRecords.SIGNATURE),
-                            col(Increment.IDENTITY_HASH),
-                            col(Increment.COMPONENT));
-            touchedCount = identityHashes.count();
-            reclusteredCount = touchedCount;
-        } else {
-            Previous before = previous.get();
-            Dataset<Row> changes = recordChanges.get();
-            Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward)
-                    .localCheckpoint(true);
-            Dataset<Row> removed =
-                    Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
-            // Set when blocking has found this run's candidates, inside the matcher.
-            AtomicReference<Increment.PairsAgainstPrevious> against = new AtomicReference<>();
-            matched = Matcher.run(
-                    nodes,
-                    silver.matching(),
-                    reuse.map(ModelStore.Artefact::parameters),
-                    frozen,
-                    Optional.empty(),
-                    candidates -> {
-                        against.set(Increment.PairsAgainstPrevious.of(candidates, touched, removed, before.pairs()));
-                        return against.get().toScore();
-                    });
-            Dataset<Row> kept = against.get().kept();
-            Dataset<Row> fresh =
-                    Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
-            scored = fresh.count();
-            pairs = fresh.unionByName(kept).localCheckpoint(true);
-            // Materialized: re-clustering reads it twice.
-            Dataset<Row> changed =
-                    touched.union(against.get().unsettled()).distinct().localCheckpoint(true);
-            Dataset<Row> region = Increment.toRecluster(
-                            identityHashes, changed, removed, before.identities(), Resolver.links(pairs, steward))
-                    .localCheckpoint(true);
-            matched.releaseCandidates();
-            Checkpoints.release(against.get().joined());
-            Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
-            StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
-            Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
-            // Records outside the re-clustered part are exactly the previous run's (same identities, same records):
-            // they keep their rows.
-            Dataset<Row> stayed = previousMap.join(
-                    records.join(
-                                    region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
-                                    IdentityRecords.SIGNATURE,
-                                    "left_anti")
-                            .select("record_key"),
-                    "record_key");
-            idMap = stayed.unionByName(reclustered).localCheckpoint(true);
-            redirects = ids.redirects().localCheckpoint(true);
-            Dataset<Row> recomputed = reclustered
-                    .select("customer_id")
-                    .union(idMap.join(changes.select("record_key"), "record_key")
-                            .select("customer_id"))
-                    .distinct();
-            golden = before.golden()
-                    .join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
-                    .join(recomputed, "customer_id", "left_anti")
-                    .unionByName(Survivorship.golden(
-                            records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
-                            silver.survivorship()));
-            identities = before.identities()
-                    .join(
-                            identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)),
-                            IdentityRecords.SIGNATURE,
-                            "left_semi")
-                    .join(
-                            region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
-                            IdentityRecords.SIGNATURE,
-                            "left_anti")
-                    .unionByName(identityHashes
-                            .join(resolution.identityClusters(), "id")
-                            .select(
-                                    col("id").as(IdentityRecords.SIGNATURE),
-                                    col(Increment.IDENTITY_HASH),
-                                    col(Increment.COMPONENT)));
-            touchedCount = touched.count();
-            reclusteredCount = region.count();
-        }
-        ModelStore.Artefact model = matched.trained() ? store.save(fingerprint, matched.parameters()) : reuse.get();
+    /** The identities to match, with the term frequencies of the reused model (measured and saved if it has none). */
+    private MatchInput matchInput(Plan plan) {
+        Dataset<Row> nodes = Matcher.nodes(plan.records(), silver.matching()).localCheckpoint(true);
+        Optional<Dataset<Row>> frozen = plan.reuse()
+                .map(a -> store.termFrequencies(lake.spark(), a.version())
+                        .orElseGet(() -> store.saveTermFrequencies(
+                                a.version(), Matcher.termFrequencies(nodes, silver.matching()))));
+        return new MatchInput(nodes, Increment.identityHashes(nodes).localCheckpoint(true), frozen);
+    }
+
+    /** Every identity matched and clustered; customer ids stay stable against the id map in the lake, if any. */
+    private Resolved full(Plan plan, String runId) {
+        MatchInput input = matchInput(plan);
+        Dataset<Row> previousMap = lake.exists(CUSTOMER_ID_MAP)
+                ? lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true)
+                : SilverConfig.emptyTable(lake.spark(), "record_key", "customer_id");
+        Optional<Dataset<Row>> labels = silver.matching().model().mFromStewardDecisions()
+                        && !plan.steward().isEmpty()
+                ? Optional.of(plan.steward()
+                        .select(
+                                col("l").as(Blocking.LEFT),
+                                col("r").as(Blocking.RIGHT),
+                                col("decision").equalTo("match").as("is_match")))
+                : Optional.empty();
+        Matcher.Result matched = Matcher.run(
+                input.nodes(),
+                silver.matching(),
+                plan.reuse().map(ModelStore.Artefact::parameters),
+                input.frozenTermFrequencies(),
+                labels);
+        Dataset<Row> pairs =
+                Resolver.withStewardDecisions(matched.pairs(), plan.steward()).localCheckpoint(true);
+        matched.releaseCandidates();
+        long scored = pairs.count();
+        Resolver.Resolution resolution =
+                Resolver.cluster(plan.records(), matched, pairs, input.nodes().select("id"), silver, plan.steward());
+        StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+        Dataset<Row> idMap = ids.idMap().localCheckpoint(true);
+        Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
+        Dataset<Row> golden = Survivorship.golden(plan.records().join(idMap, "record_key"), silver.survivorship());
+        Dataset<Row> identities = input.identityHashes()
+                .join(resolution.identityClusters(), "id")
+                .select(
+                        col("id").as(IdentityRecords.SIGNATURE),
+                        col(Increment.IDENTITY_HASH),
+                        col(Increment.COMPONENT));
+        long touched = input.identityHashes().count();
+        return new Resolved(input, matched, pairs, identities, idMap, redirects, golden, touched, scored, touched);
+    }
+
+    /**
+     * Only what changed since the last run: identities touched by changed records or steward decisions are
+     * matched again, the last run's scores of pairs between untouched identities are kept, and the region
+     * those changes reach is clustered again; every other record keeps its customer id and golden record.
+     */
+    private Resolved incremental(Plan plan, String runId) {
+        Previous before = previousState();
+        MatchInput input = matchInput(plan);
+        Dataset<Row> records = plan.records();
+        Dataset<Row> steward = plan.steward();
+        Dataset<Row> identityHashes = input.identityHashes();
+        Dataset<Row> changes = plan.recordChanges().orElseThrow();
+        Dataset<Row> touched = Increment.touched(identityHashes, before.identities(), changes, steward)
+                .localCheckpoint(true);
+        Dataset<Row> removed =
+                Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
+        Blocking.Result blocked = Matcher.block(input.nodes(), silver.matching());
+        Increment.PairsAgainstPrevious against =
+                Increment.PairsAgainstPrevious.of(blocked.pairs(), touched, removed, before.pairs());
+        Matcher.Result matched = Matcher.score(
+                input.nodes(),
+                blocked,
+                against.toScore(),
+                silver.matching(),
+                plan.reuse().map(ModelStore.Artefact::parameters),
+                input.frozenTermFrequencies(),
+                Optional.empty());
+        Dataset<Row> kept = against.kept();
+        Dataset<Row> fresh =
+                Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+        long scored = fresh.count();
+        Dataset<Row> pairs = fresh.unionByName(kept).localCheckpoint(true);
+        // Materialized: re-clustering reads it twice.
+        Dataset<Row> changed = touched.union(against.unsettled()).distinct().localCheckpoint(true);
+        Dataset<Row> region = Increment.toRecluster(
+                        identityHashes, changed, removed, before.identities(), Resolver.links(pairs, steward))
+                .localCheckpoint(true);
+        matched.releaseCandidates();
+        Checkpoints.release(against.joined());
+        Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
+        StableIds.Result ids = StableIds.assign(resolution.recordClusters(), before.idMap(), runId);
+        Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
+        // Records outside the re-clustered part are exactly the previous run's (same identities, same records):
+        // they keep their rows.
+        Dataset<Row> stayed = before.idMap()
+                .join(
+                        records.join(
+                                        region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
+                                        IdentityRecords.SIGNATURE,
+                                        "left_anti")
+                                .select("record_key"),
+                        "record_key");
+        Dataset<Row> idMap = stayed.unionByName(reclustered).localCheckpoint(true);
+        Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
+        Dataset<Row> recomputed = reclustered
+                .select("customer_id")
+                .union(idMap.join(changes.select("record_key"), "record_key").select("customer_id"))
+                .distinct();
+        Dataset<Row> golden = before.golden()
+                .join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
+                .join(recomputed, "customer_id", "left_anti")
+                .unionByName(Survivorship.golden(
+                        records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
+                        silver.survivorship()));
+        Dataset<Row> identities = before.identities()
+                .join(
+                        identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)),
+                        IdentityRecords.SIGNATURE,
+                        "left_semi")
+                .join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE, "left_anti")
+                .unionByName(identityHashes
+                        .join(resolution.identityClusters(), "id")
+                        .select(
+                                col("id").as(IdentityRecords.SIGNATURE),
+                                col(Increment.IDENTITY_HASH),
+                                col(Increment.COMPONENT)));
+        return new Resolved(
+                input, matched, pairs, identities, idMap, redirects, golden, touched.count(), scored, region.count());
+    }
+
+    /** The model the run scored with: saved as a new version (with its term frequencies) when the run trained it. */
+    private ModelStore.Artefact keepModel(Plan plan, Matcher.Result matched) {
+        ModelStore.Artefact model = matched.trained()
+                ? store.save(fingerprint, matched.parameters())
+                : plan.reuse().orElseThrow();
         if (matched.trained()) {
             store.saveTermFrequencies(model.version(), matched.termFrequencies());
         }
         progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version() + " (prior "
                 + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
                 + model.parameters().emIterations() + ")");
+        return model;
+    }
 
-        // Independent writes, side by side: one table's driver work (planning, Delta's commit) overlaps
-        // another's tasks. The resolution file below is what makes them count, once all have landed.
-        Dataset<Row> review = reviewQueue(pairs, records, nodes);
+    /**
+     * The one writer: every silver table, then the resolution file. The tables are independent writes, side
+     * by side: one table's driver work (planning, Delta's commit) overlaps another's tasks. The resolution
+     * file is what makes them count, once all have landed.
+     */
+    private void write(String runId, Plan plan, Resolved resolved, ModelStore.Artefact model) {
+        Dataset<Row> review =
+                reviewQueue(resolved.pairs(), plan.records(), resolved.input().nodes());
+        Dataset<Row> blockingReport =
+                Blocking.reportTable(lake.spark(), resolved.matched().blocking(), runId);
         Concurrently.map(
                 List.<Runnable>of(
-                        () -> lake.overwrite(SCORED_PAIRS, pairs),
-                        () -> lake.overwrite(GOLDEN_RECORDS, golden),
-                        () -> lake.overwrite(IDENTITY_RECORDS, records),
+                        () -> lake.overwrite(SCORED_PAIRS, resolved.pairs()),
+                        () -> lake.overwrite(GOLDEN_RECORDS, resolved.golden()),
+                        () -> lake.overwrite(IDENTITY_RECORDS, plan.records()),
                         () -> lake.overwrite(MATCH_REVIEW, review),
-                        () -> lake.overwrite(CUSTOMER_ID_MAP, idMap),
-                        () -> lake.overwrite(IDENTITIES, identities),
-                        () -> lake.append(REDIRECTS, redirects),
-                        () -> lake.overwrite(BLOCKING_REPORT, Blocking.reportTable(spark, matched.blocking(), runId))),
+                        () -> lake.overwrite(CUSTOMER_ID_MAP, resolved.idMap()),
+                        () -> lake.overwrite(IDENTITIES, resolved.identities()),
+                        () -> lake.append(REDIRECTS, resolved.redirects()),
+                        () -> lake.overwrite(BLOCKING_REPORT, blockingReport)),
                 write -> {
                     write.run();
                     return true;
@@ -374,52 +490,19 @@ public final class SilverJob {
         Map<String, Long> versions = new LinkedHashMap<>();
         STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
         versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
-        writeResolution(new Resolution(runId, model.version(), definitions, versions, read.marks()));
-
-        long identityCount = nodes.count();
-        Result result = result(
+        writeResolution(new Resolution(
                 runId,
-                start,
-                recordCount,
-                standardized,
-                identityCount,
-                pairs,
-                idMap,
-                redirects.count(),
-                model,
-                matched.trained(),
-                previous.isPresent(),
-                touchedCount,
-                scored,
-                reclusteredCount);
-        progress.report("silver: "
-                + (result.incremental()
-                        ? String.format(
-                                "incremental, %,d of %,d identities touched, %,d of %,d pairs scored, %,d identities re-clustered",
-                                touchedCount, identityCount, scored, result.candidatePairs(), reclusteredCount)
-                        : String.format("full, %,d identities, %,d pairs scored", identityCount, scored)));
-        progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
-                + Progress.seconds(result.elapsed()) + ")");
-        return result;
+                model.version(),
+                plan.definitions(),
+                versions,
+                plan.read().marks()));
     }
 
-    private Result result(
-            String runId,
-            Instant start,
-            long records,
-            long standardized,
-            long identities,
-            Dataset<Row> pairs,
-            Dataset<Row> idMap,
-            long redirects,
-            ModelStore.Artefact model,
-            boolean trained,
-            boolean incremental,
-            long touched,
-            long scored,
-            long reclustered) {
+    /** The figures of the silver tables: customers from the id map, pairs by decision from the scored pairs. */
+    private static Counts counts(
+            long records, long identities, Dataset<Row> pairs, Dataset<Row> idMap, long redirects) {
         long customers = idMap.select("customer_id").distinct().count();
-        Row counts = pairs.groupBy()
+        Row byDecision = pairs.groupBy()
                 .agg(
                         expr("count(*)"),
                         expr(
@@ -427,24 +510,15 @@ public final class SilverJob {
                         expr("sum(CASE WHEN decision = 'review' THEN 1 ELSE 0 END)"),
                         expr("sum(CASE WHEN decision = 'vetoed' THEN 1 ELSE 0 END)"))
                 .head();
-        return new Result(
-                runId,
+        return new Counts(
                 records,
-                standardized,
                 identities,
-                counts.getLong(0),
-                counts.isNullAt(1) ? 0 : counts.getLong(1),
-                counts.isNullAt(2) ? 0 : counts.getLong(2),
-                counts.isNullAt(3) ? 0 : counts.getLong(3),
+                byDecision.getLong(0),
+                byDecision.isNullAt(1) ? 0 : byDecision.getLong(1),
+                byDecision.isNullAt(2) ? 0 : byDecision.getLong(2),
+                byDecision.isNullAt(3) ? 0 : byDecision.getLong(3),
                 customers,
-                redirects,
-                model.version(),
-                trained,
-                incremental,
-                touched,
-                scored,
-                reclustered,
-                Duration.between(start, Instant.now()));
+                redirects);
     }
 
     /**
@@ -457,37 +531,30 @@ public final class SilverJob {
     }
 
     /** The last run's tables stand as they are: nothing is written, and the result describes them. */
-    private Result unchanged(
-            String runId,
-            Instant start,
-            Resolution last,
-            ModelStore.Artefact model,
-            long recordCount,
-            long standardized) {
+    private Result unchanged(String runId, Instant start, Plan plan) {
+        ModelStore.Artefact model = plan.reuse().orElseThrow();
         progress.report("reused model v" + model.version() + " (prior "
                 + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
                 + model.parameters().emIterations() + ")");
-        Result result = result(
-                runId,
-                start,
-                recordCount,
-                standardized,
+        Counts counts = counts(
+                plan.recordCount(),
                 lake.read(IDENTITIES).count(),
                 lake.read(SCORED_PAIRS),
                 lake.read(CUSTOMER_ID_MAP),
-                0,
-                model,
-                false,
-                true,
-                0,
-                0,
                 0);
-        progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
-        progress.report("silver: " + result.customers() + " customers from " + recordCount + " records ("
+        Result result = new Result(
+                runId,
+                Mode.unchanged,
+                counts,
+                new Work(plan.standardized(), 0, 0, 0),
+                new ModelUse(model.version(), false),
+                Duration.between(start, Instant.now()));
+        progress.report("silver: nothing changed since run "
+                + plan.buildOn().orElseThrow().runId() + "; its tables stand");
+        progress.report("silver: " + counts.customers() + " customers from " + plan.recordCount() + " records ("
                 + Progress.seconds(result.elapsed()) + ")");
         return result;
     }
-
     /**
      * What the last run resolved with, when this run may build on its tables; otherwise empty, with
      * the reason in a progress line (a first run says nothing).

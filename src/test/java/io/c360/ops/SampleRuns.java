@@ -21,11 +21,13 @@ final class SampleRuns {
                 AS_OF,
                 AS_OF.plusSeconds(95),
                 AS_OF,
-                "succeeded",
+                PipelineRun.Status.succeeded,
                 Optional.empty(),
                 List.of(
-                        new PipelineRun.StageTiming("bronze", Duration.ofMillis(12_300), "succeeded"),
-                        new PipelineRun.StageTiming("silver", Duration.ofSeconds(80), "succeeded")),
+                        new PipelineRun.StageTiming(
+                                Pipeline.Stage.bronze, Duration.ofMillis(12_300), PipelineRun.Status.succeeded),
+                        new PipelineRun.StageTiming(
+                                Pipeline.Stage.silver, Duration.ofSeconds(80), PipelineRun.Status.succeeded)),
                 Map.of("bronze.crm_contacts", 120L, "silver.customer_id_map", 300L),
                 Optional.of(new PipelineRun.MatchStats(300, 250, 4_000, 180, 12, 3, 140, 2, 1)),
                 List.of(
@@ -55,11 +57,13 @@ final class SampleRuns {
                 started,
                 started.plusSeconds(4),
                 started,
-                "failed",
+                PipelineRun.Status.failed,
                 Optional.of("silver: identity.yaml: unknown key 'emial'"),
                 List.of(
-                        new PipelineRun.StageTiming("bronze", Duration.ofSeconds(3), "succeeded"),
-                        new PipelineRun.StageTiming("silver", Duration.ofSeconds(1), "failed")),
+                        new PipelineRun.StageTiming(
+                                Pipeline.Stage.bronze, Duration.ofSeconds(3), PipelineRun.Status.succeeded),
+                        new PipelineRun.StageTiming(
+                                Pipeline.Stage.silver, Duration.ofSeconds(1), PipelineRun.Status.failed)),
                 Map.of(),
                 Optional.empty(),
                 List.of(),

@@ -72,8 +72,9 @@ class IncrementalSilverTest {
         Lake lake = new Lake(spark, cfg.lakeRoot());
         new BronzeIngest(lake, cfg, Progress.silent()).run();
         SilverJob.Result first = new SilverJob(lake, cfg, silver, Progress.silent(), false).run("run-1");
-        assertTrue(first.trained() && !first.incremental());
-        assertEquals(first.records(), first.standardizedRecords(), "a first run standardizes every record");
+        assertTrue(first.model().trained() && !first.incremental());
+        assertEquals(
+                first.counts().records(), first.work().standardizedRecords(), "a first run standardizes every record");
         Map<Set<String>, String> customersBefore = customers(lake);
         Map<String, Row> goldenBefore = golden(lake);
 
@@ -83,16 +84,19 @@ class IncrementalSilverTest {
         SilverJob.Result incremental = new SilverJob(lake, cfg, silver, progress::add, false).run("run-2");
 
         assertTrue(incremental.incremental(), "builds on the previous run: " + progress);
-        assertFalse(incremental.trained());
-        assertTrue(incremental.records() > first.records(), "the second batch added records");
+        assertFalse(incremental.model().trained());
+        assertTrue(incremental.counts().records() > first.counts().records(), "the second batch added records");
         assertTrue(
-                incremental.touchedIdentities() > 0 && incremental.touchedIdentities() * 2 < incremental.identities(),
+                incremental.work().touchedIdentities() > 0
+                        && incremental.work().touchedIdentities() * 2
+                                < incremental.counts().identities(),
                 "some identities touched, a minority: " + incremental);
         assertTrue(
-                incremental.reclusteredIdentities() * 2 < incremental.identities(),
+                incremental.work().reclusteredIdentities() * 2
+                        < incremental.counts().identities(),
                 "only the components the batch reaches are re-clustered: " + incremental);
         assertTrue(
-                incremental.scoredPairs() < incremental.candidatePairs(),
+                incremental.work().scoredPairs() < incremental.counts().candidatePairs(),
                 "pairs of untouched identities are kept, not scored again: " + incremental);
         assertTrue(
                 progress.stream().anyMatch(p -> p.startsWith("silver: incremental, ")),
@@ -121,19 +125,21 @@ class IncrementalSilverTest {
         SampleLake.copyTree(Path.of(cfg.lakeRoot(), "silver", "_model"), Path.of(fresh.lakeRoot(), "silver", "_model"));
         new BronzeIngest(rebuilt, fresh, Progress.silent()).run();
         SilverJob.Result full = new SilverJob(rebuilt, fresh, silver, Progress.silent(), false).run("run-full");
-        assertFalse(full.trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
-        assertEquals(full.records(), incremental.records());
+        assertFalse(full.model().trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
+        assertEquals(full.counts().records(), incremental.counts().records());
         assertEquals(
                 rows(rebuilt.read(SilverJob.IDENTITY_RECORDS)),
                 rows(lake.read(SilverJob.IDENTITY_RECORDS)),
                 "the same identity records, the anonymous web event's gone");
         assertTrue(
-                incremental.standardizedRecords() * 2 < incremental.records(),
+                incremental.work().standardizedRecords() * 2
+                        < incremental.counts().records(),
                 "only the versions of the second batch were standardized: " + incremental);
-        assertEquals(full.candidatePairs(), incremental.candidatePairs());
+        assertEquals(full.counts().candidatePairs(), incremental.counts().candidatePairs());
         assertTrue(
-                incremental.scoredPairs() < full.scoredPairs(),
-                "the incremental run scored fewer pairs: " + incremental.scoredPairs() + " vs " + full.scoredPairs());
+                incremental.work().scoredPairs() < full.work().scoredPairs(),
+                "the incremental run scored fewer pairs: " + incremental.work().scoredPairs() + " vs "
+                        + full.work().scoredPairs());
 
         assertEquals(
                 rows(rebuilt.read(SilverJob.SCORED_PAIRS)),

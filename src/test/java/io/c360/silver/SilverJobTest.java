@@ -59,9 +59,15 @@ class SilverJobTest {
         Lake lake = site.lake();
         SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
 
-        assertTrue(first.trained());
-        assertEquals(first.records(), lake.read(SilverJob.CUSTOMER_ID_MAP).count(), "every record has a customer id");
-        assertEquals(first.customers(), lake.read(SilverJob.GOLDEN_RECORDS).count(), "one golden record per customer");
+        assertTrue(first.model().trained());
+        assertEquals(
+                first.counts().records(),
+                lake.read(SilverJob.CUSTOMER_ID_MAP).count(),
+                "every record has a customer id");
+        assertEquals(
+                first.counts().customers(),
+                lake.read(SilverJob.GOLDEN_RECORDS).count(),
+                "one golden record per customer");
         assertTrue(lake.exists(SilverJob.MATCH_REVIEW)
                 && lake.exists(SilverJob.SCORED_PAIRS)
                 && lake.exists(SilverJob.BLOCKING_REPORT));
@@ -73,17 +79,23 @@ class SilverJobTest {
         long pairsVersion = lake.version(SilverJob.SCORED_PAIRS);
         long mapVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
         SilverJob.Result second = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
-        assertFalse(second.trained(), "the saved model is reused");
+        assertFalse(second.model().trained(), "the saved model is reused");
         assertEquals(before, ids(lake), "a re-run on unchanged input changes no customer id");
-        assertEquals(0, second.redirects());
-        assertEquals(0, second.scoredPairs(), "nothing changed: nothing is scored again");
+        assertEquals(0, second.counts().redirects());
+        assertEquals(0, second.work().scoredPairs(), "nothing changed: nothing is scored again");
         assertEquals(
                 List.of(pairsVersion, mapVersion),
                 List.of(lake.version(SilverJob.SCORED_PAIRS), lake.version(SilverJob.CUSTOMER_ID_MAP)),
                 "nothing changed: the silver tables are not rewritten");
         assertEquals(
-                List.of(first.candidatePairs(), first.linkedPairs(), first.customers()),
-                List.of(second.candidatePairs(), second.linkedPairs(), second.customers()),
+                List.of(
+                        first.counts().candidatePairs(),
+                        first.counts().linkedPairs(),
+                        first.counts().customers()),
+                List.of(
+                        second.counts().candidatePairs(),
+                        second.counts().linkedPairs(),
+                        second.counts().customers()),
                 "the result describes the tables that stand");
 
         // A steward says two records of one customer are different people: the next run separates them.
