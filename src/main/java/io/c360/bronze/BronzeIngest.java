@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -461,7 +462,7 @@ public final class BronzeIngest {
         }
         Set<String> distinct = new HashSet<>();
         for (String d : delivered) {
-            if (!distinct.add(d.toLowerCase())) {
+            if (!distinct.add(d.toLowerCase(Locale.ROOT))) {
                 return Optional.of(f.name() + ": column '" + d + "' appears twice in the header");
             }
         }

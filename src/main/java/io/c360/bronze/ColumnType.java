@@ -1,6 +1,7 @@
 package io.c360.bronze;
 
 import io.c360.C360Exception;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.DataType;
@@ -22,7 +23,7 @@ public record ColumnType(Kind kind, int precision, int scale) {
     private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+)\\s*,\\s*(\\d+)\\)");
 
     public static ColumnType parse(String text) {
-        String t = text.trim().toLowerCase();
+        String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = DECIMAL.matcher(t);
         if (m.matches()) {
             int p = Integer.parseInt(m.group(1));
@@ -68,6 +69,6 @@ public record ColumnType(Kind kind, int precision, int scale) {
     public String toString() {
         return kind == Kind.DECIMAL
                 ? "decimal(" + precision + "," + scale + ")"
-                : kind.name().toLowerCase();
+                : kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -76,7 +77,7 @@ public record SourceContract(
         List<String> key = root.textList("key");
         UnexpectedColumns unexpected =
                 UnexpectedColumns.valueOf(root.choice("unexpected_columns", "rescue", "rescue", "ignore", "fail")
-                        .toUpperCase());
+                        .toUpperCase(Locale.ROOT));
         List<Column> columns = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (YamlNode c : root.list("columns")) {

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -119,7 +120,7 @@ public final class YamlNode {
             }
             return fallback;
         }
-        String lower = v.get().toLowerCase();
+        String lower = v.get().toLowerCase(Locale.ROOT);
         for (String c : choices) {
             if (c.equals(lower)) {
                 return c;
@@ -133,7 +134,7 @@ public final class YamlNode {
         if (v.isEmpty()) {
             return fallback;
         }
-        return switch (v.get().toLowerCase()) {
+        return switch (v.get().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw error(key, "expected true or false but was '" + v.get() + "'");

@@ -1,5 +1,7 @@
 package io.c360.ops;
 
+import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -28,17 +30,17 @@ final class BarChart {
         svg.append(String.format(
                 Locale.ROOT,
                 "<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
-                Html.escape(id),
+                escapeHtml4(id),
                 width,
                 height,
                 width,
                 height));
-        svg.append("<title>").append(Html.escape(title)).append("</title>");
+        svg.append("<title>").append(escapeHtml4(title)).append("</title>");
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
             int y = i * ROW + 2;
             double length = max == 0 ? 0 : (double) BAR_AREA * bar.value() / max;
-            String tooltip = Html.escape(bar.label() + ": " + String.format(Locale.ROOT, "%,d", bar.value()));
+            String tooltip = escapeHtml4(bar.label() + ": " + String.format(Locale.ROOT, "%,d", bar.value()));
             svg.append(String.format(
                     Locale.ROOT,
                     "<g><text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
@@ -46,7 +48,7 @@ final class BarChart {
                             + "<text class=\"count\" x=\"%.1f\" y=\"%d\">%,d</text></g>",
                     LABEL_WIDTH - 6,
                     y + BAR - 2,
-                    Html.escape(shortened(bar.label())),
+                    escapeHtml4(shortened(bar.label())),
                     LABEL_WIDTH,
                     y,
                     length,

@@ -1,8 +1,13 @@
 package io.c360.ops;
 
+import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
+
 import java.util.List;
 
-/** The little HTML the run report needs; every text that reaches the page goes through {@link #escape}. */
+/**
+ * The little HTML the run report needs; every text that reaches the page goes through commons-text's
+ * {@link org.apache.commons.text.StringEscapeUtils#escapeHtml4}.
+ */
 final class Html {
     private Html() {}
 
@@ -13,28 +18,13 @@ final class Html {
         }
     }
 
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     static String table(List<String> headings, List<TableRow> rows) {
         StringBuilder html = new StringBuilder("<table><thead><tr>");
-        headings.forEach(h -> html.append("<th>").append(escape(h)).append("</th>"));
+        headings.forEach(h -> html.append("<th>").append(escapeHtml4(h)).append("</th>"));
         html.append("</tr></thead><tbody>");
         for (TableRow row : rows) {
-            html.append(row.cssClass().isEmpty() ? "<tr>" : "<tr class=\"" + escape(row.cssClass()) + "\">");
-            row.cells().forEach(c -> html.append("<td>").append(escape(c)).append("</td>"));
+            html.append(row.cssClass().isEmpty() ? "<tr>" : "<tr class=\"" + escapeHtml4(row.cssClass()) + "\">");
+            row.cells().forEach(c -> html.append("<td>").append(escapeHtml4(c)).append("</td>"));
             html.append("</tr>");
         }
         return html.append("</tbody></table>").toString();

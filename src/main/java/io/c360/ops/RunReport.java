@@ -1,5 +1,6 @@
 package io.c360.ops;
 
+import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
@@ -69,7 +70,7 @@ public final class RunReport {
 
     static String render(Lake lake, PipelineRun run) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>c360 run " + Html.escape(run.runId()) + "</title><style>" + STYLE + "</style></head><body>"
+                + "<title>c360 run " + escapeHtml4(run.runId()) + "</title><style>" + STYLE + "</style></head><body>"
                 + header(run)
                 + section("stages", "Stage timings", stages(run))
                 + section("tables", "Tables written", tables(run))
@@ -84,23 +85,23 @@ public final class RunReport {
 
     private static String header(PipelineRun run) {
         String failure = run.failure()
-                .map(f -> "<pre class=\"failure\">" + Html.escape(f) + "</pre>")
+                .map(f -> "<pre class=\"failure\">" + escapeHtml4(f) + "</pre>")
                 .orElse("");
-        return "<header><h1>c360 run <span class=\"run-id\">" + Html.escape(run.runId()) + "</span> "
+        return "<header><h1>c360 run <span class=\"run-id\">" + escapeHtml4(run.runId()) + "</span> "
                 + "<span class=\"status status-" + run.status() + "\">" + run.status()
                 + "</span></h1>"
                 + "<p>as of " + time(run.asOf()) + " · started " + time(run.startedAt()) + " · finished "
                 + time(run.finishedAt())
-                + " · took " + Html.escape(duration(Duration.between(run.startedAt(), run.finishedAt()))) + "</p>"
+                + " · took " + escapeHtml4(duration(Duration.between(run.startedAt(), run.finishedAt()))) + "</p>"
                 + failure + "</header>";
     }
 
     private static String section(String id, String title, String body) {
-        return "<section id=\"" + id + "\"><h2>" + Html.escape(title) + "</h2>" + body + "</section>";
+        return "<section id=\"" + id + "\"><h2>" + escapeHtml4(title) + "</h2>" + body + "</section>";
     }
 
     private static String note(String text) {
-        return "<p class=\"note\">" + Html.escape(text) + "</p>";
+        return "<p class=\"note\">" + escapeHtml4(text) + "</p>";
     }
 
     private static String notWritten(TableName table) {
@@ -244,7 +245,7 @@ public final class RunReport {
         long blocking = run.quality().stream().filter(CheckOutcome::blocks).count();
         String summary =
                 run.quality().size() + " checks, " + failed + " failed, " + blocking + " of them blocking publication";
-        return "<p class=\"" + (blocking > 0 ? "alert" : failed > 0 ? "warning" : "note") + "\">" + Html.escape(summary)
+        return "<p class=\"" + (blocking > 0 ? "alert" : failed > 0 ? "warning" : "note") + "\">" + escapeHtml4(summary)
                 + "</p>"
                 + Html.table(
                         List.of("table", "check", "level", "result", "message"),
@@ -271,7 +272,7 @@ public final class RunReport {
         String warning = stale.isEmpty()
                 ? ""
                 : "<p class=\"warning\">"
-                        + Html.escape("stale: " + String.join(", ", stale) + " (newest record older than the SLA)")
+                        + escapeHtml4("stale: " + String.join(", ", stale) + " (newest record older than the SLA)")
                         + "</p>";
         return warning
                 + Html.table(
@@ -295,7 +296,7 @@ public final class RunReport {
     }
 
     private static String time(Instant instant) {
-        return Html.escape(timeText(instant));
+        return escapeHtml4(timeText(instant));
     }
 
     private static String timeText(Instant instant) {

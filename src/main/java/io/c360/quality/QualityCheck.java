@@ -14,6 +14,7 @@ import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome.Level;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -93,7 +94,7 @@ sealed interface QualityCheck {
         }
 
         private static String words(String camelCase) {
-            return camelCase.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+            return camelCase.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,11 +67,11 @@ public record Standardization(
             j.finish();
         });
         Standardization std = new Standardization(
-                s.text("phone_region", "US").toUpperCase(),
+                s.text("phone_region", "US").toUpperCase(Locale.ROOT),
                 s.bool("canonical_email", true),
                 s.has("email_domains")
                         ? s.textList("email_domains").stream()
-                                .map(d -> d.trim().toLowerCase())
+                                .map(d -> d.trim().toLowerCase(Locale.ROOT))
                                 .toList()
                         : List.of(),
                 s.has("date_formats") ? s.textList("date_formats") : defaults().dateFormats(),

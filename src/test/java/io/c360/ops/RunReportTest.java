@@ -115,7 +115,8 @@ class RunReportTest {
                 "latest.html is this run's report");
         assertEquals(20, bars(html, "match-probability-histogram"), "20 probability bins");
         assertTrue(
-                html.contains("<title>0.00 – 0.05: 2</title>") && html.contains("<title>0.95 – 1.00: 2</title>"),
+                html.contains("<title>0.00 &ndash; 0.05: 2</title>")
+                        && html.contains("<title>0.95 &ndash; 1.00: 2</title>"),
                 "probability 1 falls in the last bin, null is not counted");
         assertEquals(11, bars(html, "cluster-size-distribution"));
         assertTrue(
@@ -124,7 +125,7 @@ class RunReportTest {
         assertEquals(2, bars(html, "segment-sizes"), "only this run's segments");
         assertFalse(html.contains("lapsed_from_earlier_run"));
         assertTrue(html.contains("churn_risk &lt;b&gt;"));
-        assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert('x')&lt;/script&gt;"));
         assertFalse(html.contains("<script"), "no script element at all");
         assertTrue(html.contains("<tr class=\"failed\">"), "the failed warning check is highlighted");
         assertTrue(html.contains("<tr class=\"stale\">"), "the stale source is highlighted");
@@ -140,7 +141,7 @@ class RunReportTest {
         assertTrue(html.contains("not available (table silver.scored_pairs not written yet)"));
         assertTrue(html.contains("not available (table silver.customer_id_map not written yet)"));
         assertTrue(html.contains("not available (table gold.segment_sizes not written yet)"));
-        assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key &#39;emial&#39;</pre>"));
+        assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key 'emial'</pre>"));
         assertFalse(html.contains("<svg"));
     }
 
