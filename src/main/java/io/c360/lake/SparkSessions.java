@@ -49,12 +49,11 @@ public final class SparkSessions {
                 .setIfMissing("spark.hadoop.fs.permissions.umask-mode", "077")
                 // Delta rebuilds a table's snapshot state on this many partitions before every action on a new
                 // version (default 50). c360's tables are rewritten whole and keep few files, so 50 tasks per
-                // action was most of gold's work (7,104 planned tasks against 816 with 2 at 200 persons).
+                // action was most of gold's work on a small lake.
                 .setIfMissing("spark.databricks.delta.snapshotPartitions", "2")
                 // c360's caches are short-lived (a table under quality checks, for the few passes its checks
                 // make; an evaluation's assignments; the two records `c360 explain` compares). Compressing the
-                // cached columns cost more CPU than those passes saved: the silver gate at 1M records took 10.5 s
-                // with compression, 8.4 s without.
+                // cached columns costs more CPU than those passes save (docs/performance.md, "Spark settings").
                 .setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");

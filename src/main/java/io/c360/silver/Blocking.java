@@ -85,8 +85,8 @@ public final class Blocking {
         // Blocks are counted and paired by a 64-bit hash of (rule, key): Spark sorts one long by radix, while
         // a string key ties on its prefix and falls back to comparing whole rows (at a million records that
         // sort was most of this step). Two blocks whose hashes collide are taken for one: their extra pairs are
-        // scored like any other, or both are skipped if together above the cap. With at most 7M blocks at a
-        // million records (13 rules over 542,814 identities), the odds of any collision are about 1 in 750,000.
+        // scored like any other, or both are skipped if together above the cap. With a few million blocks at a
+        // million records, the birthday bound of 64-bit hashes makes any collision very unlikely.
         Dataset<Row> allowed = keyed.withColumn(BLOCK, xxhash64(col("rule"), col("key")))
                 .withColumn("n", count(lit(1)).over(Window.partitionBy(BLOCK)))
                 .filter(col("n").leq(maxBlockSize(rules)));

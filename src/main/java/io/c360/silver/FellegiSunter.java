@@ -519,8 +519,8 @@ public final class FellegiSunter {
      * level instead of an almost-zero u and an overwhelming weight.
      *
      * <p>A level counted over all identities ({@link #withValueCounts}) is handled apart: nearly all pairs
-     * sharing an e-mail or a phone are one person's identities (99% of them in the generated data), so
-     * subtracting prior·m, itself off by more than that 1%, left u ten times too high. Blocking on the
+     * sharing an e-mail or a phone are one person's identities, so subtracting prior·m, itself less
+     * precise than the small remainder, leaves u far too high. Blocking on the
      * value makes every such pair a candidate that EM has judged already ({@code candidateMatches}, see
      * {@link #candidateMatches}): u is the sharing pairs EM does not take for matches, as a share of the
      * non-matching pairs with values, and at least one of those pairs (a floor that falls with the

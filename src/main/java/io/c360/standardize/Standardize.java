@@ -105,8 +105,8 @@ public final class Standardize {
     /**
      * The listed domain nearest to {@code domain} within the allowed typing errors, if one is nearest;
      * else {@code domain}. Only a domain that is not listed is searched: the search's higher-order
-     * functions run interpreted, row by row, and searching every address made silver's standardization
-     * three times slower at a million records. Each value the search reads twice is bound once by a
+     * functions run interpreted, row by row, and searching every address would make silver's
+     * standardization several times slower. Each value the search reads twice is bound once by a
      * one-element {@code transform}, Spark's only way to name a value inside an expression.
      */
     private static Column correctedDomain(Column domain, List<String> knownDomains) {
