@@ -38,9 +38,10 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The gold stage: silver quality gate → gold tables from the SQL in {@code gold/} (materialized) →
- * segment membership → gold quality gate → publication. Nothing is published unless both gates
- * pass, so a bad silver result or a broken metric never reaches the previously published gold.
+ * The gold stage: gold tables from the SQL in {@code gold/} (materialized) → segment membership →
+ * gold quality gate → publication. Nothing is published unless the gate passes, so a broken metric
+ * never reaches the previously published gold; silver's own gate, run by the pipeline before gold
+ * starts, keeps a bad silver result out.
  */
 public final class GoldJob {
     public static final TableName SEGMENT_MEMBERSHIP = TableName.gold("segment_membership");
@@ -86,14 +87,6 @@ public final class GoldJob {
     public Result run(String runId, Instant asOf) {
         Instant start = Instant.now();
         List<CheckOutcome> quality = new ArrayList<>();
-        progress.report("gold: checking silver (" + config.requireSilverFolder().resolve("quality.yaml") + ")");
-        quality.addAll(silverGate(runId));
-        if (quality.stream().anyMatch(CheckOutcome::blocks)) {
-            progress.report("gold: silver quality gate failed; gold not rebuilt, previous version kept");
-            return new Result(
-                    runId, asOf, false, Map.of(), quality, Map.of(), Map.of(), Duration.between(start, Instant.now()));
-        }
-
         registerInputs(runId, asOf);
         Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
         Map<TableName, GoldDefinitions.Table> definitions = new LinkedHashMap<>();
@@ -144,11 +137,6 @@ public final class GoldJob {
         versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));
         progress.report("gold: published " + built.size() + " tables");
         return new Result(runId, asOf, true, rows, quality, versions, sizes, Duration.between(start, Instant.now()));
-    }
-
-    private List<CheckOutcome> silverGate(String runId) {
-        Path file = config.requireSilverFolder().resolve("quality.yaml");
-        return Files.exists(file) ? QualityGate.load(file).verifyLake(lake, runId) : List.of();
     }
 
     private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> built) {

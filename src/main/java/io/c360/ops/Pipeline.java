@@ -141,19 +141,26 @@ public final class Pipeline {
                                         retrain,
                                         fullRefresh)
                                 .run(runId));
+                        failure = gate(config.definitions().silver(), runId, quality, "silver");
                     }
                     case gold -> {
-                        gold = Optional.of(new GoldJob(
-                                        lake,
-                                        config,
-                                        goldDefinitions.orElseGet(
-                                                () -> GoldDefinitions.load(config.requireGoldFolder())),
-                                        progress)
-                                .run(runId, asOf));
-                        quality.addAll(gold.get().quality());
-                        if (!gold.get().published()) {
-                            failure = Optional.of("gold not published, quality gate failed: "
-                                    + describe(gold.get().blockingFailures()));
+                        // Gold reads silver: run without the silver stage, it checks silver first, as that stage would.
+                        if (!stages.contains(Stage.silver)) {
+                            failure = gate(config.definitions().silver(), runId, quality, "silver");
+                        }
+                        if (failure.isEmpty()) {
+                            gold = Optional.of(new GoldJob(
+                                            lake,
+                                            config,
+                                            goldDefinitions.orElseGet(
+                                                    () -> GoldDefinitions.load(config.requireGoldFolder())),
+                                            progress)
+                                    .run(runId, asOf));
+                            quality.addAll(gold.get().quality());
+                            if (!gold.get().published()) {
+                                failure = Optional.of("gold not published, quality gate failed: "
+                                        + describe(gold.get().blockingFailures()));
+                            }
                         }
                     }
                 }
@@ -224,6 +231,7 @@ public final class Pipeline {
         if (file.isEmpty()) {
             return Optional.empty();
         }
+        progress.report(layer + ": checking " + file.get());
         List<CheckOutcome> outcomes = QualityGate.load(file.get()).verifyLake(lake, runId);
         quality.addAll(outcomes);
         List<CheckOutcome> blocking =
