@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
@@ -27,6 +28,7 @@ import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
 import io.c360.lake.Lake;
+import io.c360.lake.Steps;
 import io.c360.lake.Suppression;
 import io.c360.lake.TableName;
 import io.c360.standardize.Identifiers;
@@ -45,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -130,17 +133,24 @@ public final class BronzeIngest {
         // Sources are independent and each writes only its own table here, so a few are ingested at once.
         List<SourceIngest> ingested = Concurrently.map(config.sources(), source -> {
             Instant t0 = Instant.now();
-            SourceIngest r = ingest(
-                    source,
-                    contracts.get(source.name()),
-                    done.getOrDefault(source.name(), List.of()),
-                    batchId,
-                    ingestedAt);
+            SourceIngest r = Steps.compute(
+                    lake.spark(),
+                    "bronze: " + source.name(),
+                    () -> ingest(
+                            source,
+                            contracts.get(source.name()),
+                            done.getOrDefault(source.name(), List.of()),
+                            batchId,
+                            ingestedAt));
             progress.report(describe(r.result()) + " (" + Progress.seconds(Duration.between(t0, Instant.now())) + ")");
             return r;
         });
-        appendQuarantine(ingested);
-        log.append(ingested.stream().flatMap(r -> r.logEntries().stream()).toList());
+        Steps.run(lake.spark(), "bronze: " + QUARANTINE, () -> appendQuarantine(ingested));
+        Steps.run(
+                lake.spark(),
+                "bronze: " + IngestLog.TABLE,
+                () -> log.append(
+                        ingested.stream().flatMap(r -> r.logEntries().stream()).toList()));
         return new Result(
                 batchId, ingested.stream().map(SourceIngest::result).toList(), Duration.between(start, Instant.now()));
     }
@@ -162,7 +172,31 @@ public final class BronzeIngest {
         }
     }
 
-    /** @param done the source's files earlier runs are done with */
+    /** Rows of a file or a source by what became of them; suppressed rows are of erased people, written nowhere. */
+    record RowCounts(long read, long valid, long quarantined, long duplicate, long suppressed) {
+        static final RowCounts NONE = new RowCounts(0, 0, 0, 0, 0);
+
+        RowCounts plus(RowCounts o) {
+            return new RowCounts(
+                    read + o.read,
+                    valid + o.valid,
+                    quarantined + o.quarantined,
+                    duplicate + o.duplicate,
+                    suppressed + o.suppressed);
+        }
+    }
+
+    /** What the checked rows of one landed file came to: its row counts and the columns its records delivered. */
+    private record FileRows(RowCounts rows, List<String> deliveredColumns) {
+        static final FileRows NONE = new FileRows(RowCounts.NONE, List.of());
+    }
+
+    /**
+     * One source's ingestion: triage of its landed files, then the batch of the new ones: parsed, checked
+     * against the contract, flagged (duplicate, suppressed), counted per file, appended to its bronze table.
+     *
+     * @param done the source's files earlier runs are done with
+     */
     private SourceIngest ingest(
             SourceConfig source,
             SourceContract contract,
@@ -175,186 +209,159 @@ public final class BronzeIngest {
         if (landed.isEmpty()) {
             progress.report("bronze." + source.name() + ": no files match " + config.sourceGlob(source));
         }
-        Set<String> knownFiles = new HashSet<>();
-        Map<String, String> knownContent = new HashMap<>();
-        for (IngestLog.Done d : done) {
-            knownFiles.add(d.path() + "|" + d.size() + "|" + d.modifiedAt());
-            if (d.contentSha256() != null) {
-                knownContent.putIfAbsent(d.contentSha256(), d.path());
-            }
-        }
-
         Timestamp now = new Timestamp(System.currentTimeMillis());
-        List<IngestLog.Entry> entries = new ArrayList<>();
-        List<LandedFile> toRead = new ArrayList<>();
-        Map<String, String> hashes = new HashMap<>();
-        int skipped = 0;
-        int waiting = 0;
-        for (LandedFile f : landed) {
-            if (knownFiles.contains(f.path() + "|" + f.size() + "|" + f.modifiedAt())) {
-                skipped++;
-                continue;
-            }
-            Optional<String> notReady = f.notReady(source.readiness(), now.getTime(), hadoop);
-            if (notReady.isPresent()) {
-                waiting++;
-                entries.add(entry(source, f, null, batchId, IngestLog.Status.WAITING, 0, 0, 0, 0, notReady.get(), now));
-                continue;
-            }
-            if (f.size() == 0) {
-                entries.add(entry(source, f, null, batchId, IngestLog.Status.EMPTY, 0, 0, 0, 0, "empty file", now));
-                continue;
-            }
-            String sha = f.contentHash(hadoop);
-            String sameAs = knownContent.get(sha);
-            if (sameAs != null) {
-                entries.add(entry(
-                        source,
-                        f,
-                        sha,
-                        batchId,
-                        IngestLog.Status.DUPLICATE_FILE,
-                        0,
-                        0,
-                        0,
-                        0,
-                        "same content as " + sameAs + "; not read again",
-                        now));
-                continue;
-            }
-            knownContent.put(sha, f.path());
-            hashes.put(f.path(), sha);
-            toRead.add(f);
-        }
-        int newFiles = entries.size() - waiting + toRead.size();
-        if (toRead.isEmpty()) {
+        FileTriage triage = FileTriage.of(landed, done, probe(source, now, hadoop));
+        List<IngestLog.Entry> entries = new ArrayList<>(loggedUnread(source, triage, batchId, now));
+        if (triage.toRead().isEmpty()) {
             return new SourceIngest(
-                    new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.empty()),
-                    entries,
-                    Optional.empty());
+                    result(source, triage, RowCounts.NONE, Optional.empty()), entries, Optional.empty());
         }
 
-        ParsedFiles parsed = parse(source, contract, toRead, hadoop);
+        ParsedFiles parsed = parse(source, contract, triage.toRead(), hadoop);
         if (!parsed.problems().isEmpty()) {
-            return failed(source, parsed.problems(), toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
+            return failed(source, parsed.problems(), triage, entries, batchId, now);
         }
-
-        Dataset<Row> flagged = flagDuplicates(
-                        ContractRules.apply(parsed.raw(), contract)
-                                .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
-                                .withColumn(
-                                        VALID,
-                                        size(col(ContractRules.VIOLATIONS)).equalTo(0))
-                                .withColumn(SUPPRESSED, suppressed(source.name(), contract)),
-                        source.name())
-                // Materialized without lineage: the flags read the very tables written below and at the end of
-                // the run, and a cached plan would be recomputed after those writes (seeing its own rows as
-                // duplicates).
+        // Materialized without lineage: the flags read the very tables written below and at the end of
+        // the run, and a cached plan would be recomputed after those writes (seeing its own rows as duplicates).
+        Dataset<Row> flagged = flagDuplicates(checked(parsed.raw(), contract, source.name()), known(source.name()))
                 .localCheckpoint(true);
-        TableName table = TableName.bronze(source.name());
-        Dataset<Row> fresh =
-                flagged.filter(col(DUPLICATE).unary_$bang().and(col(SUPPRESSED).unary_$bang()));
-        long valid = 0;
-        long quarantined = 0;
-        long duplicate = 0;
-        long suppressedRows = 0;
-        Map<String, Row> perFile = new HashMap<>();
-        Column kept = col(SUPPRESSED).unary_$bang();
+        Map<String, FileRows> perFile = perFile(flagged);
+        // A JSON file's columns are the keys its lines deliver, known only once it has been read.
+        List<String> problems = triage.toRead().stream()
+                .flatMap(f -> deliveredColumnsProblem(contract, f, perFile, parsed.notes()).stream())
+                .toList();
+        if (!problems.isEmpty()) {
+            return failed(source, problems, triage, entries, batchId, now);
+        }
+        RowCounts total = RowCounts.NONE;
+        for (LandedFile f : triage.toRead()) {
+            RowCounts rows = perFile.getOrDefault(f.path(), FileRows.NONE).rows();
+            total = total.plus(rows);
+            IngestLog.Status status = rows.read() == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED;
+            String note = parsed.notes().getOrDefault(f.path(), rows.read() == 0 ? "no records" : null);
+            entries.add(entry(source, f, triage.contentHashes().get(f.path()), batchId, status, rows, note, now));
+        }
+        Dataset<Row> fresh = flagged.filter(not(col(DUPLICATE)).and(not(col(SUPPRESSED))));
+        lake.append(
+                TableName.bronze(source.name()),
+                bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt),
+                true);
+        return new SourceIngest(
+                result(source, triage, total, Optional.empty()),
+                entries,
+                Optional.of(quarantineRows(fresh.filter(not(col(VALID))), source, batchId, ingestedAt)));
+    }
+
+    /** Ingest-log rows of the files triage logged without reading them (waiting, empty, same content). */
+    private static List<IngestLog.Entry> loggedUnread(
+            SourceConfig source, FileTriage triage, String batchId, Timestamp now) {
+        return triage.logged().stream()
+                .map(l -> entry(
+                        source,
+                        l.file(),
+                        l.contentHash().orElse(null),
+                        batchId,
+                        l.status(),
+                        RowCounts.NONE,
+                        l.message(),
+                        now))
+                .toList();
+    }
+
+    /** Whether a landed file of the source is ready to read (settle time, completion marker) and its content hash. */
+    private static FileTriage.Probe probe(SourceConfig source, Timestamp now, Configuration hadoop) {
+        return new FileTriage.Probe() {
+            @Override
+            public Optional<String> notReady(LandedFile file) {
+                return file.notReady(source.readiness(), now.getTime(), hadoop);
+            }
+
+            @Override
+            public String contentHash(LandedFile file) {
+                return file.contentHash(hadoop);
+            }
+        };
+    }
+
+    /** Raw records checked against the contract: violations, row hash, valid, and whether an erased person's. */
+    private Dataset<Row> checked(Dataset<Row> raw, SourceContract contract, String source) {
+        return ContractRules.apply(raw, contract)
+                .withColumn(Lineage.ROW_HASH, sha2(col(RawRecords.RECORD), 256))
+                .withColumn(VALID, size(col(ContractRules.VIOLATIONS)).equalTo(0))
+                .withColumn(SUPPRESSED, suppressed(source, contract));
+    }
+
+    /** Each read file's row counts and delivered columns, by path; a file with no record has none. */
+    private static Map<String, FileRows> perFile(Dataset<Row> flagged) {
+        Column kept = not(col(SUPPRESSED));
+        Column fresh = not(col(DUPLICATE));
+        Map<String, FileRows> perFile = new HashMap<>();
         for (Row r : flagged.groupBy(Lineage.SOURCE_FILE)
                 .agg(
                         count(lit(1)).as("read"),
-                        sum(when(kept.and(col(VALID)).and(col(DUPLICATE).unary_$bang()), 1)
-                                        .otherwise(0))
+                        sum(when(kept.and(col(VALID)).and(fresh), 1).otherwise(0))
                                 .as("valid"),
-                        sum(when(
-                                                kept.and(col(VALID).unary_$bang())
-                                                        .and(col(DUPLICATE).unary_$bang()),
-                                                1)
-                                        .otherwise(0))
+                        sum(when(kept.and(not(col(VALID))).and(fresh), 1).otherwise(0))
                                 .as("quarantined"),
                         sum(when(kept.and(col(DUPLICATE)), 1).otherwise(0)).as("duplicate"),
                         sum(when(col(SUPPRESSED), 1).otherwise(0)).as("suppressed"),
                         array_sort(array_distinct(flatten(collect_set(col(RawRecords.DELIVERED_KEYS)))))
-                                .as("keys"))
+                                .as("delivered"))
                 .collectAsList()) {
-            perFile.put(r.getString(0), r);
+            RowCounts rows = new RowCounts(
+                    r.<Long>getAs("read"),
+                    r.<Long>getAs("valid"),
+                    r.<Long>getAs("quarantined"),
+                    r.<Long>getAs("duplicate"),
+                    r.<Long>getAs("suppressed"));
+            perFile.put(r.getAs(Lineage.SOURCE_FILE), new FileRows(rows, r.getList(r.fieldIndex("delivered"))));
         }
-        // A JSON file's columns are the keys its lines deliver, known only once it has been read.
-        List<String> problems = new ArrayList<>();
-        for (LandedFile f : toRead) {
-            Row r = perFile.get(f.path());
-            List<String> delivered = r == null ? List.of() : r.getList(6);
-            if (!delivered.isEmpty()) {
-                checkColumns(contract, f, delivered, parsed.notes()).ifPresent(problems::add);
-            }
-        }
-        if (!problems.isEmpty()) {
-            return failed(source, problems, toRead, hashes, entries, newFiles, skipped, waiting, batchId, now);
-        }
-        for (LandedFile f : toRead) {
-            Row r = perFile.get(f.path());
-            long read = r == null ? 0 : r.getLong(1);
-            long v = r == null ? 0 : r.getLong(2);
-            long q = r == null ? 0 : r.getLong(3);
-            long d = r == null ? 0 : r.getLong(4);
-            long x = r == null ? 0 : r.getLong(5);
-            valid += v;
-            quarantined += q;
-            duplicate += d;
-            suppressedRows += x;
-            String note = parsed.notes().getOrDefault(f.path(), read == 0 ? "no records" : null);
-            entries.add(entry(
-                    source,
-                    f,
-                    hashes.get(f.path()),
-                    batchId,
-                    read == 0 ? IngestLog.Status.EMPTY : IngestLog.Status.INGESTED,
-                    read,
-                    v,
-                    q,
-                    d,
-                    x,
-                    note,
-                    now));
-        }
-        lake.append(table, bronzeRows(fresh.filter(col(VALID)), contract, source.system(), batchId, ingestedAt), true);
-        return new SourceIngest(
-                new SourceResult(
-                        source.name(),
-                        newFiles,
-                        skipped,
-                        waiting,
-                        valid,
-                        quarantined,
-                        duplicate,
-                        suppressedRows,
-                        Optional.empty()),
-                entries,
-                Optional.of(quarantineRows(fresh.filter(col(VALID).unary_$bang()), source, batchId, ingestedAt)));
+        return perFile;
+    }
+
+    /** The columns a read file's records delivered, checked against the contract (JSON: the keys of its lines). */
+    private static Optional<String> deliveredColumnsProblem(
+            SourceContract contract, LandedFile f, Map<String, FileRows> perFile, Map<String, String> notes) {
+        List<String> delivered = perFile.getOrDefault(f.path(), FileRows.NONE).deliveredColumns();
+        return delivered.isEmpty() ? Optional.empty() : checkColumns(contract, f, delivered, notes);
+    }
+
+    private SourceResult result(SourceConfig source, FileTriage triage, RowCounts rows, Optional<String> failure) {
+        return new SourceResult(
+                source.name(),
+                triage.newFiles(),
+                triage.alreadyIngested(),
+                triage.waiting(),
+                rows.valid(),
+                rows.quarantined(),
+                rows.duplicate(),
+                rows.suppressed(),
+                failure);
     }
 
     /** A source that fails as a whole: none of its files is ingested, and each is logged with why. */
-    private static SourceIngest failed(
+    private SourceIngest failed(
             SourceConfig source,
             List<String> problems,
-            List<LandedFile> toRead,
-            Map<String, String> hashes,
+            FileTriage triage,
             List<IngestLog.Entry> entries,
-            int newFiles,
-            int skipped,
-            int waiting,
             String batchId,
             Timestamp now) {
         String failure = "source " + source.name() + " failed, nothing of it ingested: " + String.join("; ", problems)
                 + " (contract " + source.contract().getFileName() + ")";
-        for (LandedFile f : toRead) {
-            entries.add(
-                    entry(source, f, hashes.get(f.path()), batchId, IngestLog.Status.FAILED, 0, 0, 0, 0, failure, now));
+        for (LandedFile f : triage.toRead()) {
+            entries.add(entry(
+                    source,
+                    f,
+                    triage.contentHashes().get(f.path()),
+                    batchId,
+                    IngestLog.Status.FAILED,
+                    RowCounts.NONE,
+                    failure,
+                    now));
         }
         return new SourceIngest(
-                new SourceResult(source.name(), newFiles, skipped, waiting, 0, 0, 0, 0, Optional.of(failure)),
-                entries,
-                Optional.empty());
+                result(source, triage, RowCounts.NONE, Optional.of(failure)), entries, Optional.empty());
     }
 
     /**
@@ -393,7 +400,7 @@ public final class BronzeIngest {
                 .or(exists(
                         split(raw, "[^A-Za-z0-9_.:-]+"),
                         t -> s.contains(Suppression.Kind.record, concat(lit(source + ":"), t))));
-        return coalesce(hit, lit(false)).or(col(VALID).unary_$bang().and(coalesce(inRawLine, lit(false))));
+        return coalesce(hit, lit(false)).or(not(col(VALID)).and(coalesce(inRawLine, lit(false))));
     }
 
     /**
@@ -486,30 +493,38 @@ public final class BronzeIngest {
     }
 
     /**
-     * Marks rows whose exact bytes were already delivered: earlier in this batch, or in an earlier
-     * batch into the same destination (bronze for valid rows, quarantine for broken ones).
+     * The row hashes already delivered into the source's destinations ({@code _known_hash}, and
+     * {@code _known_valid}: bronze for valid rows, quarantine for broken ones); empty before any.
      */
-    private Dataset<Row> flagDuplicates(Dataset<Row> checked, String source) {
+    private Optional<Dataset<Row>> known(String source) {
+        TableName table = TableName.bronze(source);
+        Optional<Dataset<Row>> inBronze = lake.exists(table)
+                ? Optional.of(lake.read(table)
+                        .select(
+                                col(Lineage.ROW_HASH).as("_known_hash"),
+                                lit(true).as("_known_valid")))
+                : Optional.empty();
+        Optional<Dataset<Row>> inQuarantine = lake.exists(QUARANTINE)
+                ? Optional.of(lake.read(QUARANTINE)
+                        .filter(col("source").equalTo(source))
+                        .select(col("row_hash").as("_known_hash"), lit(false).as("_known_valid")))
+                : Optional.empty();
+        return Stream.concat(inBronze.stream(), inQuarantine.stream()).reduce(Dataset::unionByName);
+    }
+
+    /**
+     * Marks rows whose exact bytes were already delivered: earlier in this batch, or in an earlier
+     * batch into the same destination ({@code known}, see {@link #known}).
+     */
+    static Dataset<Row> flagDuplicates(Dataset<Row> checked, Optional<Dataset<Row>> known) {
         Column repeatInBatch = row_number()
                 .over(Window.partitionBy(Lineage.ROW_HASH, VALID).orderBy(Lineage.SOURCE_FILE, Lineage.SOURCE_ROW))
                 .gt(1);
-        Dataset<Row> known = null;
-        TableName table = TableName.bronze(source);
-        if (lake.exists(table)) {
-            known = lake.read(table)
-                    .select(col(Lineage.ROW_HASH).as("_known_hash"), lit(true).as("_known_valid"));
-        }
-        if (lake.exists(QUARANTINE)) {
-            Dataset<Row> q = lake.read(QUARANTINE)
-                    .filter(col("source").equalTo(source))
-                    .select(col("row_hash").as("_known_hash"), lit(false).as("_known_valid"));
-            known = known == null ? q : known.unionByName(q);
-        }
         Dataset<Row> withRepeat = checked.withColumn("_repeat", repeatInBatch);
-        if (known == null) {
+        if (known.isEmpty()) {
             return withRepeat.withColumn(DUPLICATE, col("_repeat")).drop("_repeat");
         }
-        Dataset<Row> k = known.distinct();
+        Dataset<Row> k = known.get().distinct();
         return withRepeat
                 .join(
                         k,
@@ -565,30 +580,22 @@ public final class BronzeIngest {
             String sha,
             String batchId,
             IngestLog.Status status,
-            long read,
-            long valid,
-            long quarantined,
-            long duplicate,
-            String message,
-            Timestamp at) {
-        return entry(s, f, sha, batchId, status, read, valid, quarantined, duplicate, 0, message, at);
-    }
-
-    private static IngestLog.Entry entry(
-            SourceConfig s,
-            LandedFile f,
-            String sha,
-            String batchId,
-            IngestLog.Status status,
-            long read,
-            long valid,
-            long quarantined,
-            long duplicate,
-            long suppressed,
+            RowCounts rows,
             String message,
             Timestamp at) {
         return new IngestLog.Entry(
-                s.name(), f, sha, batchId, status, read, valid, quarantined, duplicate, suppressed, message, at);
+                s.name(),
+                f,
+                sha,
+                batchId,
+                status,
+                rows.read(),
+                rows.valid(),
+                rows.quarantined(),
+                rows.duplicate(),
+                rows.suppressed(),
+                message,
+                at);
     }
 
     static String newBatchId(Instant at) {

@@ -12,6 +12,7 @@ import io.c360.bronze.Lineage;
 import io.c360.bronze.SourceContract;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.Steps;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
@@ -93,7 +94,8 @@ public final class GoldJob {
         for (GoldDefinitions.Table t : gold.tables()) {
             TableName name = TableName.gold(t.name());
             progress.report("gold: building " + name + " (" + t.sqlFile().getFileName() + ")");
-            Dataset<Row> rows = materialize(withComments(query(t), t.columns()));
+            Dataset<Row> rows = Steps.compute(
+                    lake.spark(), "gold: build " + name, () -> materialize(withComments(query(t), t.columns())));
             rows.createOrReplaceTempView(t.name());
             built.put(name, rows);
             definitions.put(name, t);
@@ -104,7 +106,12 @@ public final class GoldJob {
                 base,
                 lake.spark().table("consent"),
                 gold.folder().resolve("segments.yaml").toString());
-        built.put(SEGMENT_MEMBERSHIP, materialize(withComments(members, orderedMembershipColumns())));
+        built.put(
+                SEGMENT_MEMBERSHIP,
+                Steps.compute(
+                        lake.spark(),
+                        "gold: build " + SEGMENT_MEMBERSHIP,
+                        () -> materialize(withComments(members, orderedMembershipColumns()))));
 
         progress.report("gold: checking the built tables (" + gold.qualityFile() + ")");
         quality.addAll(goldGate(runId, built));
@@ -124,7 +131,11 @@ public final class GoldJob {
         List<Long> published = Concurrently.map(names, name -> {
             GoldDefinitions.Table t = definitions.get(name);
             List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
-            lake.publish(name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
+            Steps.run(
+                    lake.spark(),
+                    "gold: publish " + name,
+                    () -> lake.publish(
+                            name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION));
             long version = lake.version(name);
             progress.report("gold: published " + name + " (version " + version + ")");
             return version;

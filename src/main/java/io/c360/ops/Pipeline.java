@@ -11,6 +11,7 @@ import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
 import io.c360.lake.Secrets;
+import io.c360.lake.Steps;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
@@ -121,7 +122,8 @@ public final class Pipeline {
             long start = System.nanoTime();
             String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
             lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
-            try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark())) {
+            try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark());
+                    Steps.Named named = Steps.named(lake.spark(), stage.name())) {
                 switch (stage) {
                     case bronze -> {
                         bronze = Optional.of(new BronzeIngest(lake, config, progress).run());

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.c360.Concurrently;
 import io.c360.config.YamlNode;
 import io.c360.lake.Lake;
+import io.c360.lake.Steps;
 import io.c360.lake.TableName;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -138,11 +139,15 @@ public final class QualityGate {
                     ? tables.get(t.table()).persist(StorageLevel.MEMORY_AND_DISK())
                     : tables.get(t.table());
             try {
-                return verifyTable(
-                        t,
-                        data,
-                        referenced,
-                        () -> Optional.ofNullable(sizes.get().get(t.table().toString())));
+                return Steps.compute(
+                        lake.spark(),
+                        "quality: " + t.table(),
+                        () -> verifyTable(
+                                t,
+                                data,
+                                referenced,
+                                () -> Optional.ofNullable(
+                                        sizes.get().get(t.table().toString()))));
             } finally {
                 if (cacheWhileChecked) {
                     data.unpersist(false);

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.lake.Checkpoints;
+import io.c360.lake.Steps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class Matcher {
     /** The candidate pairs blocking proposes between the identities ({@code l_id, r_id, blocking_rules}). */
     public static Blocking.Result block(Dataset<Row> nodes, MatchingConfig config) {
         Comparisons.registerFunctions(nodes.sparkSession());
-        return Blocking.pairs(nodes, config.blocking());
+        return Steps.compute(nodes.sparkSession(), "silver: block", () -> Blocking.pairs(nodes, config.blocking()));
     }
 
     /**
@@ -153,11 +154,16 @@ public final class Matcher {
                 .drop("l_key", "r_key");
         // Kept without the two records: at a million records the pairs with both records' attributes
         // are most of silver's memory, and everything after this reads only the evidence.
-        Dataset<Row> evidence = evidence(withRecords, config).drop("l", "r").localCheckpoint(true);
+        Dataset<Row> evidence = Steps.compute(
+                nodes.sparkSession(),
+                "silver: compare",
+                () -> evidence(withRecords, config).drop("l", "r").localCheckpoint(true));
 
-        FellegiSunter.Parameters params =
-                trained.orElseGet(() -> labels.map(labelled -> trainFromLabels(nodes, evidence, config, labelled))
-                        .orElseGet(() -> train(nodes, evidence, config)));
+        FellegiSunter.Parameters params = trained.orElseGet(() -> Steps.compute(
+                nodes.sparkSession(),
+                "silver: train",
+                () -> labels.map(labelled -> trainFromLabels(nodes, evidence, config, labelled))
+                        .orElseGet(() -> train(nodes, evidence, config))));
         Dataset<Row> tf = frozenTermFrequencies.orElseGet(
                 () -> termFrequencies(nodes, config).localCheckpoint(true));
         Dataset<Row> scored = FellegiSunter.score(evidence, config.comparisons(), params, byColumn(tf, config));

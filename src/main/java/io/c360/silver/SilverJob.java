@@ -23,6 +23,7 @@ import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
 import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
+import io.c360.lake.Steps;
 import io.c360.lake.TableName;
 import io.c360.silver.identity.StableIds;
 import io.c360.silver.survivorship.Survivorship;
@@ -249,7 +250,7 @@ public final class SilverJob {
         if (!lake.exists(STEWARD_DECISIONS)) {
             lake.overwrite(STEWARD_DECISIONS, lake.spark().createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
         }
-        Plan plan = plan();
+        Plan plan = Steps.compute(lake.spark(), "silver: standardize", this::plan);
         if (plan.mode() == Mode.unchanged) {
             return unchanged(runId, start, plan);
         }
@@ -349,15 +350,17 @@ public final class SilverJob {
                 plan.reuse().map(ModelStore.Artefact::parameters),
                 input.frozenTermFrequencies(),
                 labels);
-        Dataset<Row> pairs =
-                Resolver.withStewardDecisions(matched.pairs(), plan.steward()).localCheckpoint(true);
+        Dataset<Row> pairs = scored(matched.pairs(), plan.steward());
         matched.releaseCandidates();
         long scored = pairs.count();
-        Resolver.Resolution resolution =
-                Resolver.cluster(plan.records(), matched, pairs, input.nodes().select("id"), silver, plan.steward());
-        StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
-        Dataset<Row> idMap = ids.idMap().localCheckpoint(true);
-        Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
+        Resolver.Resolution resolution = Steps.compute(
+                lake.spark(),
+                "silver: cluster",
+                () -> Resolver.cluster(
+                        plan.records(), matched, pairs, input.nodes().select("id"), silver, plan.steward()));
+        StableIds.Result ids = stableIds(resolution, previousMap, runId);
+        Dataset<Row> idMap = ids.idMap();
+        Dataset<Row> redirects = ids.redirects();
         Dataset<Row> golden = Survivorship.golden(plan.records().join(idMap, "record_key"), silver.survivorship());
         Dataset<Row> identities = input.identityHashes()
                 .join(resolution.identityClusters(), "id")
@@ -397,8 +400,7 @@ public final class SilverJob {
                 input.frozenTermFrequencies(),
                 Optional.empty());
         Dataset<Row> kept = against.kept();
-        Dataset<Row> fresh =
-                Resolver.withStewardDecisions(matched.pairs(), steward).localCheckpoint(true);
+        Dataset<Row> fresh = scored(matched.pairs(), steward);
         long scored = fresh.count();
         Dataset<Row> pairs = fresh.unionByName(kept).localCheckpoint(true);
         // Materialized: re-clustering reads it twice.
@@ -408,9 +410,12 @@ public final class SilverJob {
                 .localCheckpoint(true);
         matched.releaseCandidates();
         Checkpoints.release(against.joined());
-        Resolver.Resolution resolution = Resolver.cluster(records, matched, pairs, region, silver, steward);
-        StableIds.Result ids = StableIds.assign(resolution.recordClusters(), before.idMap(), runId);
-        Dataset<Row> reclustered = ids.idMap().localCheckpoint(true);
+        Resolver.Resolution resolution = Steps.compute(
+                lake.spark(),
+                "silver: cluster",
+                () -> Resolver.cluster(records, matched, pairs, region, silver, steward));
+        StableIds.Result ids = stableIds(resolution, before.idMap(), runId);
+        Dataset<Row> reclustered = ids.idMap();
         // Records outside the re-clustered part are exactly the previous run's (same identities, same records):
         // they keep their rows.
         Dataset<Row> stayed = before.idMap()
@@ -422,7 +427,7 @@ public final class SilverJob {
                                 .select("record_key"),
                         "record_key");
         Dataset<Row> idMap = stayed.unionByName(reclustered).localCheckpoint(true);
-        Dataset<Row> redirects = ids.redirects().localCheckpoint(true);
+        Dataset<Row> redirects = ids.redirects();
         Dataset<Row> recomputed = reclustered
                 .select("customer_id")
                 .union(idMap.join(changes.select("record_key"), "record_key").select("customer_id"))
@@ -447,6 +452,23 @@ public final class SilverJob {
                                 col(Increment.COMPONENT)));
         return new Resolved(
                 input, matched, pairs, identities, idMap, redirects, golden, touched.count(), scored, region.count());
+    }
+
+    /** The scored pairs with the stewards' decisions applied, materialized. */
+    private Dataset<Row> scored(Dataset<Row> pairs, Dataset<Row> steward) {
+        return Steps.compute(
+                lake.spark(),
+                "silver: score",
+                () -> Resolver.withStewardDecisions(pairs, steward).localCheckpoint(true));
+    }
+
+    /** Stable customer ids for the clusters, and the redirects from ids that changed; both materialized. */
+    private StableIds.Result stableIds(Resolver.Resolution resolution, Dataset<Row> previousMap, String runId) {
+        return Steps.compute(lake.spark(), "silver: ids", () -> {
+            StableIds.Result ids = StableIds.assign(resolution.recordClusters(), previousMap, runId);
+            return new StableIds.Result(
+                    ids.idMap().localCheckpoint(true), ids.redirects().localCheckpoint(true));
+        });
     }
 
     /** The model the run scored with: saved as a new version (with its term frequencies) when the run trained it. */
@@ -475,14 +497,17 @@ public final class SilverJob {
                 Blocking.reportTable(lake.spark(), resolved.matched().blocking(), runId);
         Concurrently.map(
                 List.<Runnable>of(
-                        () -> lake.overwrite(SCORED_PAIRS, resolved.pairs()),
-                        () -> lake.overwrite(GOLDEN_RECORDS, resolved.golden()),
-                        () -> lake.overwrite(IDENTITY_RECORDS, plan.records()),
-                        () -> lake.overwrite(MATCH_REVIEW, review),
-                        () -> lake.overwrite(CUSTOMER_ID_MAP, resolved.idMap()),
-                        () -> lake.overwrite(IDENTITIES, resolved.identities()),
-                        () -> lake.append(REDIRECTS, resolved.redirects()),
-                        () -> lake.overwrite(BLOCKING_REPORT, blockingReport)),
+                        () -> overwrite(SCORED_PAIRS, resolved.pairs()),
+                        () -> overwrite(GOLDEN_RECORDS, resolved.golden()),
+                        () -> overwrite(IDENTITY_RECORDS, plan.records()),
+                        () -> overwrite(MATCH_REVIEW, review),
+                        () -> overwrite(CUSTOMER_ID_MAP, resolved.idMap()),
+                        () -> overwrite(IDENTITIES, resolved.identities()),
+                        () -> Steps.run(
+                                lake.spark(),
+                                "silver: write " + REDIRECTS,
+                                () -> lake.append(REDIRECTS, resolved.redirects())),
+                        () -> overwrite(BLOCKING_REPORT, blockingReport)),
                 write -> {
                     write.run();
                     return true;
@@ -496,6 +521,11 @@ public final class SilverJob {
                 plan.definitions(),
                 versions,
                 plan.read().marks()));
+    }
+
+    /** Overwrites a silver table, its Spark jobs named after it (the golden records are computed in theirs). */
+    private void overwrite(TableName table, Dataset<Row> rows) {
+        Steps.run(lake.spark(), "silver: write " + table, () -> lake.overwrite(table, rows));
     }
 
     /** The figures of the silver tables: customers from the id map, pairs by decision from the scored pairs. */
@@ -755,25 +785,27 @@ public final class SilverJob {
      * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
      */
     Dataset<Row> stewardDecisions(Dataset<Row> records) {
-        Dataset<Row> sig = records.select(col("record_key"), col(IdentityRecords.SIGNATURE));
+        Dataset<Row> signatures = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE));
         return lake.read(STEWARD_DECISIONS)
                 .join(
-                        sig.select(
-                                col("record_key").as("record_key_l"),
-                                col(IdentityRecords.SIGNATURE).as("sl")),
+                        signatures.select(
+                                col(IdentityRecords.RECORD_KEY).as("record_key_l"),
+                                col(IdentityRecords.SIGNATURE).as("signature_l")),
                         "record_key_l")
                 .join(
-                        sig.select(
-                                col("record_key").as("record_key_r"),
-                                col(IdentityRecords.SIGNATURE).as("sr")),
+                        signatures.select(
+                                col(IdentityRecords.RECORD_KEY).as("record_key_r"),
+                                col(IdentityRecords.SIGNATURE).as("signature_r")),
                         "record_key_r")
-                .filter(col("sl").notEqual(col("sr")))
+                .filter(col("signature_l").notEqual(col("signature_r")))
                 .select(
-                        expr("least(sl, sr)").as("l"),
-                        expr("greatest(sl, sr)").as("r"),
+                        expr("least(signature_l, signature_r)").as("l"),
+                        expr("greatest(signature_l, signature_r)").as("r"),
                         col("decision"),
                         row_number()
-                                .over(Window.partitionBy(expr("least(sl, sr)"), expr("greatest(sl, sr)"))
+                                .over(Window.partitionBy(
+                                                expr("least(signature_l, signature_r)"),
+                                                expr("greatest(signature_l, signature_r)"))
                                         .orderBy(desc("decided_at")))
                                 .as("nth"))
                 .filter(col("nth").equalTo(1))
