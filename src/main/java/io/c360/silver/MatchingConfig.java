@@ -1,10 +1,12 @@
 package io.c360.silver;
 
-import io.c360.config.YamlNode;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.c360.config.ConfigReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,13 +28,68 @@ public record MatchingConfig(
      * An attribute computed over all distinct identities before blocking: a Spark SQL expression that
      * may use window functions, e.g. how many different given names share a phone number.
      */
-    public record NodeAttribute(String name, String expression) {}
+    public record NodeAttribute(
+            String name, @JsonProperty("expr") String expression) {
+        public NodeAttribute {
+            ConfigReader.required(name, "name");
+            ConfigReader.required(expression, "expr");
+        }
+    }
 
     /**
      * Records whose key expressions are all non-null and equal become candidate pairs; a key shared by
      * more than {@code maxBlockSize} records makes none (it is skipped and reported).
      */
-    public record BlockingRule(String name, List<String> keys, int maxBlockSize) {}
+    public record BlockingRule(String name, List<String> keys, int maxBlockSize) {
+        /** The largest block a rule pairs when neither {@code blocking:} nor the rule sets {@code max_block_size}. */
+        public static final int DEFAULT_MAX_BLOCK_SIZE = 300;
+
+        public BlockingRule {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** {@code blocking:} as written: a cap for every rule, and the rules, each of which may set its own. */
+    private record Blocking(Integer maxBlockSize, List<Rule> rules) {
+        Blocking {
+            maxBlockSize = blockSize(maxBlockSize, BlockingRule.DEFAULT_MAX_BLOCK_SIZE);
+            rules = ConfigReader.orEmpty(rules);
+            if (rules.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("rules", "expected at least one blocking rule");
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < rules.size(); i++) {
+                if (!names.add(rules.get(i).name())) {
+                    throw new ConfigReader.InvalidSetting(
+                            "rules[" + i + "].name",
+                            "blocking rule '" + rules.get(i).name() + "' is declared twice");
+                }
+            }
+        }
+
+        List<BlockingRule> blockingRules() {
+            return rules.stream()
+                    .map(r -> new BlockingRule(r.name(), r.keys(), blockSize(r.maxBlockSize(), maxBlockSize)))
+                    .toList();
+        }
+    }
+
+    /** One entry of {@code blocking.rules} as written. */
+    private record Rule(String name, List<String> keys, Integer maxBlockSize) {
+        Rule {
+            ConfigReader.required(name, "name");
+            keys = ConfigReader.orEmpty(keys);
+            if (keys.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("keys", "expected at least one key expression");
+            }
+            if (maxBlockSize != null) {
+                blockSize(maxBlockSize, maxBlockSize);
+            }
+        }
+    }
+
+    /** {@code rules:} as written. */
+    private record Rules(List<PairRule> link, List<PairRule> cannotLink, List<PairRule> modelLinkRequires) {}
 
     /**
      * One level of a comparison; {@code tf} names the column whose term frequency adjusts an exact
@@ -52,10 +109,80 @@ public record MatchingConfig(
         public Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m) {
             this(name, when, tf, m, Optional.empty());
         }
+
+        @JsonCreator
+        static Level of(
+                @JsonProperty("name") String name,
+                @JsonProperty("when") String when,
+                @JsonProperty("tf") String tf,
+                @JsonProperty("m") Double m,
+                @JsonProperty("u_from_value_counts") String uFromValueCounts) {
+            ConfigReader.required(name, "name");
+            if (m != null && (m <= 0 || m >= 1)) {
+                throw new ConfigReader.InvalidSetting(
+                        "m", "expected a probability between 0 and 1 (exclusive) but was " + m);
+            }
+            if (uFromValueCounts != null && uFromValueCounts.isBlank()) {
+                throw new ConfigReader.InvalidSetting(
+                        "u_from_value_counts", "expected an expression over one identity (e.g. email) but was empty");
+            }
+            if (uFromValueCounts != null && when == null) {
+                throw new ConfigReader.InvalidSetting(
+                        "u_from_value_counts",
+                        "the catch-all level (without 'when') is not one shared value; "
+                                + "u_from_value_counts belongs on a level such as {name: exact, when: 'l.email = r.email', u_from_value_counts: email}");
+            }
+            return new Level(
+                    name,
+                    Optional.ofNullable(when),
+                    Optional.ofNullable(tf),
+                    Optional.ofNullable(m),
+                    Optional.ofNullable(uFromValueCounts));
+        }
     }
 
     /** A comparison: its levels in order (first true wins; a level without {@code when} catches the rest). */
-    public record Comparison(String name, String nullWhen, List<Level> levels) {}
+    public record Comparison(String name, String nullWhen, List<Level> levels) {
+        public Comparison {
+            levels = List.copyOf(levels);
+        }
+
+        /**
+         * A comparison as written: without {@code null_when}, it does not apply to a pair missing one of
+         * its {@code columns} (by default the column of its name).
+         */
+        @JsonCreator
+        static Comparison of(
+                @JsonProperty("name") String name,
+                @JsonProperty("columns") List<String> columns,
+                @JsonProperty("null_when") String nullWhen,
+                @JsonProperty("levels") List<Level> levels) {
+            ConfigReader.required(name, "name");
+            List<Level> ordered = ConfigReader.orEmpty(levels);
+            if (ordered.size() < 2) {
+                throw new ConfigReader.InvalidSetting("levels", "expected at least two levels (e.g. exact and else)");
+            }
+            if (ordered.get(ordered.size() - 1).when().isPresent()) {
+                throw new ConfigReader.InvalidSetting(
+                        "levels", "the last level must be the catch-all, without 'when' (e.g. {name: else})");
+            }
+            for (int i = 0; i < ordered.size() - 1; i++) {
+                if (ordered.get(i).when().isEmpty()) {
+                    throw new ConfigReader.InvalidSetting(
+                            "levels",
+                            "level '" + ordered.get(i).name()
+                                    + "' has no 'when'; only the last level may catch the rest");
+                }
+            }
+            List<String> compared = ConfigReader.orEmpty(columns);
+            return new Comparison(
+                    name,
+                    nullWhen != null
+                            ? nullWhen
+                            : MatchingConfig.nullWhen(compared.isEmpty() ? List.of(name) : compared),
+                    ordered);
+        }
+    }
 
     /** Link and review thresholds on the match probability, and how the model is trained. */
     public record Model(
@@ -113,10 +240,53 @@ public record MatchingConfig(
                     emExcludesVetoed,
                     false);
         }
+
+        /** The model's settings as written; an absent one takes the value the shipped matching.yaml documents. */
+        @JsonCreator
+        static Model of(
+                @JsonProperty("link_threshold") Double linkThreshold,
+                @JsonProperty("review_threshold") Double reviewThreshold,
+                @JsonProperty("u_sample_pairs") Integer uSamplePairs,
+                @JsonProperty("em_max_iterations") Integer emMaxIterations,
+                @JsonProperty("em_tolerance") Double emTolerance,
+                @JsonProperty("initial_prior") Double initialPrior,
+                @JsonProperty("seed") Long seed,
+                @JsonProperty("m_from") String mFrom,
+                @JsonProperty("em_vetoed_as_non_matches") Boolean emVetoedAsNonMatches,
+                @JsonProperty("em_without_blocked_comparisons") Boolean emWithoutBlockedComparisons) {
+            String source = ConfigReader.orDefault(mFrom, "em").toLowerCase(Locale.ROOT);
+            if (!source.equals("em") && !source.equals("steward_decisions")) {
+                throw new ConfigReader.InvalidSetting(
+                        "m_from", "expected one of em, steward_decisions but was '" + mFrom + "'");
+            }
+            Model model = new Model(
+                    ConfigReader.orDefault(linkThreshold, 0.85),
+                    ConfigReader.orDefault(reviewThreshold, 0.5),
+                    ConfigReader.orDefault(uSamplePairs, 1_000_000),
+                    ConfigReader.orDefault(emMaxIterations, 60),
+                    ConfigReader.orDefault(emTolerance, 1e-6),
+                    ConfigReader.orDefault(initialPrior, 0.05),
+                    ConfigReader.orDefault(seed, 42L),
+                    source.equals("steward_decisions"),
+                    ConfigReader.orDefault(emVetoedAsNonMatches, true),
+                    ConfigReader.orDefault(emWithoutBlockedComparisons, true));
+            if (!(model.reviewThreshold() <= model.linkThreshold()
+                    && model.linkThreshold() <= 1
+                    && model.reviewThreshold() >= 0)) {
+                throw new ConfigReader.InvalidSetting(
+                        "review_threshold", "expected 0 <= review_threshold <= link_threshold <= 1");
+            }
+            return model;
+        }
     }
 
     /** A named pair condition (a deterministic link or a cannot-link veto). */
-    public record PairRule(String name, String when) {}
+    public record PairRule(String name, String when) {
+        public PairRule {
+            ConfigReader.required(name, "name");
+            ConfigReader.required(when, "when");
+        }
+    }
 
     public MatchingConfig {
         nodeAttributes = List.copyOf(nodeAttributes);
@@ -128,138 +298,55 @@ public record MatchingConfig(
     }
 
     public static MatchingConfig load(Path file) {
-        return parse(YamlNode.load(file));
+        return ConfigReader.read(file, MatchingConfig.class);
     }
 
-    public static MatchingConfig parse(YamlNode root) {
-        List<NodeAttribute> nodeAttributes = new ArrayList<>();
+    /** Matching rules given as YAML text; {@code origin} names them in errors. */
+    public static MatchingConfig parse(String origin, String yaml) {
+        return ConfigReader.parse(origin, yaml, MatchingConfig.class);
+    }
+
+    @JsonCreator
+    static MatchingConfig of(
+            @JsonProperty("node_attributes") List<NodeAttribute> nodeAttributes,
+            @JsonProperty(value = "blocking", required = true) Blocking blocking,
+            @JsonProperty("comparisons") List<Comparison> comparisons,
+            @JsonProperty(value = "model", required = true) Model model,
+            @JsonProperty("rules") Rules rules) {
+        List<NodeAttribute> attributes = ConfigReader.orEmpty(nodeAttributes);
         Set<String> attributeNames = new HashSet<>(IdentityRecords.MATCH_ATTRIBUTES);
         attributeNames.addAll(List.of("id", "records", "given_name_variants"));
-        for (YamlNode a : root.list("node_attributes")) {
-            String name = a.text("name");
+        for (int i = 0; i < attributes.size(); i++) {
+            String name = attributes.get(i).name();
             if (!name.matches("[a-z][a-z0-9_]*") || !attributeNames.add(name)) {
-                throw a.error("name", "expected a new attribute name (lower case, digits, _) but was '" + name + "'");
+                throw new ConfigReader.InvalidSetting(
+                        "node_attributes[" + i + "].name",
+                        "expected a new attribute name (lower case, digits, _) but was '" + name + "'");
             }
-            nodeAttributes.add(new NodeAttribute(name, a.text("expr")));
-            a.finish();
         }
-        YamlNode b = root.child("blocking");
-        int cap = blockSize(b, 500);
-        List<BlockingRule> blocking = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (YamlNode r : b.list("rules")) {
-            String name = r.text("name");
-            if (!names.add(name)) {
-                throw r.error("name", "blocking rule '" + name + "' is declared twice");
-            }
-            List<String> keys = r.textList("keys");
-            if (keys.isEmpty()) {
-                throw r.error("keys", "expected at least one key expression");
-            }
-            int ruleCap = blockSize(r, cap);
-            r.finish();
-            blocking.add(new BlockingRule(name, keys, ruleCap));
+        if (comparisons == null || comparisons.isEmpty()) {
+            throw new ConfigReader.InvalidSetting("comparisons", "expected at least one comparison");
         }
-        b.finish();
-        if (blocking.isEmpty()) {
-            throw b.error("rules", "expected at least one blocking rule");
-        }
-
-        List<Comparison> comparisons = new ArrayList<>();
-        for (YamlNode c : root.list("comparisons")) {
-            String name = c.text("name");
-            List<String> columns = c.textList("columns");
-            String nullWhen =
-                    c.optText("null_when").orElseGet(() -> nullWhen(columns.isEmpty() ? List.of(name) : columns));
-            List<Level> levels = new ArrayList<>();
-            for (YamlNode l : c.list("levels")) {
-                Optional<Double> pinned = l.has("m") ? Optional.of(l.decimal("m", 0)) : Optional.empty();
-                if (pinned.isPresent() && (pinned.get() <= 0 || pinned.get() >= 1)) {
-                    throw l.error("m", "expected a probability between 0 and 1 (exclusive) but was " + pinned.get());
-                }
-                Optional<String> counted = l.optText("u_from_value_counts");
-                if (counted.isPresent() && counted.get().isBlank()) {
-                    throw l.error(
-                            "u_from_value_counts",
-                            "expected an expression over one identity (e.g. email) but was empty");
-                }
-                if (counted.isPresent() && !l.has("when")) {
-                    throw l.error(
-                            "u_from_value_counts",
-                            "the catch-all level (without 'when') is not one shared value; "
-                                    + "u_from_value_counts belongs on a level such as {name: exact, when: 'l.email = r.email', u_from_value_counts: email}");
-                }
-                levels.add(new Level(l.text("name"), l.optText("when"), l.optText("tf"), pinned, counted));
-                l.finish();
-            }
-            c.finish();
-            if (levels.size() < 2) {
-                throw c.error("levels", "expected at least two levels (e.g. exact and else)");
-            }
-            if (levels.get(levels.size() - 1).when().isPresent()) {
-                throw c.error("levels", "the last level must be the catch-all, without 'when' (e.g. {name: else})");
-            }
-            for (int i = 0; i < levels.size() - 1; i++) {
-                if (levels.get(i).when().isEmpty()) {
-                    throw c.error(
-                            "levels",
-                            "level '" + levels.get(i).name()
-                                    + "' has no 'when'; only the last level may catch the rest");
-                }
-            }
-            comparisons.add(new Comparison(name, nullWhen, levels));
-        }
-        if (comparisons.isEmpty()) {
-            throw root.error("comparisons", "expected at least one comparison");
-        }
-
-        YamlNode m = root.child("model");
-        Model model = new Model(
-                m.decimal("link_threshold", 0.9),
-                m.decimal("review_threshold", 0.5),
-                m.integer("u_sample_pairs", 1_000_000),
-                m.integer("em_max_iterations", 50),
-                m.decimal("em_tolerance", 1e-5),
-                m.decimal("initial_prior", 0.001),
-                m.integer("seed", 42),
-                m.choice("m_from", "em", "em", "steward_decisions").equals("steward_decisions"),
-                m.bool("em_vetoed_as_non_matches", false),
-                m.bool("em_without_blocked_comparisons", false));
-        m.finish();
-        if (!(model.reviewThreshold() <= model.linkThreshold()
-                && model.linkThreshold() <= 1
-                && model.reviewThreshold() >= 0)) {
-            throw m.error("review_threshold", "expected 0 <= review_threshold <= link_threshold <= 1");
-        }
-
-        List<PairRule> links = new ArrayList<>();
-        List<PairRule> vetoes = new ArrayList<>();
-        List<PairRule> requires = new ArrayList<>();
-        root.optChild("rules").ifPresent(r -> {
-            r.list("link").forEach(x -> links.add(pairRule(x)));
-            r.list("cannot_link").forEach(x -> vetoes.add(pairRule(x)));
-            r.list("model_link_requires").forEach(x -> requires.add(pairRule(x)));
-            r.finish();
-        });
-        root.finish();
-        return new MatchingConfig(nodeAttributes, blocking, comparisons, model, links, vetoes, requires);
+        Rules pairRules = ConfigReader.orDefault(rules, new Rules(null, null, null));
+        return new MatchingConfig(
+                attributes,
+                blocking.blockingRules(),
+                comparisons,
+                model,
+                ConfigReader.orEmpty(pairRules.link()),
+                ConfigReader.orEmpty(pairRules.cannotLink()),
+                ConfigReader.orEmpty(pairRules.modelLinkRequires()));
     }
 
-    /** {@code max_block_size} of a node: the largest block that still makes pairs (two records at least). */
-    private static int blockSize(YamlNode n, int fallback) {
-        int size = n.integer("max_block_size", fallback);
-        if (size < 2) {
-            throw n.error(
+    /** {@code max_block_size}: the largest block that still makes pairs (two records at least). */
+    private static int blockSize(Integer size, int fallback) {
+        int cap = ConfigReader.orDefault(size, fallback);
+        if (cap < 2) {
+            throw new ConfigReader.InvalidSetting(
                     "max_block_size",
-                    "expected a whole number of at least 2 (a block of one record makes no pair) but was " + size);
+                    "expected a whole number of at least 2 (a block of one record makes no pair) but was " + cap);
         }
-        return size;
-    }
-
-    private static PairRule pairRule(YamlNode n) {
-        PairRule rule = new PairRule(n.text("name"), n.text("when"));
-        n.finish();
-        return rule;
+        return cap;
     }
 
     private static String nullWhen(List<String> columns) {

@@ -2,7 +2,6 @@ package io.c360.silver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.c360.config.YamlNode;
 import io.c360.test.SparkExtension;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 @Tag("spark")
 class BlockedComparisonsTest {
-    private static final MatchingConfig CONFIG = MatchingConfig.parse(YamlNode.parse("matching.yaml", """
+    private static final MatchingConfig CONFIG = MatchingConfig.parse("matching.yaml", """
       blocking:
         rules:
           - {name: email_user, keys: ["substring_index(email, '@', 1)"]}
@@ -31,7 +30,7 @@ class BlockedComparisonsTest {
         - name: email
           levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]
       model: {em_without_blocked_comparisons: true}
-      """));
+      """);
 
     private final SparkSession spark;
 
@@ -73,13 +72,11 @@ class BlockedComparisonsTest {
     @Test
     void theSettingIsPartOfTheModelFingerprint() {
         MatchingConfig without = MatchingConfig.parse(
-                YamlNode.parse(
-                        "matching.yaml",
-                        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {}\n"));
+                "matching.yaml",
+                "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {em_without_blocked_comparisons: false}\n");
         MatchingConfig with = MatchingConfig.parse(
-                YamlNode.parse(
-                        "matching.yaml",
-                        "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {em_without_blocked_comparisons: true}\n"));
+                "matching.yaml",
+                "blocking: {rules: [{name: crm_id, keys: [crm_id]}]}\ncomparisons:\n  - name: email\n    levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]\nmodel: {em_without_blocked_comparisons: true}\n");
 
         assertEquals(false, ModelStore.fingerprint(with).equals(ModelStore.fingerprint(without)));
     }
@@ -92,8 +89,8 @@ class BlockedComparisonsTest {
                     .append(c)
                     .append("\n    levels: [{name: exact, when: 'l.crm_id = r.crm_id'}, {name: else}]\n");
         }
-        MatchingConfig wide = MatchingConfig.parse(
-                YamlNode.parse("matching.yaml", yaml + "model: {em_without_blocked_comparisons: true}\n"));
+        MatchingConfig wide =
+                MatchingConfig.parse("matching.yaml", yaml + "model: {em_without_blocked_comparisons: true}\n");
 
         io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.c360.C360Exception.class, () -> Matcher.blockedComparisons(wide));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,10 +14,10 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class MatchingConfigTest {
     private static MatchingConfig parse(String levels) {
-        return MatchingConfig.parse(YamlNode.parse(
+        return MatchingConfig.parse(
                 "matching.yaml",
                 "blocking: {rules: [{name: email, keys: [email]}]}\n" + "comparisons:\n  - name: email\n    levels: "
-                        + levels + "\nmodel: {}\n"));
+                        + levels + "\nmodel: {}\n");
     }
 
     @Test
@@ -69,13 +68,39 @@ class MatchingConfigTest {
     }
 
     @Test
+    void theDefaultsAreTheValuesTheShippedFileDocuments() {
+        MatchingConfig shipped = MatchingConfig.load(Path.of("silver/matching.yaml"));
+        MatchingConfig minimal = parse("[{name: exact, when: 'l.email = r.email'}, {name: else}]");
+
+        assertEquals(shipped.model(), minimal.model());
+        assertEquals(
+                shipped.blocking().get(0).maxBlockSize(),
+                minimal.blocking().get(0).maxBlockSize());
+    }
+
+    @Test
+    void aMisspeltKeyIsNamedWithTheKeyItWasProbablyMeantToBe() {
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> MatchingConfig.parse(
+                        "matching.yaml",
+                        "blocking: {rules: [{name: email, keys: [email]}]}\n"
+                                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\n"
+                                + "model: {link_treshold: 0.9}\n"));
+
+        assertTrue(
+                e.getMessage()
+                        .startsWith("matching.yaml: model.link_treshold: unknown key (a typo of 'link_threshold'?);"),
+                e.getMessage());
+    }
+
+    @Test
     void aRuleMayCapItsBlocksBelowTheDefault() {
         MatchingConfig c = MatchingConfig.parse(
-                YamlNode.parse(
-                        "matching.yaml",
-                        "blocking:\n  max_block_size: 300\n"
-                                + "  rules: [{name: email, keys: [email]}, {name: names, keys: [surname], max_block_size: 50}]\n"
-                                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n"));
+                "matching.yaml",
+                "blocking:\n  max_block_size: 300\n"
+                        + "  rules: [{name: email, keys: [email]}, {name: names, keys: [surname], max_block_size: 50}]\n"
+                        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n");
 
         assertEquals(
                 List.of(300, 50),
@@ -89,10 +114,9 @@ class MatchingConfigTest {
         C360Exception e = assertThrows(
                 C360Exception.class,
                 () -> MatchingConfig.parse(
-                        YamlNode.parse(
-                                "matching.yaml",
-                                "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
-                                        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n")));
+                        "matching.yaml",
+                        "blocking: {rules: [{name: names, keys: [surname], max_block_size: 1}]}\n"
+                                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\nmodel: {}\n"));
 
         assertTrue(
                 e.getMessage().startsWith("matching.yaml: blocking.rules[0].max_block_size: ")
