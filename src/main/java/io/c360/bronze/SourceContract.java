@@ -1,9 +1,12 @@
 package io.c360.bronze;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
+import io.c360.config.ConfigReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +54,63 @@ public record SourceContract(
         public Column {
             values = List.copyOf(values);
         }
+
+        @JsonCreator
+        static Column of(
+                @JsonProperty("name") String name,
+                @JsonProperty("type") String type,
+                @JsonProperty("required") Boolean required,
+                @JsonProperty("pattern") String pattern,
+                @JsonProperty("values") List<String> values,
+                @JsonProperty("min") Double min,
+                @JsonProperty("max") Double max,
+                @JsonProperty("max_length") Integer maxLength,
+                @JsonProperty("format") String format,
+                @JsonProperty("pii") String pii,
+                @JsonProperty("description") String description) {
+            ConfigReader.required(name, "name");
+            if (!name.matches("[a-z][a-z0-9_]*")) {
+                throw new ConfigReader.InvalidSetting(
+                        "name", "expected lower-case letters, digits and _ but was '" + name + "'");
+            }
+            ColumnType columnType;
+            try {
+                columnType = ColumnType.parse(ConfigReader.orDefault(type, "string"));
+            } catch (C360Exception e) {
+                throw new ConfigReader.InvalidSetting("type", e.getMessage());
+            }
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigReader.InvalidSetting(
+                            "pattern", "not a valid regular expression: " + e.getDescription());
+                }
+            }
+            if ((min != null || max != null) && !columnType.isNumeric()) {
+                throw new ConfigReader.InvalidSetting(
+                        min != null ? "min" : "max",
+                        "only numeric columns take a range, but '" + name + "' is " + columnType);
+            }
+            if (format != null
+                    && columnType.kind() != ColumnType.Kind.DATE
+                    && columnType.kind() != ColumnType.Kind.TIMESTAMP) {
+                throw new ConfigReader.InvalidSetting(
+                        "format", "only date and timestamp columns take a format, but '" + name + "' is " + columnType);
+            }
+            return new Column(
+                    name,
+                    columnType,
+                    ConfigReader.orDefault(required, false),
+                    Optional.ofNullable(pattern),
+                    ConfigReader.orEmpty(values),
+                    Optional.ofNullable(min),
+                    Optional.ofNullable(max),
+                    Optional.ofNullable(maxLength),
+                    Optional.ofNullable(format),
+                    Optional.ofNullable(pii),
+                    ConfigReader.orDefault(description, ""));
+        }
     }
 
     public SourceContract {
@@ -67,77 +127,55 @@ public record SourceContract(
     }
 
     public static SourceContract load(Path file) {
-        return parse(YamlNode.load(file));
+        return ConfigReader.read(file, SourceContract.class);
     }
 
-    public static SourceContract parse(YamlNode root) {
-        String source = root.text("source");
-        String description = root.text("description", "");
-        String owner = root.text("owner");
-        List<String> key = root.textList("key");
-        UnexpectedColumns unexpected =
-                UnexpectedColumns.valueOf(root.choice("unexpected_columns", "rescue", "rescue", "ignore", "fail")
-                        .toUpperCase(Locale.ROOT));
-        List<Column> columns = new ArrayList<>();
+    /** A contract given as YAML text; {@code origin} names it in errors. */
+    public static SourceContract parse(String origin, String yaml) {
+        return ConfigReader.parse(origin, yaml, SourceContract.class);
+    }
+
+    @JsonCreator
+    static SourceContract of(
+            @JacksonInject(value = ConfigReader.FILE, useInput = OptBoolean.FALSE) String file,
+            @JsonProperty("source") String source,
+            @JsonProperty("description") String description,
+            @JsonProperty("owner") String owner,
+            @JsonProperty("key") List<String> key,
+            @JsonProperty("unexpected_columns") String unexpectedColumns,
+            @JsonProperty("columns") List<Column> columns) {
+        ConfigReader.required(source, "source");
+        ConfigReader.required(owner, "owner");
+        String unexpected = ConfigReader.orDefault(unexpectedColumns, "rescue").toLowerCase(Locale.ROOT);
+        if (!List.of("rescue", "ignore", "fail").contains(unexpected)) {
+            throw new ConfigReader.InvalidSetting(
+                    "unexpected_columns", "expected one of rescue, ignore, fail but was '" + unexpectedColumns + "'");
+        }
+        List<Column> declared = ConfigReader.orEmpty(columns);
+        if (declared.isEmpty()) {
+            throw new ConfigReader.InvalidSetting("columns", "expected at least one column");
+        }
         Set<String> names = new HashSet<>();
-        for (YamlNode c : root.list("columns")) {
-            String name = c.text("name");
-            if (!name.matches("[a-z][a-z0-9_]*")) {
-                throw c.error("name", "expected lower-case letters, digits and _ but was '" + name + "'");
-            }
+        for (int i = 0; i < declared.size(); i++) {
+            String name = declared.get(i).name();
             if (!names.add(name)) {
-                throw c.error("name", "column '" + name + "' is declared twice");
+                throw new ConfigReader.InvalidSetting(
+                        "columns[" + i + "].name", "column '" + name + "' is declared twice");
             }
-            ColumnType type;
-            try {
-                type = ColumnType.parse(c.text("type", "string"));
-            } catch (C360Exception e) {
-                throw c.error("type", e.getMessage());
-            }
-            Optional<String> pattern = c.optText("pattern");
-            pattern.ifPresent(p -> {
-                try {
-                    Pattern.compile(p);
-                } catch (PatternSyntaxException e) {
-                    throw c.error("pattern", "not a valid regular expression: " + e.getDescription());
-                }
-            });
-            Optional<Double> min = c.has("min") ? Optional.of(c.decimal("min", 0)) : Optional.empty();
-            Optional<Double> max = c.has("max") ? Optional.of(c.decimal("max", 0)) : Optional.empty();
-            if ((min.isPresent() || max.isPresent()) && !type.isNumeric()) {
-                throw c.error(
-                        min.isPresent() ? "min" : "max",
-                        "only numeric columns take a range, but '" + name + "' is " + type);
-            }
-            Optional<Integer> maxLength =
-                    c.has("max_length") ? Optional.of(c.integer("max_length", 0)) : Optional.empty();
-            Optional<String> format = c.optText("format");
-            if (format.isPresent() && type.kind() != ColumnType.Kind.DATE && type.kind() != ColumnType.Kind.TIMESTAMP) {
-                throw c.error("format", "only date and timestamp columns take a format, but '" + name + "' is " + type);
-            }
-            columns.add(new Column(
-                    name,
-                    type,
-                    c.bool("required", false),
-                    pattern,
-                    c.textList("values"),
-                    min,
-                    max,
-                    maxLength,
-                    format,
-                    c.optText("pii"),
-                    c.text("description", "")));
-            c.finish();
         }
-        if (columns.isEmpty()) {
-            throw root.error("columns", "expected at least one column");
-        }
-        for (String k : key) {
+        List<String> keyColumns = ConfigReader.orEmpty(key);
+        for (String k : keyColumns) {
             if (!names.contains(k)) {
-                throw root.error("key", "key column '" + k + "' is not declared under columns");
+                throw new ConfigReader.InvalidSetting("key", "key column '" + k + "' is not declared under columns");
             }
         }
-        root.finish();
-        return new SourceContract(root.file(), source, description, owner, key, unexpected, columns);
+        return new SourceContract(
+                file,
+                source,
+                ConfigReader.orDefault(description, ""),
+                owner,
+                keyColumns,
+                UnexpectedColumns.valueOf(unexpected.toUpperCase(Locale.ROOT)),
+                declared);
     }
 }

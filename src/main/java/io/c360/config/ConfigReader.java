@@ -2,6 +2,7 @@ package io.c360.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,9 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * a later c360 fails clearly instead of being half understood.
  */
 public final class ConfigReader {
+    /** What a creator parameter marked {@code @JacksonInject(FILE)} receives: the file (or text) being read. */
+    public static final String FILE = "file";
+
     /** The versions of the declarative files this c360 reads. */
     public static final List<Integer> VERSIONS = List.of(1);
 
@@ -76,10 +80,12 @@ public final class ConfigReader {
     private static <T> T bind(String origin, JsonNode root, Class<T> type) {
         ObjectNode document = versioned(origin, root);
         try {
-            return YAML.treeToValue(document, type);
+            return YAML.readerFor(type)
+                    .with(new InjectableValues.Std().addValue(FILE, origin))
+                    .readValue(document);
         } catch (JsonMappingException e) {
             throw describe(origin, document, e);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw notYaml(origin, e);
         }
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.holdenkarau.spark.testing.Column;
 import com.holdenkarau.spark.testing.ColumnGenerator;
 import com.holdenkarau.spark.testing.DataframeGenerator;
-import io.c360.config.YamlNode;
 import io.c360.test.SparkExtension;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -63,7 +62,7 @@ class ContractRulesPropertyTest {
 
     @Test
     void noRowIsLostAndValidRowsObeyTheContract() {
-        SourceContract contract = SourceContract.parse(YamlNode.parse("people.yaml", BronzeFixture.PEOPLE_CONTRACT));
+        SourceContract contract = SourceContract.parse("people.yaml", BronzeFixture.PEOPLE_CONTRACT);
         StructType raw = new StructType()
                 .add("id", DataTypes.StringType)
                 .add("name", DataTypes.StringType)

@@ -176,20 +176,25 @@ class C360ConfigTest {
     @Test
     void contractErrorsNameTheColumn() {
         String base = "source: s\nowner: o\ncolumns:\n  - {name: a, type: %s}\n";
-        String type = assertThrows(
-                        C360Exception.class,
-                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("strin"))))
+        String type = assertThrows(C360Exception.class, () -> SourceContract.parse("s.yaml", base.formatted("strin")))
                 .getMessage();
         assertTrue(type.contains("s.yaml: columns[0].type") && type.contains("expected string, integer"), type);
         String range = assertThrows(
-                        C360Exception.class,
-                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string, min: 1"))))
+                        C360Exception.class, () -> SourceContract.parse("s.yaml", base.formatted("string, min: 1")))
                 .getMessage();
         assertTrue(range.contains("only numeric columns take a range"), range);
         String key = assertThrows(
                         C360Exception.class,
-                        () -> SourceContract.parse(YamlNode.parse("s.yaml", base.formatted("string") + "key: [b]\n")))
+                        () -> SourceContract.parse("s.yaml", base.formatted("string") + "key: [b]\n"))
                 .getMessage();
         assertTrue(key.contains("key column 'b'"), key);
+        String file = assertThrows(
+                        C360Exception.class,
+                        () -> SourceContract.parse("s.yaml", base.formatted("string") + "file: other.yaml\n"))
+                .getMessage();
+        assertTrue(file.startsWith("s.yaml: file: unknown key; expected one of: "), file);
+        assertEquals(
+                "s.yaml",
+                SourceContract.parse("s.yaml", base.formatted("string")).file());
     }
 }
