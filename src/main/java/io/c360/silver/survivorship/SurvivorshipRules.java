@@ -1,11 +1,17 @@
 package io.c360.silver.survivorship;
 
-import io.c360.config.YamlNode;
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import io.c360.config.ConfigReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -67,121 +73,174 @@ public record SurvivorshipRules(String file, List<String> sourcePriority, List<R
     }
 
     public static SurvivorshipRules load(Path file) {
-        return parse(YamlNode.load(file));
+        return ConfigReader.read(file, SurvivorshipRules.class);
     }
 
-    public static SurvivorshipRules parse(YamlNode root) {
-        List<String> systems = root.textList("source_priority");
-        if (systems.isEmpty()) {
-            throw root.error("source_priority", "expected the source systems, best first, e.g. [crm, billing, web]");
-        }
-        requireDistinct(root, "source_priority", systems);
-        Map<String, String> claimed = new HashMap<>();
-        List<Rule> rules = new ArrayList<>();
-        for (YamlNode f : root.list("fields")) {
-            String name = claim(f, "name", f.text("name"), claimed);
-            Strategy strategy = strategy(f);
+    /** Rules given as YAML text; {@code origin} names them in errors. */
+    public static SurvivorshipRules parse(String origin, String yaml) {
+        return ConfigReader.parse(origin, yaml, SurvivorshipRules.class);
+    }
+
+    /** One entry of {@code fields:} as written. */
+    private record Field(String name, Strategy rule, List<String> sources, List<String> priority) {
+        @JsonCreator
+        static Field of(
+                @JsonProperty("name") String name,
+                @JsonProperty("rule") String rule,
+                @JsonProperty("sources") List<String> sources,
+                @JsonProperty("priority") List<String> priority) {
+            ConfigReader.required(name, "name");
+            Strategy strategy = strategy(rule);
             if (strategy == Strategy.MOST_COMPLETE) {
-                throw f.error(
+                throw new ConfigReader.InvalidSetting(
                         "rule", "most_complete compares the fields of a group; a single field is always complete");
             }
-            rules.add(new Rule(
-                    name,
-                    List.of(name),
-                    strategy,
-                    knownSystems(f, "sources", systems),
-                    priority(f, strategy, systems),
-                    List.of(name)));
-            f.finish();
+            return new Field(name, strategy, ConfigReader.orEmpty(sources), priority);
         }
-        Set<String> groupNames = new HashSet<>();
-        for (YamlNode g : root.list("groups")) {
-            String name = g.text("name");
-            if (!groupNames.add(name)) {
-                throw g.error("name", "group '" + name + "' is declared twice");
+    }
+
+    /** One entry of {@code groups:} as written. */
+    private record Group(
+            String name,
+            List<String> fields,
+            Strategy rule,
+            List<String> require,
+            List<String> sources,
+            List<String> priority) {
+        @JsonCreator
+        static Group of(
+                @JsonProperty("name") String name,
+                @JsonProperty("fields") List<String> fields,
+                @JsonProperty("rule") String rule,
+                @JsonProperty("require") List<String> require,
+                @JsonProperty("sources") List<String> sources,
+                @JsonProperty("priority") List<String> priority) {
+            ConfigReader.required(name, "name");
+            List<String> members = ConfigReader.orEmpty(fields);
+            if (members.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("fields", "expected the fields that must come from one record");
             }
-            List<String> fields = g.textList("fields");
-            if (fields.isEmpty()) {
-                throw g.error("fields", "expected the fields that must come from one record");
-            }
-            fields.forEach(field -> claim(g, "fields", field, claimed));
-            List<String> required = g.textList("require");
+            List<String> required = ConfigReader.orEmpty(require);
             for (String r : required) {
-                if (!fields.contains(r)) {
-                    throw g.error("require", "'" + r + "' is not one of the group's fields " + fields);
+                if (!members.contains(r)) {
+                    throw new ConfigReader.InvalidSetting(
+                            "require", "'" + r + "' is not one of the group's fields " + members);
                 }
             }
-            Strategy strategy = strategy(g);
+            return new Group(name, members, strategy(rule), required, ConfigReader.orEmpty(sources), priority);
+        }
+    }
+
+    @JsonCreator
+    static SurvivorshipRules of(
+            @JacksonInject(value = ConfigReader.FILE, useInput = OptBoolean.FALSE) String file,
+            @JsonProperty("source_priority") List<String> sourcePriority,
+            @JsonProperty("fields") List<Field> fields,
+            @JsonProperty("groups") List<Group> groups) {
+        List<String> systems = ConfigReader.orEmpty(sourcePriority);
+        if (systems.isEmpty()) {
+            throw new ConfigReader.InvalidSetting(
+                    "source_priority", "expected the source systems, best first, e.g. [crm, billing, web]");
+        }
+        requireDistinct("source_priority", systems);
+        Map<String, String> claimed = new HashMap<>();
+        List<Rule> rules = new ArrayList<>();
+        List<Field> single = ConfigReader.orEmpty(fields);
+        for (int i = 0; i < single.size(); i++) {
+            Field f = single.get(i);
+            String at = "fields[" + i + "]";
+            claim(at + ".name", f.name(), claimed);
             rules.add(new Rule(
-                    name,
-                    fields,
-                    strategy,
-                    knownSystems(g, "sources", systems),
-                    priority(g, strategy, systems),
-                    required));
-            g.finish();
+                    f.name(),
+                    List.of(f.name()),
+                    f.rule(),
+                    knownSystems(at + ".sources", f.sources(), systems),
+                    priority(at, f.priority(), f.rule(), systems),
+                    List.of(f.name())));
+        }
+        Set<String> groupNames = new HashSet<>();
+        List<Group> grouped = ConfigReader.orEmpty(groups);
+        for (int i = 0; i < grouped.size(); i++) {
+            Group g = grouped.get(i);
+            String at = "groups[" + i + "]";
+            if (!groupNames.add(g.name())) {
+                throw new ConfigReader.InvalidSetting(at + ".name", "group '" + g.name() + "' is declared twice");
+            }
+            g.fields().forEach(field -> claim(at + ".fields", field, claimed));
+            rules.add(new Rule(
+                    g.name(),
+                    g.fields(),
+                    g.rule(),
+                    knownSystems(at + ".sources", g.sources(), systems),
+                    priority(at, g.priority(), g.rule(), systems),
+                    g.require()));
         }
         if (rules.isEmpty()) {
-            throw root.error("fields", "expected at least one field or group");
+            throw new ConfigReader.InvalidSetting("fields", "expected at least one field or group");
         }
-        root.finish();
-        return new SurvivorshipRules(root.file(), systems, rules);
+        return new SurvivorshipRules(file, systems, rules);
     }
 
-    /** Registers a field as decided by the rule at {@code node}: a field survives by one rule only. */
-    private static String claim(YamlNode node, String key, String field, Map<String, String> claimed) {
+    /** Registers a field as decided by the rule at {@code key}: a field survives by one rule only. */
+    private static void claim(String key, String field, Map<String, String> claimed) {
         if (!FIELD_NAME.matcher(field).matches()) {
-            throw node.error(key, "expected a column name of lower-case letters, digits and _ but was '" + field + "'");
+            throw new ConfigReader.InvalidSetting(
+                    key, "expected a column name of lower-case letters, digits and _ but was '" + field + "'");
         }
         if (RESERVED.contains(field)) {
-            throw node.error(key, "'" + field + "' is a column survivorship reads or writes itself, not an attribute");
+            throw new ConfigReader.InvalidSetting(
+                    key, "'" + field + "' is a column survivorship reads or writes itself, not an attribute");
         }
-        String first = claimed.putIfAbsent(field, node.where(key));
+        String first = claimed.putIfAbsent(field, key);
         if (first != null) {
-            throw node.error(
+            throw new ConfigReader.InvalidSetting(
                     key, "field '" + field + "' is already listed at " + first + "; a field survives by one rule only");
         }
-        return field;
     }
 
-    private static Strategy strategy(YamlNode node) {
-        return Strategy.fromYaml(node.choice("rule", null, Strategy.yamlNames()));
+    private static Strategy strategy(String rule) {
+        ConfigReader.required(rule, "rule");
+        String name = rule.toLowerCase(Locale.ROOT);
+        if (!Arrays.asList(Strategy.yamlNames()).contains(name)) {
+            throw new ConfigReader.InvalidSetting(
+                    "rule", "expected one of " + String.join(", ", Strategy.yamlNames()) + " but was '" + rule + "'");
+        }
+        return Strategy.fromYaml(name);
     }
 
     /** A rule's own ranking for source_priority, else the global one. */
-    private static List<String> priority(YamlNode node, Strategy strategy, List<String> systems) {
-        if (!node.has("priority")) {
+    private static List<String> priority(String at, List<String> own, Strategy strategy, List<String> systems) {
+        if (own == null) {
             return systems;
         }
         if (strategy != Strategy.SOURCE_PRIORITY) {
-            throw node.error(
-                    "priority",
+            throw new ConfigReader.InvalidSetting(
+                    at + ".priority",
                     "only rule source_priority takes a priority list, but the rule is " + strategy.yamlName());
         }
-        List<String> own = knownSystems(node, "priority", systems);
         if (own.isEmpty()) {
-            throw node.error("priority", "expected the source systems, best first");
+            throw new ConfigReader.InvalidSetting(at + ".priority", "expected the source systems, best first");
         }
-        return own;
+        return knownSystems(at + ".priority", own, systems);
     }
 
     /** A list of systems, each of which must be in source_priority (so a misspelt system is an error, not a silent no-match). */
-    private static List<String> knownSystems(YamlNode node, String key, List<String> systems) {
-        List<String> listed = node.textList(key);
+    private static List<String> knownSystems(String key, List<String> listed, List<String> systems) {
         for (String s : listed) {
             if (!systems.contains(s)) {
-                throw node.error(key, "'" + s + "' is not a system listed under source_priority " + systems);
+                throw new ConfigReader.InvalidSetting(
+                        key, "'" + s + "' is not a system listed under source_priority " + systems);
             }
         }
-        requireDistinct(node, key, listed);
+        requireDistinct(key, listed);
         return listed;
     }
 
-    private static void requireDistinct(YamlNode node, String key, List<String> values) {
+    private static void requireDistinct(String key, List<String> values) {
         Set<String> seen = new HashSet<>();
         for (String v : values) {
             if (!seen.add(v)) {
-                throw node.error(key, "'" + v + "' is listed twice");
+                throw new ConfigReader.InvalidSetting(key, "'" + v + "' is listed twice");
             }
         }
     }

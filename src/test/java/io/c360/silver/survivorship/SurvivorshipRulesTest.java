@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
 import io.c360.silver.survivorship.SurvivorshipRules.Rule;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +23,7 @@ class SurvivorshipRulesTest {
       """;
 
     private static String errorOf(String yaml) {
-        return assertThrows(C360Exception.class, () -> SurvivorshipRules.parse(YamlNode.parse("rules.yaml", yaml)))
+        return assertThrows(C360Exception.class, () -> SurvivorshipRules.parse("rules.yaml", yaml))
                 .getMessage();
     }
 
@@ -64,12 +63,12 @@ class SurvivorshipRulesTest {
 
     @Test
     void aSingleFieldRequiresItselfAndRanksByTheGlobalPriorityUnlessItHasItsOwn() {
-        SurvivorshipRules rules = SurvivorshipRules.parse(YamlNode.parse("rules.yaml", VALID));
+        SurvivorshipRules rules = SurvivorshipRules.parse("rules.yaml", VALID);
         assertEquals(List.of("email"), rules.rules().get(0).required());
         assertEquals(List.of("crm", "billing", "web"), rules.rules().get(1).priority());
 
-        SurvivorshipRules own = SurvivorshipRules.parse(
-                YamlNode.parse("rules.yaml", VALID.replace("sources: [billing]", "priority: [web, crm]")));
+        SurvivorshipRules own =
+                SurvivorshipRules.parse("rules.yaml", VALID.replace("sources: [billing]", "priority: [web, crm]"));
         assertEquals(List.of("web", "crm"), own.rules().get(1).priority());
     }
 

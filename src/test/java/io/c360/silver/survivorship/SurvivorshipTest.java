@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -100,7 +99,7 @@ class SurvivorshipTest {
     }
 
     private static SurvivorshipRules rules(String yaml) {
-        return SurvivorshipRules.parse(YamlNode.parse("test.yaml", "source_priority: [crm, billing, web]\n" + yaml));
+        return SurvivorshipRules.parse("test.yaml", "source_priority: [crm, billing, web]\n" + yaml);
     }
 
     /** Golden rows by customer_id. */
