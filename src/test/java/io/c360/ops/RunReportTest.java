@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTML run report: charts from tiny silver and gold tables, escaping, missing tables, and a real render. */
+/** The HTML run report: charts from tiny silver and gold tables, escaping, missing tables, and a render in Chromium. */
 @ExtendWith(SparkExtension.class)
-@Tag("pipeline")
+@Tag("cluster")
 class RunReportTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final long CHROMIUM_TIMEOUT_SECONDS = 60;

@@ -27,7 +27,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *   <li>{@code unit}: plain Java, no Spark session (starting one alone costs more than all of these);
  *   <li>{@code spark}: small tables built in the test, on the shared Spark session;
  *   <li>{@code pipeline}: runs bronze, silver or gold, or builds a lake;
- *   <li>{@code cluster}: starts servers or processes beside the test JVM (Spark cluster, S3, Thrift).
+ *   <li>{@code cluster}: starts servers or processes beside the test JVM (Spark cluster, S3, Thrift, Chromium).
  * </ul>
  */
 @Tag("unit")
