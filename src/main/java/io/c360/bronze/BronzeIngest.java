@@ -1,5 +1,6 @@
 package io.c360.bronze;
 
+import static io.c360.lake.TableCatalog.QUARANTINE;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
@@ -66,7 +67,6 @@ import org.apache.spark.sql.expressions.Window;
  * commit logged nothing, so the next run reads those files again and skips their rows as duplicates.
  */
 public final class BronzeIngest {
-    public static final TableName QUARANTINE = TableName.bronze("_quarantine");
     private static final String VALID = "_valid";
     private static final String DUPLICATE = "_duplicate";
     private static final String SUPPRESSED = "_suppressed";

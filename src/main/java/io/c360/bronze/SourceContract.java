@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.OptBoolean;
 import io.c360.C360Exception;
 import io.c360.config.ConfigReader;
+import io.c360.lake.TableCatalog;
+import io.c360.lake.TableName;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -120,6 +122,23 @@ public record SourceContract(
 
     public List<String> columnNames() {
         return columns.stream().map(Column::name).toList();
+    }
+
+    /**
+     * The bronze table of this contract as the lake's catalog lists it: the key, whose columns are the
+     * source's record id, and every declared column with its {@code pii} tag.
+     */
+    public TableCatalog.Table catalogTable(String sourceName) {
+        return new TableCatalog.Table(
+                TableName.bronze(sourceName),
+                key,
+                Optional.empty(),
+                columns.stream()
+                        .map(c -> new TableCatalog.Column(
+                                c.name(),
+                                key.contains(c.name()) ? Optional.of(TableCatalog.Role.record_id) : Optional.empty(),
+                                c.pii()))
+                        .toList());
     }
 
     public List<String> requiredColumns() {

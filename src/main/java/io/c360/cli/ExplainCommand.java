@@ -3,10 +3,10 @@ package io.c360.cli;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.silver.Explanation;
 import io.c360.silver.ModelStore;
 import io.c360.silver.SilverConfig;
-import io.c360.silver.SilverJob;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +50,7 @@ final class ExplainCommand implements Runnable {
         ModelStore store =
                 new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
         Explanation.Result e = Explanation.explain(
-                lake.read(SilverJob.IDENTITY_RECORDS),
+                lake.read(TableCatalog.IDENTITY_RECORDS),
                 left,
                 right,
                 silver.matching(),

@@ -11,7 +11,7 @@ import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.LocalCsv;
-import io.c360.silver.SilverJob;
+import io.c360.lake.TableCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -85,11 +85,11 @@ final class StewardCommand implements Runnable {
                     + bad.get(0) + "; nothing imported");
         }
         long n = decisions.count();
-        lake.append(SilverJob.STEWARD_DECISIONS, decisions);
+        lake.append(TableCatalog.STEWARD_DECISIONS, decisions);
         spec.commandLine()
                 .getOut()
                 .printf(
                         "%d steward decision(s) appended to %s; run: c360 run --stage silver%n",
-                        n, SilverJob.STEWARD_DECISIONS);
+                        n, TableCatalog.STEWARD_DECISIONS);
     }
 }

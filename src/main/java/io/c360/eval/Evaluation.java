@@ -9,6 +9,7 @@ import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.config.YamlNode;
 import io.c360.lake.Storage;
+import io.c360.lake.TableCatalog;
 import io.c360.silver.Blocking;
 import io.c360.silver.IdentityConfig;
 import io.c360.silver.IdentityRecords;
@@ -190,7 +191,7 @@ public final class Evaluation {
                                 .concat_ws(":", col("source"), col("record_id"))
                                 .as("record_key"),
                         col("person_id").as("truth"));
-        Dataset<Row> records = lake.read(io.c360.silver.SilverJob.IDENTITY_RECORDS)
+        Dataset<Row> records = lake.read(TableCatalog.IDENTITY_RECORDS)
                 .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"))
                 .join(
                         truth,
@@ -201,15 +202,15 @@ public final class Evaluation {
                         col("record_key"),
                         col("node"),
                         coalesce(col("truth"), col("record_key")).as("truth"));
-        Dataset<Row> clusters = lake.read(io.c360.silver.SilverJob.CUSTOMER_ID_MAP)
+        Dataset<Row> clusters = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .select(col("record_key"), col("customer_id").as("cluster"));
-        Dataset<Row> pairs = lake.read(io.c360.silver.SilverJob.SCORED_PAIRS);
+        Dataset<Row> pairs = lake.read(TableCatalog.SCORED_PAIRS);
         double threshold = SilverConfig.load(config.requireSilverFolder())
                 .matching()
                 .model()
                 .linkThreshold();
-        List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(io.c360.silver.SilverJob.BLOCKING_REPORT)
-                ? lake.read(io.c360.silver.SilverJob.BLOCKING_REPORT).collectAsList().stream()
+        List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(TableCatalog.BLOCKING_REPORT)
+                ? lake.read(TableCatalog.BLOCKING_REPORT).collectAsList().stream()
                         .map(r -> new Blocking.RuleReport(
                                 r.getAs("rule"),
                                 r.<Long>getAs("pairs"),

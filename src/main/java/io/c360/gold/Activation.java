@@ -1,5 +1,6 @@
 package io.c360.gold;
 
+import static io.c360.lake.TableCatalog.EXPORTS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_csv;
@@ -8,6 +9,7 @@ import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.Storage;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -45,9 +47,6 @@ public final class Activation {
                             "city",
                             "state",
                             "postcode"));
-
-    /** Every activation file written: when, which segment, where, how many rows (no personal data). */
-    public static final TableName EXPORTS = TableName.ops("exports");
 
     static final StructType EXPORTS_SCHEMA = new StructType()
             .add("exported_at", DataTypes.TimestampType)
@@ -102,7 +101,7 @@ public final class Activation {
     static Dataset<Row> audience(Lake lake, GoldDefinitions.Segment segment, String channel) {
         List<String> columns = CONTACT_COLUMNS.get(channel);
         String contact = columns.get(1);
-        Dataset<Row> members = lake.read(GoldJob.SEGMENT_MEMBERSHIP)
+        Dataset<Row> members = lake.read(TableCatalog.SEGMENT_MEMBERSHIP)
                 .filter(col("segment").equalTo(segment.name()))
                 .select("customer_id");
         Dataset<Row> rows = members.join(lake.read(TableName.gold("customer")), "customer_id")

@@ -2,11 +2,14 @@ package io.c360.gold;
 
 import io.c360.C360Exception;
 import io.c360.config.YamlNode;
+import io.c360.lake.TableCatalog;
+import io.c360.lake.TableName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +30,38 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
         segments = List.copyOf(segments);
     }
 
-    /** A gold table: its SQL, what it holds and a comment for every column, in output order. */
+    /**
+     * A gold table: its SQL, what it holds, a comment for every column in output order, and what the
+     * columns that identify something are ({@code roles}: column → {@link TableCatalog.Role}; {@code pii}:
+     * column → kind of personal data).
+     */
     public record Table(
-            String name, Path sqlFile, String sql, String description, List<String> key, Map<String, String> columns) {}
+            String name,
+            Path sqlFile,
+            String sql,
+            String description,
+            List<String> key,
+            Map<String, String> columns,
+            Map<String, TableCatalog.Role> roles,
+            Map<String, String> pii) {
+
+        /** The table as the lake's catalog lists it. */
+        public TableCatalog.Table catalogTable() {
+            return new TableCatalog.Table(
+                    TableName.gold(name),
+                    key,
+                    Optional.empty(),
+                    columns.keySet().stream()
+                            .map(c -> new TableCatalog.Column(
+                                    c, Optional.ofNullable(roles.get(c)), Optional.ofNullable(pii.get(c))))
+                            .toList());
+        }
+    }
+
+    /** The gold tables as the lake's catalog lists them. */
+    public List<TableCatalog.Table> catalogTables() {
+        return tables.stream().map(Table::catalogTable).toList();
+    }
 
     /**
      * A segment. {@code channel} is how members are contacted; consent for {@code purpose} on that
@@ -72,11 +104,29 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
             if (key.isEmpty() || !columns.keySet().containsAll(key)) {
                 throw t.error("key", "expected the declared columns that identify a row but was " + key);
             }
+            Map<String, TableCatalog.Role> roles = new LinkedHashMap<>();
+            t.textMap("roles")
+                    .forEach((column, role) -> roles.put(
+                            declared(t, "roles", column, columns),
+                            TableCatalog.Role.named(role)
+                                    .orElseThrow(() -> t.error(
+                                            "roles",
+                                            "unknown role '" + role + "' of column '" + column + "'; expected one of "
+                                                    + Arrays.toString(TableCatalog.Role.values())))));
+            Map<String, String> pii = new LinkedHashMap<>();
+            t.textMap("pii").forEach((column, kind) -> pii.put(declared(t, "pii", column, columns), kind));
             t.finish();
-            tables.add(new Table(name, sqlFile, read(sqlFile), description, key, columns));
+            tables.add(new Table(name, sqlFile, read(sqlFile), description, key, columns, roles, pii));
         }
         root.finish();
         return tables;
+    }
+
+    private static String declared(YamlNode table, String key, String column, Map<String, String> columns) {
+        if (!columns.containsKey(column)) {
+            throw table.error(key, "column '" + column + "' is not declared under columns");
+        }
+        return column;
     }
 
     private static List<Segment> segments(Path file) {

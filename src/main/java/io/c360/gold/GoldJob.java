@@ -1,5 +1,7 @@
 package io.c360.gold;
 
+import static io.c360.lake.TableCatalog.SEGMENT_MEMBERSHIP;
+import static io.c360.lake.TableCatalog.SEGMENT_SIZES;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -45,8 +47,6 @@ import org.apache.spark.sql.types.StructType;
  * starts, keeps a bad silver result out.
  */
 public final class GoldJob {
-    public static final TableName SEGMENT_MEMBERSHIP = TableName.gold("segment_membership");
-    public static final TableName SEGMENT_SIZES = TableName.gold("segment_sizes");
     static final String MEMBERSHIP_DESCRIPTION =
             "Current members of every segment in gold/segments.yaml (consent enforced); history in gold.segment_sizes and Delta versions.";
     static final Map<String, String> MEMBERSHIP_COLUMNS = Map.of(

@@ -11,8 +11,8 @@ import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
 import io.c360.lake.Suppression;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
-import io.c360.silver.SilverJob;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,7 +221,7 @@ public final class Erasure {
     }
 
     private static boolean isBlockingReport(Lake.StoredTable t, Dataset<Row> rows) {
-        return t.label().equals(SilverJob.BLOCKING_REPORT.toString())
+        return t.label().equals(TableCatalog.BLOCKING_REPORT.toString())
                 && Arrays.asList(rows.columns()).contains(SKIPPED_KEY);
     }
 

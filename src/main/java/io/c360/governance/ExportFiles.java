@@ -1,9 +1,9 @@
 package io.c360.governance;
 
-import io.c360.gold.Activation;
 import io.c360.lake.CsvLine;
 import io.c360.lake.Lake;
 import io.c360.lake.Storage;
+import io.c360.lake.TableCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,11 +123,11 @@ final class ExportFiles {
     }
 
     private static List<String> files(Lake lake) {
-        if (!lake.exists(Activation.EXPORTS)) {
+        if (!lake.exists(TableCatalog.EXPORTS)) {
             return List.of();
         }
         return new ArrayList<>(
-                new TreeSet<>(lake.read(Activation.EXPORTS).select("file").distinct().collectAsList().stream()
+                new TreeSet<>(lake.read(TableCatalog.EXPORTS).select("file").distinct().collectAsList().stream()
                         .filter(r -> !r.isNullAt(0))
                         .map(r -> r.getString(0))
                         .toList()));

@@ -9,14 +9,16 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.c360.C360Exception;
-import io.c360.bronze.BronzeIngest;
 import io.c360.bronze.SourceContract;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
+import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
+import io.c360.lake.TableCatalog.Role;
 import io.c360.lake.TableName;
-import io.c360.silver.SilverJob;
 import io.c360.standardize.Identifiers;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,41 +44,43 @@ import org.apache.spark.sql.types.StructType;
  * Finds the person of a request in the lake ({@link #resolve}) and says, table by table, which rows
  * are theirs ({@link #rowsOf}). Erasure deletes exactly the rows access shows.
  *
- * <p>Which rows are the subject's:
+ * <p>Which rows are the subject's, found through the roles of the tables' columns in the lake's
+ * {@link TableCatalog} (a bronze source's from its contract, a gold table's from {@code gold/tables.yaml}):
  * <ul>
  *   <li>bronze source tables: the rows of their record ids (the contract's key), rows whose e-mail or
  *       phone columns (contract {@code pii: email | phone}) standardize to one of their identifiers
  *       (other deliveries, records silver has not resolved yet), and rows whose string columns name
  *       one of their record ids (a billing account pointing at their CRM contact);</li>
- *   <li>{@code bronze._quarantine}: lines in which an e-mail address or phone number standardizes to
- *       one of theirs (the raw line is searched for anything shaped like one, and libphonenumber or
- *       silver's e-mail rules decide), or that hold one of their identifiers as a token;</li>
- *   <li>every other table (silver, gold, staging copies, ops): rows keyed by their record keys
- *       ({@code record_key}, {@code record_key_l/_r}, {@code records_l/_r}), customer ids
- *       ({@code customer_id}, {@code old_id}, {@code new_id}) or signatures ({@code signature},
- *       {@code l_id}, {@code r_id});</li>
- *   <li>and in every table, any row that holds one of their identifiers as a token anywhere in its
+ *   <li>a table with a raw record ({@code bronze._quarantine}): rows in which an e-mail address or
+ *       phone number standardizes to one of theirs (the row is searched for anything shaped like one,
+ *       and libphonenumber or silver's e-mail rules decide);</li>
+ *   <li>every other table the catalog knows (silver, gold and their staging copies): rows whose
+ *       record key, customer id or signature columns hold one of theirs, and rows whose e-mail or phone
+ *       columns (in silver's form there) hold one of theirs;</li>
+ *   <li>and in every table, known to the catalog or not (ops, a source since removed from the
+ *       configuration), any row that holds one of their identifiers as a token anywhere in its
  *       columns (see {@link Needles}).</li>
  * </ul>
  */
 final class SubjectSearch {
-    private static final List<String> RECORD_KEY_COLUMNS = List.of("record_key", "record_key_l", "record_key_r");
-    private static final List<String> RECORD_KEY_ARRAYS = List.of("records_l", "records_r");
-    private static final List<String> CUSTOMER_ID_COLUMNS = List.of("customer_id", "old_id", "new_id");
-    private static final List<String> SIGNATURE_COLUMNS = List.of("signature", "l_id", "r_id");
-
     private final Lake lake;
     private final C360Config config;
     private final Identifiers identifiers;
-    private final Map<String, SourceContract> contracts = new LinkedHashMap<>();
+    private final TableCatalog catalog;
 
     SubjectSearch(Lake lake, C360Config config) {
         this.lake = lake;
         this.config = config;
         this.identifiers = Identifiers.forConfig(config);
+        List<TableCatalog.Table> configured = new ArrayList<>();
         for (SourceConfig s : config.sources()) {
-            contracts.put(s.name(), SourceContract.load(s.contract()));
+            configured.add(SourceContract.load(s.contract()).catalogTable(s.name()));
         }
+        config.definitions()
+                .gold()
+                .filter(g -> Files.isRegularFile(g.resolve("tables.yaml")))
+                .ifPresent(g -> configured.addAll(GoldDefinitions.load(g).catalogTables()));
+        this.catalog = TableCatalog.engine().with(configured);
     }
 
     /**
@@ -104,17 +108,17 @@ final class SubjectSearch {
                                 + " (write it with its country code, e.g. +44 20 7946 0958); nothing was changed")));
             case customer_id -> Optional.empty();
         };
-        boolean silver = lake.exists(SilverJob.IDENTITY_RECORDS) && lake.exists(SilverJob.CUSTOMER_ID_MAP);
+        boolean silver = lake.exists(TableCatalog.IDENTITY_RECORDS) && lake.exists(TableCatalog.CUSTOMER_ID_MAP);
         Set<String> customerIds = new TreeSet<>();
         Set<String> recordKeys = new TreeSet<>();
         if (request.kind() == ErasureRequest.Kind.customer_id) {
             customerIds.addAll(customerIdsOf(request.value(), silver));
         } else if (silver) {
-            recordKeys.addAll(strings(lake.read(SilverJob.IDENTITY_RECORDS)
+            recordKeys.addAll(strings(lake.read(TableCatalog.IDENTITY_RECORDS)
                     .filter(col(request.kind().name()).equalTo(lit(normalized.get())))
                     .select("record_key")));
             if (!recordKeys.isEmpty()) {
-                customerIds.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
+                customerIds.addAll(strings(lake.read(TableCatalog.CUSTOMER_ID_MAP)
                         .filter(col("record_key").isin(recordKeys.toArray()))
                         .select("customer_id")));
             }
@@ -125,7 +129,7 @@ final class SubjectSearch {
             }
         }
         if (!customerIds.isEmpty() && silver) {
-            recordKeys.addAll(strings(lake.read(SilverJob.CUSTOMER_ID_MAP)
+            recordKeys.addAll(strings(lake.read(TableCatalog.CUSTOMER_ID_MAP)
                     .filter(col("customer_id").isin(customerIds.toArray()))
                     .select("record_key")));
         }
@@ -133,7 +137,7 @@ final class SubjectSearch {
         Set<String> emails = new TreeSet<>();
         Set<String> phones = new TreeSet<>();
         if (!recordKeys.isEmpty()) {
-            Dataset<Row> identity = lake.read(SilverJob.IDENTITY_RECORDS);
+            Dataset<Row> identity = lake.read(TableCatalog.IDENTITY_RECORDS);
             for (Row r : identity.filter(col("record_key").isin(recordKeys.toArray()))
                     .select("signature", "email", "phone")
                     .collectAsList()) {
@@ -175,8 +179,8 @@ final class SubjectSearch {
     List<Subject.Customer> customers(Set<String> customerIds) {
         Map<String, List<String>> keys = new TreeMap<>();
         customerIds.forEach(id -> keys.put(id, new ArrayList<>()));
-        if (!customerIds.isEmpty() && lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
-            for (Row r : lake.read(SilverJob.CUSTOMER_ID_MAP)
+        if (!customerIds.isEmpty() && lake.exists(TableCatalog.CUSTOMER_ID_MAP)) {
+            for (Row r : lake.read(TableCatalog.CUSTOMER_ID_MAP)
                     .filter(col("customer_id").isin(customerIds.toArray()))
                     .select("customer_id", "record_key")
                     .collectAsList()) {
@@ -200,16 +204,16 @@ final class SubjectSearch {
         ids.add(id);
         boolean known = false;
         if (silver) {
-            known = lake.read(SilverJob.CUSTOMER_ID_MAP)
+            known = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                             .filter(col("customer_id").equalTo(lit(id)))
                             .limit(1)
                             .count()
                     > 0;
         }
-        if (lake.exists(SilverJob.REDIRECTS)) {
+        if (lake.exists(TableCatalog.REDIRECTS)) {
             Map<String, List<String>> next = new LinkedHashMap<>();
             for (Row r :
-                    lake.read(SilverJob.REDIRECTS).select("old_id", "new_id").collectAsList()) {
+                    lake.read(TableCatalog.REDIRECTS).select("old_id", "new_id").collectAsList()) {
                 next.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
             }
             known |= next.containsKey(id) || next.values().stream().anyMatch(v -> v.contains(id));
@@ -231,8 +235,8 @@ final class SubjectSearch {
                     > 0;
         }
         if (!known) {
-            throw new C360Exception("unknown customer id '" + id + "': no customer of " + SilverJob.CUSTOMER_ID_MAP
-                    + ", " + SilverJob.REDIRECTS + " or gold.customer has it; nothing was changed");
+            throw new C360Exception("unknown customer id '" + id + "': no customer of " + TableCatalog.CUSTOMER_ID_MAP
+                    + ", " + TableCatalog.REDIRECTS + " or gold.customer has it; nothing was changed");
         }
         return ids;
     }
@@ -246,16 +250,16 @@ final class SubjectSearch {
             if (!lake.exists(table)) {
                 continue;
             }
-            SourceContract contract = contracts.get(source.name());
+            TableCatalog.Table known = catalog.table(table).orElseThrow();
             Dataset<Row> rows = lake.read(table);
             List<Column> pick = new ArrayList<>();
-            pick.add(recordId(contract));
-            List<SourceContract.Column> pii = piiColumns(contract, rows.schema());
-            for (SourceContract.Column c : pii) {
-                pick.add(col(c.name()));
-                pick.add(normalize(c, col(c.name())));
+            pick.add(recordId(known));
+            List<String> pii = identifierColumns(known, rows.schema());
+            for (String c : pii) {
+                pick.add(col(c));
+                pick.add(standardized(known, c, col(c)));
             }
-            for (Row r : rows.filter(sourceRows(source.name(), contract, rows.schema(), subject))
+            for (Row r : rows.filter(sourceRows(known, rows.schema(), subject))
                     .select(pick.toArray(Column[]::new))
                     .collectAsList()) {
                 if (!r.isNullAt(0)) {
@@ -282,12 +286,15 @@ final class SubjectSearch {
         Column everything = to_json(struct(
                 Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new)));
         Column condition = needles.isEmpty() ? lit(false) : needles.foundIn(everything);
-        String label = table.label();
-        if (label.startsWith("bronze.") && contracts.containsKey(label.substring("bronze.".length()))) {
-            String source = label.substring("bronze.".length());
-            return condition.or(sourceRows(source, contracts.get(source), schema, subject));
+        Optional<TableCatalog.Table> known = catalog.ofStored(table.label());
+        if (known.isEmpty()) {
+            return condition;
         }
-        if (label.equals(BronzeIngest.QUARANTINE.toString())) {
+        TableCatalog.Table t = known.get();
+        if (isSource(t)) {
+            return condition.or(sourceRows(t, schema, subject));
+        }
+        if (!t.columnsWith(Role.raw_record).isEmpty()) {
             Column emails = exists(
                     regexp_extract_all(everything, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
                     x -> Needles.isOneOf(identifiers.email(x), subject.emails(), "erasure_subject_email"));
@@ -298,43 +305,59 @@ final class SubjectSearch {
         }
         for (StructField f : schema.fields()) {
             String n = f.name();
+            Set<String> values = subjectValues(t, n, subject);
+            if (values.isEmpty()) {
+                continue;
+            }
             if (f.dataType().equals(DataTypes.StringType)) {
-                Set<String> values = RECORD_KEY_COLUMNS.contains(n)
-                        ? subject.recordKeys()
-                        : CUSTOMER_ID_COLUMNS.contains(n)
-                                ? subject.customerIds()
-                                : SIGNATURE_COLUMNS.contains(n) ? subject.signatures() : Set.of();
-                if (!values.isEmpty()) {
-                    condition = condition.or(Needles.isOneOf(col(n), values, "erasure_subject_" + n));
-                }
-            } else if (RECORD_KEY_ARRAYS.contains(n)
-                    && isStringArray(f.dataType())
-                    && !subject.recordKeys().isEmpty()) {
-                condition = condition.or(
-                        exists(col(n), x -> Needles.isOneOf(x, subject.recordKeys(), "erasure_subject_" + n)));
+                condition = condition.or(Needles.isOneOf(col(n), values, "erasure_subject_" + n));
+            } else if (isStringArray(f.dataType())) {
+                condition = condition.or(exists(col(n), x -> Needles.isOneOf(x, values, "erasure_subject_" + n)));
             }
         }
         return condition;
+    }
+
+    /** The subject's values a column of this role or kind of personal data would hold (in silver's form); none for other columns. */
+    private static Set<String> subjectValues(TableCatalog.Table t, String column, Subject subject) {
+        if (t.columnsWith(Role.record_key).contains(column)) {
+            return subject.recordKeys();
+        } else if (t.columnsWith(Role.customer_id).contains(column)) {
+            return subject.customerIds();
+        } else if (t.columnsWith(Role.signature).contains(column)) {
+            return subject.signatures();
+        } else if (t.columnsHolding("email").contains(column)) {
+            return subject.emails();
+        } else if (t.columnsHolding("phone").contains(column)) {
+            return subject.phones();
+        }
+        return Set.of();
+    }
+
+    /** A bronze source's table: its values are as delivered, and its key is the source's record id. */
+    private static boolean isSource(TableCatalog.Table t) {
+        return t.name().layer().equals("bronze")
+                && !t.columnsWith(Role.record_id).isEmpty();
     }
 
     /**
      * A source's bronze rows of the subject: their record ids, their e-mail addresses and phone numbers
      * in the contract's {@code pii} columns (standardized), and references to their record ids.
      */
-    private Column sourceRows(String source, SourceContract contract, StructType schema, Subject subject) {
+    private Column sourceRows(TableCatalog.Table table, StructType schema, Subject subject) {
         Column condition = lit(false);
-        Set<String> ids = subject.recordIdsBySource().getOrDefault(source, Set.of());
+        Set<String> ids = subject.recordIdsBySource().getOrDefault(table.name().name(), Set.of());
         if (!ids.isEmpty()) {
-            condition = condition.or(Needles.isOneOf(recordId(contract), ids, "erasure_subject_record"));
+            condition = condition.or(Needles.isOneOf(recordId(table), ids, "erasure_subject_record"));
         }
         Set<String> allIds = subject.recordIds();
         List<String> present = Arrays.asList(schema.fieldNames());
-        for (SourceContract.Column c : contract.columns()) {
+        for (TableCatalog.Column c : table.columns()) {
             if (!present.contains(c.name())
                     || !schema.apply(c.name()).dataType().equals(DataTypes.StringType)) {
                 continue;
             }
-            if (!allIds.isEmpty() && !contract.key().contains(c.name())) {
+            if (!allIds.isEmpty() && !table.key().contains(c.name())) {
                 condition = condition.or(Needles.isOneOf(col(c.name()), allIds, "erasure_subject_reference"));
             }
             String pii = c.pii().orElse("");
@@ -349,38 +372,35 @@ final class SubjectSearch {
         return condition;
     }
 
-    /** The contract's key as one string (the source record id; key columns joined by {@code |}). */
-    static Column recordId(SourceContract contract) {
-        return contract.key().size() == 1
-                ? col(contract.key().get(0)).cast(DataTypes.StringType)
+    /** A source's record id: its key as one string (key columns joined by {@code |}). */
+    static Column recordId(TableCatalog.Table source) {
+        return source.key().size() == 1
+                ? col(source.key().get(0)).cast(DataTypes.StringType)
                 : concat_ws(
                         "|",
-                        contract.key().stream()
+                        source.key().stream()
                                 .map(k -> col(k).cast(DataTypes.StringType))
                                 .toArray(Column[]::new));
     }
 
-    private static List<SourceContract.Column> piiColumns(SourceContract contract, StructType schema) {
+    /** A source's e-mail and phone columns present in its table as strings. */
+    private static List<String> identifierColumns(TableCatalog.Table source, StructType schema) {
         List<String> present = Arrays.asList(schema.fieldNames());
-        return contract.columns().stream()
+        return source.columns().stream()
                 .filter(c -> c.pii()
                         .filter(p -> p.equals("email") || p.equals("phone"))
                         .isPresent())
-                .filter(c -> present.contains(c.name())
-                        && schema.apply(c.name()).dataType().equals(DataTypes.StringType))
+                .map(TableCatalog.Column::name)
+                .filter(c -> present.contains(c) && schema.apply(c).dataType().equals(DataTypes.StringType))
                 .toList();
     }
 
-    private Column normalize(SourceContract.Column c, Column raw) {
-        return c.pii().orElse("").equals("email") ? identifiers.email(raw) : identifiers.phone(raw);
+    private Column standardized(TableCatalog.Table source, String column, Column raw) {
+        return source.columnsHolding("email").contains(column) ? identifiers.email(raw) : identifiers.phone(raw);
     }
 
     Identifiers identifiers() {
         return identifiers;
-    }
-
-    Map<String, SourceContract> contracts() {
-        return contracts;
     }
 
     private static boolean isStringArray(DataType t) {

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.max;
 
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.silver.SilverJob;
+import io.c360.lake.TableCatalog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,8 @@ public final class Freshness {
      * source's data is, so every source is then reported without a newest record and not stale.
      */
     public static List<PipelineRun.Freshness> measure(Lake lake, C360Config config, Instant asOf) {
-        Map<String, Instant> newest = lake.exists(SilverJob.IDENTITY_RECORDS) ? newestRecordPerSource(lake) : Map.of();
+        Map<String, Instant> newest =
+                lake.exists(TableCatalog.IDENTITY_RECORDS) ? newestRecordPerSource(lake) : Map.of();
         return config.sources().stream()
                 .map(source -> {
                     Optional<Instant> newestRecord = Optional.ofNullable(newest.get(source.name()));
@@ -41,7 +42,7 @@ public final class Freshness {
     /** One row per source, so collecting is cheap. */
     private static Map<String, Instant> newestRecordPerSource(Lake lake) {
         return lake
-                .read(SilverJob.IDENTITY_RECORDS)
+                .read(TableCatalog.IDENTITY_RECORDS)
                 .groupBy("source")
                 .agg(max("record_time").as("newest"))
                 .filter(col("newest").isNotNull())

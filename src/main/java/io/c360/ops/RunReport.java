@@ -10,11 +10,10 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
-import io.c360.gold.GoldJob;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
-import io.c360.silver.SilverJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -165,11 +164,11 @@ public final class RunReport {
 
     /** 20 equal bins over [0, 1], counted in Spark; probability 1 falls in the last bin. */
     private static String probabilityHistogram(Lake lake) {
-        if (!lake.exists(SilverJob.SCORED_PAIRS)) {
-            return notWritten(SilverJob.SCORED_PAIRS);
+        if (!lake.exists(TableCatalog.SCORED_PAIRS)) {
+            return notWritten(TableCatalog.SCORED_PAIRS);
         }
         long[] counts = new long[PROBABILITY_BINS];
-        lake.read(SilverJob.SCORED_PAIRS)
+        lake.read(TableCatalog.SCORED_PAIRS)
                 .filter(col("match_probability").isNotNull())
                 .groupBy(least(floor(col("match_probability").multiply(PROBABILITY_BINS)), lit(PROBABILITY_BINS - 1))
                         .cast("int")
@@ -193,11 +192,11 @@ public final class RunReport {
 
     /** How many customers hold 1, 2, ... records; sizes above {@link #LARGEST_SIZE_SHOWN} are one bar. */
     private static String clusterSizes(Lake lake) {
-        if (!lake.exists(SilverJob.CUSTOMER_ID_MAP)) {
-            return notWritten(SilverJob.CUSTOMER_ID_MAP);
+        if (!lake.exists(TableCatalog.CUSTOMER_ID_MAP)) {
+            return notWritten(TableCatalog.CUSTOMER_ID_MAP);
         }
         long[] customers = new long[LARGEST_SIZE_SHOWN + 2];
-        lake.read(SilverJob.CUSTOMER_ID_MAP)
+        lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .groupBy("customer_id")
                 .agg(count(lit(1)).as("records"))
                 .groupBy(least(col("records"), lit(LARGEST_SIZE_SHOWN + 1))
@@ -219,11 +218,11 @@ public final class RunReport {
 
     /** This run's rows of {@code gold.segment_sizes}: one per declared segment, so few. */
     private static String segmentSizes(Lake lake, PipelineRun run) {
-        if (!lake.exists(GoldJob.SEGMENT_SIZES)) {
-            return notWritten(GoldJob.SEGMENT_SIZES);
+        if (!lake.exists(TableCatalog.SEGMENT_SIZES)) {
+            return notWritten(TableCatalog.SEGMENT_SIZES);
         }
         List<BarChart.Bar> bars = lake
-                .read(GoldJob.SEGMENT_SIZES)
+                .read(TableCatalog.SEGMENT_SIZES)
                 .filter(col("run_id").equalTo(run.runId()))
                 .select(col("segment"), col("customers").cast("long"))
                 .orderBy(desc("customers"), col("segment"))
@@ -232,7 +231,7 @@ public final class RunReport {
                 .map((Row r) -> new BarChart.Bar(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1)))
                 .toList();
         if (bars.isEmpty()) {
-            return note("not available (" + GoldJob.SEGMENT_SIZES + " has no rows for run " + run.runId() + ")");
+            return note("not available (" + TableCatalog.SEGMENT_SIZES + " has no rows for run " + run.runId() + ")");
         }
         return BarChart.svg("segment-sizes", "Customers per segment", bars);
     }

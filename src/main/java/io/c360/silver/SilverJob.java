@@ -1,5 +1,15 @@
 package io.c360.silver;
 
+import static io.c360.lake.TableCatalog.BLOCKING_REPORT;
+import static io.c360.lake.TableCatalog.CUSTOMER_ID_MAP;
+import static io.c360.lake.TableCatalog.GOLDEN_RECORDS;
+import static io.c360.lake.TableCatalog.IDENTITIES;
+import static io.c360.lake.TableCatalog.IDENTITY_RECORDS;
+import static io.c360.lake.TableCatalog.MATCH_REVIEW;
+import static io.c360.lake.TableCatalog.REDIRECTS;
+import static io.c360.lake.TableCatalog.SCORED_PAIRS;
+import static io.c360.lake.TableCatalog.STEWARD_DECISIONS;
+import static io.c360.lake.TableCatalog.STEWARD_DECISIONS_SCHEMA;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
@@ -47,8 +57,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The silver job: bronze sources → identity records → scored pairs (review queue for stewards) →
@@ -56,28 +64,6 @@ import org.apache.spark.sql.types.StructType;
  * stage are here; the steps themselves are pure transforms.
  */
 public final class SilverJob {
-    public static final TableName IDENTITY_RECORDS = new TableName("silver", "identity_records");
-    public static final TableName SCORED_PAIRS = new TableName("silver", "scored_pairs");
-    public static final TableName MATCH_REVIEW = new TableName("silver", "match_review");
-    public static final TableName STEWARD_DECISIONS = new TableName("silver", "steward_decisions");
-    /** What stewards decide (appended by {@code c360 steward-import}); the newest decision on a pair of records wins. */
-    public static final StructType STEWARD_DECISIONS_SCHEMA = new StructType()
-            .add("record_key_l", DataTypes.StringType)
-            .add("record_key_r", DataTypes.StringType)
-            .add("decision", DataTypes.StringType)
-            .add("steward", DataTypes.StringType)
-            .add("decided_at", DataTypes.TimestampType);
-
-    public static final TableName CUSTOMER_ID_MAP = new TableName("silver", "customer_id_map");
-    public static final TableName REDIRECTS = new TableName("silver", "customer_id_redirects");
-    public static final TableName GOLDEN_RECORDS = new TableName("silver", "golden_records");
-    public static final TableName BLOCKING_REPORT = new TableName("silver", "blocking_report");
-
-    /**
-     * One row per identity ({@code signature, identity_hash, component}): the state an incremental run
-     * compares this run's identities with. Hashes and component labels only, no attributes.
-     */
-    public static final TableName IDENTITIES = new TableName("silver", "identities");
     /** What the last silver run wrote: its model, definitions and the table versions (see {@link Resolution}). */
     static final String RESOLUTION_FILE = "silver/_resolution.json";
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.config.C360Config.Readiness;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
 import java.io.ByteArrayOutputStream;
@@ -78,11 +79,11 @@ class BadInputTest {
 
     /** Quarantined records as line -> reason; every one must carry a reason. */
     private static Map<Long, String> quarantined(BronzeFixture f) {
-        if (!f.lake.exists(BronzeIngest.QUARANTINE)) {
+        if (!f.lake.exists(TableCatalog.QUARANTINE)) {
             return Map.of();
         }
         Map<Long, String> out = new TreeMap<>();
-        for (Row r : f.lake.read(BronzeIngest.QUARANTINE).collectAsList()) {
+        for (Row r : f.lake.read(TableCatalog.QUARANTINE).collectAsList()) {
             String reason = r.getAs("reason");
             assertTrue(
                     reason != null && !reason.isBlank(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ class BronzeIngestTest {
 
     /** Quarantined rows as line number -> rule. */
     private Map<Long, String> quarantineRules(BronzeFixture f) {
-        return f.lake.read(BronzeIngest.QUARANTINE).collectAsList().stream()
+        return f.lake.read(TableCatalog.QUARANTINE).collectAsList().stream()
                 .collect(Collectors.toMap(
                         r -> r.<Long>getAs("source_row"), r -> r.<String>getAs("rule"), (a, b) -> a, TreeMap::new));
     }
@@ -116,7 +117,7 @@ class BronzeIngestTest {
                         .as(org.apache.spark.sql.Encoders.STRING())
                         .collectAsList());
         Row pattern =
-                f.lake.read(BronzeIngest.QUARANTINE).filter("source_row = 4").first();
+                f.lake.read(TableCatalog.QUARANTINE).filter("source_row = 4").first();
         assertEquals("id", pattern.getAs("column"));
         assertTrue(pattern.<String>getAs("reason").contains("but was 'X9'"), pattern.<String>getAs("reason"));
         assertTrue(pattern.<String>getAs("record").startsWith("X9,BadId"), "the record is kept as delivered");
@@ -138,7 +139,7 @@ class BronzeIngestTest {
         f.ingest();
 
         assertEquals(Map.of(3L, "malformed"), quarantineRules(f));
-        assertTrue(f.lake.read(BronzeIngest.QUARANTINE)
+        assertTrue(f.lake.read(TableCatalog.QUARANTINE)
                 .first()
                 .<String>getAs("reason")
                 .contains("UTF-8"));
@@ -297,13 +298,13 @@ class BronzeIngestTest {
         f.land("people/day1.csv", HEADER + "P1,Ann,active,1.00,2025-01-02 03:04:05\nbad-row\n");
         f.ingest();
         long bronze = f.lake.read(PEOPLE).count();
-        long quarantine = f.lake.read(BronzeIngest.QUARANTINE).count();
+        long quarantine = f.lake.read(TableCatalog.QUARANTINE).count();
 
         BronzeIngest.Result again = f.ingest();
 
         assertEquals(0, again.sources().get(0).newFiles());
         assertEquals(bronze, f.lake.read(PEOPLE).count());
-        assertEquals(quarantine, f.lake.read(BronzeIngest.QUARANTINE).count());
+        assertEquals(quarantine, f.lake.read(TableCatalog.QUARANTINE).count());
 
         f.land("people/day2.csv", HEADER + "P2,Bob,active,2.00,2025-01-03 03:04:05\n");
         BronzeIngest.Result third = f.ingest();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.synth.GenerationSummary;
 import io.c360.synth.GeneratorSettings;
@@ -73,7 +74,7 @@ class GeneratedSourcesIngestTest {
                     source.name() + " delivers only declared columns");
         }
         assertEquals(
-                0, lake.read(BronzeIngest.QUARANTINE).count(), "noise is for silver to clean, not a contract breach");
+                0, lake.read(TableCatalog.QUARANTINE).count(), "noise is for silver to clean, not a contract breach");
     }
 
     @Test
@@ -109,7 +110,7 @@ class GeneratedSourcesIngestTest {
                     ids.join(sourceTruth, ids.col("record_id").equalTo(sourceTruth.col("record_id")), "left_anti")
                             .count(),
                     s.source() + ": every bronze record has a truth row");
-            malformed += lake.read(BronzeIngest.QUARANTINE)
+            malformed += lake.read(TableCatalog.QUARANTINE)
                     .filter(col("source").equalTo(s.source()).and(col("rule").equalTo("malformed")))
                     .count();
         }

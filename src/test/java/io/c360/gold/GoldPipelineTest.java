@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.ops.Pipeline;
-import io.c360.silver.SilverJob;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import io.delta.kernel.Scan;
@@ -80,7 +80,7 @@ class GoldPipelineTest {
                 List.of(),
                 first.run().quality().stream().filter(q -> !q.passed()).toList(),
                 "every bronze, silver and gold check passes on generated data");
-        long customers = lake.read(SilverJob.CUSTOMER_ID_MAP)
+        long customers = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .select("customer_id")
                 .distinct()
                 .count();
@@ -216,10 +216,11 @@ class GoldPipelineTest {
         long version = lake.version(TableName.gold("customer"));
         Dataset<Row> customersBefore =
                 lake.read(TableName.gold("customer")).select("customer_id").localCheckpoint(true);
-        Dataset<Row> duplicate =
-                lake.read(SilverJob.CUSTOMER_ID_MAP).limit(1).selectExpr("record_key", "'C-DUPLICATE' AS customer_id");
-        long silverVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
-        lake.append(SilverJob.CUSTOMER_ID_MAP, duplicate);
+        Dataset<Row> duplicate = lake.read(TableCatalog.CUSTOMER_ID_MAP)
+                .limit(1)
+                .selectExpr("record_key", "'C-DUPLICATE' AS customer_id");
+        long silverVersion = lake.version(TableCatalog.CUSTOMER_ID_MAP);
+        lake.append(TableCatalog.CUSTOMER_ID_MAP, duplicate);
         try {
             Pipeline.Outcome bad =
                     new Pipeline(lake, cfg, Progress.silent(), gold).run(List.of(Pipeline.Stage.gold), AS_OF, false);
@@ -242,7 +243,7 @@ class GoldPipelineTest {
                             .getString(0),
                     "the failed run is logged");
         } finally {
-            spark.sql("RESTORE TABLE delta.`" + lake.location(SilverJob.CUSTOMER_ID_MAP) + "` TO VERSION AS OF "
+            spark.sql("RESTORE TABLE delta.`" + lake.location(TableCatalog.CUSTOMER_ID_MAP) + "` TO VERSION AS OF "
                     + silverVersion);
         }
     }

@@ -18,6 +18,7 @@ import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.Suppression;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.standardize.Identifiers;
 import io.c360.test.Cli.Outcome;
@@ -392,7 +393,7 @@ class ErasureTest {
         }
         assertEquals(
                 0,
-                lake.read(BronzeIngest.QUARANTINE)
+                lake.read(TableCatalog.QUARANTINE)
                         .toJSON()
                         .filter(holdsNeedle(col("value")))
                         .count());

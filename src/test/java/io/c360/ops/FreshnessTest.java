@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.silver.SilverJob;
+import io.c360.lake.TableCatalog;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -61,7 +61,7 @@ class FreshnessTest {
         StructType schema =
                 new StructType().add("source", DataTypes.StringType).add("record_time", DataTypes.TimestampType);
         lake.append(
-                SilverJob.IDENTITY_RECORDS,
+                TableCatalog.IDENTITY_RECORDS,
                 spark.createDataFrame(
                         List.of(
                                 RowFactory.create("crm_contacts", hoursBeforeAsOf(40)),

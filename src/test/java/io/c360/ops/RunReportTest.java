@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
-import io.c360.silver.SilverJob;
+import io.c360.lake.TableCatalog;
 import io.c360.test.SparkExtension;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -56,7 +56,7 @@ class RunReportTest {
         Lake lake = new Lake(spark, config.lakeRoot());
         StructType pairs = new StructType().add("match_probability", DataTypes.DoubleType);
         lake.append(
-                SilverJob.SCORED_PAIRS,
+                TableCatalog.SCORED_PAIRS,
                 spark.createDataFrame(
                         List.of(
                                 RowFactory.create(0.01),
@@ -77,7 +77,7 @@ class RunReportTest {
         }
         StructType idMap =
                 new StructType().add("record_key", DataTypes.StringType).add("customer_id", DataTypes.StringType);
-        lake.append(SilverJob.CUSTOMER_ID_MAP, spark.createDataFrame(map, idMap));
+        lake.append(TableCatalog.CUSTOMER_ID_MAP, spark.createDataFrame(map, idMap));
 
         StructType segments = new StructType()
                 .add("run_id", DataTypes.StringType)
@@ -86,7 +86,7 @@ class RunReportTest {
                 .add("customers", DataTypes.LongType);
         Timestamp asOf = Timestamp.from(SampleRuns.AS_OF);
         lake.append(
-                io.c360.gold.GoldJob.SEGMENT_SIZES,
+                TableCatalog.SEGMENT_SIZES,
                 spark.createDataFrame(
                         List.of(
                                 RowFactory.create(RUN_ID, "high_value", asOf, 40L),

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.bronze.Lineage;
 import io.c360.bronze.SourceContract;
 import io.c360.config.C360Config;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.silver.Blocking;
 import io.c360.silver.IdentityRecords;
 import io.c360.silver.Matcher;
 import io.c360.silver.SilverConfig;
-import io.c360.silver.SilverJob;
 import io.c360.silver.identity.StableIds;
 import io.c360.silver.survivorship.Survivorship;
 import io.c360.test.SparkExtension;
@@ -123,13 +123,13 @@ class ShippedQualityFilesTest {
         Dataset<Row> golden = Survivorship.golden(
                 records.withColumn(Survivorship.CUSTOMER_ID, lit(null).cast("string")), silver.survivorship());
         Map<TableName, StructType> schemas = Map.of(
-                SilverJob.IDENTITY_RECORDS, records.schema(),
-                SilverJob.CUSTOMER_ID_MAP,
+                TableCatalog.IDENTITY_RECORDS, records.schema(),
+                TableCatalog.CUSTOMER_ID_MAP,
                         new StructType()
                                 .add(StableIds.RECORD_KEY, DataTypes.StringType)
                                 .add(StableIds.CUSTOMER_ID, DataTypes.StringType),
-                SilverJob.GOLDEN_RECORDS, golden.schema(),
-                SilverJob.SCORED_PAIRS,
+                TableCatalog.GOLDEN_RECORDS, golden.schema(),
+                TableCatalog.SCORED_PAIRS,
                         new StructType()
                                 .add(Blocking.LEFT, DataTypes.StringType)
                                 .add(Blocking.RIGHT, DataTypes.StringType)
@@ -140,7 +140,7 @@ class ShippedQualityFilesTest {
         assertFits(gate, schemas);
         assertEquals(
                 silver.identity().sources().keySet(),
-                Set.copyOf(allowedValues(gate, SilverJob.IDENTITY_RECORDS, "source")));
+                Set.copyOf(allowedValues(gate, TableCatalog.IDENTITY_RECORDS, "source")));
         assertEquals(
                 Set.of(
                         Matcher.LINKED,
@@ -150,6 +150,6 @@ class ShippedQualityFilesTest {
                         Matcher.VETOED,
                         Matcher.LINKED_BY_STEWARD,
                         Matcher.NON_LINK_BY_STEWARD),
-                Set.copyOf(allowedValues(gate, SilverJob.SCORED_PAIRS, "decision")));
+                Set.copyOf(allowedValues(gate, TableCatalog.SCORED_PAIRS, "decision")));
     }
 }

@@ -15,6 +15,7 @@ import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
 import io.c360.lake.CsvLine;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.synth.GeneratorSettings;
 import io.c360.synth.SyntheticSources;
 import io.c360.test.SampleLake;
@@ -128,8 +129,8 @@ class IncrementalSilverTest {
         assertFalse(full.model().trained() || full.incremental(), "a fresh lake: full run, reusing the copied model");
         assertEquals(full.counts().records(), incremental.counts().records());
         assertEquals(
-                rows(rebuilt.read(SilverJob.IDENTITY_RECORDS)),
-                rows(lake.read(SilverJob.IDENTITY_RECORDS)),
+                rows(rebuilt.read(TableCatalog.IDENTITY_RECORDS)),
+                rows(lake.read(TableCatalog.IDENTITY_RECORDS)),
                 "the same identity records, the anonymous web event's gone");
         assertTrue(
                 incremental.work().standardizedRecords() * 2
@@ -142,13 +143,13 @@ class IncrementalSilverTest {
                         + full.work().scoredPairs());
 
         assertEquals(
-                rows(rebuilt.read(SilverJob.SCORED_PAIRS)),
-                rows(lake.read(SilverJob.SCORED_PAIRS)),
+                rows(rebuilt.read(TableCatalog.SCORED_PAIRS)),
+                rows(lake.read(TableCatalog.SCORED_PAIRS)),
                 "every candidate pair scored and decided as in the rebuild");
         assertEquals(customers(rebuilt).keySet(), customersAfter.keySet(), "the same records form the same customers");
         assertEquals(goldenByRecords(rebuilt), goldenByRecords(lake), "the same golden records");
-        Set<String> onlyRebuilt = rows(rebuilt.read(SilverJob.IDENTITIES));
-        Set<String> onlyIncremental = rows(lake.read(SilverJob.IDENTITIES));
+        Set<String> onlyRebuilt = rows(rebuilt.read(TableCatalog.IDENTITIES));
+        Set<String> onlyIncremental = rows(lake.read(TableCatalog.IDENTITIES));
         Set<String> common = new HashSet<>(onlyRebuilt);
         common.retainAll(onlyIncremental);
         onlyRebuilt.removeAll(common);
@@ -159,7 +160,7 @@ class IncrementalSilverTest {
     /** Customers as the set of their record keys → customer id. */
     private static Map<Set<String>, String> customers(Lake lake) {
         return lake
-                .read(SilverJob.CUSTOMER_ID_MAP)
+                .read(TableCatalog.CUSTOMER_ID_MAP)
                 .groupBy("customer_id")
                 .agg(collect_set("record_key").as("keys"))
                 .collectAsList()
@@ -168,16 +169,16 @@ class IncrementalSilverTest {
     }
 
     private static Map<String, Row> golden(Lake lake) {
-        return lake.read(SilverJob.GOLDEN_RECORDS).collectAsList().stream()
+        return lake.read(TableCatalog.GOLDEN_RECORDS).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("customer_id")), r -> r));
     }
 
     /** Golden records named by their customer's smallest record key instead of the customer id (ids differ between lakes). */
     private static Set<String> goldenByRecords(Lake lake) {
-        Dataset<Row> firstKey = lake.read(SilverJob.CUSTOMER_ID_MAP)
+        Dataset<Row> firstKey = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .groupBy("customer_id")
                 .agg(min("record_key").as("first_key"));
-        return rows(lake.read(SilverJob.GOLDEN_RECORDS)
+        return rows(lake.read(TableCatalog.GOLDEN_RECORDS)
                 .join(firstKey, "customer_id")
                 .drop("customer_id"));
     }

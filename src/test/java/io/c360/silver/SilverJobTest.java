@@ -10,6 +10,7 @@ import io.c360.Progress;
 import io.c360.config.C360Config;
 import io.c360.eval.Evaluation;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class SilverJobTest {
     }
 
     private Map<String, String> ids(Lake lake) {
-        return lake.read(SilverJob.CUSTOMER_ID_MAP).collectAsList().stream()
+        return lake.read(TableCatalog.CUSTOMER_ID_MAP).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
     }
 
@@ -62,22 +63,22 @@ class SilverJobTest {
         assertTrue(first.model().trained());
         assertEquals(
                 first.counts().records(),
-                lake.read(SilverJob.CUSTOMER_ID_MAP).count(),
+                lake.read(TableCatalog.CUSTOMER_ID_MAP).count(),
                 "every record has a customer id");
         assertEquals(
                 first.counts().customers(),
-                lake.read(SilverJob.GOLDEN_RECORDS).count(),
+                lake.read(TableCatalog.GOLDEN_RECORDS).count(),
                 "one golden record per customer");
-        assertTrue(lake.exists(SilverJob.MATCH_REVIEW)
-                && lake.exists(SilverJob.SCORED_PAIRS)
-                && lake.exists(SilverJob.BLOCKING_REPORT));
+        assertTrue(lake.exists(TableCatalog.MATCH_REVIEW)
+                && lake.exists(TableCatalog.SCORED_PAIRS)
+                && lake.exists(TableCatalog.BLOCKING_REPORT));
         Evaluation.Report quality = Evaluation.ofLake(lake, cfg, false);
         assertTrue(quality.pairwise().f1() > 0.8, "pairwise F1 on generated data: " + quality.pairwise());
         assertTrue(quality.blockingRecall() > 0.8, "blocking recall: " + quality.blockingRecall());
 
         Map<String, String> before = ids(lake);
-        long pairsVersion = lake.version(SilverJob.SCORED_PAIRS);
-        long mapVersion = lake.version(SilverJob.CUSTOMER_ID_MAP);
+        long pairsVersion = lake.version(TableCatalog.SCORED_PAIRS);
+        long mapVersion = lake.version(TableCatalog.CUSTOMER_ID_MAP);
         SilverJob.Result second = new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
         assertFalse(second.model().trained(), "the saved model is reused");
         assertEquals(before, ids(lake), "a re-run on unchanged input changes no customer id");
@@ -85,7 +86,7 @@ class SilverJobTest {
         assertEquals(0, second.work().scoredPairs(), "nothing changed: nothing is scored again");
         assertEquals(
                 List.of(pairsVersion, mapVersion),
-                List.of(lake.version(SilverJob.SCORED_PAIRS), lake.version(SilverJob.CUSTOMER_ID_MAP)),
+                List.of(lake.version(TableCatalog.SCORED_PAIRS), lake.version(TableCatalog.CUSTOMER_ID_MAP)),
                 "nothing changed: the silver tables are not rewritten");
         assertEquals(
                 List.of(
@@ -99,9 +100,9 @@ class SilverJobTest {
                 "the result describes the tables that stand");
 
         // A steward says two records of one customer are different people: the next run separates them.
-        List<Row> oneCustomer = lake.read(SilverJob.CUSTOMER_ID_MAP)
+        List<Row> oneCustomer = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .join(
-                        lake.read(SilverJob.IDENTITY_RECORDS).select("record_key", IdentityRecords.SIGNATURE),
+                        lake.read(TableCatalog.IDENTITY_RECORDS).select("record_key", IdentityRecords.SIGNATURE),
                         "record_key")
                 .groupBy("customer_id")
                 .agg(
@@ -140,13 +141,13 @@ class SilverJobTest {
         Dataset<Row> decision = spark.createDataFrame(
                 List.of(RowFactory.create(a, b, "non_match", "test", new Timestamp(System.currentTimeMillis()))),
                 schema);
-        lake.append(SilverJob.STEWARD_DECISIONS, decision);
+        lake.append(TableCatalog.STEWARD_DECISIONS, decision);
 
         new SilverJob(lake, cfg, silver, Progress.silent(), false).run();
         Map<String, String> after = ids(lake);
         assertNotEquals(after.get(a), after.get(b), "the steward's non-match wins over the model");
         Optional<Row> split =
-                lake.read(SilverJob.REDIRECTS).filter(col("reason").equalTo("split")).collectAsList().stream()
+                lake.read(TableCatalog.REDIRECTS).filter(col("reason").equalTo("split")).collectAsList().stream()
                         .findFirst();
         assertTrue(split.isPresent(), "the split is recorded as a redirect");
     }
