@@ -57,8 +57,10 @@ import org.apache.spark.sql.types.StructType;
  *   <li>every other table the catalog knows (silver, gold and their staging copies): rows whose
  *       record key, customer id or signature columns hold one of theirs, and rows whose e-mail or phone
  *       columns (in silver's form there) hold one of theirs;</li>
- *   <li>and in every table, known to the catalog or not (ops, a source since removed from the
- *       configuration), any row that holds one of their identifiers as a token anywhere in its
+ *   <li>a table the catalog does not know (ops, a source or gold table since removed from the
+ *       configuration): its columns are read by the names the engine gives those roles
+ *       ({@link TableCatalog#CONVENTIONAL_ROLES});</li>
+ *   <li>and in every table, any row that holds one of their identifiers as a token anywhere in its
  *       columns (see {@link Needles}).</li>
  * </ul>
  */
@@ -287,14 +289,10 @@ final class SubjectSearch {
                 Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new)));
         Column condition = needles.isEmpty() ? lit(false) : needles.foundIn(everything);
         Optional<TableCatalog.Table> known = catalog.ofStored(table.label());
-        if (known.isEmpty()) {
-            return condition;
+        if (known.filter(SubjectSearch::isSource).isPresent()) {
+            return condition.or(sourceRows(known.get(), schema, subject));
         }
-        TableCatalog.Table t = known.get();
-        if (isSource(t)) {
-            return condition.or(sourceRows(t, schema, subject));
-        }
-        if (!t.columnsWith(Role.raw_record).isEmpty()) {
+        if (known.filter(t -> !t.columnsWith(Role.raw_record).isEmpty()).isPresent()) {
             Column emails = exists(
                     regexp_extract_all(everything, lit(Identifiers.EMAIL_IN_TEXT), lit(0)),
                     x -> Needles.isOneOf(identifiers.email(x), subject.emails(), "erasure_subject_email"));
@@ -305,7 +303,8 @@ final class SubjectSearch {
         }
         for (StructField f : schema.fields()) {
             String n = f.name();
-            Set<String> values = subjectValues(t, n, subject);
+            Set<String> values = subjectValues(
+                    known.map(TableCatalog.Table::columns).orElse(TableCatalog.CONVENTIONAL_ROLES), n, subject);
             if (values.isEmpty()) {
                 continue;
             }
@@ -319,16 +318,20 @@ final class SubjectSearch {
     }
 
     /** The subject's values a column of this role or kind of personal data would hold (in silver's form); none for other columns. */
-    private static Set<String> subjectValues(TableCatalog.Table t, String column, Subject subject) {
-        if (t.columnsWith(Role.record_key).contains(column)) {
+    private static Set<String> subjectValues(List<TableCatalog.Column> columns, String column, Subject subject) {
+        Optional<TableCatalog.Column> c =
+                columns.stream().filter(k -> k.name().equals(column)).findFirst();
+        Optional<Role> role = c.flatMap(TableCatalog.Column::role);
+        String pii = c.flatMap(TableCatalog.Column::pii).orElse("");
+        if (role.equals(Optional.of(Role.record_key))) {
             return subject.recordKeys();
-        } else if (t.columnsWith(Role.customer_id).contains(column)) {
+        } else if (role.equals(Optional.of(Role.customer_id))) {
             return subject.customerIds();
-        } else if (t.columnsWith(Role.signature).contains(column)) {
+        } else if (role.equals(Optional.of(Role.signature))) {
             return subject.signatures();
-        } else if (t.columnsHolding("email").contains(column)) {
+        } else if (pii.equals("email")) {
             return subject.emails();
-        } else if (t.columnsHolding("phone").contains(column)) {
+        } else if (pii.equals("phone")) {
             return subject.phones();
         }
         return Set.of();

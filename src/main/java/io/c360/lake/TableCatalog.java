@@ -178,6 +178,24 @@ public final class TableCatalog {
                     List.of("segment", "customer_id"),
                     Column.role("customer_id", Role.customer_id)));
 
+    /**
+     * The roles of the names the engine gives such columns in its tables. A table the catalog does not list
+     * (one written under an earlier configuration: a source or gold table since removed) is read by them, so
+     * that erasure still finds a person's rows there.
+     */
+    public static final List<Column> CONVENTIONAL_ROLES = List.of(
+            Column.role("record_key", Role.record_key),
+            Column.role("record_key_l", Role.record_key),
+            Column.role("record_key_r", Role.record_key),
+            Column.role("records_l", Role.record_key),
+            Column.role("records_r", Role.record_key),
+            Column.role("customer_id", Role.customer_id),
+            Column.role("old_id", Role.customer_id),
+            Column.role("new_id", Role.customer_id),
+            Column.role("signature", Role.signature),
+            Column.role("l_id", Role.signature),
+            Column.role("r_id", Role.signature));
+
     private final Map<TableName, Table> tables;
 
     private TableCatalog(Map<TableName, Table> tables) {
