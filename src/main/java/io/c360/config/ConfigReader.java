@@ -3,6 +3,7 @@ package io.c360.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -18,7 +20,9 @@ import io.c360.C360Exception;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -156,7 +160,15 @@ public final class ConfigReader {
         String path = path(e.getPath());
         if (e instanceof UnrecognizedPropertyException u) {
             return new C360Exception(origin + ": " + path + ": unknown key" + nearMiss(u) + "; expected one of: "
-                    + String.join(", ", names(u.getKnownPropertyIds())));
+                    + String.join(", ", inDeclaredOrder(names(u.getKnownPropertyIds()), u.getReferringClass())));
+        }
+        if (e instanceof ValueInstantiationException v
+                && !(e.getCause() instanceof InvalidSetting missing
+                        && missing.expected().equals(MISSING_KEY))) {
+            String unknown = unknownKey(node(document, e.getPath()), v.getType());
+            if (unknown != null) {
+                return new C360Exception(origin + ": " + join(path, unknown));
+            }
         }
         if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidSetting invalid) {
             String expected = invalid.expected().equals(MISSING_KEY)
@@ -183,9 +195,55 @@ public final class ConfigReader {
                 return new C360Exception(
                         origin + ": " + join(path(parent), key) + ": " + missing(document, parent, key));
             }
-            return new C360Exception(origin + ": " + path + ": expected " + kind(m.getTargetType()));
+            List<JsonMappingException.Reference> at = e.getPath();
+            while (!at.isEmpty() && node(document, at).isMissingNode()) {
+                at = at.subList(0, at.size() - 1);
+            }
+            JsonNode found = node(document, at);
+            String was = found.isObject() ? " but was a mapping" : found.isArray() ? " but was a list" : "";
+            // Jackson names the collection as the target of a wrong element: an element is one value.
+            boolean element = !at.isEmpty() && at.get(at.size() - 1).getFieldName() == null;
+            String kind =
+                    element && kind(m.getTargetType()).equals("a list") ? "a single value" : kind(m.getTargetType());
+            return new C360Exception(origin + ": " + path(at) + ": expected " + kind + was);
         }
         return new C360Exception(origin + ": " + path + ": " + firstLine(e.getOriginalMessage()), e);
+    }
+
+    /**
+     * A key of {@code node} that {@code type} does not know, as "key: unknown key; expected one of: ...",
+     * or null. Jackson reports unknown keys of a record only once its creator has run, so a creator's
+     * complaint (no check declared) would otherwise hide the misspelt key that caused it.
+     */
+    private static String unknownKey(JsonNode node, JavaType type) {
+        if (!node.isObject() || type == null) {
+            return null;
+        }
+        List<String> known = YAML.getDeserializationConfig().introspect(type).findProperties().stream()
+                .map(BeanPropertyDefinition::getName)
+                .toList();
+        Iterator<String> present = node.fieldNames();
+        while (present.hasNext()) {
+            String name = present.next();
+            if (!known.contains(name)) {
+                LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+                String hint = known.stream()
+                        .filter(k -> distance.apply(k, name) <= 2)
+                        .findFirst()
+                        .map(k -> " (a typo of '" + k + "'?)")
+                        .orElse("");
+                return name + ": unknown key" + hint + "; expected one of: " + String.join(", ", known);
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode node(JsonNode document, List<JsonMappingException.Reference> at) {
+        JsonNode node = document;
+        for (JsonMappingException.Reference r : at) {
+            node = r.getFieldName() != null ? node.path(r.getFieldName()) : node.path(r.getIndex());
+        }
+        return node;
     }
 
     /** "missing required key", with the present key within two edits of it that was probably meant. */
@@ -203,6 +261,19 @@ public final class ConfigReader {
             }
         }
         return MISSING_KEY;
+    }
+
+    /** A record's keys in the order its components are declared (Jackson's own order is not the file's). */
+    private static List<String> inDeclaredOrder(List<String> keys, Class<?> type) {
+        if (type == null || !type.isRecord()) {
+            return keys;
+        }
+        List<String> declared = Arrays.stream(type.getRecordComponents())
+                .map(c -> PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()))
+                .toList();
+        return keys.stream()
+                .sorted(Comparator.comparingInt(k -> declared.contains(k) ? declared.indexOf(k) : declared.size()))
+                .toList();
     }
 
     /** The known key within two edits of a misspelt one, as a hint. */
@@ -260,6 +331,9 @@ public final class ConfigReader {
     }
 
     private static String join(String path, String key) {
+        if (key.isEmpty()) {
+            return path;
+        }
         return path.isEmpty() ? key : path + "." + key;
     }
 

@@ -1,13 +1,18 @@
 package io.c360.quality;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
+import io.c360.config.ConfigReader;
+import io.c360.config.ConfigReader.InvalidSetting;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -15,181 +20,225 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads a layer's {@code quality.yaml}: per table, the checks written at its top block publication
- * when they fail (level error); those under {@code warning:} are only reported. See docs/quality.md.
+ * A layer's {@code quality.yaml}: per table, the checks written at its top block publication when
+ * they fail (level error); those under {@code warning:} are only reported. See docs/quality.md.
  */
-final class QualityFile {
+record QualityFile(List<TableChecks> tables) {
     static final List<String> CHECK_KINDS =
             List.of("size", "complete", "unique", "values", "ranges", "patterns", "references", "anomaly");
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private QualityFile() {}
+    static QualityFile load(Path file) {
+        return ConfigReader.read(file, QualityFile.class);
+    }
 
-    static List<TableChecks> parse(YamlNode root) {
-        YamlNode tables = root.child("tables");
+    static QualityFile parse(String origin, String yaml) {
+        return ConfigReader.parse(origin, yaml, QualityFile.class);
+    }
+
+    @JsonCreator
+    static QualityFile of(@JsonProperty(value = "tables", required = true) LinkedHashMap<String, Block> tables) {
+        if (tables.isEmpty()) {
+            throw new InvalidSetting("tables", "expected at least one table");
+        }
         List<TableChecks> declared = new ArrayList<>();
-        for (String key : tables.keys()) {
-            TableName table = table(tables, key, key);
-            YamlNode block = tables.child(key);
-            List<QualityCheck> checks = checks(block, Level.error);
-            Optional<YamlNode> warning = block.optChild("warning");
-            if (warning.isPresent()) {
-                checks.addAll(checks(warning.get(), Level.warning));
-                warning.get().finish();
+        for (Map.Entry<String, Block> t : tables.entrySet()) {
+            declared.add(new TableChecks(
+                    table("tables." + t.getKey(), t.getKey()), t.getValue().checks()));
+        }
+        return new QualityFile(declared);
+    }
+
+    /**
+     * The checks of one table: those that block publication, and those under {@code warning:}. A class,
+     * not a record, so that its checks are no key of the file.
+     */
+    static final class Block {
+        private final List<QualityCheck> checks;
+
+        private Block(List<QualityCheck> checks) {
+            this.checks = List.copyOf(checks);
+        }
+
+        List<QualityCheck> checks() {
+            return checks;
+        }
+
+        @JsonCreator
+        static Block of(
+                @JsonProperty("size") Size size,
+                @JsonProperty("complete") List<String> complete,
+                @JsonProperty("unique") List<List<String>> unique,
+                @JsonProperty("values") LinkedHashMap<String, List<String>> values,
+                @JsonProperty("ranges") LinkedHashMap<String, Range> ranges,
+                @JsonProperty("patterns") LinkedHashMap<String, String> patterns,
+                @JsonProperty("references") LinkedHashMap<String, String> references,
+                @JsonProperty("anomaly") Anomaly anomaly,
+                @JsonProperty("warning") Checks warning) {
+            List<QualityCheck> checks = new ArrayList<>(
+                    new Checks(size, complete, unique, values, ranges, patterns, references, anomaly).of(Level.error));
+            if (warning != null) {
+                checks.addAll(warning.of(Level.warning));
             }
-            block.finish();
             if (checks.isEmpty()) {
-                throw tables.error(
-                        key, "declares no check; expected at least one of " + String.join(", ", CHECK_KINDS));
+                throw new InvalidSetting(
+                        "", "declares no check; expected at least one of " + String.join(", ", CHECK_KINDS));
             }
             Set<String> names = new HashSet<>();
             for (QualityCheck check : checks) {
                 if (!names.add(check.name())) {
-                    throw tables.error(key, "check " + check.name() + " is declared twice");
+                    throw new InvalidSetting("", "check " + check.name() + " is declared twice");
                 }
             }
-            declared.add(new TableChecks(table, checks));
+            return new Block(checks);
         }
-        if (declared.isEmpty()) {
-            throw root.error("tables", "expected at least one table");
-        }
-        root.finish();
-        return declared;
     }
 
-    private static List<QualityCheck> checks(YamlNode block, Level level) {
-        List<QualityCheck> checks = new ArrayList<>();
-        Optional<YamlNode> size = block.optChild("size");
-        if (size.isPresent()) {
-            YamlNode n = size.get();
-            OptionalLong min = rowBound(n, "min");
-            OptionalLong max = rowBound(n, "max");
-            n.finish();
-            if (min.isEmpty() && max.isEmpty()) {
-                throw block.error("size", "expected min, max or both");
+    /** The checks of one level as written. */
+    record Checks(
+            Size size,
+            List<String> complete,
+            List<List<String>> unique,
+            LinkedHashMap<String, List<String>> values,
+            LinkedHashMap<String, Range> ranges,
+            LinkedHashMap<String, String> patterns,
+            LinkedHashMap<String, String> references,
+            Anomaly anomaly) {
+        Checks {
+            complete = ConfigReader.orEmpty(complete);
+            unique = ConfigReader.orEmpty(unique);
+            values = values == null ? new LinkedHashMap<>() : values;
+            ranges = ranges == null ? new LinkedHashMap<>() : ranges;
+            patterns = patterns == null ? new LinkedHashMap<>() : patterns;
+            references = references == null ? new LinkedHashMap<>() : references;
+            complete.forEach(c -> column("complete", c));
+            for (List<String> group : unique) {
+                group.forEach(c -> column("unique", c));
             }
-            if (min.isPresent() && max.isPresent() && min.getAsLong() > max.getAsLong()) {
-                throw block.error("size", "min " + min.getAsLong() + " is above max " + max.getAsLong());
-            }
-            checks.add(new QualityCheck.RowCount(level, min, max));
-        }
-        for (String c : block.textList("complete")) {
-            checks.add(new QualityCheck.Complete(level, column(block, "complete", c)));
-        }
-        for (List<String> group : block.textGroups("unique")) {
-            checks.add(new QualityCheck.Unique(
-                    level, group.stream().map(c -> column(block, "unique", c)).toList()));
-        }
-        Optional<YamlNode> values = block.optChild("values");
-        if (values.isPresent()) {
-            YamlNode n = values.get();
-            for (String c : n.keys()) {
-                List<String> allowed = n.textList(c);
-                if (allowed.isEmpty()) {
-                    throw n.error(c, "expected a non-empty list of allowed values");
+            for (Map.Entry<String, List<String>> v : values.entrySet()) {
+                column("values." + v.getKey(), v.getKey());
+                if (v.getValue() == null || v.getValue().isEmpty()) {
+                    throw new InvalidSetting("values." + v.getKey(), "expected a non-empty list of allowed values");
                 }
-                checks.add(new QualityCheck.AllowedValues(level, column(n, c, c), allowed));
             }
-            n.finish();
-        }
-        Optional<YamlNode> ranges = block.optChild("ranges");
-        if (ranges.isPresent()) {
-            YamlNode n = ranges.get();
-            for (String c : n.keys()) {
-                YamlNode range = n.child(c);
-                OptionalDouble min =
-                        range.has("min") ? OptionalDouble.of(range.decimal("min", 0)) : OptionalDouble.empty();
-                OptionalDouble max =
-                        range.has("max") ? OptionalDouble.of(range.decimal("max", 0)) : OptionalDouble.empty();
-                range.finish();
-                if (min.isEmpty() && max.isEmpty()) {
-                    throw n.error(c, "expected min, max or both");
-                }
-                if (min.isPresent() && max.isPresent() && min.getAsDouble() > max.getAsDouble()) {
-                    throw n.error(
-                            c,
-                            "min " + TableRun.plain(min.getAsDouble()) + " is above max "
-                                    + TableRun.plain(max.getAsDouble()));
-                }
-                checks.add(new QualityCheck.ValueRange(level, column(n, c, c), min, max));
-            }
-            n.finish();
-        }
-        Optional<YamlNode> patterns = block.optChild("patterns");
-        if (patterns.isPresent()) {
-            YamlNode n = patterns.get();
-            for (String c : n.keys()) {
-                String regex = n.text(c);
+            ranges.keySet().forEach(c -> column("ranges." + c, c));
+            for (Map.Entry<String, String> p : patterns.entrySet()) {
+                column("patterns." + p.getKey(), p.getKey());
                 try {
-                    Pattern.compile(regex);
+                    Pattern.compile(p.getValue());
                 } catch (PatternSyntaxException e) {
-                    throw n.error(c, "not a valid regular expression: " + e.getDescription());
+                    throw new InvalidSetting(
+                            "patterns." + p.getKey(), "not a valid regular expression: " + e.getDescription());
                 }
-                checks.add(new QualityCheck.ValuePattern(level, column(n, c, c), regex));
             }
-            n.finish();
+            for (Map.Entry<String, String> r : references.entrySet()) {
+                reference("references." + r.getKey(), r.getKey(), r.getValue());
+            }
         }
-        Optional<YamlNode> references = block.optChild("references");
-        if (references.isPresent()) {
-            YamlNode n = references.get();
-            for (String c : n.keys()) {
-                String target = n.text(c);
-                int dot = target.lastIndexOf('.');
-                if (dot < 0 || target.indexOf('.') == dot) {
-                    throw n.error(
-                            c, "expected layer.table.column, e.g. gold.customer.customer_id, but was '" + target + "'");
-                }
-                checks.add(new QualityCheck.Reference(
-                        level,
-                        column(n, c, c),
-                        table(n, c, target.substring(0, dot)),
-                        column(n, c, target.substring(dot + 1))));
+
+        List<QualityCheck> of(Level level) {
+            List<QualityCheck> checks = new ArrayList<>();
+            if (size != null) {
+                checks.add(new QualityCheck.RowCount(level, size.min(), size.max()));
             }
-            n.finish();
+            complete.forEach(c -> checks.add(new QualityCheck.Complete(level, c)));
+            unique.forEach(group -> checks.add(new QualityCheck.Unique(level, group)));
+            values.forEach((c, allowed) -> checks.add(new QualityCheck.AllowedValues(level, c, allowed)));
+            ranges.forEach((c, r) -> checks.add(new QualityCheck.ValueRange(level, c, r.min(), r.max())));
+            patterns.forEach((c, regex) -> checks.add(new QualityCheck.ValuePattern(level, c, regex)));
+            references.forEach((c, target) ->
+                    checks.add(reference("references." + c, c, target).apply(level)));
+            if (anomaly != null) {
+                checks.add(new QualityCheck.SizeChange(level, anomaly.sizeChangePercent()));
+            }
+            return checks;
         }
-        Optional<YamlNode> anomaly = block.optChild("anomaly");
-        if (anomaly.isPresent()) {
-            YamlNode n = anomaly.get();
-            if (!n.has("size_change_percent")) {
-                throw n.error("size_change_percent", "missing required key");
-            }
-            double percent = n.decimal("size_change_percent", 0);
-            if (percent <= 0) {
-                throw n.error("size_change_percent", "expected a percentage above 0 but was " + percent);
-            }
-            n.finish();
-            checks.add(new QualityCheck.SizeChange(level, percent));
-        }
-        return checks;
     }
 
-    private static OptionalLong rowBound(YamlNode node, String key) {
-        if (!node.has(key)) {
+    /** {@code size:}: the fewest and most rows. */
+    record Size(OptionalLong min, OptionalLong max) {
+        @JsonCreator
+        static Size of(@JsonProperty("min") Double min, @JsonProperty("max") Double max) {
+            OptionalLong low = rowBound("min", min);
+            OptionalLong high = rowBound("max", max);
+            if (low.isEmpty() && high.isEmpty()) {
+                throw new InvalidSetting("", "expected min, max or both");
+            }
+            if (low.isPresent() && high.isPresent() && low.getAsLong() > high.getAsLong()) {
+                throw new InvalidSetting("", "min " + low.getAsLong() + " is above max " + high.getAsLong());
+            }
+            return new Size(low, high);
+        }
+    }
+
+    /** {@code ranges.<column>:}: the lowest and highest value. */
+    record Range(OptionalDouble min, OptionalDouble max) {
+        @JsonCreator
+        static Range of(@JsonProperty("min") Double min, @JsonProperty("max") Double max) {
+            if (min == null && max == null) {
+                throw new InvalidSetting("", "expected min, max or both");
+            }
+            if (min != null && max != null && min > max) {
+                throw new InvalidSetting("", "min " + TableRun.plain(min) + " is above max " + TableRun.plain(max));
+            }
+            return new Range(
+                    min == null ? OptionalDouble.empty() : OptionalDouble.of(min),
+                    max == null ? OptionalDouble.empty() : OptionalDouble.of(max));
+        }
+    }
+
+    /** {@code anomaly:}: how far the row count may move from the last run's. */
+    record Anomaly(double sizeChangePercent) {
+        @JsonCreator
+        static Anomaly of(@JsonProperty("size_change_percent") Double sizeChangePercent) {
+            double percent = ConfigReader.required(sizeChangePercent, "size_change_percent");
+            if (percent <= 0) {
+                throw new InvalidSetting("size_change_percent", "expected a percentage above 0 but was " + percent);
+            }
+            return new Anomaly(percent);
+        }
+    }
+
+    /** A reference check on {@code column}: its values must occur in {@code target}, a layer.table.column. */
+    private static java.util.function.Function<Level, QualityCheck> reference(
+            String key, String column, String target) {
+        column(key, column);
+        int dot = target.lastIndexOf('.');
+        if (dot < 0 || target.indexOf('.') == dot) {
+            throw new InvalidSetting(
+                    key, "expected layer.table.column, e.g. gold.customer.customer_id, but was '" + target + "'");
+        }
+        TableName table = table(key, target.substring(0, dot));
+        String targetColumn = column(key, target.substring(dot + 1));
+        return level -> new QualityCheck.Reference(level, column, table, targetColumn);
+    }
+
+    private static OptionalLong rowBound(String key, Double rows) {
+        if (rows == null) {
             return OptionalLong.empty();
         }
-        double rows = node.decimal(key, 0);
         if (rows < 0 || rows != Math.rint(rows)) {
-            throw node.error(key, "expected a whole number of rows >= 0 but was " + node.text(key));
+            throw new InvalidSetting(key, "expected a whole number of rows >= 0 but was " + TableRun.plain(rows));
         }
-        return OptionalLong.of((long) rows);
+        return OptionalLong.of(rows.longValue());
     }
 
-    private static String column(YamlNode node, String key, String name) {
+    private static String column(String key, String name) {
         if (!COLUMN.matcher(name).matches()) {
-            throw node.error(key, "expected a column name (letters, digits, _) but was '" + name + "'");
+            throw new InvalidSetting(key, "expected a column name (letters, digits, _) but was '" + name + "'");
         }
         return name;
     }
 
-    private static TableName table(YamlNode node, String key, String name) {
+    private static TableName table(String key, String name) {
         int dot = name.indexOf('.');
         if (dot < 0) {
-            throw node.error(key, "expected a table as layer.name, e.g. gold.customer, but was '" + name + "'");
+            throw new InvalidSetting(key, "expected a table as layer.name, e.g. gold.customer, but was '" + name + "'");
         }
         try {
             return new TableName(name.substring(0, dot), name.substring(dot + 1));
         } catch (C360Exception e) {
-            throw node.error(key, e.getMessage());
+            throw new InvalidSetting(key, e.getMessage());
         }
     }
 }

@@ -3,7 +3,6 @@ package io.c360.quality;
 import static org.apache.spark.sql.functions.col;
 
 import io.c360.Concurrently;
-import io.c360.config.YamlNode;
 import io.c360.lake.Lake;
 import io.c360.lake.Steps;
 import io.c360.lake.TableName;
@@ -41,11 +40,12 @@ public final class QualityGate {
     }
 
     public static QualityGate load(Path yamlFile) {
-        return parse(YamlNode.load(yamlFile));
+        return new QualityGate(QualityFile.load(yamlFile).tables());
     }
 
-    static QualityGate parse(YamlNode root) {
-        return new QualityGate(QualityFile.parse(root));
+    /** A gate given as YAML text; {@code origin} names it in errors. */
+    static QualityGate parse(String origin, String yaml) {
+        return new QualityGate(QualityFile.parse(origin, yaml).tables());
     }
 
     /** The tables this gate declares checks for, in file order. */

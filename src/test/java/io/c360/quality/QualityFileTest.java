@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome.Level;
 import java.io.IOException;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("unit")
 class QualityFileTest {
     private static String error(String yaml) {
-        return assertThrows(C360Exception.class, () -> QualityGate.parse(YamlNode.parse("test.yaml", yaml)))
+        return assertThrows(C360Exception.class, () -> QualityGate.parse("test.yaml", yaml))
                 .getMessage();
     }
 
@@ -29,7 +28,7 @@ class QualityFileTest {
 
     @Test
     void readsEveryKindOfCheckWithItsLevel() {
-        QualityGate gate = QualityGate.parse(YamlNode.parse("test.yaml", table("""
+        QualityGate gate = QualityGate.parse("test.yaml", table("""
         size: {max: 10}
         complete: id
         unique: [id, [a, b]]
@@ -39,7 +38,7 @@ class QualityFileTest {
         references: {a: silver.other.a_id}
         warning:
           anomaly: {size_change_percent: 12.5}
-        """)));
+        """));
 
         TableChecks t = gate.declared().get(0);
         assertEquals(TableName.gold("t"), t.table());
@@ -72,7 +71,7 @@ class QualityFileTest {
     @Test
     void unknownKeysNameTheFileTheKeyAndTheExpectedKeys() {
         assertEquals(
-                "test.yaml: tables.gold.t.uniqe: unknown key; expected one of: size, complete, unique, values, ranges, patterns, "
+                "test.yaml: tables.gold.t.uniqe: unknown key (a typo of 'unique'?); expected one of: size, complete, unique, values, ranges, patterns, "
                         + "references, anomaly, warning",
                 error(table("uniqe: [id]")));
         assertEquals(
@@ -83,14 +82,15 @@ class QualityFileTest {
                         + "patterns, references, anomaly",
                 error(table("warning: {warning: {complete: [id]}}")));
         assertEquals(
-                "test.yaml: table: unknown key; expected one of: tables",
+                "test.yaml: table: unknown key (a typo of 'tables'?); expected one of: tables",
                 error("table: {}\ntables: {gold.t: {complete: [id]}}"));
     }
 
     @Test
     void wrongTypesAndValuesSayWhatWasExpected() {
         assertEquals(
-                "test.yaml: tables.gold.t.complete: expected a list of values", error(table("complete: {id: true}")));
+                "test.yaml: tables.gold.t.complete: expected a list but was a mapping",
+                error(table("complete: {id: true}")));
         assertEquals(
                 "test.yaml: tables.gold.t.size.min: expected a number but was 'lots'",
                 error(table("size: {min: lots}")));
@@ -98,7 +98,7 @@ class QualityFileTest {
                 "test.yaml: tables.gold.t.size.min: expected a whole number of rows >= 0 but was 1.5",
                 error(table("size: {min: 1.5}")));
         assertEquals(
-                "test.yaml: tables.gold.t.unique[0]: expected a list of single values",
+                "test.yaml: tables.gold.t.unique[0][1]: expected a single value but was a mapping",
                 error(table("unique: [[a, {b: c}]]")));
         assertEquals(
                 "test.yaml: tables.gold.t.ranges.score: expected min, max or both",
@@ -149,6 +149,7 @@ class QualityFileTest {
         String message =
                 assertThrows(C360Exception.class, () -> QualityGate.load(file)).getMessage();
 
-        assertEquals(file + ": tables.gold.t.size.mx: unknown key; expected one of: min, max", message);
+        assertEquals(
+                file + ": tables.gold.t.size.mx: unknown key (a typo of 'min'?); expected one of: min, max", message);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.c360.config.YamlNode;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome.Level;
@@ -52,7 +51,7 @@ class QualityGateTest {
     }
 
     private static QualityGate gate(String yaml) {
-        return QualityGate.parse(YamlNode.parse("test.yaml", yaml));
+        return QualityGate.parse("test.yaml", yaml);
     }
 
     /** Rows of (record_key, customer_id, source, match_method, match_probability). */
