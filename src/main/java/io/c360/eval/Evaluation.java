@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
-import io.c360.config.YamlNode;
+import io.c360.config.ConfigReader;
 import io.c360.lake.Storage;
 import io.c360.lake.TableCatalog;
 import io.c360.silver.Blocking;
@@ -19,7 +21,10 @@ import io.c360.silver.SilverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -62,7 +67,20 @@ public final class Evaluation {
             @JsonProperty("skipped_keys") long skippedKeys) {}
 
     /** Labelled pairs to estimate m from: a CSV with the two record ids and a match condition. */
-    public record Labels(String path, String left, String right, String match) {}
+    public record Labels(String path, String left, String right, String match) {
+        @JsonCreator
+        static Labels of(
+                @JsonProperty("path") String path,
+                @JsonProperty("left") String left,
+                @JsonProperty("right") String right,
+                @JsonProperty("match") String match) {
+            return new Labels(
+                    ConfigReader.required(path, "path"),
+                    ConfigReader.required(left, "left"),
+                    ConfigReader.required(right, "right"),
+                    ConfigReader.required(match, "match"));
+        }
+    }
 
     /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
     public record Spec(
@@ -77,40 +95,86 @@ public final class Evaluation {
 
         /** Reads an evaluation configuration; relative paths are relative to its folder. */
         public static Spec load(Path file) {
-            YamlNode root = YamlNode.load(file);
+            SpecFile spec = ConfigReader.read(file, SpecFile.class);
             Path base = file.toAbsolutePath().getParent();
-            String name = root.text("name");
-            YamlNode input = root.child("input");
-            String path = C360Config.resolve(base, input.text("path"));
-            String format = input.choice("format", "csv", "csv", "json", "parquet");
-            Map<String, String> options = input.textMap("options");
-            input.finish();
-            IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(root.child("mapping"));
-            String truth = root.text("truth");
             SilverConfig defaults =
-                    SilverConfig.load(base.resolve(root.text("silver")).normalize());
-            SilverConfig silver = root.optText("matching")
+                    SilverConfig.load(base.resolve(spec.silver()).normalize());
+            SilverConfig silver = spec.matching()
                     .map(m -> new SilverConfig(
                             defaults.folder(),
                             defaults.identity(),
                             MatchingConfig.load(base.resolve(m).normalize()),
                             defaults.survivorship()))
                     .orElse(defaults);
-            Optional<Labels> labels = root.optChild("labels").map(l -> {
-                Labels parsed = new Labels(
-                        C360Config.resolve(base, l.text("path")), l.text("left"), l.text("right"), l.text("match"));
-                l.finish();
-                return parsed;
-            });
-            root.finish();
-            return new Spec(name, path, format, options, mapping, truth, silver, labels);
+            return new Spec(
+                    spec.name(),
+                    C360Config.resolve(base, spec.input().path()),
+                    spec.input().format(),
+                    spec.input().options(),
+                    spec.mapping(),
+                    spec.truth(),
+                    silver,
+                    spec.labels()
+                            .map(l -> new Labels(C360Config.resolve(base, l.path()), l.left(), l.right(), l.match())));
         }
 
         /** Whether a YAML file is an evaluation spec (it names an {@code input}) rather than a run configuration. */
         public static boolean isSpec(Path file) {
-            return YamlNode.load(file).has("input");
+            return ConfigReader.read(file, Probe.class).input() != null;
         }
     }
+
+    /** An evaluation file as written: paths relative to its folder, the silver folder not yet read. */
+    private record SpecFile(
+            String name,
+            Input input,
+            IdentityConfig.SourceMapping mapping,
+            String truth,
+            String silver,
+            Optional<String> matching,
+            Optional<Labels> labels) {
+        @JsonCreator
+        static SpecFile of(
+                @JsonProperty("name") String name,
+                @JsonProperty("input") Input input,
+                @JsonProperty("mapping") IdentityConfig.SourceMapping mapping,
+                @JsonProperty("truth") String truth,
+                @JsonProperty("silver") String silver,
+                @JsonProperty("matching") String matching,
+                @JsonProperty("labels") Labels labels) {
+            return new SpecFile(
+                    ConfigReader.required(name, "name"),
+                    ConfigReader.required(input, "input"),
+                    ConfigReader.required(mapping, "mapping"),
+                    ConfigReader.required(truth, "truth"),
+                    ConfigReader.required(silver, "silver"),
+                    Optional.ofNullable(matching),
+                    Optional.ofNullable(labels));
+        }
+    }
+
+    /** Where a labelled file is and how to read it. */
+    private record Input(String path, String format, Map<String, String> options) {
+        @JsonCreator
+        static Input of(
+                @JsonProperty("path") String path,
+                @JsonProperty("format") String format,
+                @JsonProperty("options") Map<String, String> options) {
+            String chosen = ConfigReader.orDefault(format, "csv").toLowerCase(Locale.ROOT);
+            if (!List.of("csv", "json", "parquet").contains(chosen)) {
+                throw new ConfigReader.InvalidSetting(
+                        "format", "expected one of csv, json, parquet but was '" + format + "'");
+            }
+            return new Input(
+                    ConfigReader.required(path, "path"),
+                    chosen,
+                    options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options)));
+        }
+    }
+
+    /** A YAML file read only to tell an evaluation spec from a run configuration. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Probe(@JsonProperty("input") Object input) {}
 
     /** Runs the matcher on a labelled file and measures it. */
     public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {

@@ -1,9 +1,13 @@
 package io.c360.silver;
 
-import io.c360.C360Exception;
-import io.c360.config.YamlNode;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.c360.config.ConfigReader;
 import io.c360.standardize.Standardization;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,10 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
      * describe someone else (an order's buyer e-mail beside the ship-to name and address of a gift
      * recipient); matching rules see it as {@code owned_by} on records where that attribute is present.
      */
+    @JsonAutoDetect(
+            fieldVisibility = Visibility.NONE,
+            getterVisibility = Visibility.NONE,
+            isGetterVisibility = Visibility.NONE)
     public record SourceMapping(
             String recordId,
             Optional<String> recordTime,
@@ -50,6 +58,73 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
                 String recordId, Optional<String> recordTime, Optional<String> where, Map<String, String> attributes) {
             this(recordId, recordTime, where, attributes, Optional.empty());
         }
+
+        /** A mapping given as YAML text; {@code origin} names it in errors. */
+        public static SourceMapping parse(String origin, String yaml) {
+            return ConfigReader.parse(origin, yaml, SourceMapping.class);
+        }
+
+        /** record_id is required; record_time, where and owned_by are optional; the rest are attribute expressions. */
+        @JsonCreator
+        static SourceMapping of(
+                @JsonProperty("record_id") String recordId,
+                @JsonProperty("record_time") String recordTime,
+                @JsonProperty("where") String where,
+                @JsonProperty("owned_by") String ownedBy,
+                @JsonProperty("given_name") String givenName,
+                @JsonProperty("surname") String surname,
+                @JsonProperty("full_name") String fullName,
+                @JsonProperty("birth_date") String birthDate,
+                @JsonProperty("email") String email,
+                @JsonProperty("phone") String phone,
+                @JsonProperty("street") String street,
+                @JsonProperty("city") String city,
+                @JsonProperty("state") String state,
+                @JsonProperty("postcode") String postcode,
+                @JsonProperty("national_id") String nationalId,
+                @JsonProperty("crm_id") String crmId) {
+            ConfigReader.required(recordId, "record_id");
+            List<String> expressions = Arrays.asList(
+                    givenName,
+                    surname,
+                    fullName,
+                    birthDate,
+                    email,
+                    phone,
+                    street,
+                    city,
+                    state,
+                    postcode,
+                    nationalId,
+                    crmId);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (int i = 0; i < ATTRIBUTES.size(); i++) {
+                if (expressions.get(i) != null) {
+                    attributes.put(ATTRIBUTES.get(i), expressions.get(i));
+                }
+            }
+            if (attributes.isEmpty()) {
+                throw new ConfigReader.InvalidSetting(
+                        "", "maps no identity attribute; expected some of " + String.join(", ", ATTRIBUTES));
+            }
+            if (ownedBy != null && (!attributes.containsKey(ownedBy) || ownedBy.equals("full_name"))) {
+                throw new ConfigReader.InvalidSetting(
+                        "owned_by",
+                        "expected one of the attributes this source maps ("
+                                + String.join(
+                                        ", ",
+                                        attributes.keySet().stream()
+                                                .filter(a -> !a.equals("full_name"))
+                                                .toList())
+                                + ") but was '" + ownedBy + "'");
+            }
+            return new SourceMapping(
+                    recordId,
+                    Optional.ofNullable(recordTime),
+                    Optional.ofNullable(where),
+                    attributes,
+                    Optional.ofNullable(ownedBy));
+        }
     }
 
     public IdentityConfig {
@@ -57,48 +132,19 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
     }
 
     public static IdentityConfig load(Path file) {
-        YamlNode root = YamlNode.load(file);
-        Path base = file.toAbsolutePath().getParent();
-        Standardization std = root.optChild("standardize")
-                .map(s -> Standardization.read(s, base))
-                .orElse(Standardization.defaults());
-        Map<String, SourceMapping> sources = new LinkedHashMap<>();
-        YamlNode sourcesNode = root.child("sources");
-        for (String name : sourcesNode.keys()) {
-            sources.put(name, mapping(sourcesNode.child(name)));
-        }
-        sourcesNode.finish();
-        root.finish();
-        return new IdentityConfig(std, sources);
+        return ConfigReader.read(file, IdentityConfig.class);
     }
 
-    /** A mapping: record_id required, record_time, where and owned_by optional, then attribute expressions. */
-    public static SourceMapping mapping(YamlNode m) {
-        String recordId = m.text("record_id");
-        Optional<String> recordTime = m.optText("record_time");
-        Optional<String> where = m.optText("where");
-        Optional<String> ownedBy = m.optText("owned_by");
-        Map<String, String> attributes = new LinkedHashMap<>();
-        for (String attribute : ATTRIBUTES) {
-            m.optText(attribute).ifPresent(e -> attributes.put(attribute, e));
-        }
-        m.finish();
-        if (attributes.isEmpty()) {
-            throw new C360Exception(m.file() + ": " + m.where("") + " maps no identity attribute; expected some of "
-                    + String.join(", ", ATTRIBUTES));
-        }
-        if (ownedBy.isPresent()
-                && (!attributes.containsKey(ownedBy.get()) || ownedBy.get().equals("full_name"))) {
-            throw m.error(
-                    "owned_by",
-                    "expected one of the attributes this source maps ("
-                            + String.join(
-                                    ", ",
-                                    attributes.keySet().stream()
-                                            .filter(a -> !a.equals("full_name"))
-                                            .toList())
-                            + ") but was '" + ownedBy.get() + "'");
-        }
-        return new SourceMapping(recordId, recordTime, where, attributes, ownedBy);
+    /** An identity file given as YAML text; {@code origin} names it in errors and its folder resolves nicknames. */
+    public static IdentityConfig parse(String origin, String yaml) {
+        return ConfigReader.parse(origin, yaml, IdentityConfig.class);
+    }
+
+    @JsonCreator
+    static IdentityConfig of(
+            @JsonProperty("standardize") Standardization standardize,
+            @JsonProperty("sources") LinkedHashMap<String, SourceMapping> sources) {
+        ConfigReader.required(sources, "sources");
+        return new IdentityConfig(ConfigReader.orDefault(standardize, Standardization.defaults()), sources);
     }
 }

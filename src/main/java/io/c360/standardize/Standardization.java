@@ -1,8 +1,14 @@
 package io.c360.standardize;
 
-import io.c360.config.YamlNode;
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import io.c360.config.ConfigReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,54 +37,68 @@ public record Standardization(
         return junk.getOrDefault(attribute, List.of());
     }
 
+    /** The settings of an identity file without a {@code standardize:} section, or of a section's absent keys. */
     public static Standardization defaults() {
-        return new Standardization(
-                "US",
-                true,
-                List.of(),
-                List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd"),
-                Optional.empty(),
-                Map.of(),
-                Map.of());
+        return of(null, null, null, null, null, null, null, null);
     }
 
-    /** The {@code standardize:} section of an identity file, or the defaults when the file has none. */
+    /** The {@code standardize:} section of an identity file, or the defaults when there is no such file. */
     public static Standardization ofIdentityFile(Path file) {
         if (!Files.isRegularFile(file)) {
             return defaults();
         }
-        Path base = file.toAbsolutePath().getParent();
-        return YamlNode.load(file)
-                .optChild("standardize")
-                .map(s -> read(s, base))
-                .orElse(defaults());
+        return ConfigReader.read(file, IdentityFile.class).standardization();
     }
 
-    /** A {@code standardize:} section; {@code nicknames} is resolved against {@code base}, the identity file's folder. */
-    public static Standardization read(YamlNode s, Path base) {
-        Map<String, List<String>> junk = new LinkedHashMap<>();
-        s.optChild("junk").ifPresent(j -> {
-            for (String attribute : j.keys()) {
-                if (!JUNK_KINDS.contains(attribute)) {
-                    throw j.error(attribute, "unknown kind of value; expected one of " + String.join(", ", JUNK_KINDS));
+    /** An identity file read for its {@code standardize:} section alone; the silver stage checks its sources. */
+    @JsonIgnoreProperties("sources")
+    private record IdentityFile(Standardization standardization) {
+        @JsonCreator
+        static IdentityFile of(@JsonProperty("standardize") Standardization standardize) {
+            return new IdentityFile(ConfigReader.orDefault(standardize, defaults()));
+        }
+    }
+
+    /** A {@code standardize:} section; {@code nicknames} is resolved against the identity file's folder. */
+    @JsonCreator
+    static Standardization of(
+            @JacksonInject(value = ConfigReader.FILE, useInput = OptBoolean.FALSE) String file,
+            @JsonProperty("phone_region") String phoneRegion,
+            @JsonProperty("canonical_email") Boolean canonicalEmail,
+            @JsonProperty("email_domains") List<String> emailDomains,
+            @JsonProperty("date_formats") List<String> dateFormats,
+            @JsonProperty("nicknames") String nicknames,
+            @JsonProperty("street_abbreviations") Map<String, String> streetAbbreviations,
+            @JsonProperty("junk") Map<String, List<String>> junk) {
+        Map<String, List<String>> blocklists = new LinkedHashMap<>();
+        if (junk != null) {
+            for (Map.Entry<String, List<String>> kind : junk.entrySet()) {
+                if (!JUNK_KINDS.contains(kind.getKey())) {
+                    throw new ConfigReader.InvalidSetting(
+                            "junk." + kind.getKey(),
+                            "unknown kind of value; expected one of " + String.join(", ", JUNK_KINDS));
                 }
-                junk.put(attribute, j.textList(attribute));
+                blocklists.put(kind.getKey(), ConfigReader.orEmpty(kind.getValue()));
             }
-            j.finish();
-        });
-        Standardization std = new Standardization(
-                s.text("phone_region", "US").toUpperCase(Locale.ROOT),
-                s.bool("canonical_email", true),
-                s.has("email_domains")
-                        ? s.textList("email_domains").stream()
-                                .map(d -> d.trim().toLowerCase(Locale.ROOT))
-                                .toList()
-                        : List.of(),
-                s.has("date_formats") ? s.textList("date_formats") : defaults().dateFormats(),
-                s.optText("nicknames").map(n -> base.resolve(n).normalize()),
-                s.textMap("street_abbreviations"),
-                junk);
-        s.finish();
-        return std;
+        }
+        return new Standardization(
+                ConfigReader.orDefault(phoneRegion, "US").toUpperCase(Locale.ROOT),
+                ConfigReader.orDefault(canonicalEmail, true),
+                ConfigReader.orEmpty(emailDomains).stream()
+                        .map(d -> d.trim().toLowerCase(Locale.ROOT))
+                        .toList(),
+                dateFormats == null
+                        ? List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd", "M/d/yyyy")
+                        : List.copyOf(dateFormats),
+                Optional.ofNullable(nicknames)
+                        .map(n -> Path.of(file)
+                                .toAbsolutePath()
+                                .getParent()
+                                .resolve(n)
+                                .normalize()),
+                streetAbbreviations == null
+                        ? Map.of()
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(streetAbbreviations)),
+                blocklists);
     }
 }

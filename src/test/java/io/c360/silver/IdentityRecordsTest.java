@@ -104,8 +104,8 @@ class IdentityRecordsTest {
                         RowFactory.create("1", "buyer@example.org", "Paul Thompson"),
                         RowFactory.create("2", null, "Paul Thompson")),
                 schema);
-        IdentityConfig.SourceMapping mapping = IdentityConfig.mapping(io.c360.config.YamlNode.parse(
-                "test", "{record_id: id, email: mail, full_name: ship_to, owned_by: email}"));
+        IdentityConfig.SourceMapping mapping = IdentityConfig.SourceMapping.parse(
+                "test", "{record_id: id, email: mail, full_name: ship_to, owned_by: email}");
         Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(
                 List.of(),
                 new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
@@ -121,8 +121,7 @@ class IdentityRecordsTest {
         assertNull(byId.get("2").getAs(IdentityRecords.OWNED_BY), "without it, the record is an ordinary one");
         io.c360.C360Exception e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.c360.C360Exception.class,
-                () -> IdentityConfig.mapping(
-                        io.c360.config.YamlNode.parse("test", "{record_id: id, email: mail, owned_by: phone}")));
+                () -> IdentityConfig.SourceMapping.parse("test", "{record_id: id, email: mail, owned_by: phone}"));
         assertTrue(e.getMessage().contains("owned_by"), e.getMessage());
     }
 }
