@@ -1,18 +1,21 @@
 package io.c360.gold;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
+import io.c360.config.ConfigReader;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +71,34 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
      * channel is required unless the purpose is {@code service}.
      */
     public record Segment(String name, String description, String purpose, Optional<String> channel, String where) {
+        @JsonCreator
+        static Segment of(
+                @JsonProperty("name") String name,
+                @JsonProperty("description") String description,
+                @JsonProperty("purpose") String purpose,
+                @JsonProperty("channel") String channel,
+                @JsonProperty("where") String where) {
+            lowerCaseName(name);
+            ConfigReader.required(description, "description");
+            if (purpose == null) {
+                throw new ConfigReader.InvalidSetting(
+                        "purpose", "missing required key; expected one of " + String.join(", ", PURPOSES));
+            }
+            String chosen = choice("purpose", purpose, PURPOSES);
+            if (channel == null && !chosen.equals("analytics")) {
+                throw new ConfigReader.InvalidSetting(
+                        "channel",
+                        "expected one of " + CHANNELS + ": a " + chosen
+                                + " segment must say how members are contacted");
+            }
+            return new Segment(
+                    name,
+                    description,
+                    chosen,
+                    Optional.ofNullable(channel).map(c -> choice("channel", c, CHANNELS)),
+                    ConfigReader.required(where, "where"));
+        }
+
         public boolean needsConsent() {
             return !purpose.equals("service");
         }
@@ -82,87 +113,135 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
     }
 
     public static GoldDefinitions load(Path folder) {
-        return new GoldDefinitions(folder, tables(folder), segments(folder.resolve("segments.yaml")));
+        List<Table> tables = ConfigReader.read(folder.resolve("tables.yaml"), TablesFile.class).tables().stream()
+                .map(t -> {
+                    Path sqlFile = folder.resolve(t.sql());
+                    return new Table(
+                            t.name(),
+                            sqlFile,
+                            read(sqlFile),
+                            t.description(),
+                            t.key(),
+                            t.columns(),
+                            t.roles(),
+                            t.pii());
+                })
+                .toList();
+        List<Segment> segments = ConfigReader.read(folder.resolve("segments.yaml"), SegmentsFile.class)
+                .segments();
+        return new GoldDefinitions(folder, tables, segments);
     }
 
-    private static List<Table> tables(Path folder) {
-        YamlNode root = YamlNode.load(folder.resolve("tables.yaml"));
-        List<Table> tables = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (YamlNode t : root.list("tables")) {
-            String name = lowerCaseName(t, "name");
-            if (!names.add(name)) {
-                throw t.error("name", "table '" + name + "' is declared twice");
+    /** {@code tables.yaml} as written: SQL file names not yet read. */
+    private record TablesFile(List<TableEntry> tables) {
+        @JsonCreator
+        static TablesFile of(@JsonProperty("tables") List<TableEntry> tables) {
+            List<TableEntry> declared = ConfigReader.required(tables, "tables");
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < declared.size(); i++) {
+                if (!names.add(declared.get(i).name())) {
+                    throw new ConfigReader.InvalidSetting(
+                            "tables[" + i + "].name",
+                            "table '" + declared.get(i).name() + "' is declared twice");
+                }
             }
-            Path sqlFile = folder.resolve(t.text("sql"));
-            String description = t.text("description");
-            List<String> key = t.textList("key");
-            Map<String, String> columns = new LinkedHashMap<>(t.textMap("columns"));
-            if (columns.isEmpty()) {
-                throw t.error("columns", "expected a comment for every column the SQL returns");
+            return new TablesFile(List.copyOf(declared));
+        }
+    }
+
+    /** One table of {@code tables.yaml}; {@code sql} names its SQL file in the gold folder. */
+    private record TableEntry(
+            String name,
+            String sql,
+            String description,
+            List<String> key,
+            Map<String, String> columns,
+            Map<String, TableCatalog.Role> roles,
+            Map<String, String> pii) {
+        @JsonCreator
+        static TableEntry of(
+                @JsonProperty("name") String name,
+                @JsonProperty("sql") String sql,
+                @JsonProperty("key") List<String> key,
+                @JsonProperty("roles") LinkedHashMap<String, String> roles,
+                @JsonProperty("pii") LinkedHashMap<String, String> pii,
+                @JsonProperty("description") String description,
+                @JsonProperty("columns") LinkedHashMap<String, String> columns) {
+            lowerCaseName(name);
+            ConfigReader.required(sql, "sql");
+            ConfigReader.required(description, "description");
+            ConfigReader.required(key, "key");
+            Map<String, String> declared = ConfigReader.orDefault(columns, new LinkedHashMap<String, String>());
+            if (declared.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("columns", "expected a comment for every column the SQL returns");
             }
-            if (key.isEmpty() || !columns.keySet().containsAll(key)) {
-                throw t.error("key", "expected the declared columns that identify a row but was " + key);
+            if (key.isEmpty() || !declared.keySet().containsAll(key)) {
+                throw new ConfigReader.InvalidSetting(
+                        "key", "expected the declared columns that identify a row but was " + key);
             }
-            Map<String, TableCatalog.Role> roles = new LinkedHashMap<>();
-            t.textMap("roles")
-                    .forEach((column, role) -> roles.put(
-                            declared(t, "roles", column, columns),
+            Map<String, TableCatalog.Role> columnRoles = new LinkedHashMap<>();
+            ConfigReader.orDefault(roles, new LinkedHashMap<String, String>())
+                    .forEach((column, role) -> columnRoles.put(
+                            declared("roles", column, declared),
                             TableCatalog.Role.named(role)
-                                    .orElseThrow(() -> t.error(
+                                    .orElseThrow(() -> new ConfigReader.InvalidSetting(
                                             "roles",
                                             "unknown role '" + role + "' of column '" + column + "'; expected one of "
                                                     + Arrays.toString(TableCatalog.Role.values())))));
-            Map<String, String> pii = new LinkedHashMap<>();
-            t.textMap("pii").forEach((column, kind) -> pii.put(declared(t, "pii", column, columns), kind));
-            t.finish();
-            tables.add(new Table(name, sqlFile, read(sqlFile), description, key, columns, roles, pii));
+            Map<String, String> columnPii = new LinkedHashMap<>();
+            ConfigReader.orDefault(pii, new LinkedHashMap<String, String>())
+                    .forEach((column, kind) -> columnPii.put(declared("pii", column, declared), kind));
+            return new TableEntry(
+                    name,
+                    sql,
+                    description,
+                    List.copyOf(key),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(declared)),
+                    Collections.unmodifiableMap(columnRoles),
+                    Collections.unmodifiableMap(columnPii));
         }
-        root.finish();
-        return tables;
     }
 
-    private static String declared(YamlNode table, String key, String column, Map<String, String> columns) {
+    private static String declared(String key, String column, Map<String, String> columns) {
         if (!columns.containsKey(column)) {
-            throw table.error(key, "column '" + column + "' is not declared under columns");
+            throw new ConfigReader.InvalidSetting(key, "column '" + column + "' is not declared under columns");
         }
         return column;
     }
 
-    private static List<Segment> segments(Path file) {
-        YamlNode root = YamlNode.load(file);
-        List<Segment> segments = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (YamlNode s : root.list("segments")) {
-            String name = lowerCaseName(s, "name");
-            if (!names.add(name)) {
-                throw s.error("name", "segment '" + name + "' is declared twice");
+    /** {@code segments.yaml}. */
+    private record SegmentsFile(List<Segment> segments) {
+        @JsonCreator
+        static SegmentsFile of(@JsonProperty("segments") List<Segment> segments) {
+            List<Segment> declared = ConfigReader.required(segments, "segments");
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < declared.size(); i++) {
+                if (!names.add(declared.get(i).name())) {
+                    throw new ConfigReader.InvalidSetting(
+                            "segments[" + i + "].name",
+                            "segment '" + declared.get(i).name() + "' is declared twice");
+                }
             }
-            String description = s.text("description");
-            String purpose = s.choice("purpose", null, PURPOSES.toArray(String[]::new));
-            Optional<String> channel = s.has("channel")
-                    ? Optional.of(s.choice("channel", null, CHANNELS.toArray(String[]::new)))
-                    : Optional.empty();
-            if (channel.isEmpty() && !purpose.equals("analytics")) {
-                throw s.error(
-                        "channel",
-                        "expected one of " + CHANNELS + ": a " + purpose
-                                + " segment must say how members are contacted");
-            }
-            String where = s.text("where");
-            s.finish();
-            segments.add(new Segment(name, description, purpose, channel, where));
+            return new SegmentsFile(List.copyOf(declared));
         }
-        root.finish();
-        return segments;
     }
 
-    private static String lowerCaseName(YamlNode node, String key) {
-        String name = node.text(key);
+    private static void lowerCaseName(String name) {
+        ConfigReader.required(name, "name");
         if (!name.matches("[a-z][a-z0-9_]*")) {
-            throw node.error(key, "expected lower-case letters, digits and _ but was '" + name + "'");
+            throw new ConfigReader.InvalidSetting(
+                    "name", "expected lower-case letters, digits and _ but was '" + name + "'");
         }
-        return name;
+    }
+
+    /** A value that must be one of {@code choices}, compared case-insensitively and returned lower-case. */
+    private static String choice(String key, String value, List<String> choices) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!choices.contains(lower)) {
+            throw new ConfigReader.InvalidSetting(
+                    key, "expected one of " + String.join(", ", choices) + " but was '" + value + "'");
+        }
+        return lower;
     }
 
     private static String read(Path sqlFile) {
