@@ -1,19 +1,22 @@
 package io.c360.synth;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
+import io.c360.config.ConfigReader;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Everything that shapes a synthetic data set. The same settings always give byte-identical output.
@@ -221,7 +224,7 @@ public record GeneratorSettings(
 
     /** Defaults overridden by a settings YAML file; {@code persons} and {@code seed} come from the caller. */
     public static GeneratorSettings load(Path yaml, int persons, long seed) {
-        return read(YamlNode.load(yaml), defaults(persons, seed));
+        return over(yaml.toString(), ConfigReader.read(yaml, ObjectNode.class), defaults(persons, seed));
     }
 
     public GeneratorSettings withNoiseScale(double factor) {
@@ -241,116 +244,79 @@ public record GeneratorSettings(
         return new GeneratorSettings(persons, seed, asOf, historyYears, size, households, systems, noise, violations);
     }
 
-    /** Reads the YAML form; keys that are absent keep the value in {@code base}. */
-    static GeneratorSettings read(YamlNode root, GeneratorSettings base) {
-        LocalDate asOf = root.optText("as_of").map(t -> date(root, t)).orElse(base.asOf());
-        int historyYears = root.integer("history_years", base.historyYears());
-        int partSize = root.integer("part_size", base.partSize());
+    /** Reads the YAML form; keys that are absent keep the value in {@code base}. {@code origin} names it in errors. */
+    static GeneratorSettings read(String origin, String yaml, GeneratorSettings base) {
+        return over(origin, ConfigReader.parse(origin, yaml, ObjectNode.class), base);
+    }
 
-        Households h = base.households();
-        Optional<YamlNode> hn = root.optChild("households");
-        if (hn.isPresent()) {
-            YamlNode n = hn.get();
-            List<Double> weights = n.has("size_weights") ? numbers(n, "size_weights") : h.sizeWeights();
-            h = new Households(
-                    weights,
-                    n.decimal("roommate_rate", h.roommateRate()),
-                    n.decimal("twin_rate", h.twinRate()),
-                    n.decimal("name_change_rate", h.nameChangeRate()),
-                    n.decimal("shared_landline_rate", h.sharedLandlineRate()),
-                    n.decimal("shared_email_rate", h.sharedEmailRate()));
-            n.finish();
-        }
-
-        Systems s = base.systems();
-        Optional<YamlNode> sn = root.optChild("systems");
-        if (sn.isPresent()) {
-            YamlNode n = sn.get();
-            Crm crm = s.crm();
-            Optional<YamlNode> c = n.optChild("crm");
-            if (c.isPresent()) {
-                crm = new Crm(
-                        c.get().decimal("presence", crm.presence()),
-                        c.get().decimal("duplicate_rate", crm.duplicateRate()));
-                c.get().finish();
-            }
-            Billing billing = s.billing();
-            Optional<YamlNode> b = n.optChild("billing");
-            if (b.isPresent()) {
-                YamlNode x = b.get();
-                billing = new Billing(
-                        x.decimal("presence", billing.presence()),
-                        x.decimal("extra_account_rate", billing.extraAccountRate()),
-                        x.decimal("crm_link_rate", billing.crmLinkRate()),
-                        x.decimal("tax_id_rate", billing.taxIdRate()));
-                x.finish();
-            }
-            Support support = s.support();
-            Optional<YamlNode> t = n.optChild("support");
-            if (t.isPresent()) {
-                support = new Support(
-                        t.get().decimal("presence", support.presence()),
-                        t.get().decimal("mean_tickets", support.meanTickets()));
-                t.get().finish();
-            }
-            Ecommerce ecommerce = s.ecommerce();
-            Optional<YamlNode> e = n.optChild("ecommerce");
-            if (e.isPresent()) {
-                YamlNode x = e.get();
-                ecommerce = new Ecommerce(
-                        x.decimal("presence", ecommerce.presence()),
-                        x.decimal("mean_orders", ecommerce.meanOrders()),
-                        x.decimal("ship_to_other_rate", ecommerce.shipToOtherRate()));
-                x.finish();
-            }
-            Web web = s.web();
-            Optional<YamlNode> w = n.optChild("web");
-            if (w.isPresent()) {
-                YamlNode x = w.get();
-                web = new Web(
-                        x.decimal("presence", web.presence()),
-                        x.decimal("mean_events", web.meanEvents()),
-                        x.decimal("anonymous_device_rate", web.anonymousDeviceRate()),
-                        x.decimal("identified_event_rate", web.identifiedEventRate()));
-                x.finish();
-            }
-            Consent consent = s.consent();
-            Optional<YamlNode> k = n.optChild("consent");
-            if (k.isPresent()) {
-                YamlNode x = k.get();
-                consent = new Consent(
-                        x.decimal("presence", consent.presence()),
-                        x.decimal("mean_events", consent.meanEvents()),
-                        x.decimal("crm_id_rate", consent.crmIdRate()));
-                x.finish();
-            }
-            s = new Systems(n.decimal("overlap", s.overlap()), crm, billing, support, ecommerce, web, consent);
-            n.finish();
-        }
-
-        NoiseRates noise = base.noise();
-        Optional<YamlNode> nn = root.optChild("noise");
-        if (nn.isPresent()) {
-            EnumMap<NoiseKind, Double> rates = new EnumMap<>(NoiseKind.class);
-            for (NoiseKind kind : NoiseKind.values()) {
-                rates.put(kind, nn.get().decimal(kind.key(), noise.of(kind)));
-            }
-            nn.get().finish();
-            noise = new NoiseRates(rates);
-        }
-
-        Violations v = base.violations();
-        Optional<YamlNode> vn = root.optChild("contract_violations");
-        if (vn.isPresent()) {
-            v = new Violations(
-                    vn.get().decimal("rate", v.rate()), vn.get().integer("malformed_lines", v.malformedLines()));
-            vn.get().finish();
-        }
-        root.finish();
+    /**
+     * {@code base} with the keys of {@code given} laid over its YAML form and the result bound, so
+     * that an unknown or mistyped key is reported at its path in the file.
+     */
+    private static GeneratorSettings over(String origin, ObjectNode given, GeneratorSettings base) {
+        ObjectNode merged = base.toTree();
+        lay(given, merged);
+        SettingsFile file = ConfigReader.parse(origin, merged.toString(), SettingsFile.class);
         try {
-            return new GeneratorSettings(base.persons(), base.seed(), asOf, historyYears, partSize, h, s, noise, v);
+            return new GeneratorSettings(
+                    base.persons(),
+                    base.seed(),
+                    file.asOf(),
+                    file.historyYears(),
+                    file.partSize(),
+                    file.households(),
+                    file.systems(),
+                    file.noise(),
+                    file.violations());
         } catch (C360Exception e) {
-            throw new C360Exception(root.file() + ": " + e.getMessage(), e);
+            throw new C360Exception(origin + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Lays {@code given} over {@code into}: mappings key by key, any other value whole. */
+    private static void lay(ObjectNode given, ObjectNode into) {
+        given.fields().forEachRemaining(e -> {
+            JsonNode current = into.get(e.getKey());
+            if (e.getValue().isObject() && current != null && current.isObject()) {
+                lay((ObjectNode) e.getValue(), (ObjectNode) current);
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    /** The YAML form, every key present once laid over the defaults. */
+    private record SettingsFile(
+            LocalDate asOf,
+            int historyYears,
+            int partSize,
+            Households households,
+            Systems systems,
+            NoiseRates noise,
+            Violations violations) {
+        @JsonCreator
+        static SettingsFile of(
+                @JsonProperty("as_of") String asOf,
+                @JsonProperty("history_years") int historyYears,
+                @JsonProperty("part_size") int partSize,
+                @JsonProperty("households") Households households,
+                @JsonProperty("systems") Systems systems,
+                @JsonProperty("noise") Map<String, Double> noise,
+                @JsonProperty("contract_violations") Violations violations) {
+            EnumMap<NoiseKind, Double> rates = new EnumMap<>(NoiseKind.class);
+            noise.forEach((key, rate) -> rates.put(
+                    Arrays.stream(NoiseKind.values())
+                            .filter(k -> k.key().equals(key))
+                            .findFirst()
+                            .orElseThrow(() -> new ConfigReader.InvalidSetting(
+                                    "noise." + key,
+                                    "unknown kind of noise; expected one of "
+                                            + Arrays.stream(NoiseKind.values())
+                                                    .map(NoiseKind::key)
+                                                    .collect(Collectors.joining(", ")))),
+                    rate));
+            return new SettingsFile(
+                    date(asOf), historyYears, partSize, households, systems, new NoiseRates(rates), violations);
         }
     }
 
@@ -406,23 +372,11 @@ public record GeneratorSettings(
         return (int) ((persons + (long) partSize - 1) / partSize);
     }
 
-    private static LocalDate date(YamlNode node, String text) {
+    private static LocalDate date(String text) {
         try {
             return LocalDate.parse(text.trim());
         } catch (DateTimeParseException e) {
-            throw node.error("as_of", "expected a date like 2026-11-01 but was '" + text + "'");
+            throw new ConfigReader.InvalidSetting("as_of", "expected a date like 2026-11-01 but was '" + text + "'");
         }
-    }
-
-    private static List<Double> numbers(YamlNode node, String key) {
-        List<Double> out = new ArrayList<>();
-        for (String t : node.textList(key)) {
-            try {
-                out.add(Double.parseDouble(t.trim()));
-            } catch (NumberFormatException e) {
-                throw node.error(key, "expected numbers but found '" + t + "'");
-            }
-        }
-        return out;
     }
 }

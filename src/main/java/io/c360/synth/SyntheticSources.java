@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.c360.C360Exception;
 import io.c360.Progress;
-import io.c360.config.YamlNode;
 import io.c360.synth.SourceRecord.Malformation;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -130,9 +129,10 @@ public final class SyntheticSources {
             counts.fields()
                     .forEachRemaining(
                             e -> perSource.put(e.getKey(), e.getValue().asLong()));
-            YamlNode settingsNode = YamlNode.parse(manifest.toString(), JSON.writeValueAsString(root.get("settings")));
-            GeneratorSettings settings =
-                    GeneratorSettings.read(settingsNode, GeneratorSettings.defaults(persons, seed));
+            GeneratorSettings settings = GeneratorSettings.read(
+                    manifest.toString(),
+                    JSON.writeValueAsString(root.get("settings")),
+                    GeneratorSettings.defaults(persons, seed));
             return Optional.of(new GenerationSummary(
                     persons, seed, perSource, root.get("truth_rows").asLong(), 0, settings));
         } catch (IOException | C360Exception e) {

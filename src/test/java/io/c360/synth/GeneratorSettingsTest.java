@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
-import io.c360.config.YamlNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +38,27 @@ class GeneratorSettingsTest {
         assertTrue(e.getMessage().contains("noise.typoo"), e.getMessage());
         C360Exception s = assertThrows(C360Exception.class, () -> load("systems:\n  crm:\n    presense: 0.5\n"));
         assertTrue(s.getMessage().contains("systems.crm.presense"), s.getMessage());
+    }
+
+    @Test
+    void errorsNameTheKeyPathAndWhatWasExpected() {
+        String file = dir.resolve("generator.yaml") + ": ";
+        assertEquals(
+                file + "systems.crm.presense: unknown key (a typo of 'presence'?); expected one of: presence, "
+                        + "duplicate_rate",
+                assertThrows(C360Exception.class, () -> load("systems:\n  crm:\n    presense: 0.5\n"))
+                        .getMessage());
+        assertEquals(
+                file + "history_years: expected a whole number but was 'many'",
+                assertThrows(C360Exception.class, () -> load("history_years: many\n"))
+                        .getMessage());
+        assertEquals(
+                file + "as_of: expected a date like 2026-11-01 but was 'soon'",
+                assertThrows(C360Exception.class, () -> load("as_of: soon\n")).getMessage());
+        assertEquals(
+                file + "households.twin_rate: expected a probability between 0 and 1 but was 2.0",
+                assertThrows(C360Exception.class, () -> load("households: {twin_rate: 2}\n"))
+                        .getMessage());
     }
 
     @Test
@@ -88,8 +108,7 @@ class GeneratorSettingsTest {
     void theManifestFormReadsBackToEqualSettings() {
         GeneratorSettings s =
                 GeneratorSettings.defaults(10, 1).withNoiseScale(1.7).withAsOf(LocalDate.of(2024, 2, 29));
-        YamlNode tree = YamlNode.parse("manifest", s.toTree().toString());
-        assertEquals(s, GeneratorSettings.read(tree, GeneratorSettings.defaults(10, 1)));
+        assertEquals(s, GeneratorSettings.read("manifest", s.toTree().toString(), GeneratorSettings.defaults(10, 1)));
     }
 
     @Test
