@@ -222,6 +222,9 @@ public final class ConfigReader {
         List<String> known = YAML.getDeserializationConfig().introspect(type).findProperties().stream()
                 .map(BeanPropertyDefinition::getName)
                 .toList();
+        if (known.isEmpty() || bindsWholeMapping(type.getRawClass())) {
+            return null;
+        }
         Iterator<String> present = node.fieldNames();
         while (present.hasNext()) {
             String name = present.next();
@@ -236,6 +239,13 @@ public final class ConfigReader {
             }
         }
         return null;
+    }
+
+    /** Whether a type is built from its whole mapping (a delegating creator), so checks its keys itself. */
+    private static boolean bindsWholeMapping(Class<?> type) {
+        return Arrays.stream(type.getDeclaredMethods())
+                .map(m -> m.getAnnotation(com.fasterxml.jackson.annotation.JsonCreator.class))
+                .anyMatch(c -> c != null && c.mode() == com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING);
     }
 
     private static JsonNode node(JsonNode document, List<JsonMappingException.Reference> at) {

@@ -99,13 +99,14 @@ public final class Evaluation {
             Path base = file.toAbsolutePath().getParent();
             SilverConfig defaults =
                     SilverConfig.load(base.resolve(spec.silver()).normalize());
-            SilverConfig silver = spec.matching()
-                    .map(m -> new SilverConfig(
-                            defaults.folder(),
-                            defaults.identity(),
-                            MatchingConfig.load(base.resolve(m).normalize()),
-                            defaults.survivorship()))
-                    .orElse(defaults);
+            Path matchingFile = spec.matching()
+                    .map(m -> base.resolve(m).normalize())
+                    .orElse(defaults.folder().resolve("matching.yaml"));
+            SilverConfig silver = new SilverConfig(
+                    defaults.folder(),
+                    defaults.identity(),
+                    MatchingConfig.load(matchingFile).over(spec.mapping().types(), matchingFile.toString()),
+                    defaults.survivorship());
             return new Spec(
                     spec.name(),
                     C360Config.resolve(base, spec.input().path()),

@@ -92,8 +92,8 @@ public final class Explanation {
                     level,
                     w,
                     w - base,
-                    shown(row.getStruct(row.fieldIndex("l")), c),
-                    shown(row.getStruct(row.fieldIndex("r")), c)));
+                    shown(row.getStruct(row.fieldIndex("l")), c, config),
+                    shown(row.getStruct(row.fieldIndex("r")), c, config)));
         }
         return new Result(
                 leftKey,
@@ -116,9 +116,11 @@ public final class Explanation {
     }
 
     /** The values a comparison looked at, for the waterfall. */
-    private static String shown(Row side, MatchingConfig.Comparison c) {
+    private static String shown(Row side, MatchingConfig.Comparison c, MatchingConfig config) {
         List<String> values = new ArrayList<>();
-        for (String attribute : IdentityRecords.MATCH_ATTRIBUTES) {
+        List<String> attributes = new ArrayList<>(IdentityRecords.MATCH_ATTRIBUTES);
+        attributes.addAll(config.extras().keySet());
+        for (String attribute : attributes) {
             if (c.nullWhen().contains("." + attribute + " ")
                     || c.levels().stream().anyMatch(l -> l.when().orElse("").contains("." + attribute))) {
                 Object v = side.get(side.fieldIndex(attribute));

@@ -4,14 +4,24 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.c360.C360Exception;
 import io.c360.config.ConfigReader;
 import io.c360.standardize.Standardization;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * {@code silver/identity.yaml}: how sources map to identity attributes (Spark SQL expressions over
@@ -19,26 +29,33 @@ import java.util.Optional;
  */
 public record IdentityConfig(Standardization standardization, Map<String, SourceMapping> sources) {
 
-    /** The identity attributes a source may map. */
-    public static final List<String> ATTRIBUTES = List.of(
-            "given_name",
-            "surname",
-            "full_name",
-            "birth_date",
-            "email",
-            "phone",
-            "street",
-            "city",
-            "state",
-            "postcode",
-            "national_id",
-            "crm_id");
+    /** The built-in identity attributes a source may map (others are declared with a type). */
+    public static final List<String> ATTRIBUTES = List.copyOf(AttributeType.BUILT_IN.keySet());
+
+    /** Keys of a source mapping that are not attributes. */
+    private static final List<String> SETTINGS = List.of("record_id", "record_time", "where", "owned_by");
+
+    /** Names identity records already use for columns of their own: no attribute may take them. */
+    private static final Set<String> RESERVED = Set.of(
+            "id",
+            "records",
+            "record_key",
+            "source",
+            "source_system",
+            "house_number",
+            "unit",
+            "given_name_variants",
+            "signature",
+            "truth",
+            IdentityRecords.OWNED_BY);
 
     /**
      * One source's mapping: expressions for record_id, record_time, a row filter and the attributes.
      * {@code ownedBy} names the attribute that identifies whose record it is when the others may
      * describe someone else (an order's buyer e-mail beside the ship-to name and address of a gift
      * recipient); matching rules see it as {@code owned_by} on records where that attribute is present.
+     * {@code types} gives every mapped attribute its type: the built-in ones theirs, the others (extra
+     * attributes, such as an occupation or a customer number of another system) the type declared.
      */
     @JsonAutoDetect(
             fieldVisibility = Visibility.NONE,
@@ -49,14 +66,32 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
             Optional<String> recordTime,
             Optional<String> where,
             Map<String, String> attributes,
-            Optional<String> ownedBy) {
+            Optional<String> ownedBy,
+            Map<String, AttributeType> types) {
         public SourceMapping {
-            attributes = Map.copyOf(attributes);
+            attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+            types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
         }
 
         public SourceMapping(
                 String recordId, Optional<String> recordTime, Optional<String> where, Map<String, String> attributes) {
-            this(recordId, recordTime, where, attributes, Optional.empty());
+            this(recordId, recordTime, where, attributes, Optional.empty(), builtInTypes(attributes.keySet()));
+        }
+
+        public SourceMapping(
+                String recordId,
+                Optional<String> recordTime,
+                Optional<String> where,
+                Map<String, String> attributes,
+                Optional<String> ownedBy) {
+            this(recordId, recordTime, where, attributes, ownedBy, builtInTypes(attributes.keySet()));
+        }
+
+        /** The attributes beyond the built-in ones, with their declared types, in the order written. */
+        public Map<String, AttributeType> extras() {
+            Map<String, AttributeType> extras = new LinkedHashMap<>(types);
+            extras.keySet().removeAll(AttributeType.BUILT_IN.keySet());
+            return extras;
         }
 
         /** A mapping given as YAML text; {@code origin} names it in errors. */
@@ -64,49 +99,36 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
             return ConfigReader.parse(origin, yaml, SourceMapping.class);
         }
 
-        /** record_id is required; record_time, where and owned_by are optional; the rest are attribute expressions. */
-        @JsonCreator
-        static SourceMapping of(
-                @JsonProperty("record_id") String recordId,
-                @JsonProperty("record_time") String recordTime,
-                @JsonProperty("where") String where,
-                @JsonProperty("owned_by") String ownedBy,
-                @JsonProperty("given_name") String givenName,
-                @JsonProperty("surname") String surname,
-                @JsonProperty("full_name") String fullName,
-                @JsonProperty("birth_date") String birthDate,
-                @JsonProperty("email") String email,
-                @JsonProperty("phone") String phone,
-                @JsonProperty("street") String street,
-                @JsonProperty("city") String city,
-                @JsonProperty("state") String state,
-                @JsonProperty("postcode") String postcode,
-                @JsonProperty("national_id") String nationalId,
-                @JsonProperty("crm_id") String crmId) {
-            ConfigReader.required(recordId, "record_id");
-            List<String> expressions = Arrays.asList(
-                    givenName,
-                    surname,
-                    fullName,
-                    birthDate,
-                    email,
-                    phone,
-                    street,
-                    city,
-                    state,
-                    postcode,
-                    nationalId,
-                    crmId);
+        /**
+         * record_id is required; record_time, where and owned_by are optional; the rest are attributes:
+         * a built-in one as an expression ({@code email: mail}) or {@code {column: mail}}, any other as
+         * {@code {column: <expression>, type: <type>}}.
+         */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static SourceMapping of(LinkedHashMap<String, JsonNode> fields) {
+            Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> attributes = new LinkedHashMap<>();
-            for (int i = 0; i < ATTRIBUTES.size(); i++) {
-                if (expressions.get(i) != null) {
-                    attributes.put(ATTRIBUTES.get(i), expressions.get(i));
+            Map<String, AttributeType> types = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : fields.entrySet()) {
+                String key = field.getKey();
+                JsonNode value = field.getValue();
+                if (SETTINGS.contains(key)) {
+                    settings.put(key, text(value, key));
+                } else if (value != null && value.isObject()) {
+                    attributes.put(key, typed(key, value, types));
+                } else if (AttributeType.BUILT_IN.containsKey(key)) {
+                    attributes.put(key, text(value, key));
+                    types.put(key, AttributeType.BUILT_IN.get(key));
+                } else {
+                    throw new ConfigReader.InvalidSetting(key, unknown(key));
                 }
             }
+            String recordId = ConfigReader.required(settings.get("record_id"), "record_id");
             if (attributes.isEmpty()) {
                 throw new ConfigReader.InvalidSetting(
                         "", "maps no identity attribute; expected some of " + String.join(", ", ATTRIBUTES));
             }
+            String ownedBy = settings.get("owned_by");
             if (ownedBy != null && (!attributes.containsKey(ownedBy) || ownedBy.equals("full_name"))) {
                 throw new ConfigReader.InvalidSetting(
                         "owned_by",
@@ -120,15 +142,117 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
             }
             return new SourceMapping(
                     recordId,
-                    Optional.ofNullable(recordTime),
-                    Optional.ofNullable(where),
+                    Optional.ofNullable(settings.get("record_time")),
+                    Optional.ofNullable(settings.get("where")),
                     attributes,
-                    Optional.ofNullable(ownedBy));
+                    Optional.ofNullable(ownedBy),
+                    types);
+        }
+
+        /** {@code {column: <expression>, type: <type>}}: the expression, with the attribute's type recorded. */
+        private static String typed(String name, JsonNode value, Map<String, AttributeType> types) {
+            Iterator<String> keys = value.fieldNames();
+            while (keys.hasNext()) {
+                String key = keys.next();
+                if (!key.equals("column") && !key.equals("type")) {
+                    throw new ConfigReader.InvalidSetting(
+                            name + "." + key, "unknown key; expected one of: column, type");
+                }
+            }
+            String column = text(value.get("column"), name + ".column");
+            AttributeType builtIn = AttributeType.BUILT_IN.get(name);
+            JsonNode written = value.get("type");
+            if (builtIn == null) {
+                if (!name.matches("[a-z][a-z0-9_]*") || RESERVED.contains(name)) {
+                    throw new ConfigReader.InvalidSetting(
+                            name,
+                            "expected an attribute name of lower-case letters, digits and _ that identity records do"
+                                    + " not use already (" + String.join(", ", new TreeSet<>(RESERVED)) + ")");
+                }
+                types.put(name, AttributeType.parse(text(written, name + ".type"), name + ".type"));
+            } else {
+                if (written != null && AttributeType.parse(text(written, name + ".type"), name + ".type") != builtIn) {
+                    throw new ConfigReader.InvalidSetting(
+                            name + ".type",
+                            "built-in attribute " + name + " is of type " + builtIn.yamlName() + " but was declared '"
+                                    + written.asText() + "'; map the column to an attribute of another name to give it"
+                                    + " another type");
+                }
+                types.put(name, builtIn);
+            }
+            return column;
+        }
+
+        private static String text(JsonNode value, String key) {
+            if (value == null || value.isNull()) {
+                throw new ConfigReader.InvalidSetting(key, "missing required key");
+            }
+            if (!value.isValueNode()) {
+                throw new ConfigReader.InvalidSetting(key, "expected a single value");
+            }
+            return value.asText();
+        }
+
+        /** A key that is neither a setting nor a built-in attribute, written without a type. */
+        private static String unknown(String key) {
+            List<String> known = new ArrayList<>(SETTINGS);
+            known.addAll(ATTRIBUTES);
+            LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+            return known.stream()
+                    .filter(k -> distance.apply(k, key) <= 2)
+                    .findFirst()
+                    .map(k -> "unknown key (a typo of '" + k + "'?); expected one of: " + String.join(", ", known))
+                    .orElse("not a built-in attribute (" + String.join(", ", ATTRIBUTES)
+                            + "); declare another attribute with its type: " + key + ": {column: <expression>, type: "
+                            + Arrays.stream(AttributeType.values())
+                                    .map(AttributeType::yamlName)
+                                    .collect(Collectors.joining("|"))
+                            + "}");
+        }
+
+        private static Map<String, AttributeType> builtInTypes(Set<String> attributes) {
+            Map<String, AttributeType> types = new LinkedHashMap<>();
+            attributes.forEach(a -> types.put(a, AttributeType.BUILT_IN.get(a)));
+            return types;
         }
     }
 
+    /**
+     * The attributes beyond the built-in ones that any source maps, with their types: every source's
+     * identity records carry them all (null where a source does not map one).
+     */
+    public Map<String, AttributeType> extras() {
+        Map<String, AttributeType> extras = new LinkedHashMap<>(attributes());
+        extras.keySet().removeAll(AttributeType.BUILT_IN.keySet());
+        return extras;
+    }
+
+    /** The attributes any source maps, with their types. */
+    public Map<String, AttributeType> attributes() {
+        return attributes(sources.values());
+    }
+
+    /**
+     * The attributes some mappings map, with their types, in the order first written; one name declared
+     * with two types is an error.
+     */
+    public static Map<String, AttributeType> attributes(Collection<SourceMapping> mappings) {
+        Map<String, AttributeType> extras = new LinkedHashMap<>();
+        for (SourceMapping mapping : mappings) {
+            for (Map.Entry<String, AttributeType> extra : mapping.types().entrySet()) {
+                AttributeType before = extras.putIfAbsent(extra.getKey(), extra.getValue());
+                if (before != null && before != extra.getValue()) {
+                    throw new C360Exception("attribute " + extra.getKey() + " is declared as " + before.yamlName()
+                            + " by one source and as " + extra.getValue().yamlName()
+                            + " by another; an attribute has one type");
+                }
+            }
+        }
+        return Collections.unmodifiableMap(extras);
+    }
+
     public IdentityConfig {
-        sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
     }
 
     public static IdentityConfig load(Path file) {
@@ -145,6 +269,7 @@ public record IdentityConfig(Standardization standardization, Map<String, Source
             @JsonProperty("standardize") Standardization standardize,
             @JsonProperty("sources") LinkedHashMap<String, SourceMapping> sources) {
         ConfigReader.required(sources, "sources");
+        IdentityConfig.attributes(sources.values());
         return new IdentityConfig(ConfigReader.orDefault(standardize, Standardization.defaults()), sources);
     }
 }

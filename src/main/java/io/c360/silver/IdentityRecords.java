@@ -27,6 +27,7 @@ import io.c360.standardize.Standardization;
 import io.c360.standardize.Standardize;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,6 +78,22 @@ public final class IdentityRecords {
             IdentityConfig.SourceMapping mapping,
             Standardization std,
             Dataset<Row> nicknames) {
+        return of(rows, source, system, mapping, std, nicknames, mapping.extras());
+    }
+
+    /**
+     * Identity records of one source that also carry {@code extras}, the attributes beyond the built-in
+     * ones that any source maps (each standardized by its type; null where this source does not map it),
+     * so that the records of all sources have one schema.
+     */
+    public static Dataset<Row> of(
+            Dataset<Row> rows,
+            String source,
+            String system,
+            IdentityConfig.SourceMapping mapping,
+            Standardization std,
+            Dataset<Row> nicknames,
+            Map<String, AttributeType> extras) {
         Dataset<Row> filtered = mapping.where().map(rows::filter).orElse(rows);
         List<Column> raw = new ArrayList<>();
         raw.add(recordId(mapping).as("record_id"));
@@ -85,6 +102,10 @@ public final class IdentityRecords {
                 .orElse(lit(null).cast(DataTypes.TimestampType))
                 .as("record_time"));
         for (String attribute : IdentityConfig.ATTRIBUTES) {
+            String e = mapping.attributes().get(attribute);
+            raw.add((e == null ? lit(null) : expr(e)).cast(DataTypes.StringType).as("raw_" + attribute));
+        }
+        for (String attribute : extras.keySet()) {
             String e = mapping.attributes().get(attribute);
             raw.add((e == null ? lit(null) : expr(e)).cast(DataTypes.StringType).as("raw_" + attribute));
         }
@@ -104,7 +125,10 @@ public final class IdentityRecords {
         Column streetRaw = col("raw_street");
         Column birth = Standardize.date(col("raw_birth_date"), std.dateFormats());
 
-        Dataset<Row> standardized = mapped.select(
+        List<Column> extraColumns = new ArrayList<>();
+        extras.forEach((name, type) ->
+                extraColumns.add(standardized(type, col("raw_" + name), std).as(name)));
+        List<Column> standardizedColumns = new ArrayList<>(List.of(
                 concat(lit(source + ":"), col("record_id")).as(RECORD_KEY),
                 lit(source).as("source"),
                 lit(system).as("source_system"),
@@ -147,12 +171,44 @@ public final class IdentityRecords {
                                 std.junk("national_id"))
                         .as("national_id"),
                 when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id")))
-                        .as("crm_id"));
+                        .as("crm_id")));
+        standardizedColumns.addAll(extraColumns);
+        Dataset<Row> standardized = mapped.select(standardizedColumns.toArray(Column[]::new));
         Column ownedBy = mapping.ownedBy()
                 .map(a -> when(col(a).isNotNull(), lit(a)))
                 .orElse(lit(null))
                 .cast(DataTypes.StringType);
-        return withVariantsAndSignature(standardized.withColumn(OWNED_BY, ownedBy), nicknames);
+        return withVariantsAndSignature(
+                standardized.withColumn(OWNED_BY, ownedBy), nicknames, List.copyOf(extras.keySet()));
+    }
+
+    /**
+     * An extra attribute's value standardized by its type, as the built-in attributes of that type are
+     * (names, e-mails, phones, streets, postcodes, dates; identifiers keep letters and digits; category,
+     * place and text are {@link Standardize#text}); a number that does not read as one is null.
+     */
+    static Column standardized(AttributeType type, Column raw, Standardization std) {
+        return switch (type) {
+            case NAME, GIVEN_NAME, SURNAME ->
+                Standardize.unlessJunk(Standardize.name(raw), Standardize.text(raw), std.junk("name"));
+            case FULL_NAME -> Standardize.unlessJunk(Standardize.text(raw), Standardize.text(raw), std.junk("name"));
+            case DATE -> Standardize.date(raw, std.dateFormats());
+            case EMAIL ->
+                Standardize.unlessJunk(
+                        Standardize.email(raw, std.canonicalEmail(), std.emailDomains()),
+                        Standardize.text(raw),
+                        std.junk("email"));
+            case PHONE ->
+                Standardize.unlessJunk(Phones.e164(raw, std.phoneRegion()), Standardize.text(raw), std.junk("phone"));
+            case POSTCODE -> Standardize.postcode(raw);
+            case STREET ->
+                Standardize.unlessJunk(
+                        Standardize.street(raw, std.streetAbbreviations()), Standardize.text(raw), std.junk("street"));
+            case IDENTIFIER -> Standardize.identifier(raw);
+            case PLACE, CATEGORY, TEXT -> Standardize.text(raw);
+            case NUMBER ->
+                when(trim(raw).rlike("^[+-]?[0-9]+([.][0-9]+)?$"), trim(raw).cast(DataTypes.DoubleType));
+        };
     }
 
     /** The record id a source row carries, as identity records hold it. */
@@ -188,8 +244,12 @@ public final class IdentityRecords {
         return substring(sha2(text, 256), 1, 32);
     }
 
-    private static Dataset<Row> withVariantsAndSignature(Dataset<Row> records, Dataset<Row> nicknames) {
-        Column[] matched = MATCH_ATTRIBUTES.stream()
+    /** Adds the given names' variants and the signature; extra attributes take part in the signature after the built-in ones. */
+    private static Dataset<Row> withVariantsAndSignature(
+            Dataset<Row> records, Dataset<Row> nicknames, List<String> extras) {
+        List<String> compared = new ArrayList<>(MATCH_ATTRIBUTES);
+        compared.addAll(extras);
+        Column[] matched = compared.stream()
                 .map(a -> coalesce(col(a).cast(DataTypes.StringType), lit("\u0000")))
                 .toArray(Column[]::new);
         Dataset<Row> joined =
@@ -199,7 +259,7 @@ public final class IdentityRecords {
                         array(col("given_name")),
                         coalesce(col("canonicals"), expr("CAST(array() AS array<string>)")))));
         Column nothingToMatch = lit(true);
-        for (String a : MATCH_ATTRIBUTES) {
+        for (String a : compared) {
             nothingToMatch = nothingToMatch.and(col(a).isNull());
         }
         // A record with no usable attribute (all blank or junk) is an identity of its own, never "the same

@@ -78,17 +78,23 @@ public final class Matcher {
      * it, and the configured node attributes (computed over all identities).
      */
     public static Dataset<Row> nodes(Dataset<Row> records, MatchingConfig config) {
-        Dataset<Row> nodes = nodes(records);
+        Dataset<Row> nodes = nodes(records, List.copyOf(config.extras().keySet()));
         for (MatchingConfig.NodeAttribute a : config.nodeAttributes()) {
             nodes = nodes.withColumn(a.name(), expr(a.expression()));
         }
         return nodes;
     }
 
-    /** One row per distinct identity: {@code id} (the signature), its attributes and how many records share it. */
-    public static Dataset<Row> nodes(Dataset<Row> records) {
+    /**
+     * One row per distinct identity: {@code id} (the signature), its attributes (the built-in ones and
+     * {@code extras}) and how many records share it.
+     */
+    public static Dataset<Row> nodes(Dataset<Row> records, List<String> extras) {
         List<Column> aggs = new ArrayList<>();
         for (String a : IdentityRecords.MATCH_ATTRIBUTES) {
+            aggs.add(first(a).as(a));
+        }
+        for (String a : extras) {
             aggs.add(first(a).as(a));
         }
         aggs.add(first("given_name_variants").as("given_name_variants"));

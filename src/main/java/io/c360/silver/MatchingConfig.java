@@ -2,11 +2,16 @@ package io.c360.silver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.c360.C360Exception;
 import io.c360.config.ConfigReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,7 +27,8 @@ public record MatchingConfig(
         Model model,
         List<PairRule> linkRules,
         List<PairRule> cannotLinkRules,
-        List<PairRule> modelLinkRequires) {
+        List<PairRule> modelLinkRequires,
+        Map<String, AttributeType> attributes) {
 
     /**
      * An attribute computed over all distinct identities before blocking: a Spark SQL expression that
@@ -142,25 +148,82 @@ public record MatchingConfig(
     }
 
     /** A comparison: its levels in order (first true wins; a level without {@code when} catches the rest). */
-    public record Comparison(String name, String nullWhen, List<Level> levels) {
+    public record Comparison(String name, String nullWhen, List<Level> levels, Optional<Templates.Spec> template) {
         public Comparison {
             levels = List.copyOf(levels);
         }
 
+        public Comparison(String name, String nullWhen, List<Level> levels) {
+            this(name, nullWhen, levels, Optional.empty());
+        }
+
+        /** A templated comparison whose attribute's type the identity mapping has yet to give ({@link #over}). */
+        boolean deferred() {
+            return levels.isEmpty();
+        }
+
         /**
-         * A comparison as written: without {@code null_when}, it does not apply to a pair missing one of
-         * its {@code columns} (by default the column of its name).
+         * A comparison as written: either {@code levels} (SQL conditions) or {@code attribute} with an
+         * optional {@code template} and its parameters (see {@link Templates}). Without {@code null_when},
+         * a comparison of levels does not apply to a pair missing one of its {@code columns} (by default
+         * the column of its name). A templated comparison of an attribute that is not built in, without
+         * {@code template}, is expanded once the identity mapping gives the attribute's type.
          */
         @JsonCreator
         static Comparison of(
                 @JsonProperty("name") String name,
+                @JsonProperty("attribute") String attribute,
+                @JsonProperty("template") String template,
+                @JsonProperty("thresholds") List<Double> thresholds,
+                @JsonProperty("tf") Boolean tf,
+                @JsonProperty("m") Map<String, Double> m,
+                @JsonProperty("u_from_value_counts") Boolean uFromValueCounts,
+                @JsonProperty("with") Map<String, String> with,
                 @JsonProperty("columns") List<String> columns,
                 @JsonProperty("null_when") String nullWhen,
                 @JsonProperty("levels") List<Level> levels) {
+            if (attribute != null) {
+                if (levels != null || columns != null) {
+                    throw new ConfigReader.InvalidSetting(
+                            levels != null ? "levels" : "columns",
+                            "a comparison is either a template (attribute, template) or levels, not both");
+                }
+                Templates.Spec spec = new Templates.Spec(
+                        ConfigReader.orDefault(name, attribute),
+                        attribute,
+                        Optional.ofNullable(template).map(Templates.Template::parse),
+                        Optional.ofNullable(thresholds).map(List::copyOf),
+                        Optional.ofNullable(tf),
+                        m == null ? Map.of() : m,
+                        ConfigReader.orDefault(uFromValueCounts, false),
+                        with == null ? Map.of() : with,
+                        Optional.ofNullable(nullWhen));
+                AttributeType type = AttributeType.BUILT_IN.get(attribute);
+                if (spec.template().isEmpty() && type == null) {
+                    return new Comparison(spec.name(), "", List.of(), Optional.of(spec));
+                }
+                return Templates.expand(spec, type == null ? AttributeType.TEXT : type);
+            }
             ConfigReader.required(name, "name");
+            for (String templateKey :
+                    new String[] {"template", "thresholds", "tf", "m", "u_from_value_counts", "with"}) {
+                boolean given = switch (templateKey) {
+                    case "template" -> template != null;
+                    case "thresholds" -> thresholds != null;
+                    case "tf" -> tf != null;
+                    case "m" -> m != null;
+                    case "u_from_value_counts" -> uFromValueCounts != null;
+                    default -> with != null;
+                };
+                if (given) {
+                    throw new ConfigReader.InvalidSetting(
+                            templateKey, "belongs to a templated comparison; expected 'attribute' beside it");
+                }
+            }
             List<Level> ordered = ConfigReader.orEmpty(levels);
             if (ordered.size() < 2) {
-                throw new ConfigReader.InvalidSetting("levels", "expected at least two levels (e.g. exact and else)");
+                throw new ConfigReader.InvalidSetting(
+                        "levels", "expected at least two levels (e.g. exact and else), or attribute and template");
             }
             if (ordered.get(ordered.size() - 1).when().isPresent()) {
                 throw new ConfigReader.InvalidSetting(
@@ -289,6 +352,7 @@ public record MatchingConfig(
     }
 
     public MatchingConfig {
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         nodeAttributes = List.copyOf(nodeAttributes);
         modelLinkRequires = List.copyOf(modelLinkRequires);
         blocking = List.copyOf(blocking);
@@ -328,6 +392,14 @@ public record MatchingConfig(
             throw new ConfigReader.InvalidSetting("comparisons", "expected at least one comparison");
         }
         Rules pairRules = ConfigReader.orDefault(rules, new Rules(null, null, null));
+        Set<String> comparisonNames = new HashSet<>();
+        for (int i = 0; i < comparisons.size(); i++) {
+            if (!comparisonNames.add(comparisons.get(i).name())) {
+                throw new ConfigReader.InvalidSetting(
+                        "comparisons[" + i + "].name",
+                        "comparison '" + comparisons.get(i).name() + "' is declared twice");
+            }
+        }
         return new MatchingConfig(
                 attributes,
                 blocking.blockingRules(),
@@ -335,7 +407,138 @@ public record MatchingConfig(
                 model,
                 ConfigReader.orEmpty(pairRules.link()),
                 ConfigReader.orEmpty(pairRules.cannotLink()),
-                ConfigReader.orEmpty(pairRules.modelLinkRequires()));
+                ConfigReader.orEmpty(pairRules.modelLinkRequires()),
+                BUILT_IN_ATTRIBUTES);
+    }
+
+    /** The attributes a matching file is checked against until it is bound to an identity mapping. */
+    private static final Map<String, AttributeType> BUILT_IN_ATTRIBUTES = builtInAttributes();
+
+    private static Map<String, AttributeType> builtInAttributes() {
+        Map<String, AttributeType> attributes = new LinkedHashMap<>(AttributeType.BUILT_IN);
+        attributes.remove("full_name");
+        return attributes;
+    }
+
+    /** Columns a pair's records carry besides the attributes. */
+    private static final Set<String> RECORD_COLUMNS =
+            Set.of("id", "records", "given_name_variants", "house_number", "unit", IdentityRecords.OWNED_BY);
+
+    /**
+     * These rules bound to the attributes an identity mapping maps (name → type; see
+     * {@link IdentityConfig#attributes}): templated comparisons of attributes that are not built in take
+     * their type's template, and a comparison that reads a column the records do not carry is an error
+     * naming it. {@code origin} names the matching file in errors.
+     */
+    public MatchingConfig over(Map<String, AttributeType> mapped, String origin) {
+        Map<String, AttributeType> bound = compared(mapped);
+        Map<String, AttributeType> carried = new LinkedHashMap<>(BUILT_IN_ATTRIBUTES);
+        carried.putAll(bound);
+        Set<String> known = new HashSet<>(carried.keySet());
+        known.addAll(RECORD_COLUMNS);
+        nodeAttributes.forEach(a -> known.add(a.name()));
+        List<Comparison> expanded = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            Comparison full = c;
+            if (c.deferred()) {
+                Templates.Spec spec = c.template().orElseThrow();
+                AttributeType type = carried.get(spec.attribute());
+                if (type == null) {
+                    throw new C360Exception(origin + ": comparison '" + c.name() + "': attribute '" + spec.attribute()
+                            + "' is not an attribute of the identity mapping; expected one of "
+                            + String.join(", ", carried.keySet()) + " (declare others in the mapping with a type)");
+                }
+                full = Templates.expand(spec, type);
+            }
+            for (String column : readColumns(full)) {
+                if (!known.contains(column)) {
+                    throw new C360Exception(origin + ": comparison '" + c.name() + "' reads l." + column + " / r."
+                            + column + ", which identity records do not carry; expected an attribute ("
+                            + String.join(", ", carried.keySet()) + ") or a node attribute");
+                }
+            }
+            expanded.add(full);
+        }
+        return new MatchingConfig(
+                nodeAttributes, blocking, expanded, model, linkRules, cannotLinkRules, modelLinkRequires, bound);
+    }
+
+    /**
+     * Matching derived from an identity mapping alone: one comparison per mapped attribute, by its type's
+     * template; blocking chosen from the data (no rules here); the model's defaults; no link rules or
+     * vetoes (nothing is known of the data that would justify one).
+     */
+    public static MatchingConfig auto(Map<String, AttributeType> mapped) {
+        Map<String, AttributeType> bound = compared(mapped);
+        List<Comparison> comparisons = new ArrayList<>();
+        bound.forEach((name, type) -> comparisons.add(Templates.expand(
+                new Templates.Spec(
+                        name,
+                        name,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of(),
+                        false,
+                        Map.of(),
+                        Optional.empty()),
+                type)));
+        if (comparisons.isEmpty()) {
+            throw new C360Exception("the identity mapping maps no attribute to compare");
+        }
+        return new MatchingConfig(
+                List.of(),
+                List.of(),
+                comparisons,
+                Model.of(null, null, null, null, null, null, null, null, null, null),
+                List.of(),
+                List.of(),
+                List.of(),
+                bound);
+    }
+
+    /** Whether blocking rules are to be chosen from the data (none written). */
+    public boolean blockingFromData() {
+        return blocking.isEmpty();
+    }
+
+    /** Mapped attributes as identity records carry them: a full name becomes a given name and a surname. */
+    private static Map<String, AttributeType> compared(Map<String, AttributeType> mapped) {
+        Map<String, AttributeType> compared = new LinkedHashMap<>();
+        mapped.forEach((name, type) -> {
+            if (name.equals("full_name")) {
+                compared.put("given_name", AttributeType.GIVEN_NAME);
+                compared.put("surname", AttributeType.SURNAME);
+            } else {
+                compared.put(name, type);
+            }
+        });
+        return compared;
+    }
+
+    /** The extra attributes (beyond the built-in ones) these rules are bound to, with their types. */
+    public Map<String, AttributeType> extras() {
+        Map<String, AttributeType> extras = new LinkedHashMap<>(attributes);
+        extras.keySet().removeAll(AttributeType.BUILT_IN.keySet());
+        return extras;
+    }
+
+    private static final java.util.regex.Pattern PAIR_COLUMN =
+            java.util.regex.Pattern.compile("\\b[lr]\\.([A-Za-z_][A-Za-z0-9_]*)");
+
+    /** Columns of the pair's records ({@code l.x}, {@code r.x}) a comparison's conditions read. */
+    private static Set<String> readColumns(Comparison c) {
+        Set<String> columns = new java.util.TreeSet<>();
+        List<String> conditions = new ArrayList<>();
+        conditions.add(c.nullWhen());
+        c.levels().forEach(l -> l.when().ifPresent(conditions::add));
+        for (String condition : conditions) {
+            java.util.regex.Matcher m = PAIR_COLUMN.matcher(condition.replaceAll("'[^']*'", "''"));
+            while (m.find()) {
+                columns.add(m.group(1));
+            }
+        }
+        return columns;
     }
 
     /** {@code max_block_size}: the largest block that still makes pairs (two records at least). */

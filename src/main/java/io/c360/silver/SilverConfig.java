@@ -32,10 +32,12 @@ public record SilverConfig(
                     folder
                             + ": silver definitions folder not found (expected identity.yaml, matching.yaml, survivorship.yaml)");
         }
+        IdentityConfig identity = IdentityConfig.load(folder.resolve("identity.yaml"));
+        Path matching = folder.resolve("matching.yaml");
         return new SilverConfig(
                 folder,
-                IdentityConfig.load(folder.resolve("identity.yaml")),
-                MatchingConfig.load(folder.resolve("matching.yaml")),
+                identity,
+                MatchingConfig.load(matching).over(identity.attributes(), matching.toString()),
                 SurvivorshipRules.load(folder.resolve("survivorship.yaml")));
     }
 

@@ -725,7 +725,13 @@ public final class SilverJob {
                     config.source(source).map(C360Config.SourceConfig::system).orElse(source);
             Dataset<Row> newest = Lineage.newestVersions(rows.apply(source), expr(mapping.recordId()));
             Dataset<Row> records = IdentityRecords.of(
-                    newest, source, system, mapping, silver.identity().standardization(), nicknames);
+                    newest,
+                    source,
+                    system,
+                    mapping,
+                    silver.identity().standardization(),
+                    nicknames,
+                    silver.identity().extras());
             all = all == null ? records : all.unionByName(records);
         }
         return all;

@@ -203,4 +203,13 @@ public final class Standardize {
         Column d = regexp_replace(c, "[^0-9]", "");
         return when(d.rlike("^\\d{6,}$").and(d.rlike("^(\\d)\\1+$").unary_$bang()), d);
     }
+
+    /**
+     * An identifier of any system (a customer number, a passport number): letters upper-cased and digits,
+     * everything else dropped ("ab-123 45" = "AB12345"); one character repeated is a placeholder → null.
+     */
+    public static Column identifier(Column c) {
+        Column d = upper(regexp_replace(c, "[^A-Za-z0-9]", ""));
+        return blankToNull(when(d.rlike("^(.)\\1*$").unary_$bang(), d));
+    }
 }
