@@ -57,7 +57,31 @@ public final class Evaluation {
             @JsonProperty("over_merged_clusters") long overMergedClusters,
             @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
             @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
-            @JsonProperty("seconds") double seconds) {}
+            @JsonProperty("seconds") double seconds,
+            @JsonProperty("birth_dates_out_of_range") long birthDatesOutOfRange) {
+
+        /** This report with the count of birth dates standardization left out as implausible. */
+        Report withBirthDatesOutOfRange(long count) {
+            return new Report(
+                    name,
+                    records,
+                    truePairs,
+                    candidatePairs,
+                    blockingRecall,
+                    blockingRecallConnected,
+                    reductionRatio,
+                    linkThreshold,
+                    pairwise,
+                    bcubed,
+                    clusters,
+                    trueEntities,
+                    overMergedClusters,
+                    clustersJoiningTwins,
+                    blockingRules,
+                    seconds,
+                    count);
+        }
+    }
 
     /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
     public record RuleFigures(
@@ -230,14 +254,17 @@ public final class Evaluation {
                 col("record_key"),
                 col(IdentityRecords.SIGNATURE).as("node"),
                 coalesce(col("truth"), col("record_key")).as("truth"));
+        long outOfRange =
+                records.filter(col(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE)).count();
         return report(
-                spec.name(),
-                assigned,
-                resolution.recordClusters(),
-                resolution.pairs(),
-                spec.silver().matching().model().linkThreshold(),
-                perRuleRecall ? resolution.matched().blocking() : List.of(),
-                start);
+                        spec.name(),
+                        assigned,
+                        resolution.recordClusters(),
+                        resolution.pairs(),
+                        spec.silver().matching().model().linkThreshold(),
+                        perRuleRecall ? resolution.matched().blocking() : List.of(),
+                        start)
+                .withBirthDatesOutOfRange(outOfRange);
     }
 
     /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
@@ -385,7 +412,8 @@ public final class Evaluation {
                 overMerged,
                 twinMerges,
                 perRule,
-                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                0);
     }
 
     /** Human-readable report lines. */
@@ -396,6 +424,12 @@ public final class Evaluation {
                         String.format(
                                 "  records %,d  true entities %,d  true pairs %,d",
                                 r.records(), r.trueEntities(), r.truePairs()),
+                        r.birthDatesOutOfRange() == 0
+                                ? ""
+                                : String.format(
+                                        "  birth dates left out as implausible (before standardize.earliest_birth_date"
+                                                + " or after today): %,d",
+                                        r.birthDatesOutOfRange()),
                         String.format(
                                 "  blocking: recall %.4f (connected through candidates %.4f)  reduction ratio %.6f  candidate pairs %,d",
                                 r.blockingRecall(),

@@ -20,7 +20,6 @@ import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.year;
 
 import io.c360.standardize.Phones;
 import io.c360.standardize.Standardization;
@@ -61,6 +60,13 @@ public final class IdentityRecords {
             OWNED_BY);
 
     public static final String RECORD_KEY = "record_key";
+    /**
+     * Whether the record's birth date parsed but fell outside the plausible range (before
+     * {@code earliest_birth_date} or after today) and was left out: counted and reported, then dropped
+     * before identity records are stored.
+     */
+    public static final String BIRTH_DATE_OUT_OF_RANGE = "birth_date_out_of_range";
+
     public static final String SIGNATURE = "signature";
 
     private IdentityRecords() {}
@@ -139,7 +145,7 @@ public final class IdentityRecords {
                 Standardize.unlessJunk(Standardize.name(surnameRaw), Standardize.text(surnameRaw), std.junk("name"))
                         .as("surname"),
                 when(
-                                year(birth).between(1880, 2100).and(birth.leq(current_date())),
+                                birthDateInRange(birth, std),
                                 Standardize.unlessJunk(
                                         birth,
                                         Standardize.text(date_format(birth, "yyyy-MM-dd")),
@@ -172,6 +178,9 @@ public final class IdentityRecords {
                         .as("national_id"),
                 when(trim(col("raw_crm_id")).notEqual(""), trim(col("raw_crm_id")))
                         .as("crm_id")));
+        standardizedColumns.add(birth.isNotNull()
+                .and(birthDateInRange(birth, std).unary_$bang())
+                .as(BIRTH_DATE_OUT_OF_RANGE));
         standardizedColumns.addAll(extraColumns);
         Dataset<Row> standardized = mapped.select(standardizedColumns.toArray(Column[]::new));
         Column ownedBy = mapping.ownedBy()
@@ -209,6 +218,10 @@ public final class IdentityRecords {
             case NUMBER ->
                 when(trim(raw).rlike("^[+-]?[0-9]+([.][0-9]+)?$"), trim(raw).cast(DataTypes.DoubleType));
         };
+    }
+
+    private static Column birthDateInRange(Column birth, Standardization std) {
+        return birth.geq(lit(java.sql.Date.valueOf(std.earliestBirthDate()))).and(birth.leq(current_date()));
     }
 
     /** The record id a source row carries, as identity records hold it. */

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -22,6 +23,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -49,6 +52,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -178,7 +182,7 @@ public final class SilverJob {
      * Record versions delivered since the last run: their identity records (materialized) and the
      * {@code record_key} of every record they are versions of, identity record or not (materialized).
      */
-    private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count) {}
+    private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count, long birthDatesOutOfRange) {}
 
     /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
     private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
@@ -281,8 +285,20 @@ public final class SilverJob {
         String definitions = definitionsFingerprint();
         Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
         RecordsRead read = readRecords(lake.spark(), buildOn);
-        Dataset<Row> records = read.records().localCheckpoint(true);
-        long recordCount = records.count();
+        Dataset<Row> records;
+        long recordCount;
+        long outOfRange;
+        if (read.delivered().isPresent()) {
+            records = read.records().localCheckpoint(true);
+            recordCount = records.count();
+            outOfRange = read.delivered().get().birthDatesOutOfRange();
+        } else {
+            Dataset<Row> flagged = read.records().localCheckpoint(true);
+            long[] counted = counted(flagged);
+            recordCount = counted[0];
+            outOfRange = counted[1];
+            records = flagged.drop(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE);
+        }
         long standardized = read.delivered().map(Delivery::count).orElse(recordCount);
         progress.report("silver.identity_records: " + recordCount + " records from "
                 + silver.identity().sources().size() + " sources"
@@ -290,6 +306,14 @@ public final class SilverJob {
                         ? String.format(
                                 " (%,d standardized: the versions bronze delivered since the last run)", standardized)
                         : ""));
+        if (outOfRange > 0) {
+            progress.report(String.format(
+                    Locale.ROOT,
+                    "silver: %,d birth dates before %s or after today were left out (standardize.earliest_birth_date"
+                            + " in identity.yaml sets the earliest one taken as true)",
+                    outOfRange,
+                    silver.identity().standardization().earliestBirthDate()));
+        }
         Dataset<Row> steward = stewardDecisions(records).localCheckpoint(true);
         // Records added, removed or changed since that run, materialized: this run may replace the table.
         // Records bronze did not deliver again are the previous run's rows, unchanged.
@@ -699,8 +723,10 @@ public final class SilverJob {
                     (until == null ? rows : rows.filter(col(Lineage.INGESTED_AT).gt(lit(Instant.parse(until)))))
                             .localCheckpoint(true));
         }
-        Dataset<Row> delivered =
+        Dataset<Row> flagged =
                 identityRecords(bronze, deliveredRows::get, nicknames).localCheckpoint(true);
+        long[] counted = counted(flagged);
+        Dataset<Row> delivered = flagged.drop(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE);
         Dataset<Row> keys = sources.stream()
                 .map(source -> deliveredRows
                         .get(source)
@@ -712,7 +738,17 @@ public final class SilverJob {
                 .distinct()
                 .localCheckpoint(true);
         Dataset<Row> records = Increment.withDelivered(lake.read(IDENTITY_RECORDS), delivered, keys);
-        return new RecordsRead(records, marks, Optional.of(new Delivery(delivered, keys, delivered.count())));
+        return new RecordsRead(records, marks, Optional.of(new Delivery(delivered, keys, counted[0], counted[1])));
+    }
+
+    /** How many identity records, and how many of them had a birth date out of the plausible range: one pass. */
+    private static long[] counted(Dataset<Row> records) {
+        Row counts = records.agg(
+                        count(lit(1)),
+                        sum(when(col(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE), 1)
+                                .otherwise(0)))
+                .head();
+        return new long[] {counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1)};
     }
 
     /** Identity records of the newest version of each record among {@code rows} of each source's bronze table. */

@@ -224,6 +224,18 @@ public final class Templates {
                 spec.name(), spec.nullWhen().orElse(nullWhen), levels.done(), Optional.of(spec));
     }
 
+    /**
+     * The two street lines start with the same house number: identity records carry it for the built-in
+     * street; for another street attribute it is the first word when that starts with a digit.
+     */
+    private static String sameHouseNumber(String a) {
+        if (a.equals("street")) {
+            return "l.house_number = r.house_number";
+        }
+        return "substring_index(l." + a + ", ' ', 1) = substring_index(r." + a + ", ' ', 1) AND substring_index(l." + a
+                + ", ' ', 1) RLIKE '^[0-9]'";
+    }
+
     private static String percent(double share) {
         return String.valueOf(Math.round(share * 100)).replace('.', '_') + "_percent";
     }

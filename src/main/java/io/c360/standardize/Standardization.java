@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.OptBoolean;
 import io.c360.config.ConfigReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public record Standardization(
         boolean canonicalEmail,
         List<String> emailDomains,
         List<String> dateFormats,
+        LocalDate earliestBirthDate,
         Optional<Path> nicknames,
         Map<String, String> streetAbbreviations,
         Map<String, List<String>> junk) {
@@ -39,7 +41,7 @@ public record Standardization(
 
     /** The settings of an identity file without a {@code standardize:} section, or of a section's absent keys. */
     public static Standardization defaults() {
-        return of(null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null);
     }
 
     /** The {@code standardize:} section of an identity file, or the defaults when there is no such file. */
@@ -59,6 +61,19 @@ public record Standardization(
         }
     }
 
+    /**
+     * The earliest birth date taken as true: before it a birth date is a placeholder or a typing error
+     * for a living customer (0001-01-01, 1800-01-01); historical records set it earlier.
+     */
+    private static LocalDate birthDate(String written) {
+        try {
+            return LocalDate.parse(written.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigReader.InvalidSetting(
+                    "earliest_birth_date", "expected a date as yyyy-MM-dd but was '" + written + "'");
+        }
+    }
+
     /** A {@code standardize:} section; {@code nicknames} is resolved against the identity file's folder. */
     @JsonCreator
     static Standardization of(
@@ -67,6 +82,7 @@ public record Standardization(
             @JsonProperty("canonical_email") Boolean canonicalEmail,
             @JsonProperty("email_domains") List<String> emailDomains,
             @JsonProperty("date_formats") List<String> dateFormats,
+            @JsonProperty("earliest_birth_date") String earliestBirthDate,
             @JsonProperty("nicknames") String nicknames,
             @JsonProperty("street_abbreviations") Map<String, String> streetAbbreviations,
             @JsonProperty("junk") Map<String, List<String>> junk) {
@@ -90,6 +106,7 @@ public record Standardization(
                 dateFormats == null
                         ? List.of("yyyy-MM-dd", "MM/dd/yyyy", "dd.MM.yyyy", "yyyyMMdd", "M/d/yyyy")
                         : List.copyOf(dateFormats),
+                birthDate(ConfigReader.orDefault(earliestBirthDate, "1880-01-01")),
                 Optional.ofNullable(nicknames)
                         .map(n -> Path.of(file)
                                 .toAbsolutePath()

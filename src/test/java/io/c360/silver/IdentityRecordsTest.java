@@ -56,6 +56,7 @@ class IdentityRecordsTest {
                 true,
                 List.of(),
                 List.of("yyyy-MM-dd", "MM/dd/yyyy"),
+                java.time.LocalDate.of(1880, 1, 1),
                 Optional.empty(),
                 Map.of(),
                 Map.of("name", List.of("n a"), "email", List.of("test test com"), "birth_date", List.of("1900 01 01")));
@@ -123,5 +124,53 @@ class IdentityRecordsTest {
                 io.c360.C360Exception.class,
                 () -> IdentityConfig.SourceMapping.parse("test", "{record_id: id, email: mail, owned_by: phone}"));
         assertTrue(e.getMessage().contains("owned_by"), e.getMessage());
+    }
+
+    @Test
+    void extraAttributesAreStandardizedByTheirTypeAndAnImplausibleBirthDateIsFlagged() {
+        StructType schema = new StructType()
+                .add("id", DataTypes.StringType)
+                .add("job", DataTypes.StringType)
+                .add("card", DataTypes.StringType)
+                .add("born", DataTypes.StringType)
+                .add("height", DataTypes.StringType);
+        Dataset<Row> rows = spark.createDataFrame(
+                List.of(
+                        RowFactory.create("1", "  Senior ENGINEER ", "ab-123 45", "1851-06-02", "1.80"),
+                        RowFactory.create("2", null, "0000", "1975-06-02", "tall")),
+                schema);
+        IdentityConfig.SourceMapping mapping = IdentityConfig.SourceMapping.parse(
+                "test",
+                "{record_id: id, birth_date: born, occupation: {column: job, type: text},"
+                        + " card: {column: card, type: identifier}, height: {column: height, type: number}}");
+        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spark.createDataFrame(
+                List.of(),
+                new StructType().add("nickname", DataTypes.StringType).add("canonical", DataTypes.StringType)));
+
+        Map<String, Row> byId =
+                IdentityRecords.of(rows, "hr", "hr", mapping, Standardization.defaults(), nicknames)
+                        .collectAsList()
+                        .stream()
+                        .collect(Collectors.toMap(r -> r.getAs("record_id"), r -> r));
+
+        Row one = byId.get("1");
+        assertEquals("senior engineer", one.getAs("occupation"));
+        assertEquals("AB12345", one.getAs("card"));
+        assertEquals(1.80, one.<Double>getAs("height"), 1e-9);
+        assertNull(one.getAs("birth_date"), "a birth date before 1880 is left out for living customers");
+        assertTrue(one.<Boolean>getAs(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE), "and flagged, to be counted");
+        Row two = byId.get("2");
+        assertNull(two.getAs("card"), "one character repeated is a placeholder");
+        assertNull(two.getAs("height"), "not a number");
+        assertEquals(false, two.<Boolean>getAs(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE));
+
+        Standardization historical = IdentityConfig.parse(
+                        "identity.yaml",
+                        "standardize: {earliest_birth_date: 1800-01-01}\nsources: {hr: {record_id: id, email: m}}")
+                .standardization();
+        Row kept = IdentityRecords.of(rows, "hr", "hr", mapping, historical, nicknames)
+                .filter("record_id = '1'")
+                .head();
+        assertEquals(java.sql.Date.valueOf("1851-06-02"), kept.getAs("birth_date"));
     }
 }
