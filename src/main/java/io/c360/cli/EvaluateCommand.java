@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Measures matching quality against a truth.",
             "Blocking recall and reduction ratio, pairwise and B-cubed precision/recall/F1 on the final clusters (pairs"
-                    + " blocking missed count as misses), over-merged clusters.",
+                    + " blocking missed count as misses), over-merged clusters; the true pairs some comparison sees as"
+                    + " alike (the recall any matcher can reach) and the recall among them; precision/recall/F1 of the"
+                    + " decided pairs (before clustering) at a range of match-probability thresholds; the model's m, u"
+                    + " and weight per comparison level, and flags for a model that learned nonsense.",
             "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is matched from"
                     + " scratch, or a run configuration, whose lake's silver tables are measured against the generator's truth in"
                     + " its landing folder."
@@ -49,7 +52,12 @@ final class EvaluateCommand implements Runnable {
         Evaluation.Report report;
         if (Evaluation.Spec.isSpec(config.file)) {
             Evaluation.Spec evaluation = Evaluation.Spec.load(config.file);
-            progress.report("evaluating " + evaluation.name() + " (" + evaluation.path() + ")");
+            progress.report("evaluating " + evaluation.name() + " ("
+                    + evaluation.inputs().stream()
+                            .map(in -> String.join(", ", in.paths()))
+                            .collect(java.util.stream.Collectors.joining("; "))
+                    + (evaluation.linkType() == Evaluation.LinkType.link_only ? "; linked across inputs only" : "")
+                    + ")");
             SparkSession spark = SparkSessions.local("local[*]", Map.of("spark.sql.shuffle.partitions", "8"));
             report = Evaluation.run(spark, evaluation, byRule);
         } else {

@@ -2,7 +2,13 @@ package io.c360.eval;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -13,75 +19,80 @@ import io.c360.config.ConfigReader;
 import io.c360.lake.Storage;
 import io.c360.lake.TableCatalog;
 import io.c360.silver.Blocking;
+import io.c360.silver.Comparisons;
+import io.c360.silver.FellegiSunter;
 import io.c360.silver.IdentityConfig;
 import io.c360.silver.IdentityRecords;
+import io.c360.silver.Matcher;
 import io.c360.silver.MatchingConfig;
+import io.c360.silver.ModelFlags;
+import io.c360.silver.ModelStore;
 import io.c360.silver.Resolver;
 import io.c360.silver.SilverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Matching quality against a truth: blocking recall and reduction ratio, pairwise and B-cubed
- * precision/recall/F1 on the final clusters, and over-merged clusters. Either a labelled file run
- * through the silver matcher ({@link Spec}, e.g. FEBRL), or a lake's silver output against the
- * generator's truth.
+ * Matching quality against a truth: blocking recall and reduction ratio, the true pairs any matcher
+ * could reach, pairwise and B-cubed precision/recall/F1 on the final clusters, a threshold sweep on the
+ * decided pairs, the trained model's m/u per level with flags for a model that learned nonsense, and
+ * over-merged clusters. Either a labelled data set run through the silver matcher ({@link Spec}, e.g.
+ * FEBRL), or a lake's silver output against the generator's truth.
  */
 public final class Evaluation {
+    /** What the threshold sweep is measured on (said in the output, so nobody reads it as cluster figures). */
+    static final String SWEEP_MEASURED_ON = "pairs before clustering";
+
+    /** The match probabilities the sweep measures at, besides the configured link threshold. */
+    static final List<Double> SWEEP_THRESHOLDS =
+            List.of(0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999);
+
     private Evaluation() {}
+
+    /** Whether records of one input are matched with each other too, or only with records of the other inputs. */
+    public enum LinkType {
+        dedupe,
+        link_only
+    }
 
     /** What was measured; serialized as the {@code --json} output. */
     public record Report(
             @JsonProperty("name") String name,
+            @JsonProperty("link_type") LinkType linkType,
             @JsonProperty("records") long records,
+            @JsonProperty("birth_dates_out_of_range") long birthDatesOutOfRange,
             @JsonProperty("true_pairs") long truePairs,
             @JsonProperty("candidate_pairs") long candidatePairs,
             @JsonProperty("blocking_recall") double blockingRecall,
             @JsonProperty("blocking_recall_connected") double blockingRecallConnected,
             @JsonProperty("reduction_ratio") double reductionRatio,
+            @JsonProperty("reachable") Reachable reachable,
             @JsonProperty("link_threshold") double linkThreshold,
             @JsonProperty("pairwise") Metrics.Pairwise pairwise,
             @JsonProperty("bcubed") Metrics.BCubed bcubed,
+            @JsonProperty("threshold_sweep") Sweep thresholdSweep,
             @JsonProperty("clusters") long clusters,
             @JsonProperty("true_entities") long trueEntities,
             @JsonProperty("over_merged_clusters") long overMergedClusters,
             @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
+            @JsonProperty("model") ModelFigures model,
+            @JsonProperty("model_flags") List<ModelFlags.Flag> modelFlags,
             @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
-            @JsonProperty("seconds") double seconds,
-            @JsonProperty("birth_dates_out_of_range") long birthDatesOutOfRange) {
-
-        /** This report with the count of birth dates standardization left out as implausible. */
-        Report withBirthDatesOutOfRange(long count) {
-            return new Report(
-                    name,
-                    records,
-                    truePairs,
-                    candidatePairs,
-                    blockingRecall,
-                    blockingRecallConnected,
-                    reductionRatio,
-                    linkThreshold,
-                    pairwise,
-                    bcubed,
-                    clusters,
-                    trueEntities,
-                    overMergedClusters,
-                    clustersJoiningTwins,
-                    blockingRules,
-                    seconds,
-                    count);
-        }
-    }
+            @JsonProperty("seconds") double seconds) {}
 
     /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
     public record RuleFigures(
@@ -89,6 +100,54 @@ public final class Evaluation {
             @JsonProperty("pairs") long pairs,
             @JsonProperty("recall") double recall,
             @JsonProperty("skipped_keys") long skippedKeys) {}
+
+    /**
+     * True pairs whose two records share a value or a similar one: some comparison puts them at a level
+     * other than its catch-all. The rest look like strangers to every comparison, so no matcher on these
+     * comparisons finds them: {@code share} is the recall ceiling, and {@code recall} how many of the
+     * reachable pairs the final clusters hold.
+     */
+    public record Reachable(
+            @JsonProperty("reachable_pairs") long reachablePairs,
+            @JsonProperty("share") double share,
+            @JsonProperty("found_pairs") long foundPairs,
+            @JsonProperty("recall") double recall) {}
+
+    /** Pairwise figures at several match-probability thresholds, and the threshold with the best F1. */
+    public record Sweep(
+            @JsonProperty("measured_on") String measuredOn,
+            @JsonProperty("points") List<SweepPoint> points,
+            @JsonProperty("best") SweepPoint best) {}
+
+    /** Pairwise figures of the pairs taken for matches at one threshold. */
+    public record SweepPoint(
+            @JsonProperty("threshold") double threshold,
+            @JsonProperty("predicted_pairs") long predictedPairs,
+            @JsonProperty("true_positives") long truePositives,
+            @JsonProperty("precision") double precision,
+            @JsonProperty("recall") double recall,
+            @JsonProperty("f1") double f1) {}
+
+    /** How training went, and what the model learned per comparison level. */
+    public record ModelFigures(
+            @JsonProperty("em_iterations") int emIterations,
+            @JsonProperty("em_max_iterations") int emMaxIterations,
+            @JsonProperty("converged") boolean converged,
+            @JsonProperty("prior") double prior,
+            @JsonProperty("candidate_prior") double candidatePrior,
+            @JsonProperty("levels") List<LevelFigures> levels) {}
+
+    /**
+     * One comparison level: m = P(level | match), u = P(level | non-match), weight = log2(m / u), and the
+     * candidate pairs at the level (the evidence training had).
+     */
+    public record LevelFigures(
+            @JsonProperty("comparison") String comparison,
+            @JsonProperty("level") String level,
+            @JsonProperty("m") double m,
+            @JsonProperty("u") double u,
+            @JsonProperty("weight") double weight,
+            @JsonProperty("candidate_pairs") long candidatePairs) {}
 
     /** Labelled pairs to estimate m from: a CSV with the two record ids and a match condition. */
     public record Labels(String path, String left, String right, String match) {
@@ -106,16 +165,30 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * One labelled input: its name (the source of its records), the files it reads (each may be a glob
+     * pattern), and how to read them; {@code key} is where the files are named in the evaluation file.
+     */
+    public record Input(String name, List<String> paths, String format, Map<String, String> options, String key) {
+        public Input {
+            paths = List.copyOf(paths);
+        }
+    }
+
     /** A labelled data set to evaluate on: where it is, how its columns map, what the truth is. */
     public record Spec(
+            Path file,
             String name,
-            String path,
-            String format,
-            Map<String, String> options,
+            List<Input> inputs,
+            LinkType linkType,
             IdentityConfig.SourceMapping mapping,
             String truth,
             SilverConfig silver,
             Optional<Labels> labels) {
+
+        public Spec {
+            inputs = List.copyOf(inputs);
+        }
 
         /** Reads an evaluation configuration; relative paths are relative to its folder. */
         public static Spec load(Path file) {
@@ -132,10 +205,10 @@ public final class Evaluation {
                     MatchingConfig.load(matchingFile).over(spec.mapping().types(), matchingFile.toString()),
                     defaults.survivorship());
             return new Spec(
+                    file,
                     spec.name(),
-                    C360Config.resolve(base, spec.input().path()),
-                    spec.input().format(),
-                    spec.input().options(),
+                    inputs(file, base, spec),
+                    spec.linkType(),
                     spec.mapping(),
                     spec.truth(),
                     silver,
@@ -147,12 +220,47 @@ public final class Evaluation {
         public static boolean isSpec(Path file) {
             return ConfigReader.read(file, Probe.class).input() != null;
         }
+
+        /** The inputs named and resolved against the file's folder; several need distinct names. */
+        private static List<Input> inputs(Path file, Path base, SpecFile spec) {
+            List<InputFile> written = spec.input();
+            List<Input> inputs = new ArrayList<>();
+            java.util.Set<String> names = new HashSet<>();
+            for (int i = 0; i < written.size(); i++) {
+                InputFile in = written.get(i);
+                String at = written.size() == 1 ? "input" : "input[" + i + "]";
+                if (written.size() > 1 && in.name().isEmpty()) {
+                    throw new C360Exception(file + ": " + at
+                            + ".name: missing required key (several inputs need a name each; it becomes their records'"
+                            + " source)");
+                }
+                String name = in.name().orElse(spec.name());
+                if (!names.add(name)) {
+                    throw new C360Exception(file + ": " + at + ".name: '" + name + "' names another input too");
+                }
+                inputs.add(new Input(
+                        name,
+                        in.paths().stream()
+                                .map(p -> C360Config.resolve(base, p))
+                                .toList(),
+                        in.format(),
+                        in.options(),
+                        at + "." + in.pathKey()));
+            }
+            if (spec.linkType() == LinkType.link_only && inputs.size() < 2) {
+                throw new C360Exception(file
+                        + ": link_type: link_only links records of different inputs and needs at least two under"
+                        + " input (a list), found " + inputs.size());
+            }
+            return inputs;
+        }
     }
 
     /** An evaluation file as written: paths relative to its folder, the silver folder not yet read. */
     private record SpecFile(
             String name,
-            Input input,
+            List<InputFile> input,
+            LinkType linkType,
             IdentityConfig.SourceMapping mapping,
             String truth,
             String silver,
@@ -161,15 +269,21 @@ public final class Evaluation {
         @JsonCreator
         static SpecFile of(
                 @JsonProperty("name") String name,
-                @JsonProperty("input") Input input,
+                @JsonProperty("input") List<InputFile> input,
+                @JsonProperty("link_type") LinkType linkType,
                 @JsonProperty("mapping") IdentityConfig.SourceMapping mapping,
                 @JsonProperty("truth") String truth,
                 @JsonProperty("silver") String silver,
                 @JsonProperty("matching") String matching,
                 @JsonProperty("labels") Labels labels) {
+            List<InputFile> inputs = ConfigReader.required(input, "input");
+            if (inputs.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("input", "expected an input (path, format) or a list of them");
+            }
             return new SpecFile(
                     ConfigReader.required(name, "name"),
-                    ConfigReader.required(input, "input"),
+                    List.copyOf(inputs),
+                    ConfigReader.orDefault(linkType, LinkType.dedupe),
                     ConfigReader.required(mapping, "mapping"),
                     ConfigReader.required(truth, "truth"),
                     ConfigReader.required(silver, "silver"),
@@ -178,11 +292,13 @@ public final class Evaluation {
         }
     }
 
-    /** Where a labelled file is and how to read it. */
-    private record Input(String path, String format, Map<String, String> options) {
+    /** Where a labelled input is (one path or glob, or several) and how to read it. */
+    private record InputFile(Optional<String> name, List<String> paths, String format, Map<String, String> options) {
         @JsonCreator
-        static Input of(
+        static InputFile of(
+                @JsonProperty("name") String name,
                 @JsonProperty("path") String path,
+                @JsonProperty("paths") List<String> paths,
                 @JsonProperty("format") String format,
                 @JsonProperty("options") Map<String, String> options) {
             String chosen = ConfigReader.orDefault(format, "csv").toLowerCase(Locale.ROOT);
@@ -190,10 +306,25 @@ public final class Evaluation {
                 throw new ConfigReader.InvalidSetting(
                         "format", "expected one of csv, json, parquet but was '" + format + "'");
             }
-            return new Input(
-                    ConfigReader.required(path, "path"),
+            if ((path == null) == (paths == null)) {
+                throw new ConfigReader.InvalidSetting(
+                        path == null ? "path" : "paths",
+                        "expected either path (a file or a glob such as data/part-*.csv) or paths (a list of them)");
+            }
+            List<String> files = path != null ? List.of(path) : List.copyOf(paths);
+            if (files.isEmpty()) {
+                throw new ConfigReader.InvalidSetting("paths", "expected at least one file or glob");
+            }
+            return new InputFile(
+                    Optional.ofNullable(name),
+                    files,
                     chosen,
                     options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options)));
+        }
+
+        /** The key the files were given under. */
+        String pathKey() {
+            return paths.size() == 1 ? "path" : "paths";
         }
     }
 
@@ -201,70 +332,150 @@ public final class Evaluation {
     @JsonIgnoreProperties(ignoreUnknown = true)
     private record Probe(@JsonProperty("input") Object input) {}
 
-    /** Runs the matcher on a labelled file and measures it. */
+    /**
+     * A resolution to measure. {@code records}: {@code record_key, node, truth, input} (records sharing a
+     * node are one identity); {@code clusters}: {@code record_key, cluster}; {@code pairs}: the decided
+     * candidate node pairs ({@code l_id, r_id, match_probability, decision}, with {@code blocking_rules} when
+     * rules are measured); {@code nodes}: the identities with their attributes, to find the reachable pairs;
+     * {@code parameters}: the model that scored the pairs, when known; {@code birthDatesOutOfRange}: the
+     * birth dates standardization left out as implausible.
+     */
+    record Resolved(
+            Dataset<Row> records,
+            Dataset<Row> clusters,
+            Dataset<Row> pairs,
+            Optional<Dataset<Row>> nodes,
+            MatchingConfig matching,
+            Optional<FellegiSunter.Parameters> parameters,
+            List<Blocking.RuleReport> blocking,
+            Optional<Dataset<Row>> twins,
+            boolean linkOnly,
+            long birthDatesOutOfRange) {}
+
+    /** Runs the matcher on a labelled data set and measures it. */
     public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
         Instant start = Instant.now();
-        if (!Storage.isFile(spark.sparkContext().hadoopConfiguration(), spec.path())) {
-            throw new C360Exception(spec.path() + ": evaluation input not found (input.path of " + spec.name() + ")");
-        }
-        Dataset<Row> input =
-                spark.read().format(spec.format()).options(spec.options()).load(spec.path());
         Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
-        Dataset<Row> records = IdentityRecords.of(
-                        input,
-                        spec.name(),
-                        spec.name(),
-                        spec.mapping(),
-                        spec.silver().identity().standardization(),
-                        nicknames)
-                .join(
-                        input.select(
-                                expr(spec.mapping().recordId()).cast("string").as("record_id"),
-                                expr(spec.truth()).cast("string").as("truth")),
-                        "record_id")
-                .localCheckpoint(true);
-        Optional<Dataset<Row>> labels = spec.labels().map(l -> {
-            Dataset<Row> sig = records.select(col("record_id"), col(IdentityRecords.SIGNATURE));
-            return spark.read()
-                    .option("header", "true")
-                    .csv(l.path())
-                    .select(
-                            expr(l.left()).cast("string").as("a"),
-                            expr(l.right()).cast("string").as("b"),
-                            expr(l.match()).as("is_match"))
+        boolean linkOnly = spec.linkType() == LinkType.link_only;
+        Dataset<Row> records = null;
+        for (Input in : spec.inputs()) {
+            Dataset<Row> rows = read(spark, spec, in);
+            Dataset<Row> mapped = IdentityRecords.of(
+                            rows,
+                            in.name(),
+                            in.name(),
+                            spec.mapping(),
+                            spec.silver().identity().standardization(),
+                            nicknames)
                     .join(
-                            sig.select(
-                                    col("record_id").as("a"),
-                                    col(IdentityRecords.SIGNATURE).as("sa")),
-                            "a")
-                    .join(
-                            sig.select(
-                                    col("record_id").as("b"),
-                                    col(IdentityRecords.SIGNATURE).as("sb")),
-                            "b")
-                    .filter(col("sa").notEqual(col("sb")))
-                    .select(
-                            expr("least(sa, sb)").as(Blocking.LEFT),
-                            expr("greatest(sa, sb)").as(Blocking.RIGHT),
-                            col("is_match"));
-        });
-        Resolver.Resolution resolution =
-                Resolver.resolve(records, spec.silver(), Optional.empty(), Resolver.noStewardDecisions(spark), labels);
-        Dataset<Row> assigned = records.select(
+                            rows.select(
+                                    expr(spec.mapping().recordId())
+                                            .cast("string")
+                                            .as("record_id"),
+                                    expr(spec.truth()).cast("string").as("truth")),
+                            "record_id");
+            records = records == null ? mapped : records.unionByName(mapped);
+        }
+        if (linkOnly) {
+            // Each record its own identity: records of different inputs, or identical ones of one input,
+            // never become one node, so only blocking and the model ever join them (and only across inputs).
+            records = records.withColumn(IdentityRecords.SIGNATURE, col(IdentityRecords.RECORD_KEY));
+        }
+        Dataset<Row> identityRecords = records.localCheckpoint(true);
+        Optional<Dataset<Row>> labels = spec.labels().map(l -> labelledPairs(spark, identityRecords, l));
+        MatchingConfig matching = spec.silver().matching();
+        Dataset<Row> nodes = Matcher.nodes(identityRecords, matching).localCheckpoint(true);
+        Blocking.Result blocked = Matcher.block(nodes, matching);
+        Blocking.Result candidates = linkOnly ? acrossInputs(blocked, identityRecords) : blocked;
+        Matcher.Result matched = Matcher.score(
+                nodes, candidates, candidates.pairs(), matching, Optional.empty(), Optional.empty(), labels);
+        Dataset<Row> pairs = matched.pairs().localCheckpoint(true);
+        Resolver.Resolution resolution = Resolver.cluster(
+                identityRecords, matched, pairs, nodes.select("id"), spec.silver(), Resolver.noStewardDecisions(spark));
+        Dataset<Row> assigned = identityRecords.select(
                 col("record_key"),
                 col(IdentityRecords.SIGNATURE).as("node"),
-                coalesce(col("truth"), col("record_key")).as("truth"));
-        long outOfRange =
-                records.filter(col(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE)).count();
+                coalesce(col("truth"), col("record_key")).as("truth"),
+                col("source").as("input"));
         return report(
-                        spec.name(),
+                spec.name(),
+                new Resolved(
                         assigned,
                         resolution.recordClusters(),
-                        resolution.pairs(),
-                        spec.silver().matching().model().linkThreshold(),
-                        perRuleRecall ? resolution.matched().blocking() : List.of(),
-                        start)
-                .withBirthDatesOutOfRange(outOfRange);
+                        pairs,
+                        Optional.of(nodes),
+                        matching,
+                        Optional.of(matched.parameters()),
+                        perRuleRecall ? matched.blocking() : List.of(),
+                        Optional.empty(),
+                        linkOnly,
+                        identityRecords
+                                .filter(col(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE))
+                                .count()),
+                start);
+    }
+
+    /** One input's rows; every path or glob must name something. */
+    private static Dataset<Row> read(SparkSession spark, Spec spec, Input in) {
+        for (String path : in.paths()) {
+            if (Storage.matches(spark.sparkContext().hadoopConfiguration(), path) == 0) {
+                throw new C360Exception(spec.file() + ": " + in.key() + ": '" + path
+                        + "' matches no file (a path relative to the evaluation file, or a glob such as"
+                        + " data/part-*.csv)");
+            }
+        }
+        return spark.read()
+                .format(in.format())
+                .options(in.options())
+                .load(in.paths().toArray(String[]::new));
+    }
+
+    /** The candidate pairs of records from different inputs: inputs linked without deduplicating each. */
+    private static Blocking.Result acrossInputs(Blocking.Result blocked, Dataset<Row> records) {
+        Dataset<Row> inputs =
+                records.select(col(IdentityRecords.SIGNATURE), col("source")).distinct();
+        Dataset<Row> pairs = blocked.pairs()
+                .join(
+                        inputs.select(
+                                col(IdentityRecords.SIGNATURE).as("li"),
+                                col("source").as("l_input")),
+                        col(Blocking.LEFT).equalTo(col("li")))
+                .join(
+                        inputs.select(
+                                col(IdentityRecords.SIGNATURE).as("ri"),
+                                col("source").as("r_input")),
+                        col(Blocking.RIGHT).equalTo(col("ri")))
+                .filter(col("l_input").notEqual(col("r_input")))
+                .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES))
+                .localCheckpoint(true);
+        return new Blocking.Result(pairs, blocked.report());
+    }
+
+    /** The labelled pairs as identity pairs ({@code l_id, r_id, is_match}); pairs within one identity say nothing. */
+    private static Dataset<Row> labelledPairs(SparkSession spark, Dataset<Row> records, Labels l) {
+        Dataset<Row> sig = records.select(col("record_id"), col(IdentityRecords.SIGNATURE));
+        return spark.read()
+                .option("header", "true")
+                .csv(l.path())
+                .select(
+                        expr(l.left()).cast("string").as("a"),
+                        expr(l.right()).cast("string").as("b"),
+                        expr(l.match()).as("is_match"))
+                .join(
+                        sig.select(
+                                col("record_id").as("a"),
+                                col(IdentityRecords.SIGNATURE).as("sa")),
+                        "a")
+                .join(
+                        sig.select(
+                                col("record_id").as("b"),
+                                col(IdentityRecords.SIGNATURE).as("sb")),
+                        "b")
+                .filter(col("sa").notEqual(col("sb")))
+                .select(
+                        expr("least(sa, sb)").as(Blocking.LEFT),
+                        expr("greatest(sa, sb)").as(Blocking.RIGHT),
+                        col("is_match"));
     }
 
     /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
@@ -283,8 +494,9 @@ public final class Evaluation {
                                 .concat_ws(":", col("source"), col("record_id"))
                                 .as("record_key"),
                         col("person_id").as("truth"));
-        Dataset<Row> records = lake.read(TableCatalog.IDENTITY_RECORDS)
-                .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"))
+        Dataset<Row> identityRecords = lake.read(TableCatalog.IDENTITY_RECORDS);
+        Dataset<Row> records = identityRecords
+                .select(col("record_key"), col(IdentityRecords.SIGNATURE).as("node"), col("source"))
                 .join(
                         truth,
                         scala.collection.JavaConverters.asScalaBuffer(List.of("record_key"))
@@ -293,14 +505,17 @@ public final class Evaluation {
                 .select(
                         col("record_key"),
                         col("node"),
-                        coalesce(col("truth"), col("record_key")).as("truth"));
+                        coalesce(col("truth"), col("record_key")).as("truth"),
+                        col("source").as("input"));
         Dataset<Row> clusters = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .select(col("record_key"), col("customer_id").as("cluster"));
         Dataset<Row> pairs = lake.read(TableCatalog.SCORED_PAIRS);
-        double threshold = SilverConfig.load(config.requireSilverFolder())
-                .matching()
-                .model()
-                .linkThreshold();
+        MatchingConfig matching =
+                SilverConfig.load(config.requireSilverFolder()).matching();
+        Optional<FellegiSunter.Parameters> parameters = new ModelStore(
+                        lake.root(), spark.sparkContext().hadoopConfiguration())
+                .latest(ModelStore.fingerprint(matching))
+                .map(ModelStore.Artefact::parameters);
         List<Blocking.RuleReport> blocking = perRuleRecall && lake.exists(TableCatalog.BLOCKING_REPORT)
                 ? lake.read(TableCatalog.BLOCKING_REPORT).collectAsList().stream()
                         .map(r -> new Blocking.RuleReport(
@@ -316,42 +531,32 @@ public final class Evaluation {
                 .csv(truthFolder + "/persons_*.csv")
                 .filter(col("twin_of").isNotNull())
                 .select(col("person_id").as("a"), col("twin_of").as("b"));
-        return report("lake " + lake.root(), records, clusters, pairs, threshold, blocking, Optional.of(twins), start);
+        Comparisons.registerFunctions(spark);
+        return report(
+                "lake " + lake.root(),
+                new Resolved(
+                        records,
+                        clusters,
+                        pairs,
+                        Optional.of(Matcher.nodes(identityRecords, matching)),
+                        matching,
+                        parameters,
+                        blocking,
+                        Optional.of(twins),
+                        false,
+                        0),
+                start);
     }
 
-    /**
-     * @param records {@code record_key, node, truth}
-     * @param clusters {@code record_key, cluster}
-     * @param pairs candidate node pairs {@code l_id, r_id}
-     */
-    static Report report(
-            String name,
-            Dataset<Row> records,
-            Dataset<Row> clusters,
-            Dataset<Row> pairs,
-            double threshold,
-            List<Blocking.RuleReport> blocking,
-            Instant start) {
-        return report(name, records, clusters, pairs, threshold, blocking, Optional.empty(), start);
-    }
-
-    /**
-     * @param twins pairs of true entities that are twins ({@code a, b}), where the truth knows them
-     */
-    static Report report(
-            String name,
-            Dataset<Row> records,
-            Dataset<Row> clusters,
-            Dataset<Row> pairs,
-            double threshold,
-            List<Blocking.RuleReport> blocking,
-            Optional<Dataset<Row>> twins,
-            Instant start) {
-        Dataset<Row> assignments = records.join(clusters, "record_key")
-                .select(col("cluster").as("predicted"), col("truth"))
+    static Report report(String name, Resolved r, Instant start) {
+        Dataset<Row> records = r.records();
+        boolean linkOnly = r.linkOnly();
+        Dataset<Row> assignments = records.join(r.clusters(), "record_key")
+                .select(col("cluster").as("predicted"), col("truth"), col("input"))
                 .cache();
-        Metrics.Blocking b =
-                Metrics.blocking(records.select("node", "truth"), pairs.select(Blocking.LEFT, Blocking.RIGHT));
+        Dataset<Row> pairs = r.pairs();
+        Dataset<Row> nodeTruth = records.select("node", "truth", "input");
+        Metrics.Blocking b = Metrics.blocking(nodeTruth, pairs.select(Blocking.LEFT, Blocking.RIGHT), linkOnly);
         // Records of several systems often share no attribute pairwise (a web login's email, a CRM row
         // without one) and can only be joined through others: the share of true pairs blocking connects
         // at all, directly or through other candidates, is the recall clustering can reach.
@@ -360,14 +565,15 @@ public final class Evaluation {
                 pairs.select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r")),
                 200);
         Dataset<Row> connected = records.join(blockingComponents.withColumnRenamed("record_key", "node"), "node")
-                .select(col("component").as("predicted"), col("truth"));
-        double connectedRecall = Metrics.pairwise(connected).recall();
-        Metrics.Pairwise pw = Metrics.pairwise(assignments);
+                .select(col("component").as("predicted"), col("truth"), col("input"));
+        double connectedRecall = Metrics.pairwise(connected, linkOnly).recall();
+        Metrics.Pairwise pw = Metrics.pairwise(assignments, linkOnly);
         Metrics.BCubed bc = Metrics.bcubed(assignments);
         long clusterCount = assignments.select("predicted").distinct().count();
         long entities = assignments.select("truth").distinct().count();
         long overMerged = Metrics.overMergedClusters(assignments);
-        Long twinMerges = twins.map(t -> {
+        Long twinMerges = r.twins()
+                .map(t -> {
                     Dataset<Row> placed =
                             assignments.select("predicted", "truth").distinct();
                     return placed.join(t, placed.col("truth").equalTo(t.col("a")))
@@ -384,87 +590,300 @@ public final class Evaluation {
                 })
                 .orElse(null);
         assignments.unpersist();
-        List<RuleFigures> perRule = new java.util.ArrayList<>();
-        Dataset<Row> nodeTruth = records.select("node", "truth");
-        for (Blocking.RuleReport rule : blocking) {
+        List<RuleFigures> perRule = new ArrayList<>();
+        for (Blocking.RuleReport rule : r.blocking()) {
             Dataset<Row> byRule = pairs.filter(
                             org.apache.spark.sql.functions.array_contains(col(Blocking.RULES), rule.rule()))
                     .select(Blocking.LEFT, Blocking.RIGHT);
             perRule.add(new RuleFigures(
                     rule.rule(),
                     rule.pairs(),
-                    Metrics.blocking(nodeTruth, byRule).recall(),
+                    Metrics.blocking(nodeTruth, byRule, linkOnly).recall(),
                     rule.skippedKeys()));
+        }
+        MatchingConfig.Model model = r.matching().model();
+        Reachable reachable = r.nodes()
+                .map(nodes ->
+                        reachable(records, r.clusters(), nodes, r.matching().comparisons(), linkOnly))
+                .orElse(null);
+        Sweep sweep = sweep(records, pairs, linkOnly, model.linkThreshold());
+        ModelFigures figures = null;
+        List<ModelFlags.Flag> flags = List.of();
+        if (r.parameters().isPresent()) {
+            ModelFlags.Evidence evidence =
+                    ModelFlags.evidence(pairs, r.matching().comparisons());
+            figures = modelFigures(r.parameters().get(), r.matching(), evidence);
+            flags = ModelFlags.of(r.parameters().get(), r.matching().comparisons(), evidence);
         }
         return new Report(
                 name,
+                linkOnly ? LinkType.link_only : LinkType.dedupe,
                 records.count(),
+                r.birthDatesOutOfRange(),
                 b.truePairs(),
                 b.candidatePairs(),
                 b.recall(),
                 connectedRecall,
                 b.reductionRatio(),
-                threshold,
+                reachable,
+                model.linkThreshold(),
                 pw,
                 bc,
+                sweep,
                 clusterCount,
                 entities,
                 overMerged,
                 twinMerges,
+                figures,
+                flags,
                 perRule,
-                Duration.between(start, Instant.now()).toMillis() / 1000.0,
-                0);
+                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+    }
+
+    /**
+     * The true pairs some comparison sees as alike, computed on the true pairs themselves (few, unlike
+     * all pairs): true pairs of two identities ({@code l_id < r_id}), weighted by their records, get their
+     * comparison levels; records sharing an identity are alike by definition.
+     */
+    static Reachable reachable(
+            Dataset<Row> records,
+            Dataset<Row> clusters,
+            Dataset<Row> nodes,
+            List<MatchingConfig.Comparison> comparisons,
+            boolean linkOnly) {
+        Dataset<Row> nodeCluster = records.join(clusters, "record_key")
+                .groupBy("node")
+                .agg(first("cluster").as("cluster"));
+        Dataset<Row> perNode = (linkOnly ? records.groupBy("node", "truth", "input") : records.groupBy("node", "truth"))
+                .agg(count(lit(1)).as("c"));
+        Dataset<Row> l = perNode.select(
+                col("node").as(Blocking.LEFT),
+                col("truth").as("lt"),
+                (linkOnly ? col("input") : lit("")).as("li"),
+                col("c").as("lc"));
+        Dataset<Row> r = perNode.select(
+                col("node").as(Blocking.RIGHT),
+                col("truth").as("rt"),
+                (linkOnly ? col("input") : lit("")).as("ri"),
+                col("c").as("rc"));
+        Column sameEntity = col("lt").equalTo(col("rt")).and(col(Blocking.LEFT).lt(col(Blocking.RIGHT)));
+        Dataset<Row> truePairs = l.join(r, linkOnly ? sameEntity.and(col("li").notEqual(col("ri"))) : sameEntity)
+                .groupBy(Blocking.LEFT, Blocking.RIGHT)
+                .agg(sum(col("lc").multiply(col("rc"))).as("w"));
+        Dataset<Row> ln = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
+        Dataset<Row> rn = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
+        Dataset<Row> compared = Comparisons.vectors(
+                truePairs
+                        .join(ln, col(Blocking.LEFT).equalTo(col("l_key")))
+                        .join(rn, col(Blocking.RIGHT).equalTo(col("r_key"))),
+                comparisons);
+        Column alike = lit(false);
+        for (MatchingConfig.Comparison c : comparisons) {
+            Column level = col(Comparisons.gammaColumn(c));
+            alike = alike.or(level.geq(0).and(level.lt(c.levels().size() - 1)));
+        }
+        Row sums = compared.select(col(Blocking.LEFT), col(Blocking.RIGHT), col("w"), alike.as("alike"))
+                .join(
+                        nodeCluster.select(
+                                col("node").as(Blocking.LEFT), col("cluster").as("lcl")),
+                        Blocking.LEFT)
+                .join(
+                        nodeCluster.select(
+                                col("node").as(Blocking.RIGHT), col("cluster").as("rcl")),
+                        Blocking.RIGHT)
+                .agg(
+                        sum("w"),
+                        sum(when(col("alike"), col("w")).otherwise(0L)),
+                        sum(when(col("alike").and(col("lcl").equalTo(col("rcl"))), col("w"))
+                                .otherwise(0L)))
+                .head();
+        long within = Metrics.pairs(records, linkOnly, "node", "truth");
+        long all = within + (sums.isNullAt(0) ? 0 : sums.getLong(0));
+        long reachablePairs = within + (sums.isNullAt(1) ? 0 : sums.getLong(1));
+        long found = within + (sums.isNullAt(2) ? 0 : sums.getLong(2));
+        return new Reachable(
+                reachablePairs,
+                all == 0 ? 1.0 : (double) reachablePairs / all,
+                found,
+                reachablePairs == 0 ? 1.0 : (double) found / reachablePairs);
+    }
+
+    /**
+     * Pairwise figures of the decided pairs at each threshold, before clustering (clustering at every
+     * threshold would cost a resolution each): a pair counts as predicted when a rule or a steward linked
+     * it, or when nothing vetoed it and its match probability reaches the threshold
+     * ({@code model_link_requires} is not applied). Records sharing an identity are predicted at every
+     * threshold.
+     */
+    static Sweep sweep(Dataset<Row> records, Dataset<Row> pairs, boolean linkOnly, double linkThreshold) {
+        long truth = Metrics.pairs(records, linkOnly, "truth");
+        long withinPredicted = Metrics.pairs(records, linkOnly, "node");
+        long withinTrue = Metrics.pairs(records, linkOnly, "node", "truth");
+        Dataset<Row> perNode = records.groupBy("node").agg(count(lit(1)).as("c"));
+        Dataset<Row> perNodeTruth =
+                records.groupBy("node", "truth").agg(count(lit(1)).as("c"));
+        Dataset<Row> decided =
+                pairs.select(col(Blocking.LEFT), col(Blocking.RIGHT), col("match_probability"), col("decision"));
+        Dataset<Row> weighted = decided.join(
+                        perNode.select(col("node").as(Blocking.LEFT), col("c").as("lc")), Blocking.LEFT)
+                .join(perNode.select(col("node").as(Blocking.RIGHT), col("c").as("rc")), Blocking.RIGHT)
+                .withColumn("w", col("lc").multiply(col("rc")));
+        Dataset<Row> trueWeights = decided.select(Blocking.LEFT, Blocking.RIGHT)
+                .join(
+                        perNodeTruth.select(
+                                col("node").as(Blocking.LEFT), col("truth").as("t"), col("c").as("ltc")),
+                        Blocking.LEFT)
+                .join(
+                        perNodeTruth.select(
+                                col("node").as(Blocking.RIGHT), col("truth").as("t"), col("c").as("rtc")),
+                        scala.collection.JavaConverters.asScalaBuffer(List.of(Blocking.RIGHT, "t"))
+                                .toSeq())
+                .groupBy(Blocking.LEFT, Blocking.RIGHT)
+                .agg(sum(col("ltc").multiply(col("rtc"))).as("tw"));
+        Dataset<Row> both = weighted.join(
+                        trueWeights,
+                        scala.collection.JavaConverters.asScalaBuffer(List.of(Blocking.LEFT, Blocking.RIGHT))
+                                .toSeq(),
+                        "left")
+                .withColumn("tw", coalesce(col("tw"), lit(0L)));
+        TreeSet<Double> thresholds = new TreeSet<>(SWEEP_THRESHOLDS);
+        thresholds.add(linkThreshold);
+        List<Double> at = List.copyOf(thresholds);
+        Column decidedLink = col("decision").isin(Matcher.LINKED_BY_RULE, Matcher.LINKED_BY_STEWARD);
+        Column decidedApart = col("decision").isin(Matcher.VETOED, Matcher.NON_LINK_BY_STEWARD);
+        List<Column> sums = new ArrayList<>();
+        for (double t : at) {
+            Column taken = decidedLink.or(org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .not(decidedApart)
+                    .and(col("match_probability").geq(t)));
+            sums.add(sum(when(taken, col("w")).otherwise(0L)));
+            sums.add(sum(when(taken, col("tw")).otherwise(0L)));
+        }
+        Row row = both.agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+                .head();
+        List<SweepPoint> points = new ArrayList<>();
+        SweepPoint best = null;
+        for (int i = 0; i < at.size(); i++) {
+            long predicted = withinPredicted + (row.isNullAt(2 * i) ? 0 : row.getLong(2 * i));
+            long tp = withinTrue + (row.isNullAt(2 * i + 1) ? 0 : row.getLong(2 * i + 1));
+            Metrics.Pairwise p = Metrics.pairwise(truth, predicted, tp);
+            SweepPoint point = new SweepPoint(at.get(i), predicted, tp, p.precision(), p.recall(), p.f1());
+            points.add(point);
+            // On a tie the higher threshold wins: the same F1 with fewer links to review.
+            if (best == null || point.f1() >= best.f1()) {
+                best = point;
+            }
+        }
+        return new Sweep(SWEEP_MEASURED_ON, points, best);
+    }
+
+    /** The model's m, u and weight per comparison level, and how EM went. */
+    static ModelFigures modelFigures(
+            FellegiSunter.Parameters p, MatchingConfig matching, ModelFlags.Evidence evidence) {
+        List<LevelFigures> levels = new ArrayList<>();
+        for (MatchingConfig.Comparison c : matching.comparisons()) {
+            double[] m = p.m().get(c.name());
+            double[] u = p.u().get(c.name());
+            long[] seen = evidence.levelPairs().get(c.name());
+            if (m == null || u == null) {
+                continue;
+            }
+            for (int i = 0; i < c.levels().size(); i++) {
+                levels.add(new LevelFigures(
+                        c.name(), c.levels().get(i).name(), m[i], u[i], p.weight(c.name(), i), seen[i]));
+            }
+        }
+        int max = matching.model().emMaxIterations();
+        // EM stops early only when its change fell below the tolerance.
+        return new ModelFigures(p.emIterations(), max, p.emIterations() < max, p.prior(), p.candidatePrior(), levels);
     }
 
     /** Human-readable report lines. */
     public static String format(Report r) {
-        return String.join(
-                        "\n",
-                        "evaluation: " + r.name(),
-                        String.format(
-                                "  records %,d  true entities %,d  true pairs %,d",
-                                r.records(), r.trueEntities(), r.truePairs()),
-                        r.birthDatesOutOfRange() == 0
-                                ? ""
-                                : String.format(
-                                        "  birth dates left out as implausible (before standardize.earliest_birth_date"
-                                                + " or after today): %,d",
-                                        r.birthDatesOutOfRange()),
-                        String.format(
-                                "  blocking: recall %.4f (connected through candidates %.4f)  reduction ratio %.6f  candidate pairs %,d",
-                                r.blockingRecall(),
-                                r.blockingRecallConnected(),
-                                r.reductionRatio(),
-                                r.candidatePairs()),
-                        String.format(
-                                "  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f",
-                                r.linkThreshold(),
-                                r.pairwise().precision(),
-                                r.pairwise().recall(),
-                                r.pairwise().f1()),
-                        String.format(
-                                "  B-cubed: precision %.4f  recall %.4f  F1 %.4f",
-                                r.bcubed().precision(),
-                                r.bcubed().recall(),
-                                r.bcubed().f1()),
-                        String.format(
-                                "  clusters %,d  over-merged clusters %,d%s  (%.1fs)",
-                                r.clusters(),
-                                r.overMergedClusters(),
-                                r.clustersJoiningTwins() == null
-                                        ? ""
-                                        : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()),
-                                r.seconds()),
-                        r.blockingRules().isEmpty()
-                                ? ""
-                                : "  blocking rules (identity pairs, recall on its own, keys skipped over the cap):\n"
-                                        + String.join(
-                                                "\n",
-                                                r.blockingRules().stream()
-                                                        .map(b -> String.format(
-                                                                "    %-28s %,10d  %.4f  %,d",
-                                                                b.rule(), b.pairs(), b.recall(), b.skippedKeys()))
-                                                        .toList()))
-                .stripTrailing();
+        List<String> lines = new ArrayList<>();
+        lines.add("evaluation: " + r.name()
+                + (r.linkType() == LinkType.link_only ? " (link only: pairs across inputs)" : ""));
+        lines.add(String.format(
+                "  records %,d  true entities %,d  true pairs %,d", r.records(), r.trueEntities(), r.truePairs()));
+        if (r.birthDatesOutOfRange() > 0) {
+            lines.add(String.format(
+                    "  birth dates left out as implausible (before standardize.earliest_birth_date or after today): %,d",
+                    r.birthDatesOutOfRange()));
+        }
+        lines.add(String.format(
+                "  blocking: recall %.4f (connected through candidates %.4f)  reduction ratio %.6f  candidate pairs %,d",
+                r.blockingRecall(), r.blockingRecallConnected(), r.reductionRatio(), r.candidatePairs()));
+        if (r.reachable() != null) {
+            lines.add(String.format(
+                    "  reachable: %,d true pairs (%.4f of them) are alike in some comparison; the clusters hold %,d of"
+                            + " those (recall %.4f)",
+                    r.reachable().reachablePairs(),
+                    r.reachable().share(),
+                    r.reachable().foundPairs(),
+                    r.reachable().recall()));
+        }
+        lines.add(String.format(
+                "  pairwise at p >= %.2f: precision %.4f  recall %.4f  F1 %.4f",
+                r.linkThreshold(),
+                r.pairwise().precision(),
+                r.pairwise().recall(),
+                r.pairwise().f1()));
+        lines.add(String.format(
+                "  B-cubed: precision %.4f  recall %.4f  F1 %.4f",
+                r.bcubed().precision(), r.bcubed().recall(), r.bcubed().f1()));
+        lines.add(String.format(
+                "  clusters %,d  over-merged clusters %,d%s  (%.1fs)",
+                r.clusters(),
+                r.overMergedClusters(),
+                r.clustersJoiningTwins() == null
+                        ? ""
+                        : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()),
+                r.seconds()));
+        Sweep sweep = r.thresholdSweep();
+        lines.add(String.format(
+                "  threshold sweep (%s): best F1 %.4f at p >= %s",
+                sweep.measuredOn(), sweep.best().f1(), threshold(sweep.best().threshold())));
+        lines.add("    p >=      precision  recall   F1      predicted pairs");
+        for (SweepPoint p : sweep.points()) {
+            lines.add(String.format(
+                    "    %-9s %.4f     %.4f   %.4f  %,d",
+                    threshold(p.threshold()), p.precision(), p.recall(), p.f1(), p.predictedPairs()));
+        }
+        if (r.model() != null) {
+            ModelFigures m = r.model();
+            lines.add(String.format(
+                    "  model: EM %d of at most %d iterations (%s), prior %.3g, matches among candidates %.4f",
+                    m.emIterations(),
+                    m.emMaxIterations(),
+                    m.converged() ? "converged" : "did not converge",
+                    m.prior(),
+                    m.candidatePrior()));
+            lines.add(String.format(
+                    "    %-18s %-28s %10s %10s %8s %16s",
+                    "comparison", "level", "m", "u", "weight", "candidate pairs"));
+            for (LevelFigures l : m.levels()) {
+                lines.add(String.format(
+                        "    %-18s %-28s %10.4g %10.4g %8.2f %,16d",
+                        l.comparison(), l.level(), l.m(), l.u(), l.weight(), l.candidatePairs()));
+            }
+        }
+        if (r.modelFlags() != null && !r.modelFlags().isEmpty()) {
+            lines.add("  model flags (the model may have learned something other than \"same person\"):");
+            r.modelFlags().forEach(f -> lines.add("    " + f.kind() + ": " + f.message()));
+        }
+        if (!r.blockingRules().isEmpty()) {
+            lines.add("  blocking rules (identity pairs, recall on its own, keys skipped over the cap):");
+            r.blockingRules()
+                    .forEach(b -> lines.add(String.format(
+                            "    %-28s %,10d  %.4f  %,d", b.rule(), b.pairs(), b.recall(), b.skippedKeys())));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String threshold(double t) {
+        return new java.math.BigDecimal(Double.toString(t)).stripTrailingZeros().toPlainString();
     }
 }

@@ -48,6 +48,17 @@ public final class Storage {
         }
     }
 
+    /** How many files or folders a location names, a glob pattern ({@code data/part-*.csv}) expanded. */
+    public static int matches(Configuration hadoop, String location) {
+        Path p = new Path(location);
+        try {
+            org.apache.hadoop.fs.FileStatus[] found = p.getFileSystem(hadoop).globStatus(p);
+            return found == null ? 0 : found.length;
+        } catch (IOException e) {
+            throw new C360Exception("cannot look up " + location + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The file's lines (UTF-8). */
     public static List<String> readLines(Configuration hadoop, String location) {
         Path p = new Path(location);

@@ -3,9 +3,17 @@ package io.c360.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.silver.MatchingConfig;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,49 +55,46 @@ class EvaluationTest {
 
     @Test
     void clustersJoiningTwinsAreCounted() {
-        org.apache.spark.sql.types.StructType recordSchema = new org.apache.spark.sql.types.StructType()
-                .add("record_key", "string")
-                .add("node", "string")
-                .add("truth", "string");
-        org.apache.spark.sql.types.StructType clusterSchema = new org.apache.spark.sql.types.StructType()
-                .add("record_key", "string")
-                .add("cluster", "string");
-        var records = spark.createDataFrame(
-                java.util.List.of(
-                        org.apache.spark.sql.RowFactory.create("r1", "n1", "ann"),
-                                org.apache.spark.sql.RowFactory.create("r2", "n2", "amy"),
-                        org.apache.spark.sql.RowFactory.create("r3", "n3", "bob"),
-                                org.apache.spark.sql.RowFactory.create("r4", "n4", "ben")),
-                recordSchema);
-        var clusters = spark.createDataFrame(
-                java.util.List.of(
-                        org.apache.spark.sql.RowFactory.create("r1", "c1"),
-                                org.apache.spark.sql.RowFactory.create("r2", "c1"),
-                        org.apache.spark.sql.RowFactory.create("r3", "c2"),
-                                org.apache.spark.sql.RowFactory.create("r4", "c3")),
-                clusterSchema);
-        var twins = spark.createDataFrame(
-                java.util.List.of(
-                        org.apache.spark.sql.RowFactory.create("ann", "amy"),
-                        org.apache.spark.sql.RowFactory.create("bob", "ben")),
-                new org.apache.spark.sql.types.StructType().add("a", "string").add("b", "string"));
-        var pairs = spark.createDataFrame(
-                java.util.List.of(org.apache.spark.sql.RowFactory.create("n1", "n2")),
-                new org.apache.spark.sql.types.StructType()
-                        .add("l_id", "string")
-                        .add("r_id", "string"));
+        var records = rows(
+                "record_key string, node string, truth string, input string",
+                List.of(
+                        RowFactory.create("r1", "n1", "ann", "a"),
+                        RowFactory.create("r2", "n2", "amy", "a"),
+                        RowFactory.create("r3", "n3", "bob", "a"),
+                        RowFactory.create("r4", "n4", "ben", "a")));
+        var clusters = rows(
+                "record_key string, cluster string",
+                List.of(
+                        RowFactory.create("r1", "c1"),
+                        RowFactory.create("r2", "c1"),
+                        RowFactory.create("r3", "c2"),
+                        RowFactory.create("r4", "c3")));
+        var twins =
+                rows("a string, b string", List.of(RowFactory.create("ann", "amy"), RowFactory.create("bob", "ben")));
+        var pairs = rows(
+                "l_id string, r_id string, match_probability double, decision string",
+                List.of(RowFactory.create("n1", "n2", 0.95, "linked")));
 
         Evaluation.Report r = Evaluation.report(
                 "twins",
-                records,
-                clusters,
-                pairs,
-                0.9,
-                java.util.List.of(),
-                java.util.Optional.of(twins),
-                java.time.Instant.now());
+                new Evaluation.Resolved(
+                        records,
+                        clusters,
+                        pairs,
+                        Optional.empty(),
+                        MatchingConfig.load(Path.of("conf/examples/febrl-matching.yaml")),
+                        Optional.empty(),
+                        List.of(),
+                        Optional.of(twins),
+                        false,
+                        0),
+                Instant.now());
 
         assertEquals(1L, r.clustersJoiningTwins(), "ann and amy share c1; bob and ben are apart");
         assertEquals(1, r.overMergedClusters());
+    }
+
+    private Dataset<Row> rows(String schema, List<Row> rows) {
+        return spark.createDataFrame(rows, StructType.fromDDL(schema));
     }
 }
