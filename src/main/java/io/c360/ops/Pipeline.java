@@ -271,6 +271,9 @@ public final class Pipeline {
                 c.vetoedPairs(),
                 c.customers(),
                 c.redirects(),
-                r.model().version());
+                r.model().version(),
+                r.model().flags().stream()
+                        .map(f -> f.kind() + ": " + f.message())
+                        .toList());
     }
 }

@@ -66,7 +66,12 @@ public record PipelineRun(
             long vetoedPairs,
             long customers,
             long redirects,
-            int modelVersion) {}
+            int modelVersion,
+            List<String> modelFlags) {
+        public MatchStats {
+            modelFlags = List.copyOf(modelFlags);
+        }
+    }
 
     /**
      * How fresh a source is: its newest record time against the run's as-of; {@code stale} when older

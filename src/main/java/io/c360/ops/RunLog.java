@@ -37,7 +37,8 @@ public final class RunLog {
             .add("vetoed_pairs", DataTypes.LongType, false)
             .add("customers", DataTypes.LongType, false)
             .add("redirects", DataTypes.LongType, false)
-            .add("model_version", DataTypes.IntegerType, false);
+            .add("model_version", DataTypes.IntegerType, false)
+            .add("model_flags", DataTypes.createArrayType(DataTypes.StringType, false), true);
 
     private static final StructType CHECK = new StructType()
             .add("table", DataTypes.StringType, false)
@@ -71,7 +72,8 @@ public final class RunLog {
 
     /** Appends the run as one row; the first run creates the table. */
     public static void append(Lake lake, PipelineRun run) {
-        lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA));
+        // Merged: a run log written by an earlier release gains the fields added since (model_flags).
+        lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA), true);
     }
 
     static Row toRow(PipelineRun run) {
@@ -112,7 +114,8 @@ public final class RunLog {
                 m.vetoedPairs(),
                 m.customers(),
                 m.redirects(),
-                m.modelVersion());
+                m.modelVersion(),
+                m.modelFlags());
     }
 
     private static Row checkRow(CheckOutcome c) {

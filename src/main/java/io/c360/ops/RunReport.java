@@ -156,7 +156,8 @@ public final class RunReport {
                         List.of("vetoed pairs", number(m.vetoedPairs())),
                         List.of("customers", number(m.customers())),
                         List.of("customer id redirects", number(m.redirects())),
-                        List.of("model version", String.valueOf(m.modelVersion())))
+                        List.of("model version", String.valueOf(m.modelVersion())),
+                        List.of("model flags", m.modelFlags().isEmpty() ? "none" : String.join("; ", m.modelFlags())))
                 .map(Html.TableRow::new)
                 .toList();
         return Html.table(List.of("figure", "value"), rows);

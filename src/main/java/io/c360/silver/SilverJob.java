@@ -140,8 +140,15 @@ public final class SilverJob {
     public record Work(
             long standardizedRecords, long touchedIdentities, long scoredPairs, long reclusteredIdentities) {}
 
-    /** The matching model the run scored with, and whether the run trained it. */
-    public record ModelUse(int version, boolean trained) {}
+    /**
+     * The matching model the run scored with, whether the run trained it, and the signs that it learned
+     * nonsense (see {@link ModelFlags}).
+     */
+    public record ModelUse(int version, boolean trained, List<ModelFlags.Flag> flags) {
+        public ModelUse {
+            flags = List.copyOf(flags);
+        }
+    }
 
     /** What the silver run did. */
     public record Result(String runId, Mode mode, Counts counts, Work work, ModelUse model, Duration elapsed) {
@@ -249,17 +256,18 @@ public final class SilverJob {
         write(runId, plan, resolved, model);
 
         long identityCount = resolved.input().nodes().count();
+        Counts runCounts = counts(
+                plan.recordCount(),
+                identityCount,
+                resolved.pairs(),
+                resolved.idMap(),
+                resolved.redirects().count());
         Result result = new Result(
                 runId,
                 plan.mode(),
-                counts(
-                        plan.recordCount(),
-                        identityCount,
-                        resolved.pairs(),
-                        resolved.idMap(),
-                        resolved.redirects().count()),
+                runCounts,
                 new Work(plan.standardized(), resolved.touched(), resolved.scored(), resolved.reclustered()),
-                new ModelUse(model.version(), resolved.matched().trained()),
+                new ModelUse(model.version(), resolved.matched().trained(), flags(model, resolved.pairs())),
                 Duration.between(start, Instant.now()));
         progress.report("silver: "
                 + (plan.mode() == Mode.incremental
@@ -495,6 +503,15 @@ public final class SilverJob {
         return model;
     }
 
+    /** The signs that the model learned nonsense, each reported in a progress line (names and figures only). */
+    private List<ModelFlags.Flag> flags(ModelStore.Artefact model, Dataset<Row> decided) {
+        List<MatchingConfig.Comparison> comparisons = silver.matching().comparisons();
+        List<ModelFlags.Flag> flags =
+                ModelFlags.of(model.parameters(), comparisons, ModelFlags.evidence(decided, comparisons));
+        flags.forEach(f -> progress.report("silver: model flag " + f.kind() + ": " + f.message()));
+        return flags;
+    }
+
     /**
      * The one writer: every silver table, then the resolution file. The tables are independent writes, side
      * by side: one table's driver work (planning, Delta's commit) overlaps another's tasks. The resolution
@@ -587,7 +604,7 @@ public final class SilverJob {
                 Mode.unchanged,
                 counts,
                 new Work(plan.standardized(), 0, 0, 0),
-                new ModelUse(model.version(), false),
+                new ModelUse(model.version(), false, flags(model, lake.read(SCORED_PAIRS))),
                 Duration.between(start, Instant.now()));
         progress.report("silver: nothing changed since run "
                 + plan.buildOn().orElseThrow().runId() + "; its tables stand");

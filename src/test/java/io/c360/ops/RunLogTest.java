@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,7 +38,7 @@ class RunLogTest {
         List<Row> runs = spark.sql("""
         SELECT run_id, status, failure, size(stages), stages[1].elapsed_ms, rows_per_table['silver.customer_id_map'],
                match.customers, quality[1].check, quality[1].passed, freshness[0].stale, freshness[0].sla_seconds,
-               output_versions['silver.customer_id_map']
+               output_versions['silver.customer_id_map'], match.model_flags[0]
         FROM ops.pipeline_runs ORDER BY started_at""").collectAsList();
 
         assertEquals(2, runs.size());
@@ -54,6 +55,7 @@ class RunLogTest {
         assertTrue(first.getBoolean(9));
         assertEquals(26 * 3600L, first.getLong(10));
         assertEquals(7L, first.getLong(11));
+        assertEquals("agreement_against_match: given_name level 'exact' weighs -1.20", first.getString(12));
 
         Row second = runs.get(1);
         assertEquals("failed", second.getString(1));
@@ -67,5 +69,29 @@ class RunLogTest {
                 failedStages.stream()
                         .map(r -> r.getString(0) + ":" + r.getString(1))
                         .toList());
+    }
+
+    @Test
+    void aRunLogWrittenBeforeModelFlagsGainsThem() {
+        Lake lake = new Lake(spark, home.resolve("older").toString());
+        StructType match = (StructType) RunLog.SCHEMA.apply("match").dataType();
+        StructType olderMatch = new StructType(java.util.Arrays.stream(match.fields())
+                .filter(f -> !f.name().equals("model_flags"))
+                .toArray(org.apache.spark.sql.types.StructField[]::new));
+        StructType older = new StructType(java.util.Arrays.stream(RunLog.SCHEMA.fields())
+                .map(f -> f.name().equals("match")
+                        ? new org.apache.spark.sql.types.StructField("match", olderMatch, true, f.metadata())
+                        : f)
+                .toArray(org.apache.spark.sql.types.StructField[]::new));
+        lake.append(RunLog.TABLE, spark.createDataFrame(List.of(), older));
+
+        RunLog.append(lake, SampleRuns.succeeded("run-1"));
+
+        assertEquals(
+                "agreement_against_match: given_name level 'exact' weighs -1.20",
+                lake.read(RunLog.TABLE)
+                        .selectExpr("match.model_flags[0]")
+                        .first()
+                        .getString(0));
     }
 }
