@@ -33,7 +33,11 @@ public final class FellegiSunter {
     /**
      * Trained parameters: {@code m} and {@code u} per comparison and level; {@code prior} is the chance
      * two random records match (what scoring uses, consistent with u from random pairs), and
-     * {@code candidatePrior} the share of matches EM found among candidate pairs.
+     * {@code candidatePrior} the share of matches EM found among candidate pairs. EM ran
+     * {@code emIterations} and {@code emConverged} when its last change of the prior and any m,
+     * {@code emChange}, fell to {@code model.em_tolerance} (otherwise it stopped at
+     * {@code model.em_max_iterations}). {@code ruleChecks}: what training found when it checked the
+     * rules against the data, which decides the rules applied with these parameters.
      */
     public record Parameters(
             @JsonProperty("prior") double prior,
@@ -42,12 +46,81 @@ public final class FellegiSunter {
             @JsonProperty("u") Map<String, double[]> u,
             @JsonProperty("em_iterations") int emIterations,
             @JsonProperty("candidate_pairs") long candidatePairs,
-            @JsonProperty("u_sample_pairs") long uSamplePairs) {
+            @JsonProperty("u_sample_pairs") long uSamplePairs,
+            @JsonProperty("em_converged") boolean emConverged,
+            @JsonProperty("em_change") double emChange,
+            @JsonProperty("rule_checks") List<RuleCheck> ruleChecks) {
+
+        public Parameters {
+            ruleChecks = ruleChecks == null ? List.of() : List.copyOf(ruleChecks);
+        }
+
+        /** Parameters whose EM converged and whose rules were not checked. */
+        public Parameters(
+                double prior,
+                double candidatePrior,
+                Map<String, double[]> m,
+                Map<String, double[]> u,
+                int emIterations,
+                long candidatePairs,
+                long uSamplePairs) {
+            this(prior, candidatePrior, m, u, emIterations, candidatePairs, uSamplePairs, true, 0, List.of());
+        }
 
         public double weight(String comparison, int level) {
             return log2(m.get(comparison)[level] / u.get(comparison)[level]);
         }
+
+        /** The same parameters with what checking the rules found. */
+        public Parameters withRuleChecks(List<RuleCheck> checks) {
+            return new Parameters(
+                    prior,
+                    candidatePrior,
+                    m,
+                    u,
+                    emIterations,
+                    candidatePairs,
+                    uSamplePairs,
+                    emConverged,
+                    emChange,
+                    checks);
+        }
+
+        /**
+         * Whether the rule of this kind is applied: a rule training checked and found contradicted (and
+         * not enforced) is not; any other (parameters saved before rules were checked, a rule added
+         * since) is.
+         */
+        public boolean applies(String kind, String rule) {
+            return ruleChecks.stream()
+                    .filter(c -> c.kind().equals(kind) && c.rule().equals(rule))
+                    .allMatch(RuleCheck::applied);
+        }
+
+        /** m, u and weight per level of each comparison, in the comparisons' order. */
+        public List<LevelParameters> levels(List<MatchingConfig.Comparison> comparisons) {
+            List<LevelParameters> out = new ArrayList<>();
+            for (MatchingConfig.Comparison c : comparisons) {
+                double[] mc = m.get(c.name());
+                double[] uc = u.get(c.name());
+                if (mc == null || uc == null) {
+                    continue;
+                }
+                for (int i = 0; i < c.levels().size() && i < mc.length; i++) {
+                    out.add(new LevelParameters(c.name(), c.levels().get(i).name(), mc[i], uc[i], weight(c.name(), i)));
+                }
+            }
+            return out;
+        }
     }
+
+    /** One level's learned parameters: m, u and its match weight log2(m/u). */
+    public record LevelParameters(
+            @JsonProperty("comparison") String comparison,
+            @JsonProperty("level") String level,
+            @JsonProperty("m") double m,
+            @JsonProperty("u") double u,
+            @JsonProperty("weight") double weight) {}
 
     /**
      * u per level from about {@code samplePairs} random pairs: all pairs among a random subset of the
@@ -376,12 +449,7 @@ public final class FellegiSunter {
         for (int c = 0; c < k; c++) {
             int levels = comparisons.get(c).levels().size();
             uu[c] = u.get(comparisons.get(c).name());
-            m[c] = new double[levels];
-            for (int i = 0; i < levels; i++) {
-                // Start believing matches mostly agree: the first level likeliest, the catch-all least.
-                m[c][i] = i == levels - 1 ? 0.05 : 0.95 * Math.pow(0.5, i + 1) / (1 - Math.pow(0.5, levels - 1));
-            }
-            pin(m[c], comparisons.get(c));
+            m[c] = startingM(comparisons.get(c));
         }
         double prior = model.initialPrior();
         int iteration = 0;
@@ -437,7 +505,49 @@ public final class FellegiSunter {
         }
         double expectedMatches = prior * candidates;
         double globalPrior = Math.min(Math.max(expectedMatches / Math.max(totalPairs, 1), 1e-12), 0.5);
-        return new Parameters(globalPrior, prior, mOut, u, iteration, candidates, uSamplePairs);
+        return new Parameters(
+                globalPrior,
+                prior,
+                mOut,
+                u,
+                iteration,
+                candidates,
+                uSamplePairs,
+                change <= model.emTolerance(),
+                change,
+                List.of());
+    }
+
+    /**
+     * Where EM starts a comparison's m: a level's {@code m_start} where given (how often one person's
+     * records typically show it), the other levels believing matches mostly agree (the first level
+     * likeliest, the catch-all least) and scaled to fill what the given ones leave; pinned levels at
+     * their m.
+     */
+    static double[] startingM(MatchingConfig.Comparison comparison) {
+        List<MatchingConfig.Level> levels = comparison.levels();
+        int n = levels.size();
+        double[] m = new double[n];
+        double given = 0;
+        double rest = 0;
+        for (int i = 0; i < n; i++) {
+            m[i] = i == n - 1 ? 0.05 : 0.95 * Math.pow(0.5, i + 1) / (1 - Math.pow(0.5, n - 1));
+            if (levels.get(i).mStart().isPresent()) {
+                given += levels.get(i).mStart().get();
+            } else {
+                rest += m[i];
+            }
+        }
+        // Given starts that leave no room for the others are scaled down with them to sum to 1.
+        double room = Math.max(1 - given, 0.01);
+        double total = given + (rest > 0 ? room : 0);
+        for (int i = 0; i < n; i++) {
+            m[i] = levels.get(i).mStart().isPresent()
+                    ? levels.get(i).mStart().get() / total
+                    : rest > 0 ? m[i] * room / rest / total : m[i];
+        }
+        pin(m, comparison);
+        return m;
     }
 
     /**

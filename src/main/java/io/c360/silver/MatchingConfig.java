@@ -104,16 +104,29 @@ public record MatchingConfig(
      * expression over one identity whose shared non-null value is what the level means (email for
      * {@code l.email = r.email}): u then comes from how many identities share each value, counted over
      * all of them, instead of from the random-pair sample (see {@link FellegiSunter#valueCounts}).
+     * {@code mStart} is where EM starts the level's m (how often one person's records typically show
+     * it): EM then starts from what matches look like, not from a generic guess, and does not drift to
+     * a solution where "matches" are some other frequent group of pairs.
      */
     public record Level(
             String name,
             Optional<String> when,
             Optional<String> tf,
             Optional<Double> m,
-            Optional<String> uFromValueCounts) {
+            Optional<String> uFromValueCounts,
+            Optional<Double> mStart) {
 
         public Level(String name, Optional<String> when, Optional<String> tf, Optional<Double> m) {
             this(name, when, tf, m, Optional.empty());
+        }
+
+        public Level(
+                String name,
+                Optional<String> when,
+                Optional<String> tf,
+                Optional<Double> m,
+                Optional<String> uFromValueCounts) {
+            this(name, when, tf, m, uFromValueCounts, Optional.empty());
         }
 
         @JsonCreator
@@ -122,11 +135,16 @@ public record MatchingConfig(
                 @JsonProperty("when") String when,
                 @JsonProperty("tf") String tf,
                 @JsonProperty("m") Double m,
-                @JsonProperty("u_from_value_counts") String uFromValueCounts) {
+                @JsonProperty("u_from_value_counts") String uFromValueCounts,
+                @JsonProperty("m_start") Double mStart) {
             ConfigReader.required(name, "name");
             if (m != null && (m <= 0 || m >= 1)) {
                 throw new ConfigReader.InvalidSetting(
                         "m", "expected a probability between 0 and 1 (exclusive) but was " + m);
+            }
+            if (mStart != null && (mStart <= 0 || mStart >= 1)) {
+                throw new ConfigReader.InvalidSetting(
+                        "m_start", "expected a probability between 0 and 1 (exclusive) but was " + mStart);
             }
             if (uFromValueCounts != null && uFromValueCounts.isBlank()) {
                 throw new ConfigReader.InvalidSetting(
@@ -143,7 +161,8 @@ public record MatchingConfig(
                     Optional.ofNullable(when),
                     Optional.ofNullable(tf),
                     Optional.ofNullable(m),
-                    Optional.ofNullable(uFromValueCounts));
+                    Optional.ofNullable(uFromValueCounts),
+                    Optional.ofNullable(mStart));
         }
     }
 
@@ -258,7 +277,40 @@ public record MatchingConfig(
             long seed,
             boolean mFromStewardDecisions,
             boolean emExcludesVetoed,
-            boolean emWithoutBlockedComparisons) {
+            boolean emWithoutBlockedComparisons,
+            double ruleContradictionShare,
+            double nearCertain) {
+
+        /** A rule the data contradicts on more than this share of the pairs it is checked on is not applied. */
+        public static final double DEFAULT_RULE_CONTRADICTION_SHARE = 0.05;
+        /** A match probability at least this is a near-certain match; at most one minus it, a near-certain non-match. */
+        public static final double DEFAULT_NEAR_CERTAIN = 0.99;
+
+        public Model(
+                double linkThreshold,
+                double reviewThreshold,
+                int uSamplePairs,
+                int emMaxIterations,
+                double emTolerance,
+                double initialPrior,
+                long seed,
+                boolean mFromStewardDecisions,
+                boolean emExcludesVetoed,
+                boolean emWithoutBlockedComparisons) {
+            this(
+                    linkThreshold,
+                    reviewThreshold,
+                    uSamplePairs,
+                    emMaxIterations,
+                    emTolerance,
+                    initialPrior,
+                    seed,
+                    mFromStewardDecisions,
+                    emExcludesVetoed,
+                    emWithoutBlockedComparisons,
+                    DEFAULT_RULE_CONTRADICTION_SHARE,
+                    DEFAULT_NEAR_CERTAIN);
+        }
 
         public Model(
                 double linkThreshold,
@@ -316,7 +368,9 @@ public record MatchingConfig(
                 @JsonProperty("seed") Long seed,
                 @JsonProperty("m_from") String mFrom,
                 @JsonProperty("em_vetoed_as_non_matches") Boolean emVetoedAsNonMatches,
-                @JsonProperty("em_without_blocked_comparisons") Boolean emWithoutBlockedComparisons) {
+                @JsonProperty("em_without_blocked_comparisons") Boolean emWithoutBlockedComparisons,
+                @JsonProperty("rule_contradiction_share") Double ruleContradictionShare,
+                @JsonProperty("near_certain") Double nearCertain) {
             String source = ConfigReader.orDefault(mFrom, "em").toLowerCase(Locale.ROOT);
             if (!source.equals("em") && !source.equals("steward_decisions")) {
                 throw new ConfigReader.InvalidSetting(
@@ -332,7 +386,19 @@ public record MatchingConfig(
                     ConfigReader.orDefault(seed, 42L),
                     source.equals("steward_decisions"),
                     ConfigReader.orDefault(emVetoedAsNonMatches, true),
-                    ConfigReader.orDefault(emWithoutBlockedComparisons, true));
+                    ConfigReader.orDefault(emWithoutBlockedComparisons, true),
+                    ConfigReader.orDefault(ruleContradictionShare, DEFAULT_RULE_CONTRADICTION_SHARE),
+                    ConfigReader.orDefault(nearCertain, DEFAULT_NEAR_CERTAIN));
+            if (!(model.ruleContradictionShare() >= 0 && model.ruleContradictionShare() <= 1)) {
+                throw new ConfigReader.InvalidSetting(
+                        "rule_contradiction_share",
+                        "expected a share between 0 and 1 but was " + model.ruleContradictionShare());
+            }
+            if (!(model.nearCertain() > 0.5 && model.nearCertain() < 1)) {
+                throw new ConfigReader.InvalidSetting(
+                        "near_certain",
+                        "expected a probability above 0.5 and below 1 (e.g. 0.99) but was " + model.nearCertain());
+            }
             if (!(model.reviewThreshold() <= model.linkThreshold()
                     && model.linkThreshold() <= 1
                     && model.reviewThreshold() >= 0)) {
@@ -343,11 +409,34 @@ public record MatchingConfig(
         }
     }
 
-    /** A named pair condition (a deterministic link or a cannot-link veto). */
-    public record PairRule(String name, String when) {
+    /**
+     * A named pair condition (a deterministic link, a cannot-link veto or a model link requirement).
+     * Training checks it against the data and does not apply it when the data contradicts it (see
+     * {@link RuleCheck}), unless it is {@code enforced} ({@code enforce: always}): a fact known outside
+     * the data, such as an order belonging to its buyer.
+     */
+    public record PairRule(String name, String when, boolean enforced) {
         public PairRule {
             ConfigReader.required(name, "name");
             ConfigReader.required(when, "when");
+        }
+
+        /** A rule checked against the data (not enforced). */
+        public PairRule(String name, String when) {
+            this(name, when, false);
+        }
+
+        @JsonCreator
+        static PairRule of(
+                @JsonProperty("name") String name,
+                @JsonProperty("when") String when,
+                @JsonProperty("enforce") String enforce) {
+            String mode = ConfigReader.orDefault(enforce, "when_confirmed").toLowerCase(Locale.ROOT);
+            if (!mode.equals("always") && !mode.equals("when_confirmed")) {
+                throw new ConfigReader.InvalidSetting(
+                        "enforce", "expected one of always, when_confirmed but was '" + enforce + "'");
+            }
+            return new PairRule(name, when, mode.equals("always"));
         }
     }
 
@@ -490,7 +579,7 @@ public record MatchingConfig(
                 List.of(),
                 List.of(),
                 comparisons,
-                Model.of(null, null, null, null, null, null, null, null, null, null),
+                Model.of(null, null, null, null, null, null, null, null, null, null, null, null),
                 List.of(),
                 List.of(),
                 List.of(),

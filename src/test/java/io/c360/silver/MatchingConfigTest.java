@@ -132,4 +132,37 @@ class MatchingConfigTest {
 
         assertTrue(!ModelStore.fingerprint(counted).equals(ModelStore.fingerprint(plain)));
     }
+
+    @Test
+    void aRuleMayBeEnforcedWhateverTheDataSays() {
+        MatchingConfig c = MatchingConfig.parse(
+                "matching.yaml",
+                "blocking: {rules: [{name: email, keys: [email]}]}\n"
+                        + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email', m_start: 0.9}, {name: else}]}]\n"
+                        + "model: {rule_contradiction_share: 0.1, near_certain: 0.95}\n"
+                        + "rules: {cannot_link: [{name: a, when: 'true', enforce: always}, {name: b, when: 'true'}]}\n");
+
+        assertEquals(
+                List.of(true, false),
+                c.cannotLinkRules().stream()
+                        .map(MatchingConfig.PairRule::enforced)
+                        .toList());
+        assertEquals(Optional.of(0.9), c.comparisons().get(0).levels().get(0).mStart());
+        assertEquals(0.1, c.model().ruleContradictionShare());
+        assertEquals(0.95, c.model().nearCertain());
+    }
+
+    @Test
+    void anUnknownEnforcementIsRejectedNamingTheKey() {
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> MatchingConfig.parse(
+                        "matching.yaml",
+                        "blocking: {rules: [{name: email, keys: [email]}]}\n"
+                                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\n"
+                                + "model: {}\n"
+                                + "rules: {link: [{name: a, when: 'true', enforce: sometimes}]}\n"));
+
+        assertTrue(e.getMessage().contains("enforce") && e.getMessage().contains("always"), e.getMessage());
+    }
 }
