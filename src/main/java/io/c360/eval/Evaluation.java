@@ -28,6 +28,7 @@ import io.c360.silver.MatchingConfig;
 import io.c360.silver.ModelFlags;
 import io.c360.silver.ModelStore;
 import io.c360.silver.Resolver;
+import io.c360.silver.RuleCheck;
 import io.c360.silver.SilverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +92,7 @@ public final class Evaluation {
             @JsonProperty("clusters_joining_twins") Long clustersJoiningTwins,
             @JsonProperty("model") ModelFigures model,
             @JsonProperty("model_flags") List<ModelFlags.Flag> modelFlags,
+            @JsonProperty("rule_checks") List<RuleCheck> ruleChecks,
             @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
             @JsonProperty("seconds") double seconds) {}
 
@@ -636,6 +638,7 @@ public final class Evaluation {
                 twinMerges,
                 figures,
                 flags,
+                r.parameters().map(FellegiSunter.Parameters::ruleChecks).orElse(List.of()),
                 perRule,
                 Duration.between(start, Instant.now()).toMillis() / 1000.0);
     }
@@ -797,8 +800,7 @@ public final class Evaluation {
             }
         }
         int max = matching.model().emMaxIterations();
-        // EM stops early only when its change fell below the tolerance.
-        return new ModelFigures(p.emIterations(), max, p.emIterations() < max, p.prior(), p.candidatePrior(), levels);
+        return new ModelFigures(p.emIterations(), max, p.emConverged(), p.prior(), p.candidatePrior(), levels);
     }
 
     /** Human-readable report lines. */
@@ -873,6 +875,10 @@ public final class Evaluation {
         if (r.modelFlags() != null && !r.modelFlags().isEmpty()) {
             lines.add("  model flags (the model may have learned something other than \"same person\"):");
             r.modelFlags().forEach(f -> lines.add("    " + f.kind() + ": " + f.message()));
+        }
+        if (r.ruleChecks() != null && !RuleCheck.contradicted(r.ruleChecks()).isEmpty()) {
+            lines.add("  rules the data contradicts (see rule_checks in --json):");
+            RuleCheck.contradicted(r.ruleChecks()).forEach(c -> lines.add("    " + c.describe()));
         }
         if (!r.blockingRules().isEmpty()) {
             lines.add("  blocking rules (identity pairs, recall on its own, keys skipped over the cap):");

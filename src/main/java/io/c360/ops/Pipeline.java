@@ -274,6 +274,9 @@ public final class Pipeline {
                 r.model().version(),
                 r.model().flags().stream()
                         .map(f -> f.kind() + ": " + f.message())
+                        .toList(),
+                io.c360.silver.RuleCheck.contradicted(r.model().ruleChecks()).stream()
+                        .map(io.c360.silver.RuleCheck::describe)
                         .toList());
     }
 }

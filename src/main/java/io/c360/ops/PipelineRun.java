@@ -67,9 +67,11 @@ public record PipelineRun(
             long customers,
             long redirects,
             int modelVersion,
-            List<String> modelFlags) {
+            List<String> modelFlags,
+            List<String> rulesContradicted) {
         public MatchStats {
             modelFlags = List.copyOf(modelFlags);
+            rulesContradicted = List.copyOf(rulesContradicted);
         }
     }
 

@@ -38,7 +38,8 @@ public final class RunLog {
             .add("customers", DataTypes.LongType, false)
             .add("redirects", DataTypes.LongType, false)
             .add("model_version", DataTypes.IntegerType, false)
-            .add("model_flags", DataTypes.createArrayType(DataTypes.StringType, false), true);
+            .add("model_flags", DataTypes.createArrayType(DataTypes.StringType, false), true)
+            .add("rules_contradicted", DataTypes.createArrayType(DataTypes.StringType, false), true);
 
     private static final StructType CHECK = new StructType()
             .add("table", DataTypes.StringType, false)
@@ -72,7 +73,8 @@ public final class RunLog {
 
     /** Appends the run as one row; the first run creates the table. */
     public static void append(Lake lake, PipelineRun run) {
-        // Merged: a run log written by an earlier release gains the fields added since (model_flags).
+        // Merged: a run log written by an earlier release gains the fields added since (model_flags,
+        // rules_contradicted).
         lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA), true);
     }
 
@@ -115,7 +117,8 @@ public final class RunLog {
                 m.customers(),
                 m.redirects(),
                 m.modelVersion(),
-                m.modelFlags());
+                m.modelFlags(),
+                m.rulesContradicted());
     }
 
     private static Row checkRow(CheckOutcome c) {

@@ -157,7 +157,10 @@ public final class RunReport {
                         List.of("customers", number(m.customers())),
                         List.of("customer id redirects", number(m.redirects())),
                         List.of("model version", String.valueOf(m.modelVersion())),
-                        List.of("model flags", m.modelFlags().isEmpty() ? "none" : String.join("; ", m.modelFlags())))
+                        List.of("model flags", m.modelFlags().isEmpty() ? "none" : String.join("; ", m.modelFlags())),
+                        List.of(
+                                "rules the data contradicts",
+                                m.rulesContradicted().isEmpty() ? "none" : String.join("; ", m.rulesContradicted())))
                 .map(Html.TableRow::new)
                 .toList();
         return Html.table(List.of("figure", "value"), rows);

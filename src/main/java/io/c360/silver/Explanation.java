@@ -15,10 +15,12 @@ import org.apache.spark.sql.Row;
 public final class Explanation {
     private Explanation() {}
 
-    /** One line of the waterfall. */
+    /** One line of the waterfall: the level the pair shows, its m, u and weight (NaN m and u when missing). */
     public record Step(
             String comparison,
             String level,
+            double m,
+            double u,
             double weight,
             double termFrequencyAdjustment,
             String left,
@@ -34,7 +36,8 @@ public final class Explanation {
             double probability,
             List<String> linkRules,
             List<String> vetoes,
-            String decision) {}
+            String decision,
+            List<RuleCheck> rulesNotApplied) {}
 
     /**
      * @param records identity records (at least the two asked for; all of them give the term frequencies)
@@ -76,7 +79,9 @@ public final class Explanation {
         Map<String, Dataset<Row>> tf =
                 Matcher.byColumn(termFrequencies.orElseGet(() -> Matcher.termFrequencies(nodes, config)), config);
         Row row = Matcher.decide(
-                        FellegiSunter.score(Matcher.evidence(pair, config), config.comparisons(), params, tf), config)
+                        FellegiSunter.score(Matcher.evidence(pair, config), config.comparisons(), params, tf),
+                        config,
+                        params)
                 .head();
         both.unpersist();
         nodes.unpersist();
@@ -90,6 +95,8 @@ public final class Explanation {
             steps.add(new Step(
                     c.name(),
                     level,
+                    gamma < 0 ? Double.NaN : params.m().get(c.name())[gamma],
+                    gamma < 0 ? Double.NaN : params.u().get(c.name())[gamma],
                     w,
                     w - base,
                     shown(row.getStruct(row.fieldIndex("l")), c, config),
@@ -104,7 +111,8 @@ public final class Explanation {
                 row.getDouble(row.fieldIndex("match_probability")),
                 row.getList(row.fieldIndex("link_rules")),
                 row.getList(row.fieldIndex("vetoes")),
-                row.getString(row.fieldIndex("decision")));
+                row.getString(row.fieldIndex("decision")),
+                params.ruleChecks().stream().filter(check -> !check.applied()).toList());
     }
 
     /** The identity (node, with its node attributes) a record belongs to. */
@@ -136,14 +144,16 @@ public final class Explanation {
     public static String format(Result e, MatchingConfig.Model model) {
         StringBuilder b = new StringBuilder();
         b.append("explain ").append(e.left()).append("  vs  ").append(e.right()).append('\n');
-        b.append(String.format("  %-14s %-28s %8.2f%n", "prior", "log2 odds two records match", e.priorWeight()));
+        b.append(String.format(
+                "  %-14s %-28s %8.2f %-12s %-22s%n", "prior", "log2 odds two records match", e.priorWeight(), "", ""));
         for (Step s : e.steps()) {
             String tf = Math.abs(s.termFrequencyAdjustment()) > 1e-9
                     ? String.format(" (tf %+.2f)", s.termFrequencyAdjustment())
                     : "";
+            String mu = Double.isNaN(s.m()) ? "" : String.format("m %.3g u %.3g", s.m(), s.u());
             b.append(String.format(
-                    "  %-14s %-28s %+8.2f %-12s %s | %s%n",
-                    s.comparison(), s.level() + tf, s.weight(), bar(s.weight()), cut(s.left()), cut(s.right())));
+                    "  %-14s %-28s %+8.2f %-12s %-22s %s | %s%n",
+                    s.comparison(), s.level() + tf, s.weight(), bar(s.weight()), mu, cut(s.left()), cut(s.right())));
         }
         b.append(String.format(
                 "  %-14s %-28s %+8.2f  -> probability %.6f%n",
@@ -154,6 +164,11 @@ public final class Explanation {
         b.append("  vetoes: ")
                 .append(e.vetoes().isEmpty() ? "none" : String.join(", ", e.vetoes()))
                 .append('\n');
+        for (RuleCheck c : e.rulesNotApplied()) {
+            b.append("  not applied (the data contradicts it): ")
+                    .append(c.describe())
+                    .append('\n');
+        }
         b.append(String.format(
                 "  decision: %s (link at p >= %.2f, review at p >= %.2f)",
                 e.decision(), model.linkThreshold(), model.reviewThreshold()));

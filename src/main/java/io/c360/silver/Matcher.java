@@ -1,7 +1,6 @@
 package io.c360.silver;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
@@ -25,6 +24,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -43,8 +43,8 @@ public final class Matcher {
     public static final String NON_LINK_BY_STEWARD = "non_link_by_steward";
     static final String LINK_RULES = "link_rules";
     static final String VETOES = "vetoes";
-    /** Whether a {@code model_link_requires} rule holds: without one, the model alone never links the pair. */
-    private static final String MODEL_MAY_LINK = "model_may_link";
+    /** The {@code model_link_requires} rules that hold: without one, the model alone never links the pair. */
+    static final String REQUIREMENTS = "requirements";
 
     private Matcher() {}
 
@@ -177,7 +177,7 @@ public final class Matcher {
                 nodes,
                 blocked.pairs(),
                 evidence,
-                decide(scored, config),
+                decide(scored, config, params),
                 params,
                 tf,
                 blocked.report(),
@@ -186,14 +186,14 @@ public final class Matcher {
 
     /**
      * What scoring and deciding read from a pair's two records ({@code l}, {@code r} structs): the
-     * comparison levels ({@code gamma_<name>}), the link rules and vetoes hit, whether the model may
-     * link the pair, and the values term frequencies adjust (see {@link FellegiSunter#tfValue}).
+     * comparison levels ({@code gamma_<name>}), the link rules, vetoes and model link requirements that
+     * hold, and the values term frequencies adjust (see {@link FellegiSunter#tfValue}).
      */
     public static Dataset<Row> evidence(Dataset<Row> pairsWithRecords, MatchingConfig config) {
         Dataset<Row> out = Comparisons.vectors(pairsWithRecords, config.comparisons())
                 .withColumn(LINK_RULES, hits(config.linkRules()))
                 .withColumn(VETOES, hits(config.cannotLinkRules()))
-                .withColumn(MODEL_MAY_LINK, modelMayLink(config));
+                .withColumn(REQUIREMENTS, hits(config.modelLinkRequires()));
         for (String column : tfColumns(config)) {
             // An exact match is adjusted, so either side's value will do.
             out = out.withColumn(
@@ -239,24 +239,27 @@ public final class Matcher {
     /**
      * EM with u from random pairs (for {@code u_from_value_counts} levels, from value counts over all
      * identities), then again with u cleared of matches: the share prior·m for sampled levels, the sharing
-     * pairs the first EM takes for matches for counted ones; with {@code em_vetoed_as_non_matches}, pairs a
-     * cannot-link rule separates count as non-matches.
+     * pairs the first EM takes for matches for counted ones; with {@code em_vetoed_as_non_matches}, pairs an
+     * applied cannot-link rule separates count as non-matches. The rules are checked against the data on
+     * the way (see {@link RuleChecks}): each veto with a model trained without it.
      */
     static FellegiSunter.Parameters train(Dataset<Row> nodes, Dataset<Row> evidence, MatchingConfig config) {
-        Column vetoed = config.model().emExcludesVetoed() ? size(col(VETOES)).gt(0) : lit(false);
         Column switchedOff = config.model().emWithoutBlockedComparisons() ? blockedComparisons(config) : lit(0);
-        List<Row> patterns = FellegiSunter.patterns(evidence, config.comparisons(), vetoed, switchedOff);
+        RuleChecks.Patterns patterns = RuleChecks.patterns(evidence, config, switchedOff);
         long samplePairs = config.model().uSamplePairs();
         FellegiSunter.UEstimate uRaw = FellegiSunter.withValueCounts(
                 FellegiSunter.estimateUWithSupport(
                         nodes, config.comparisons(), samplePairs, config.model().seed()),
                 FellegiSunter.valueCounts(nodes, config.comparisons()));
         long totalPairs = totalPairs(nodes);
-        FellegiSunter.Parameters first =
-                FellegiSunter.train(patterns, config.comparisons(), uRaw.u(), config.model(), samplePairs, totalPairs);
-        Map<String, double[]> u = FellegiSunter.withoutMatches(
-                uRaw, first, FellegiSunter.candidateMatches(patterns, config.comparisons(), first));
-        return FellegiSunter.train(patterns, config.comparisons(), u, config.model(), samplePairs, totalPairs);
+        return RuleChecks.check(patterns, config, vetoes -> {
+            List<Row> em = patterns.forEm(vetoes);
+            FellegiSunter.Parameters first =
+                    FellegiSunter.train(em, config.comparisons(), uRaw.u(), config.model(), samplePairs, totalPairs);
+            Map<String, double[]> u = FellegiSunter.withoutMatches(
+                    uRaw, first, FellegiSunter.candidateMatches(em, config.comparisons(), first));
+            return FellegiSunter.train(em, config.comparisons(), u, config.model(), samplePairs, totalPairs);
+        });
     }
 
     /**
@@ -342,12 +345,16 @@ public final class Matcher {
                 new FellegiSunter.UEstimate(sampled, FellegiSunter.sampleSupport(sampled, samplePairs)),
                 FellegiSunter.valueCounts(nodes, config.comparisons()));
         long totalPairs = totalPairs(nodes);
-        List<Row> patterns = FellegiSunter.patterns(evidence, config.comparisons());
+        RuleChecks.Patterns patterns = RuleChecks.patterns(evidence, config, lit(0));
+        List<Row> em = patterns.forEm(0);
         FellegiSunter.Parameters first =
-                FellegiSunter.train(patterns, fixed, uRaw.u(), config.model(), samplePairs, totalPairs);
+                FellegiSunter.train(em, fixed, uRaw.u(), config.model(), samplePairs, totalPairs);
         Map<String, double[]> u =
-                FellegiSunter.withoutMatches(uRaw, first, FellegiSunter.candidateMatches(patterns, fixed, first));
-        return FellegiSunter.train(patterns, fixed, u, config.model(), samplePairs, totalPairs);
+                FellegiSunter.withoutMatches(uRaw, first, FellegiSunter.candidateMatches(em, fixed, first));
+        FellegiSunter.Parameters fromLabels =
+                FellegiSunter.train(em, fixed, u, config.model(), samplePairs, totalPairs);
+        // m from labels owes nothing to the vetoes: one model checks every rule.
+        return RuleChecks.check(patterns, config, vetoes -> fromLabels);
     }
 
     private static long totalPairs(Dataset<Row> nodes) {
@@ -356,35 +363,44 @@ public final class Matcher {
     }
 
     /**
-     * Adds the {@code decision} to scored {@link #evidence}. A pair the model alone would link goes to
-     * review instead when no {@code model_link_requires} rule holds.
+     * Adds the {@code decision} to scored {@link #evidence}, applying the rules {@code params} apply (see
+     * {@link FellegiSunter.Parameters#applies}); the {@code link_rules} and {@code vetoes} columns keep
+     * only those. A pair the model alone would link goes to review instead when no
+     * {@code model_link_requires} rule holds, while the set is applied.
      */
-    static Dataset<Row> decide(Dataset<Row> scored, MatchingConfig config) {
+    static Dataset<Row> decide(Dataset<Row> scored, MatchingConfig config, FellegiSunter.Parameters params) {
         MatchingConfig.Model m = config.model();
+        Column vetoes = applied(col(VETOES), config.cannotLinkRules(), RuleCheck.CANNOT_LINK, params);
+        Column linkRules = applied(col(LINK_RULES), config.linkRules(), RuleCheck.LINK, params);
+        Column modelMayLink = config.modelLinkRequires().isEmpty()
+                        || !params.applies(RuleCheck.MODEL_LINK_REQUIRES, RuleCheck.REQUIREMENTS)
+                ? lit(true)
+                : size(col(REQUIREMENTS)).gt(0);
         Column decision = when(size(col(VETOES)).gt(0), lit(VETOED))
                 .when(size(col(LINK_RULES)).gt(0), lit(LINKED_BY_RULE))
-                .when(col("match_probability").geq(m.linkThreshold()).and(col(MODEL_MAY_LINK)), lit(LINKED))
+                .when(col("match_probability").geq(m.linkThreshold()).and(modelMayLink), lit(LINKED))
                 .when(col("match_probability").geq(m.reviewThreshold()), lit(REVIEW))
                 .otherwise(lit(NON_LINK));
         List<Column> columns = new ArrayList<>();
         for (String c : scored.columns()) {
-            if (!List.of(LINK_RULES, VETOES, MODEL_MAY_LINK).contains(c)) {
+            if (!List.of(LINK_RULES, VETOES, REQUIREMENTS).contains(c)) {
                 columns.add(col(c));
             }
         }
         columns.addAll(List.of(col(LINK_RULES), col(VETOES), decision.as("decision")));
-        return scored.select(columns.toArray(Column[]::new));
+        return scored.withColumn(VETOES, vetoes)
+                .withColumn(LINK_RULES, linkRules)
+                .select(columns.toArray(Column[]::new));
     }
 
-    private static Column modelMayLink(MatchingConfig config) {
-        if (config.modelLinkRequires().isEmpty()) {
-            return lit(true);
-        }
-        Column any = lit(false);
-        for (MatchingConfig.PairRule rule : config.modelLinkRequires()) {
-            any = any.or(coalesce(expr(rule.when()), lit(false)));
-        }
-        return any;
+    /** The rules of {@code hits} (names) that {@code params} apply. */
+    private static Column applied(
+            Column hits, List<MatchingConfig.PairRule> rules, String kind, FellegiSunter.Parameters params) {
+        List<String> dropped = rules.stream()
+                .map(MatchingConfig.PairRule::name)
+                .filter(name -> !params.applies(kind, name))
+                .toList();
+        return dropped.isEmpty() ? hits : filter(hits, name -> functions.not(name.isin(dropped.toArray())));
     }
 
     private static Column hits(List<MatchingConfig.PairRule> rules) {

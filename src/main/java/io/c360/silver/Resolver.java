@@ -64,7 +64,7 @@ public final class Resolver {
         Dataset<Row> nodes = identities.select(col("id").as(ConnectedComponents.RECORD_KEY));
         Dataset<Row> edges = links(pairs, steward);
         Dataset<Row> components = ConnectedComponents.of(nodes, edges.select("l", "r"), silver.maxClusterIterations());
-        Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver)
+        Dataset<Row> cannotLink = cannotLinkWithin(components, matched.nodes(), pairs, silver, matched.parameters())
                 .union(steward.filter(col("decision").equalTo("non_match")).select("l", "r"));
         Dataset<Row> clusters = ConstrainedClusters.split(components, edges, cannotLink);
         Dataset<Row> identityClusters = components
@@ -121,14 +121,20 @@ public final class Resolver {
 
     /**
      * Pairs that must not share a cluster, among identities a component put together: vetoed and
-     * steward-rejected candidate pairs, plus any pair of the component a cannot-link rule hits (two
-     * identities joined only through others are checked too).
+     * steward-rejected candidate pairs, plus any pair of the component a cannot-link rule the model
+     * applies hits (two identities joined only through others are checked too).
      */
     static Dataset<Row> cannotLinkWithin(
-            Dataset<Row> components, Dataset<Row> nodes, Dataset<Row> pairs, SilverConfig silver) {
+            Dataset<Row> components,
+            Dataset<Row> nodes,
+            Dataset<Row> pairs,
+            SilverConfig silver,
+            FellegiSunter.Parameters parameters) {
         Dataset<Row> direct = pairs.filter(col("decision").isin(Matcher.VETOED, Matcher.NON_LINK_BY_STEWARD))
                 .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"));
-        List<MatchingConfig.PairRule> rules = silver.matching().cannotLinkRules();
+        List<MatchingConfig.PairRule> rules = silver.matching().cannotLinkRules().stream()
+                .filter(rule -> parameters.applies(RuleCheck.CANNOT_LINK, rule.name()))
+                .toList();
         if (rules.isEmpty()) {
             return direct;
         }

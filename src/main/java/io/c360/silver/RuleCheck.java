@@ -13,8 +13,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code cannot_link}: checked on the pairs a model trained without the veto's influence takes
  *       for near-certain matches; disagreeing where the veto fires.
- *   <li>{@code link}: checked on the pairs the rule links; disagreeing where the model finds a
- *       near-certain non-match.
+ *   <li>{@code link}: checked on the pairs the rule links (no applied veto holds); disagreeing where
+ *       the comparisons alone make the pair a near-certain non-match.
  *   <li>{@code model_link_requires} (the set, named {@value #REQUIREMENTS}): checked on the model's
  *       near-certain matches; disagreeing where none of the requirements holds. The entries are
  *       alternatives, so only the set is judged: it is applied as a whole or not at all.

@@ -141,12 +141,13 @@ public final class SilverJob {
             long standardizedRecords, long touchedIdentities, long scoredPairs, long reclusteredIdentities) {}
 
     /**
-     * The matching model the run scored with, whether the run trained it, and the signs that it learned
-     * nonsense (see {@link ModelFlags}).
+     * The matching model the run scored with, whether the run trained it, the signs that it learned
+     * nonsense (see {@link ModelFlags}) and what training found when it checked the rules.
      */
-    public record ModelUse(int version, boolean trained, List<ModelFlags.Flag> flags) {
+    public record ModelUse(int version, boolean trained, List<ModelFlags.Flag> flags, List<RuleCheck> ruleChecks) {
         public ModelUse {
             flags = List.copyOf(flags);
+            ruleChecks = List.copyOf(ruleChecks);
         }
     }
 
@@ -267,7 +268,11 @@ public final class SilverJob {
                 plan.mode(),
                 runCounts,
                 new Work(plan.standardized(), resolved.touched(), resolved.scored(), resolved.reclustered()),
-                new ModelUse(model.version(), resolved.matched().trained(), flags(model, resolved.pairs())),
+                new ModelUse(
+                        model.version(),
+                        resolved.matched().trained(),
+                        flags(model, resolved.pairs()),
+                        model.parameters().ruleChecks()),
                 Duration.between(start, Instant.now()));
         progress.report("silver: "
                 + (plan.mode() == Mode.incremental
@@ -497,9 +502,9 @@ public final class SilverJob {
         if (matched.trained()) {
             store.saveTermFrequencies(model.version(), matched.termFrequencies());
         }
-        progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version() + " (prior "
-                + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
-                + model.parameters().emIterations() + ")");
+        progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version() + " ("
+                + training(model.parameters()) + ")");
+        reportContradictedRules(model.parameters());
         return model;
     }
 
@@ -510,6 +515,18 @@ public final class SilverJob {
                 ModelFlags.of(model.parameters(), comparisons, ModelFlags.evidence(decided, comparisons));
         flags.forEach(f -> progress.report("silver: model flag " + f.kind() + ": " + f.message()));
         return flags;
+    }
+
+    /** The prior and how EM went, for a progress line. */
+    private static String training(FellegiSunter.Parameters p) {
+        return String.format("prior %.3g, EM iterations %d, ", p.prior(), p.emIterations())
+                + (p.emConverged() ? "converged" : String.format("not converged: last change %.3g", p.emChange()));
+    }
+
+    /** One progress line per rule the data contradicts: rule names and shares, never a value. */
+    private void reportContradictedRules(FellegiSunter.Parameters p) {
+        RuleCheck.contradicted(p.ruleChecks())
+                .forEach(c -> progress.report("silver: rule the data contradicts: " + c.describe()));
     }
 
     /**
@@ -590,9 +607,8 @@ public final class SilverJob {
     /** The last run's tables stand as they are: nothing is written, and the result describes them. */
     private Result unchanged(String runId, Instant start, Plan plan) {
         ModelStore.Artefact model = plan.reuse().orElseThrow();
-        progress.report("reused model v" + model.version() + " (prior "
-                + String.format("%.3g", model.parameters().prior()) + ", EM iterations "
-                + model.parameters().emIterations() + ")");
+        progress.report("reused model v" + model.version() + " (" + training(model.parameters()) + ")");
+        reportContradictedRules(model.parameters());
         Counts counts = counts(
                 plan.recordCount(),
                 lake.read(IDENTITIES).count(),
@@ -604,7 +620,11 @@ public final class SilverJob {
                 Mode.unchanged,
                 counts,
                 new Work(plan.standardized(), 0, 0, 0),
-                new ModelUse(model.version(), false, flags(model, lake.read(SCORED_PAIRS))),
+                new ModelUse(
+                        model.version(),
+                        false,
+                        flags(model, lake.read(SCORED_PAIRS)),
+                        model.parameters().ruleChecks()),
                 Duration.between(start, Instant.now()));
         progress.report("silver: nothing changed since run "
                 + plan.buildOn().orElseThrow().runId() + "; its tables stand");

@@ -38,7 +38,7 @@ class RunLogTest {
         List<Row> runs = spark.sql("""
         SELECT run_id, status, failure, size(stages), stages[1].elapsed_ms, rows_per_table['silver.customer_id_map'],
                match.customers, quality[1].check, quality[1].passed, freshness[0].stale, freshness[0].sla_seconds,
-               output_versions['silver.customer_id_map'], match.model_flags[0]
+               output_versions['silver.customer_id_map'], match.model_flags[0], match.rules_contradicted
         FROM ops.pipeline_runs ORDER BY started_at""").collectAsList();
 
         assertEquals(2, runs.size());
@@ -56,6 +56,10 @@ class RunLogTest {
         assertEquals(26 * 3600L, first.getLong(10));
         assertEquals(7L, first.getLong(11));
         assertEquals("agreement_against_match: given_name level 'exact' weighs -1.20", first.getString(12));
+        assertEquals(
+                List.of("cannot_link different_national_id: 10.2 % of 5,810 pairs disagree, contradicted: not applied"),
+                first.getList(13),
+                "rule names and shares");
 
         Row second = runs.get(1);
         assertEquals("failed", second.getString(1));

@@ -125,6 +125,8 @@ class RunReportTest {
         assertEquals(2, bars(html, "segment-sizes"), "only this run's segments");
         assertFalse(html.contains("lapsed_from_earlier_run"));
         assertTrue(html.contains("churn_risk &lt;b&gt;"));
+        assertTrue(
+                html.contains("different_national_id: 10.2 % of 5,810 pairs disagree"), "a contradicted rule is shown");
         assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert('x')&lt;/script&gt;"));
         assertFalse(html.contains("<script"), "no script element at all");
         assertTrue(html.contains("<tr class=\"failed\">"), "the failed warning check is highlighted");

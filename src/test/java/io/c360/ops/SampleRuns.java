@@ -29,17 +29,20 @@ final class SampleRuns {
                         new PipelineRun.StageTiming(
                                 Pipeline.Stage.silver, Duration.ofSeconds(80), PipelineRun.Status.succeeded)),
                 Map.of("bronze.crm_contacts", 120L, "silver.customer_id_map", 300L),
-                Optional.of(new PipelineRun.MatchStats(
-                        300,
-                        250,
-                        4_000,
-                        180,
-                        12,
-                        3,
-                        140,
-                        2,
-                        1,
-                        List.of("agreement_against_match: given_name level 'exact' weighs -1.20"))),
+                Optional.of(
+                        new PipelineRun.MatchStats(
+                                300,
+                                250,
+                                4_000,
+                                180,
+                                12,
+                                3,
+                                140,
+                                2,
+                                1,
+                                List.of("agreement_against_match: given_name level 'exact' weighs -1.20"),
+                                List.of(
+                                        "cannot_link different_national_id: 10.2 % of 5,810 pairs disagree, contradicted: not applied"))),
                 List.of(
                         new CheckOutcome(
                                 "gold.customer", "customer_id is unique", CheckOutcome.Level.error, true, "ok"),

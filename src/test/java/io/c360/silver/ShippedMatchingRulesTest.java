@@ -174,8 +174,11 @@ class ShippedMatchingRulesTest {
                 col("record_id").as("b"),
                 struct(keyed.drop("record_id").col("*")).as("r"));
         Dataset<Row> all = l.crossJoin(r).filter(col("a").notEqual(col("b")));
-        Dataset<Row> decided =
-                Matcher.decide(Matcher.evidence(all, matching).withColumn("match_probability", lit(0.99)), matching);
+        // Parameters that checked no rule: every rule applies.
+        FellegiSunter.Parameters unchecked =
+                new FellegiSunter.Parameters(0.01, 0.5, java.util.Map.of(), java.util.Map.of(), 1, 1, 1);
+        Dataset<Row> decided = Matcher.decide(
+                Matcher.evidence(all, matching).withColumn("match_probability", lit(0.99)), matching, unchecked);
         for (Row p : decided.collectAsList()) {
             pairs.put(p.getAs("a") + "~" + p.getAs("b"), p);
         }
