@@ -81,7 +81,20 @@ public final class ConfigReader {
         }
     }
 
-    private static <T> T bind(String origin, JsonNode root, Class<T> type) {
+    /** A YAML file as a tree, for a caller that merges parts of files before binding them ({@link #bind}). */
+    public static JsonNode tree(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new C360Exception(file + ": file not found");
+        }
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw notYaml(file.toString(), e);
+        }
+    }
+
+    /** Binds a YAML tree into {@code type} as {@link #read} does a file; {@code origin} names it in errors. */
+    public static <T> T bind(String origin, JsonNode root, Class<T> type) {
         ObjectNode document = versioned(origin, root);
         try {
             return YAML.readerFor(type)

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.config.ConfigReader;
@@ -30,6 +31,8 @@ import io.c360.silver.ModelStore;
 import io.c360.silver.Resolver;
 import io.c360.silver.RuleCheck;
 import io.c360.silver.SilverConfig;
+import io.c360.silver.survivorship.SurvivorshipRules;
+import io.c360.standardize.Standardization;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,16 +199,33 @@ public final class Evaluation {
         public static Spec load(Path file) {
             SpecFile spec = ConfigReader.read(file, SpecFile.class);
             Path base = file.toAbsolutePath().getParent();
-            SilverConfig defaults =
-                    SilverConfig.load(base.resolve(spec.silver()).normalize());
-            Path matchingFile = spec.matching()
+            Optional<SilverConfig> definitions =
+                    spec.silver().map(s -> SilverConfig.load(base.resolve(s).normalize()));
+            Standardization standardization = spec.standardize()
+                    .map(overrides -> Standardization.overridden(
+                            definitions
+                                    .map(d -> d.folder().resolve("identity.yaml"))
+                                    .orElse(null),
+                            file,
+                            overrides))
+                    .orElseGet(() ->
+                            definitions.map(d -> d.identity().standardization()).orElse(Standardization.defaults()));
+            MatchingConfig matching = spec.matching()
                     .map(m -> base.resolve(m).normalize())
-                    .orElse(defaults.folder().resolve("matching.yaml"));
+                    .map(m -> MatchingConfig.load(m).over(spec.mapping().types(), m.toString()))
+                    .orElseGet(() -> definitions
+                            .map(d -> d.matching().over(spec.mapping().types(), d.folder() + "/matching.yaml"))
+                            .orElseThrow(() -> new C360Exception(file
+                                    + ": matching: missing required key (name a matching file, or silver: a folder"
+                                    + " with one)")));
             SilverConfig silver = new SilverConfig(
-                    defaults.folder(),
-                    defaults.identity(),
-                    MatchingConfig.load(matchingFile).over(spec.mapping().types(), matchingFile.toString()),
-                    defaults.survivorship());
+                    definitions.map(SilverConfig::folder).orElse(base),
+                    new IdentityConfig(standardization, Map.of()),
+                    matching,
+                    // evaluation builds no golden records
+                    definitions
+                            .map(SilverConfig::survivorship)
+                            .orElseGet(() -> new SurvivorshipRules(file.toString(), List.of(), List.of())));
             return new Spec(
                     file,
                     spec.name(),
@@ -265,7 +285,8 @@ public final class Evaluation {
             LinkType linkType,
             IdentityConfig.SourceMapping mapping,
             String truth,
-            String silver,
+            Optional<String> silver,
+            Optional<JsonNode> standardize,
             Optional<String> matching,
             Optional<Labels> labels) {
         @JsonCreator
@@ -276,6 +297,7 @@ public final class Evaluation {
                 @JsonProperty("mapping") IdentityConfig.SourceMapping mapping,
                 @JsonProperty("truth") String truth,
                 @JsonProperty("silver") String silver,
+                @JsonProperty("standardize") JsonNode standardize,
                 @JsonProperty("matching") String matching,
                 @JsonProperty("labels") Labels labels) {
             List<InputFile> inputs = ConfigReader.required(input, "input");
@@ -288,7 +310,8 @@ public final class Evaluation {
                     ConfigReader.orDefault(linkType, LinkType.dedupe),
                     ConfigReader.required(mapping, "mapping"),
                     ConfigReader.required(truth, "truth"),
-                    ConfigReader.required(silver, "silver"),
+                    Optional.ofNullable(silver),
+                    Optional.ofNullable(standardize),
                     Optional.ofNullable(matching),
                     Optional.ofNullable(labels));
         }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.OptBoolean;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.c360.C360Exception;
 import io.c360.config.ConfigReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +54,40 @@ public record Standardization(
             return defaults();
         }
         return ConfigReader.read(file, IdentityFile.class).standardization();
+    }
+
+    /**
+     * The {@code standardize:} section of {@code identityFile} (absent: the defaults) with the keys of
+     * {@code overrides} replacing its own; {@code overridesFile} (where the overrides are written) names
+     * them in errors and resolves a {@code nicknames} path they give.
+     */
+    public static Standardization overridden(Path identityFile, Path overridesFile, JsonNode overrides) {
+        if (!overrides.isObject()) {
+            throw new C360Exception(overridesFile + ": standardize: expected a mapping (key: value lines)");
+        }
+        Standardization base = identityFile == null ? defaults() : ofIdentityFile(identityFile);
+        ObjectNode section = identityFile == null
+                ? JsonNodeFactory.instance.objectNode()
+                : ConfigReader.tree(identityFile).path("standardize") instanceof ObjectNode written
+                        ? written.deepCopy()
+                        : JsonNodeFactory.instance.objectNode();
+        section.remove("nicknames");
+        section.setAll((ObjectNode) overrides);
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.set("standardize", section);
+        Standardization merged = ConfigReader.bind(overridesFile.toString(), document, IdentityFile.class)
+                .standardization();
+        return overrides.has("nicknames")
+                ? merged
+                : new Standardization(
+                        merged.phoneRegion(),
+                        merged.canonicalEmail(),
+                        merged.emailDomains(),
+                        merged.dateFormats(),
+                        merged.earliestBirthDate(),
+                        base.nicknames(),
+                        merged.streetAbbreviations(),
+                        merged.junk());
     }
 
     /** An identity file read for its {@code standardize:} section alone; the silver stage checks its sources. */
