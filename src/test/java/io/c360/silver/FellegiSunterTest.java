@@ -1,6 +1,7 @@
 package io.c360.silver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -58,6 +59,41 @@ class FellegiSunterTest {
         assertEquals(0.8, p.m().get("c")[0], 0.01);
         assertEquals(prior / 10, p.prior(), 0.002, "the prior over all pairs: expected matches / all pairs");
         assertTrue(p.weight("a", 0) > 0 && p.weight("a", 1) < 0, "agreement is evidence for, disagreement against");
+        assertTrue(p.emConverged(), "the last change fell to the tolerance");
+        assertTrue(p.emChange() <= 1e-9 && p.emIterations() < 200, "stopped before the limit: " + p.emIterations());
+
+        MatchingConfig.Model twoIterations = new MatchingConfig.Model(0.9, 0.5, 1000, 2, 1e-9, 0.05, 1, false);
+        FellegiSunter.Parameters stopped = FellegiSunter.train(patterns, comparisons, u, twoIterations, 1000, n * 10);
+        assertEquals(2, stopped.emIterations());
+        assertFalse(stopped.emConverged(), "stopped at em_max_iterations, still moving");
+        assertTrue(stopped.emChange() > 1e-9);
+        assertEquals(6, p.levels(comparisons).size(), "m, u and weight for every level");
+        assertEquals(p.weight("b", 1), p.levels(comparisons).get(3).weight());
+    }
+
+    @Test
+    void emStartsALevelAtItsMStartAndTheOthersFillTheRest() {
+        MatchingConfig.Comparison c = new MatchingConfig.Comparison(
+                "birth_date",
+                "false",
+                List.of(
+                        new MatchingConfig.Level(
+                                "exact",
+                                Optional.of("true"),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of(0.6)),
+                        new MatchingConfig.Level("close", Optional.of("true"), Optional.empty(), Optional.empty()),
+                        new MatchingConfig.Level("else", Optional.empty(), Optional.empty(), Optional.empty())));
+
+        double[] m = FellegiSunter.startingM(c);
+
+        assertEquals(0.6, m[0], 1e-12, "m_start as given");
+        assertEquals(1.0, m[0] + m[1] + m[2], 1e-12);
+        assertTrue(m[1] > m[2], "of the rest, the closer level likelier than the catch-all");
+        double[] generic = FellegiSunter.startingM(comparison("a"));
+        assertTrue(generic[0] > 0.9, "without m_start: matches mostly agree");
     }
 
     @Test
