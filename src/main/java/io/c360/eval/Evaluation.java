@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -107,14 +106,16 @@ public final class Evaluation {
             @JsonProperty("skipped_keys") long skippedKeys) {}
 
     /**
-     * True pairs whose two records share a value or a similar one: some comparison puts them at a level
-     * other than its catch-all. The rest look like strangers to every comparison, so no matcher on these
-     * comparisons finds them: {@code share} is the recall ceiling, and {@code recall} how many of the
-     * reachable pairs the final clusters hold.
+     * True pairs within reach: their two records are joined by a chain of records of the same entity,
+     * each alike the next (some comparison puts the two at a level other than its catch-all). The rest
+     * look like strangers to every comparison and to every record between them, so no matcher on these
+     * comparisons finds them: {@code share} is the recall ceiling; {@code alikePairs} the true pairs
+     * alike directly; {@code recall} how many of the reachable pairs the final clusters hold.
      */
     public record Reachable(
             @JsonProperty("reachable_pairs") long reachablePairs,
             @JsonProperty("share") double share,
+            @JsonProperty("alike_pairs") long alikePairs,
             @JsonProperty("found_pairs") long foundPairs,
             @JsonProperty("recall") double recall) {}
 
@@ -667,9 +668,10 @@ public final class Evaluation {
     }
 
     /**
-     * The true pairs some comparison sees as alike, computed on the true pairs themselves (few, unlike
-     * all pairs): true pairs of two identities ({@code l_id < r_id}), weighted by their records, get their
-     * comparison levels; records sharing an identity are alike by definition.
+     * The true pairs within reach, computed on the true pairs themselves (few, unlike all pairs): two
+     * records of one entity are alike when some comparison puts them at a level other than its catch-all
+     * (records sharing an identity are alike by definition), and within reach when a chain of alike
+     * records of that entity joins them, as clustering can.
      */
     static Reachable reachable(
             Dataset<Row> records,
@@ -677,9 +679,6 @@ public final class Evaluation {
             Dataset<Row> nodes,
             List<MatchingConfig.Comparison> comparisons,
             boolean linkOnly) {
-        Dataset<Row> nodeCluster = records.join(clusters, "record_key")
-                .groupBy("node")
-                .agg(first("cluster").as("cluster"));
         Dataset<Row> perNode = (linkOnly ? records.groupBy("node", "truth", "input") : records.groupBy("node", "truth"))
                 .agg(count(lit(1)).as("c"));
         Dataset<Row> l = perNode.select(
@@ -708,28 +707,24 @@ public final class Evaluation {
             Column level = col(Comparisons.gammaColumn(c));
             alike = alike.or(level.geq(0).and(level.lt(c.levels().size() - 1)));
         }
-        Row sums = compared.select(col(Blocking.LEFT), col(Blocking.RIGHT), col("w"), alike.as("alike"))
-                .join(
-                        nodeCluster.select(
-                                col("node").as(Blocking.LEFT), col("cluster").as("lcl")),
-                        Blocking.LEFT)
-                .join(
-                        nodeCluster.select(
-                                col("node").as(Blocking.RIGHT), col("cluster").as("rcl")),
-                        Blocking.RIGHT)
-                .agg(
-                        sum("w"),
-                        sum(when(col("alike"), col("w")).otherwise(0L)),
-                        sum(when(col("alike").and(col("lcl").equalTo(col("rcl"))), col("w"))
-                                .otherwise(0L)))
-                .head();
-        long within = Metrics.pairs(records, linkOnly, "node", "truth");
-        long all = within + (sums.isNullAt(0) ? 0 : sums.getLong(0));
-        long reachablePairs = within + (sums.isNullAt(1) ? 0 : sums.getLong(1));
-        long found = within + (sums.isNullAt(2) ? 0 : sums.getLong(2));
+        Dataset<Row> alikePairs = compared.filter(alike)
+                .select(col(Blocking.LEFT).as("l"), col(Blocking.RIGHT).as("r"), col("w"))
+                .localCheckpoint(true);
+        Row direct = alikePairs.agg(sum("w")).head();
+        Dataset<Row> chains = io.c360.silver.cluster.ConnectedComponents.of(
+                records.select(col("node").as("record_key")).distinct(), alikePairs.select("l", "r"), 200);
+        Dataset<Row> placed = records.join(chains.withColumnRenamed("record_key", "node"), "node")
+                .join(clusters, "record_key")
+                .select(col("node"), col("truth"), col("input"), col("component"), col("cluster"));
+        long truth = Metrics.pairs(records, linkOnly, "truth");
+        long alikeDirectly =
+                Metrics.pairs(records, linkOnly, "node", "truth") + (direct.isNullAt(0) ? 0 : direct.getLong(0));
+        long reachablePairs = Metrics.pairs(placed, linkOnly, "component", "truth");
+        long found = Metrics.pairs(placed, linkOnly, "component", "truth", "cluster");
         return new Reachable(
                 reachablePairs,
-                all == 0 ? 1.0 : (double) reachablePairs / all,
+                truth == 0 ? 1.0 : (double) reachablePairs / truth,
+                alikeDirectly,
                 found,
                 reachablePairs == 0 ? 1.0 : (double) found / reachablePairs);
     }
@@ -843,10 +838,11 @@ public final class Evaluation {
                 r.blockingRecall(), r.blockingRecallConnected(), r.reductionRatio(), r.candidatePairs()));
         if (r.reachable() != null) {
             lines.add(String.format(
-                    "  reachable: %,d true pairs (%.4f of them) are alike in some comparison; the clusters hold %,d of"
-                            + " those (recall %.4f)",
+                    "  reachable: %,d true pairs (%.4f of them; %,d alike directly) joined by records alike in some"
+                            + " comparison; the clusters hold %,d of those (recall %.4f)",
                     r.reachable().reachablePairs(),
                     r.reachable().share(),
+                    r.reachable().alikePairs(),
                     r.reachable().foundPairs(),
                     r.reachable().recall()));
         }

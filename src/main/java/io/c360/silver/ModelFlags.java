@@ -87,8 +87,9 @@ public final class ModelFlags {
     /**
      * The flags: most candidate pairs linked while most links rest on at most one agreeing comparison;
      * a comparison's first (strictest) level weighing against a match; any other agreement level weighing
-     * less than the catch-all (agreeing a little counting more against a match than not agreeing at all).
-     * Levels no candidate pair reached are left out: their m is the starting value or a floor, not learned.
+     * less than the catch-all (agreeing a little counting more against a match than not agreeing at all)
+     * while EM placed at least one match in it. Levels no candidate pair reached are left out: their m is
+     * the starting value or a floor, not learned.
      */
     public static List<Flag> of(
             FellegiSunter.Parameters parameters, List<MatchingConfig.Comparison> comparisons, Evidence evidence) {
@@ -120,7 +121,11 @@ public final class ModelFlags {
             double catchAll = parameters.weight(c.name(), last);
             for (int level = 0; level < last; level++) {
                 double weight = parameters.weight(c.name(), level);
-                boolean upsideDown = level == 0 ? weight < 0 : weight < catchAll;
+                // A level EM placed less than one match in has no learned m, only EM's floor: its weight says
+                // that matches never agree this way, not that agreeing counts against them. An exact
+                // agreement without matches is nonsense all the same.
+                double matchesAtLevel = m[level] * parameters.candidatePrior() * parameters.candidatePairs();
+                boolean upsideDown = level == 0 ? weight < 0 : weight < catchAll && matchesAtLevel >= 1;
                 if (seen[level] > 0 && upsideDown) {
                     flags.add(new Flag(
                             AGREEMENT_AGAINST_MATCH,

@@ -39,8 +39,9 @@ class EvaluationMeasuresTest {
 
     @Test
     void aTruePairThatSharesNothingIsOutOfReach() {
-        // ann/anne: one person sharing a given name; carl/karl: one person sharing nothing; the two records
-        // of eve share an identity.
+        // ann: two records sharing a given name; carl/karl: one person sharing nothing; the two records of
+        // eve share an identity; dan's first and last records share nothing, but each shares something
+        // with the middle one.
         Dataset<Row> records = rows(
                 "record_key string, node string, truth string, input string",
                 RowFactory.create("r1", "n1", "ann", "a"),
@@ -48,14 +49,20 @@ class EvaluationMeasuresTest {
                 RowFactory.create("r3", "n3", "carl", "a"),
                 RowFactory.create("r4", "n4", "carl", "a"),
                 RowFactory.create("r5", "n5", "eve", "a"),
-                RowFactory.create("r6", "n5", "eve", "a"));
+                RowFactory.create("r6", "n5", "eve", "a"),
+                RowFactory.create("d1", "n6", "dan", "a"),
+                RowFactory.create("d2", "n7", "dan", "a"),
+                RowFactory.create("d3", "n8", "dan", "a"));
         Dataset<Row> nodes = rows(
                 "id string, given_name string, birth_date string",
                 RowFactory.create("n1", "ann", "1980-01-02"),
                 RowFactory.create("n2", "ann", "1981-02-03"),
                 RowFactory.create("n3", "carl", "1970-03-04"),
                 RowFactory.create("n4", "karl", null),
-                RowFactory.create("n5", "eve", "1990-05-06"));
+                RowFactory.create("n5", "eve", "1990-05-06"),
+                RowFactory.create("n6", "dan", "1960-01-01"),
+                RowFactory.create("n7", "dan", "1965-05-05"),
+                RowFactory.create("n8", "daniel", "1965-05-05"));
         // The matcher found eve but kept ann's two records apart.
         Dataset<Row> clusters = rows(
                 "record_key string, cluster string",
@@ -64,14 +71,18 @@ class EvaluationMeasuresTest {
                 RowFactory.create("r3", "c3"),
                 RowFactory.create("r4", "c4"),
                 RowFactory.create("r5", "c5"),
-                RowFactory.create("r6", "c5"));
+                RowFactory.create("r6", "c5"),
+                RowFactory.create("d1", "c6"),
+                RowFactory.create("d2", "c6"),
+                RowFactory.create("d3", "c6"));
 
         Evaluation.Reachable r = Evaluation.reachable(records, clusters, nodes, MATCHING.comparisons(), false);
 
-        assertEquals(2, r.reachablePairs(), "ann's pair and eve's; carl/karl share nothing");
-        assertEquals(2.0 / 3, r.share(), 1e-9);
-        assertEquals(1, r.foundPairs());
-        assertEquals(0.5, r.recall(), 1e-9);
+        assertEquals(4, r.alikePairs(), "ann's pair, eve's, and two of dan's three");
+        assertEquals(5, r.reachablePairs(), "all but carl/karl, who share nothing");
+        assertEquals(5.0 / 6, r.share(), 1e-9);
+        assertEquals(4, r.foundPairs(), "eve's and dan's; ann's two records were kept apart");
+        assertEquals(0.8, r.recall(), 1e-9);
     }
 
     @Test

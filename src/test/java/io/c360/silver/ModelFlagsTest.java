@@ -25,7 +25,7 @@ class ModelFlagsTest {
 
     private static FellegiSunter.Parameters model(double[] m, double[] u) {
         return new FellegiSunter.Parameters(
-                1e-4, 0.2, Map.of("given_name", m), Map.of("given_name", u), 12, 1000, 1000);
+                1e-4, 0.2, Map.of("given_name", m), Map.of("given_name", u), 12, 10_000, 1000);
     }
 
     private static ModelFlags.Evidence evidence(long candidates, long linked, long linkedOnOne, long... levels) {
@@ -64,11 +64,23 @@ class ModelFlagsTest {
                         model(new double[] {0.8, 0.02, 0.18}, u), List.of(NAME), evidence(1000, 40, 5, 300, 200, 500)),
                 "jaro_winkler_90 at -1.0 still weighs more than else at -2.4");
         List<ModelFlags.Flag> flags = ModelFlags.of(
-                model(new double[] {0.8, 0.0001, 0.1999}, u), List.of(NAME), evidence(1000, 40, 5, 300, 200, 500));
+                model(new double[] {0.8, 0.005, 0.195}, u), List.of(NAME), evidence(1000, 40, 5, 300, 200, 500));
         assertEquals(1, flags.size(), flags.toString());
         assertTrue(
-                flags.get(0).message().contains("'jaro_winkler_90'"),
+                flags.get(0).message().startsWith("given_name level 'jaro_winkler_90' weighs -3.00"),
                 flags.get(0).message());
+    }
+
+    @Test
+    void aSimilarityLevelHoldingNoMatchIsNotFlagged() {
+        // EM placed no match at jaro_winkler_90 (m at its floor): on data whose duplicates keep their names
+        // exact, a merely similar name is rightly strong evidence against a match.
+        assertEquals(
+                List.of(),
+                ModelFlags.of(
+                        model(new double[] {0.8, 1e-9, 0.2}, new double[] {0.01, 0.04, 0.95}),
+                        List.of(NAME),
+                        evidence(1000, 40, 5, 300, 200, 500)));
     }
 
     @Test
