@@ -88,8 +88,7 @@ public final class FellegiSunter {
 
         /**
          * Whether the rule of this kind is applied: a rule training checked and found contradicted (and
-         * not enforced) is not; any other (parameters saved before rules were checked, a rule added
-         * since) is.
+         * not enforced) is not; any other (parameters saved before rules were checked) is.
          */
         public boolean applies(String kind, String rule) {
             return ruleChecks.stream()

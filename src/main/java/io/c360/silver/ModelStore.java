@@ -53,17 +53,19 @@ public final class ModelStore {
 
     /**
      * A fingerprint of what the parameters depend on: the comparisons and their levels, the node
-     * attributes they may read, and the vetoes when EM counts vetoed pairs as non-matches.
+     * attributes they may read, and the rules (their checks against the data are saved with them).
      */
     public static String fingerprint(MatchingConfig config) {
         StringBuilder b = new StringBuilder();
         config.nodeAttributes()
                 .forEach(a ->
                         b.append(a.name()).append('=').append(a.expression()).append('\n'));
-        if (config.model().emExcludesVetoed()) {
-            config.cannotLinkRules()
-                    .forEach(r -> b.append("veto ").append(r.when()).append('\n'));
-        }
+        // Every rule is checked against the data at training and the checks are saved with the model:
+        // a changed rule is checked again by a new model.
+        config.cannotLinkRules().forEach(r -> b.append("veto ").append(rule(r)).append('\n'));
+        config.linkRules().forEach(r -> b.append("link ").append(rule(r)).append('\n'));
+        config.modelLinkRequires()
+                .forEach(r -> b.append("requires ").append(rule(r)).append('\n'));
         if (config.model().emWithoutBlockedComparisons()) {
             config.blocking()
                     .forEach(r -> b.append("blocking ")
@@ -94,6 +96,10 @@ public final class ModelStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String rule(MatchingConfig.PairRule r) {
+        return r.name() + "=" + r.when() + (r.enforced() ? " enforce: always" : "");
     }
 
     /** The newest artefact trained for this fingerprint, if any. */

@@ -165,4 +165,19 @@ class MatchingConfigTest {
 
         assertTrue(e.getMessage().contains("enforce") && e.getMessage().contains("always"), e.getMessage());
     }
+
+    @Test
+    void changingARuleOrItsEnforcementChangesTheModelFingerprint() {
+        String base = "blocking: {rules: [{name: email, keys: [email]}]}\n"
+                + "comparisons: [{name: email, levels: [{name: exact, when: 'l.email = r.email'}, {name: else}]}]\n"
+                + "model: {em_vetoed_as_non_matches: false}\n";
+        String checked = ModelStore.fingerprint(MatchingConfig.parse(
+                "matching.yaml", base + "rules: {link: [{name: a, when: 'l.email = r.email'}]}\n"));
+        String enforced = ModelStore.fingerprint(MatchingConfig.parse(
+                "matching.yaml", base + "rules: {link: [{name: a, when: 'l.email = r.email', enforce: always}]}\n"));
+        String vetoed = ModelStore.fingerprint(
+                MatchingConfig.parse("matching.yaml", base + "rules: {cannot_link: [{name: a, when: 'true'}]}\n"));
+
+        assertTrue(!checked.equals(enforced) && !checked.equals(vetoed) && !enforced.equals(vetoed));
+    }
 }
