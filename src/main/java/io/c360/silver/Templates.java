@@ -240,6 +240,16 @@ public final class Templates {
         return String.valueOf(Math.round(share * 100)).replace('.', '_') + "_percent";
     }
 
+    /**
+     * Levels that catch one particular slip (names swapped or given as an initial, day and month or two
+     * digits swapped): one person's records show them rarely, whatever the data. EM starts their m
+     * there instead of where a level's rank would put it (a first level is taken to be the commonest).
+     */
+    private static final java.util.Set<String> RARE_LEVELS = java.util.Set.of(
+            "initial", "swapped_with_surname", "swapped_with_given_name", "day_month_swapped", "digits_swapped");
+
+    private static final double RARE = 0.01;
+
     /** The levels of one templated comparison as they are added, then the catch-all. */
     private static final class Levels {
         private final Spec spec;
@@ -285,7 +295,8 @@ public final class Templates {
                     Optional.of(when),
                     Optional.ofNullable(tf),
                     Optional.ofNullable(spec.m().get(name)),
-                    Optional.ofNullable(uFromValueCounts)));
+                    Optional.ofNullable(uFromValueCounts),
+                    Optional.ofNullable(RARE_LEVELS.contains(name) ? RARE : null)));
         }
 
         List<MatchingConfig.Level> done() {
