@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SqlCommand.class,
             EvaluateCommand.class,
+            ProfileCommand.class,
             ExplainCommand.class,
             StewardCommand.class,
             ExportCommand.class,

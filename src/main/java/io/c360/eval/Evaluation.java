@@ -211,14 +211,13 @@ public final class Evaluation {
                             overrides))
                     .orElseGet(() ->
                             definitions.map(d -> d.identity().standardization()).orElse(Standardization.defaults()));
+            // Without a matching file (or with 'auto'), comparisons come from the mapped attributes' types
+            // and blocking rules are chosen from the data.
             MatchingConfig matching = spec.matching()
+                    .filter(m -> !m.equals(MatchingConfig.AUTO))
                     .map(m -> base.resolve(m).normalize())
                     .map(m -> MatchingConfig.load(m).over(spec.mapping().types(), m.toString()))
-                    .orElseGet(() -> definitions
-                            .map(d -> d.matching().over(spec.mapping().types(), d.folder() + "/matching.yaml"))
-                            .orElseThrow(() -> new C360Exception(file
-                                    + ": matching: missing required key (name a matching file, or silver: a folder"
-                                    + " with one)")));
+                    .orElseGet(() -> MatchingConfig.auto(spec.mapping().types()));
             SilverConfig silver = new SilverConfig(
                     definitions.map(SilverConfig::folder).orElse(base),
                     new IdentityConfig(standardization, Map.of()),
@@ -381,27 +380,8 @@ public final class Evaluation {
     /** Runs the matcher on a labelled data set and measures it. */
     public static Report run(SparkSession spark, Spec spec, boolean perRuleRecall) {
         Instant start = Instant.now();
-        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
         boolean linkOnly = spec.linkType() == LinkType.link_only;
-        Dataset<Row> records = null;
-        for (Input in : spec.inputs()) {
-            Dataset<Row> rows = read(spark, spec, in);
-            Dataset<Row> mapped = IdentityRecords.of(
-                            rows,
-                            in.name(),
-                            in.name(),
-                            spec.mapping(),
-                            spec.silver().identity().standardization(),
-                            nicknames)
-                    .join(
-                            rows.select(
-                                    expr(spec.mapping().recordId())
-                                            .cast("string")
-                                            .as("record_id"),
-                                    expr(spec.truth()).cast("string").as("truth")),
-                            "record_id");
-            records = records == null ? mapped : records.unionByName(mapped);
-        }
+        Dataset<Row> records = records(spark, spec);
         if (linkOnly) {
             // Each record its own identity: records of different inputs, or identical ones of one input,
             // never become one node, so only blocking and the model ever join them (and only across inputs).
@@ -432,13 +412,39 @@ public final class Evaluation {
                         Optional.of(nodes),
                         matching,
                         Optional.of(matched.parameters()),
-                        perRuleRecall ? matched.blocking() : List.of(),
+                        // rules chosen from the data are listed with their figures: the user has not seen them
+                        perRuleRecall || matching.blockingFromData() ? matched.blocking() : List.of(),
                         Optional.empty(),
                         linkOnly,
                         identityRecords
                                 .filter(col(IdentityRecords.BIRTH_DATE_OUT_OF_RANGE))
                                 .count()),
                 start);
+    }
+
+    /** The identity records of every input, each with its {@code truth}. */
+    static Dataset<Row> records(SparkSession spark, Spec spec) {
+        Dataset<Row> nicknames = IdentityRecords.nicknameIndex(spec.silver().nicknames(spark));
+        Dataset<Row> records = null;
+        for (Input in : spec.inputs()) {
+            Dataset<Row> rows = read(spark, spec, in);
+            Dataset<Row> mapped = IdentityRecords.of(
+                            rows,
+                            in.name(),
+                            in.name(),
+                            spec.mapping(),
+                            spec.silver().identity().standardization(),
+                            nicknames)
+                    .join(
+                            rows.select(
+                                    expr(spec.mapping().recordId())
+                                            .cast("string")
+                                            .as("record_id"),
+                                    expr(spec.truth()).cast("string").as("truth")),
+                            "record_id");
+            records = records == null ? mapped : records.unionByName(mapped);
+        }
+        return records;
     }
 
     /** One input's rows; every path or glob must name something. */
@@ -474,7 +480,7 @@ public final class Evaluation {
                 .filter(col("l_input").notEqual(col("r_input")))
                 .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES))
                 .localCheckpoint(true);
-        return new Blocking.Result(pairs, blocked.report());
+        return new Blocking.Result(pairs, blocked.rules(), blocked.report());
     }
 
     /** The labelled pairs as identity pairs ({@code l_id, r_id, is_match}); pairs within one identity say nothing. */

@@ -48,8 +48,11 @@ public final class Blocking {
 
     private Blocking() {}
 
-    /** Pairs ({@code l_id < r_id}, with the rules that produced them; materialized) and the per-rule report. */
-    public record Result(Dataset<Row> pairs, List<RuleReport> report) {}
+    /**
+     * Pairs ({@code l_id < r_id}, with the rules that produced them; materialized), the rules and the
+     * per-rule report.
+     */
+    public record Result(Dataset<Row> pairs, List<MatchingConfig.BlockingRule> rules, List<RuleReport> report) {}
 
     /** What one rule did: pairs it generated, and keys/records skipped for exceeding the cap. */
     public record RuleReport(
@@ -112,12 +115,17 @@ public final class Blocking {
                         array_compact(array(ruleNames)).as(RULES))
                 .localCheckpoint(true);
         Checkpoints.release(keys);
-        return new Result(pairs, report);
+        return new Result(pairs, rules, report);
     }
 
     /** A rule's key: its key expressions joined, null when any of them is null or empty (it blocks nothing). */
     private static Column key(MatchingConfig.BlockingRule rule) {
-        Column[] keys = rule.keys().stream()
+        return key(rule.keys());
+    }
+
+    /** Key expressions joined into one key, null when any of them is null or empty. */
+    static Column key(List<String> expressions) {
+        Column[] keys = expressions.stream()
                 .map(k -> expr(k).cast(DataTypes.StringType))
                 .toArray(Column[]::new);
         Column anyNull = lit(false);

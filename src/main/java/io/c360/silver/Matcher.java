@@ -133,10 +133,24 @@ public final class Matcher {
         return score(nodes, blocked, blocked.pairs(), config, trained, frozenTermFrequencies, labels);
     }
 
-    /** The candidate pairs blocking proposes between the identities ({@code l_id, r_id, blocking_rules}). */
+    /**
+     * The candidate pairs blocking proposes between the identities ({@code l_id, r_id, blocking_rules}): by
+     * the configured rules, or by rules chosen from these identities when none are configured.
+     */
     public static Blocking.Result block(Dataset<Row> nodes, MatchingConfig config) {
         Comparisons.registerFunctions(nodes.sparkSession());
-        return Steps.compute(nodes.sparkSession(), "silver: block", () -> Blocking.pairs(nodes, config.blocking()));
+        return Steps.compute(nodes.sparkSession(), "silver: block", () -> Blocking.pairs(nodes, rules(nodes, config)));
+    }
+
+    /** The configured blocking rules, or rules chosen from these identities when none are configured. */
+    public static List<MatchingConfig.BlockingRule> rules(Dataset<Row> nodes, MatchingConfig config) {
+        if (!config.blockingFromData()) {
+            return config.blocking();
+        }
+        return Steps.compute(
+                nodes.sparkSession(),
+                "silver: choose blocking rules",
+                () -> BlockingChoice.choose(nodes, config.attributes()).rules());
     }
 
     /**
@@ -149,10 +163,12 @@ public final class Matcher {
             Dataset<Row> nodes,
             Blocking.Result blocked,
             Dataset<Row> chosen,
-            MatchingConfig config,
+            MatchingConfig matching,
             Optional<FellegiSunter.Parameters> trained,
             Optional<Dataset<Row>> frozenTermFrequencies,
             Optional<Dataset<Row>> labels) {
+        // Rules chosen from the data are the rules the pairs were blocked by, for training as for written ones.
+        MatchingConfig config = matching.blockingFromData() ? matching.withBlocking(blocked.rules()) : matching;
         Dataset<Row> l = nodes.select(col("id").as("l_key"), struct(col("*")).as("l"));
         Dataset<Row> r = nodes.select(col("id").as("r_key"), struct(col("*")).as("r"));
         Dataset<Row> withRecords = chosen.join(l, chosen.col(Blocking.LEFT).equalTo(l.col("l_key")))

@@ -55,22 +55,40 @@ public record MatchingConfig(
         }
     }
 
-    /** {@code blocking:} as written: a cap for every rule, and the rules, each of which may set its own. */
+    /**
+     * {@code blocking:} as written: a cap for every rule, and the rules, each of which may set its own; or
+     * {@code auto}, no rules: they are chosen from the data (see {@link BlockingChoice}).
+     */
     private record Blocking(Integer maxBlockSize, List<Rule> rules) {
-        Blocking {
-            maxBlockSize = blockSize(maxBlockSize, BlockingRule.DEFAULT_MAX_BLOCK_SIZE);
-            rules = ConfigReader.orEmpty(rules);
-            if (rules.isEmpty()) {
-                throw new ConfigReader.InvalidSetting("rules", "expected at least one blocking rule");
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        static Blocking written(
+                @JsonProperty("max_block_size") Integer maxBlockSize, @JsonProperty("rules") List<Rule> rules) {
+            List<Rule> written = ConfigReader.orEmpty(rules);
+            if (written.isEmpty()) {
+                throw new ConfigReader.InvalidSetting(
+                        "rules",
+                        "expected at least one blocking rule (or blocking: auto, to choose them from the data)");
             }
             Set<String> names = new HashSet<>();
-            for (int i = 0; i < rules.size(); i++) {
-                if (!names.add(rules.get(i).name())) {
+            for (int i = 0; i < written.size(); i++) {
+                if (!names.add(written.get(i).name())) {
                     throw new ConfigReader.InvalidSetting(
                             "rules[" + i + "].name",
-                            "blocking rule '" + rules.get(i).name() + "' is declared twice");
+                            "blocking rule '" + written.get(i).name() + "' is declared twice");
                 }
             }
+            return new Blocking(blockSize(maxBlockSize, BlockingRule.DEFAULT_MAX_BLOCK_SIZE), written);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Blocking chosen(String written) {
+            if (!AUTO.equals(written.trim())) {
+                throw new ConfigReader.InvalidSetting(
+                        "",
+                        "expected rules ({max_block_size: ..., rules: [...]}) or 'auto' (chosen from the data) but was '"
+                                + written + "'");
+            }
+            return new Blocking(BlockingRule.DEFAULT_MAX_BLOCK_SIZE, List.of());
         }
 
         List<BlockingRule> blockingRules() {
@@ -450,6 +468,9 @@ public record MatchingConfig(
         cannotLinkRules = List.copyOf(cannotLinkRules);
     }
 
+    /** Written for a matching file (evaluation configs) or for {@code blocking:}: derive it instead. */
+    public static final String AUTO = "auto";
+
     public static MatchingConfig load(Path file) {
         return ConfigReader.read(file, MatchingConfig.class);
     }
@@ -584,6 +605,12 @@ public record MatchingConfig(
                 List.of(),
                 List.of(),
                 bound);
+    }
+
+    /** These rules with {@code rules} for blocking (rules chosen from the data). */
+    public MatchingConfig withBlocking(List<BlockingRule> rules) {
+        return new MatchingConfig(
+                nodeAttributes, rules, comparisons, model, linkRules, cannotLinkRules, modelLinkRequires, attributes);
     }
 
     /** Whether blocking rules are to be chosen from the data (none written). */

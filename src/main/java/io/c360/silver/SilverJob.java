@@ -502,6 +502,14 @@ public final class SilverJob {
         if (matched.trained()) {
             store.saveTermFrequencies(model.version(), matched.termFrequencies());
         }
+        if (silver.matching().blockingFromData()) {
+            progress.report("silver: blocking rules chosen from the data: "
+                    + String.join(
+                            ", ",
+                            matched.blocking().stream()
+                                    .map(r -> r.rule() + " (" + r.pairs() + " pairs)")
+                                    .toList()));
+        }
         progress.report((matched.trained() ? "trained model v" : "reused model v") + model.version() + " ("
                 + training(model.parameters()) + ")");
         reportContradictedRules(model.parameters());

@@ -180,4 +180,18 @@ class MatchingConfigTest {
 
         assertTrue(!checked.equals(enforced) && !checked.equals(vetoed) && !enforced.equals(vetoed));
     }
+
+    @Test
+    void blockingAutoLeavesTheRulesToTheDataAndAnythingElseNamesWhatWasExpected() {
+        String rest = "comparisons: [{attribute: email}]\nmodel: {}\n";
+
+        MatchingConfig auto = MatchingConfig.parse("matching.yaml", "blocking: auto\n" + rest);
+        assertTrue(auto.blockingFromData());
+        assertTrue(auto.blocking().isEmpty());
+
+        C360Exception e = assertThrows(
+                C360Exception.class, () -> MatchingConfig.parse("matching.yaml", "blocking: sometimes\n" + rest));
+        assertTrue(e.getMessage().startsWith("matching.yaml: blocking: expected rules"), e.getMessage());
+        assertTrue(e.getMessage().contains("'auto'"), e.getMessage());
+    }
 }
