@@ -39,7 +39,7 @@ final class ExplainCommand implements Runnable {
     @Override
     public void run() {
         C360Config cfg = config.load();
-        SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
+        SilverConfig silver = SilverConfig.of(cfg);
         Lake lake = Lake.forConfig(cfg);
         ModelStore.Artefact model = new ModelStore(
                         lake.root(), lake.spark().sparkContext().hadoopConfiguration())

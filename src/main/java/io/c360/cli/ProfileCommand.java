@@ -68,7 +68,7 @@ final class ProfileCommand implements Runnable {
             result = Profile.of(records, evaluation.mapping().types());
         } else {
             C360Config cfg = config.load();
-            SilverConfig silver = SilverConfig.load(cfg.requireSilverFolder());
+            SilverConfig silver = SilverConfig.of(cfg);
             Lake lake = Lake.forConfig(cfg);
             if (!lake.exists(TableCatalog.IDENTITY_RECORDS)) {
                 throw new C360Exception("no " + TableCatalog.IDENTITY_RECORDS + " under " + lake.root()

@@ -2,6 +2,7 @@ package io.c360.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,8 +85,17 @@ public record C360Config(
         public static final Readiness AT_ONCE = new Readiness(Duration.ZERO, Optional.empty());
     }
 
-    /** The folders of each layer's declarative definitions (contracts and quality checks, matching rules, gold SQL). */
-    public record Definitions(Optional<Path> bronze, Optional<Path> silver, Optional<Path> gold) {
+    /**
+     * The folders of each layer's declarative definitions (contracts and quality checks, matching rules,
+     * gold SQL), and the standardization settings that replace those of the silver folder's
+     * {@code identity.yaml} key by key ({@code standardize:}, as written).
+     */
+    public record Definitions(
+            Optional<Path> bronze, Optional<Path> silver, Optional<Path> gold, Optional<JsonNode> standardize) {
+        public Definitions(Optional<Path> bronze, Optional<Path> silver, Optional<Path> gold) {
+            this(bronze, silver, gold, Optional.empty());
+        }
+
         public static Definitions none() {
             return new Definitions(Optional.empty(), Optional.empty(), Optional.empty());
         }
@@ -167,8 +177,11 @@ public record C360Config(
                     s.sla()));
         }
         String lakeRoot = resolve(base, doc.lake().root());
-        Definitions definitions =
-                new Definitions(folder(base, doc.bronze()), folder(base, doc.silver()), folder(base, doc.gold()));
+        Definitions definitions = new Definitions(
+                folder(base, doc.bronze()),
+                folder(base, doc.silver()),
+                folder(base, doc.gold()),
+                Optional.ofNullable(doc.standardize()));
         String reports = doc.reports() == null ? lakeRoot + "/" + DEFAULT_REPORTS : resolve(base, doc.reports());
         return new C360Config(
                 file, lakeRoot, resolve(base, doc.landing()), sources, doc.spark(), doc.demo(), definitions, reports);
@@ -181,6 +194,7 @@ public record C360Config(
             String bronze,
             String silver,
             String gold,
+            JsonNode standardize,
             String reports,
             List<Source> sources,
             SparkSettings spark,

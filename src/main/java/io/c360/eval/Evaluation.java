@@ -542,8 +542,7 @@ public final class Evaluation {
         Dataset<Row> clusters = lake.read(TableCatalog.CUSTOMER_ID_MAP)
                 .select(col("record_key"), col("customer_id").as("cluster"));
         Dataset<Row> pairs = lake.read(TableCatalog.SCORED_PAIRS);
-        MatchingConfig matching =
-                SilverConfig.load(config.requireSilverFolder()).matching();
+        MatchingConfig matching = SilverConfig.of(config).matching();
         Optional<FellegiSunter.Parameters> parameters = new ModelStore(
                         lake.root(), spark.sparkContext().hadoopConfiguration())
                 .latest(ModelStore.fingerprint(matching))

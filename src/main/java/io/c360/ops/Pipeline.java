@@ -135,14 +135,9 @@ public final class Pipeline {
                         }
                     }
                     case silver -> {
-                        silver = Optional.of(new SilverJob(
-                                        lake,
-                                        config,
-                                        SilverConfig.load(config.requireSilverFolder()),
-                                        progress,
-                                        retrain,
-                                        fullRefresh)
-                                .run(runId));
+                        silver = Optional.of(
+                                new SilverJob(lake, config, SilverConfig.of(config), progress, retrain, fullRefresh)
+                                        .run(runId));
                         failure = gate(config.definitions().silver(), runId, quality, "silver");
                     }
                     case gold -> {

@@ -1,8 +1,10 @@
 package io.c360.silver;
 
 import io.c360.C360Exception;
+import io.c360.config.C360Config;
 import io.c360.lake.LocalCsv;
 import io.c360.silver.survivorship.SurvivorshipRules;
+import io.c360.standardize.Standardization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
@@ -24,6 +26,25 @@ public record SilverConfig(
     /** Components up to this many identities are checked pair by pair against the cannot-link rules. */
     public int maxVetoCheckComponent() {
         return 2000;
+    }
+
+    /**
+     * The silver folder of a run configuration, with the standardization settings its
+     * {@code standardize:} section replaces.
+     */
+    public static SilverConfig of(C360Config config) {
+        SilverConfig silver = load(config.requireSilverFolder());
+        return config.definitions()
+                .standardize()
+                .map(overrides -> new SilverConfig(
+                        silver.folder(),
+                        new IdentityConfig(
+                                Standardization.overridden(
+                                        silver.folder().resolve("identity.yaml"), config.file(), overrides),
+                                silver.identity().sources()),
+                        silver.matching(),
+                        silver.survivorship()))
+                .orElse(silver);
     }
 
     public static SilverConfig load(Path folder) {
