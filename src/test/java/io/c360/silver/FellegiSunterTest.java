@@ -49,7 +49,7 @@ class FellegiSunterTest {
         }
         Map<String, double[]> u =
                 Map.of("a", new double[] {0.01, 0.99}, "b", new double[] {0.05, 0.95}, "c", new double[] {0.1, 0.9});
-        MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false);
+        MatchingConfig.Model model = model(200, false);
 
         FellegiSunter.Parameters p = FellegiSunter.train(patterns, comparisons, u, model, 1000, n * 10);
 
@@ -62,7 +62,7 @@ class FellegiSunterTest {
         assertTrue(p.emConverged(), "the last change fell to the tolerance");
         assertTrue(p.emChange() <= 1e-9 && p.emIterations() < 200, "stopped before the limit: " + p.emIterations());
 
-        MatchingConfig.Model twoIterations = new MatchingConfig.Model(0.9, 0.5, 1000, 2, 1e-9, 0.05, 1, false);
+        MatchingConfig.Model twoIterations = model(2, false);
         FellegiSunter.Parameters stopped = FellegiSunter.train(patterns, comparisons, u, twoIterations, 1000, n * 10);
         assertEquals(2, stopped.emIterations());
         assertFalse(stopped.emConverged(), "stopped at em_max_iterations, still moving");
@@ -100,7 +100,7 @@ class FellegiSunterTest {
     void patternsKnownToBeNonMatchesTeachEmNothingAboutMatches() {
         List<MatchingConfig.Comparison> comparisons = List.of(comparison("a"), comparison("b"));
         Map<String, double[]> u = Map.of("a", new double[] {0.01, 0.99}, "b", new double[] {0.01, 0.99});
-        MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+        MatchingConfig.Model model = model(200, true);
         // 900 pairs agree on both (matches); 600 agree on a only, which EM alone would call matches too
         // (agreement on a is rare among random pairs) although a veto says they are different people.
         List<Row> unflagged =
@@ -127,7 +127,7 @@ class FellegiSunterTest {
     void comparisonsAPairWasBlockedOnTeachEmNothing() {
         List<MatchingConfig.Comparison> comparisons = List.of(comparison("name"), comparison("email"));
         Map<String, double[]> u = Map.of("name", new double[] {0.001, 0.999}, "email", new double[] {0.0001, 0.9999});
-        MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+        MatchingConfig.Model model = model(200, true);
         // 900 matches agree on both (found by the e-mail and the name rule: nothing switched off); 600
         // namesakes agree on the name only and were found by the name rule alone, so their name agreement
         // says nothing (bit 1: name off); 500 pairs of another rule agree on neither.
@@ -169,7 +169,7 @@ class FellegiSunterTest {
         List<MatchingConfig.Comparison> comparisons = List.of(comparison("name"), email);
         Map<String, double[]> u =
                 Map.of("name", new double[] {0.001, 0.999}, "email", new double[] {0.0001, 0.00001, 0.99989});
-        MatchingConfig.Model model = new MatchingConfig.Model(0.9, 0.5, 1000, 200, 1e-9, 0.05, 1, false, true);
+        MatchingConfig.Model model = model(200, true);
         // 900 matches agree on both; 60 records without a name share only an e-mail's user part (domain
         // mistyped), found by the user-part rule alone (bit 2: e-mail off); 500 pairs agree on neither.
         List<Row> patterns = List.of(
@@ -297,5 +297,15 @@ class FellegiSunterTest {
         double exact = (0.01 - 0.005 * 0.9) / (1 - 0.005);
         double rest = (0.99 - 0.005 * 0.1) / (1 - 0.005);
         assertEquals(exact / (exact + rest), u[0], 1e-12);
+    }
+
+    /** A model as a matching file writes it: the other settings as these tests have always used them. */
+    private static MatchingConfig.Model model(int emIterations, boolean vetoedAsNonMatches) {
+        return io.c360.config.ConfigReader.parse(
+                "model",
+                "{link_threshold: 0.9, review_threshold: 0.5, u_sample_pairs: 1000, em_max_iterations: " + emIterations
+                        + ", em_tolerance: 1.0e-9, initial_prior: 0.05, seed: 1, em_vetoed_as_non_matches: "
+                        + vetoedAsNonMatches + ", em_without_blocked_comparisons: false}",
+                MatchingConfig.Model.class);
     }
 }
