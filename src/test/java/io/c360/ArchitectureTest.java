@@ -79,7 +79,12 @@ class ArchitectureTest {
                 .layer("Tools")
                 .definedBy("io.c360.synth..", "io.c360.eval..", "io.c360.bench..")
                 .layer("Operations")
-                .definedBy("io.c360.ops..", "io.c360.governance..", "io.c360.serve..")
+                .definedBy(
+                        "io.c360.ops..",
+                        "io.c360.governance..",
+                        "io.c360.serve..",
+                        "io.c360.steward..",
+                        "io.c360.workbench..")
                 .layer("Gold")
                 .definedBy("io.c360.gold..")
                 .layer("Silver")

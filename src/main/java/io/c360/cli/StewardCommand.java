@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Appends steward decisions from a CSV to silver.steward_decisions; the next silver run obeys them.",
-            "Columns: record_key_l, record_key_r, decision (match | non_match), and optionally steward, decided_at.",
+            "Columns: record_key_l, record_key_r, decision (match | non_match | revoked), and optionally steward,",
+            "decided_at, comment. The rows of one import share a change id.",
             "Record keys are source:record_id, as in silver.identity_records and silver.match_review."
         })
 final class StewardCommand implements Runnable {
@@ -56,7 +58,7 @@ final class StewardCommand implements Runnable {
         for (String required : List.of("record_key_l", "record_key_r", "decision")) {
             if (!columns.contains(required)) {
                 throw new C360Exception(file + ": missing column '" + required
-                        + "'; expected record_key_l, record_key_r, decision[, steward, decided_at]");
+                        + "'; expected record_key_l, record_key_r, decision[, steward, decided_at, comment]");
             }
         }
         Dataset<Row> decisions = csv.select(
@@ -71,21 +73,28 @@ final class StewardCommand implements Runnable {
                                         ? col("decided_at").cast(DataTypes.TimestampType)
                                         : lit(null).cast(DataTypes.TimestampType),
                                 current_timestamp())
-                        .as("decided_at"));
+                        .as("decided_at"),
+                (columns.contains("comment") ? col("comment") : lit(null))
+                        .cast(DataTypes.StringType)
+                        .as("comment"),
+                lit("import").as("action"),
+                lit(UUID.randomUUID().toString()).as("change_id"));
         List<Row> bad = decisions
                 .filter(col("decision")
-                        .isin("match", "non_match")
+                        .isin("match", "non_match", "revoked")
                         .unary_$bang()
                         .or(col("record_key_l").isNull())
                         .or(col("record_key_r").isNull()))
                 .limit(1)
                 .collectAsList();
         if (!bad.isEmpty()) {
-            throw new C360Exception(file + ": decision: expected match or non_match with both record keys, but found "
-                    + bad.get(0) + "; nothing imported");
+            throw new C360Exception(
+                    file + ": decision: expected match, non_match or revoked with both record keys, but found "
+                            + bad.get(0) + "; nothing imported");
         }
         long n = decisions.count();
-        lake.append(TableCatalog.STEWARD_DECISIONS, decisions);
+        // A lake made before decisions carried a comment, an action and a change id gains those columns.
+        lake.append(TableCatalog.STEWARD_DECISIONS, decisions, true);
         spec.commandLine()
                 .getOut()
                 .printf(

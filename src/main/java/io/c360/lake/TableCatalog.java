@@ -92,13 +92,21 @@ public final class TableCatalog {
     public static final TableName SCORED_PAIRS = TableName.silver("scored_pairs");
     public static final TableName MATCH_REVIEW = TableName.silver("match_review");
     public static final TableName STEWARD_DECISIONS = TableName.silver("steward_decisions");
-    /** What stewards decide (appended by {@code c360 steward-import}); the newest decision on a pair of records wins. */
+    /**
+     * What stewards decide (appended by the workbench and {@code c360 steward-import}, never rewritten): the
+     * newest decision on a pair of records wins, and a {@code revoked} one leaves the pair to the model.
+     * {@code action} says how it was made ({@code review}, {@code split}, {@code merge}, {@code revoke},
+     * {@code import}); the rows one action wrote share a {@code change_id}, so it is revoked as a whole.
+     */
     public static final StructType STEWARD_DECISIONS_SCHEMA = new StructType()
             .add("record_key_l", DataTypes.StringType)
             .add("record_key_r", DataTypes.StringType)
             .add("decision", DataTypes.StringType)
             .add("steward", DataTypes.StringType)
-            .add("decided_at", DataTypes.TimestampType);
+            .add("decided_at", DataTypes.TimestampType)
+            .add("comment", DataTypes.StringType)
+            .add("action", DataTypes.StringType)
+            .add("change_id", DataTypes.StringType);
 
     public static final TableName CUSTOMER_ID_MAP = TableName.silver("customer_id_map");
     public static final TableName REDIRECTS = TableName.silver("customer_id_redirects");

@@ -855,12 +855,23 @@ public final class SilverJob {
 
     /**
      * Steward decisions ({@code silver.steward_decisions}: record_key_l, record_key_r, decision
-     * match|non_match, steward, decided_at) as pairs of identities; the newest decision on a pair wins.
+     * match|non_match|revoked, steward, decided_at) as pairs of identities: the newest decision on a pair
+     * of records stands unless it revokes, and of those the newest on a pair of identities wins.
      */
     Dataset<Row> stewardDecisions(Dataset<Row> records) {
         Dataset<Row> signatures = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE));
-        return lake.read(STEWARD_DECISIONS)
-                .join(
+        Column first = expr("least(record_key_l, record_key_r)");
+        Column second = expr("greatest(record_key_l, record_key_r)");
+        Dataset<Row> standing = lake.read(STEWARD_DECISIONS)
+                .select(first.as("record_key_l"), second.as("record_key_r"), col("decision"), col("decided_at"))
+                .withColumn(
+                        "nth",
+                        row_number()
+                                .over(Window.partitionBy("record_key_l", "record_key_r")
+                                        .orderBy(desc("decided_at"))))
+                .filter(col("nth").equalTo(1).and(col("decision").isin("match", "non_match")))
+                .drop("nth");
+        return standing.join(
                         signatures.select(
                                 col(IdentityRecords.RECORD_KEY).as("record_key_l"),
                                 col(IdentityRecords.SIGNATURE).as("signature_l")),
