@@ -137,7 +137,7 @@ function recordColumns(container, left, right) {
           value === null || value === undefined || value === '' ? el('span', { class: 'hint', text: '(empty)' }) : value,
           differs ? el('span', { class: 'visually-hidden', text: ' (differs)' }) : null));
     }
-    container.append(el('article', { class: 'record', 'aria-label': 'Record ' + side },
+    container.append(el('article', { class: 'record', 'aria-label': 'Record ' + side, 'data-record-key': record.recordKey },
       el('h4', { text: 'Record ' + side + ' · ' + record.recordKey }), dl));
   }
 }
@@ -266,10 +266,11 @@ async function loadChanges() {
     body.replaceChildren(...changes.map((c) => el('tr', { 'data-change': c.changeId },
       el('td', { text: when(c.decidedAt) }),
       el('td', { text: c.steward }),
-      el('td', { text: c.action + (c.decision ? ': ' + c.decision : '') + (c.comment ? ' — ' + c.comment : '') }),
-      el('td', { text: (c.recordKeys || []).join(', ') }),
-      el('td', {}, c.revocable === false ? '' : el('button', { type: 'button', class: 'danger', text: 'Revoke',
-        'aria-label': 'Revoke change ' + c.changeId, onclick: () => revoke(c) })))));
+      el('td', { text: c.action + ': ' + [...new Set((c.pairs || []).map((p) => p.decision))].join(', ')
+        + (c.comment ? ' — ' + c.comment : '') }),
+      el('td', { text: (c.pairs || []).map((p) => p.recordKeyL + ' · ' + p.recordKeyR).join('; ') }),
+      el('td', {}, c.standing && c.action !== 'revoke' ? el('button', { type: 'button', class: 'danger', text: 'Revoke',
+        'aria-label': 'Revoke change ' + c.changeId, onclick: () => revoke(c) }) : ''))));
     if (!changes.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'hint', text: 'No changes yet.' })));
   } catch (e) { show(e.message, true); }
 }

@@ -46,6 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Workbench implements AutoCloseable {
     public static final String STEWARD_HEADER = "X-C360-Steward";
+    public static final String LOCALHOST = "127.0.0.1";
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_STEWARD_CHARS = 80;
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
@@ -158,6 +159,14 @@ public final class Workbench implements AutoCloseable {
         }
         if (!path.startsWith("/api/")) {
             serveStatic(exchange, method, path);
+            return;
+        }
+        if (path.equals("/api/whoami")) {
+            // Which steward the page speaks for: the signed-in one, or (without logins) whoever the page asks.
+            Map<String, Object> who = new HashMap<>();
+            who.put("auth", logins.isPresent());
+            who.put("steward", login.orElse(null));
+            send(exchange, 200, JSON.writeValueAsBytes(who));
             return;
         }
         for (Route route : routes) {

@@ -78,6 +78,10 @@ class WorkbenchServerTest {
         assertEquals(200, get("/app.css", Map.of()).statusCode());
         assertEquals(404, get("/../pom.xml", Map.of()).statusCode());
 
+        JsonNode who = json(get("/api/whoami", Map.of()));
+        assertFalse(who.get("auth").asBoolean());
+        assertTrue(who.get("steward").isNull(), "without logins the page asks the steward's name");
+
         HttpResponse<String> missing = get("/api/things/t-9", Map.of());
         assertEquals(404, missing.statusCode());
         assertEquals("thing t-9 not found", json(missing).get("error").asText());
@@ -143,6 +147,9 @@ class WorkbenchServerTest {
         assertEquals(401, get("/api/things", basic("ada", "wrong password")).statusCode());
         assertEquals(401, get("/api/things", basic("nobody", "correct horse")).statusCode());
         assertEquals(200, get("/", basic("ada", "correct horse")).statusCode());
+        JsonNode who = json(get("/api/whoami", basic("ada", "correct horse")));
+        assertEquals("ada", who.get("steward").asText());
+        assertTrue(who.get("auth").asBoolean());
 
         Map<String, String> grace = new java.util.HashMap<>(basic("grace", "battery staple"));
         assertEquals(403, post("{\"name\":\"b\"}", grace).statusCode(), "the header is still needed (CSRF)");
