@@ -86,6 +86,19 @@ public final class Explanation {
         both.unpersist();
         nodes.unpersist();
 
+        return of(row, leftKey, rightKey, config, params);
+    }
+
+    /**
+     * The explanation of a pair silver scored and stored ({@code silver.scored_pairs} or
+     * {@code silver.match_review}: the {@code gamma_} and {@code w_} columns, weight, probability, and
+     * the rules and decision where the row has them), without scoring it again. The values compared are
+     * shown where the row carries both identities ({@code l}, {@code r}), empty otherwise.
+     */
+    public static Result of(
+            Row row, String leftKey, String rightKey, MatchingConfig config, FellegiSunter.Parameters params) {
+        List<String> fields = List.of(row.schema().fieldNames());
+        boolean sides = fields.contains("l") && fields.contains("r") && !row.isNullAt(row.fieldIndex("l"));
         List<Step> steps = new ArrayList<>();
         for (MatchingConfig.Comparison c : config.comparisons()) {
             int gamma = row.getInt(row.fieldIndex(Comparisons.gammaColumn(c)));
@@ -99,8 +112,8 @@ public final class Explanation {
                     gamma < 0 ? Double.NaN : params.u().get(c.name())[gamma],
                     w,
                     w - base,
-                    shown(row.getStruct(row.fieldIndex("l")), c, config),
-                    shown(row.getStruct(row.fieldIndex("r")), c, config)));
+                    sides ? shown(row.getStruct(row.fieldIndex("l")), c, config) : "",
+                    sides ? shown(row.getStruct(row.fieldIndex("r")), c, config) : ""));
         }
         return new Result(
                 leftKey,
@@ -109,9 +122,9 @@ public final class Explanation {
                 steps,
                 row.getDouble(row.fieldIndex("match_weight")),
                 row.getDouble(row.fieldIndex("match_probability")),
-                row.getList(row.fieldIndex("link_rules")),
-                row.getList(row.fieldIndex("vetoes")),
-                row.getString(row.fieldIndex("decision")),
+                fields.contains("link_rules") ? row.getList(row.fieldIndex("link_rules")) : List.of(),
+                fields.contains("vetoes") ? row.getList(row.fieldIndex("vetoes")) : List.of(),
+                fields.contains("decision") ? row.getString(row.fieldIndex("decision")) : Matcher.REVIEW,
                 params.ruleChecks().stream().filter(check -> !check.applied()).toList());
     }
 
