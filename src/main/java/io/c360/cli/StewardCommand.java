@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Appends steward decisions from a CSV to silver.steward_decisions; the next silver run obeys them.",
-            "Columns: record_key_l, record_key_r, decision (match | non_match | revoked), and optionally steward,",
-            "decided_at, comment. The rows of one import share a change id.",
+            "Columns: record_key_l, record_key_r, decision (match | non_match | revoked);",
+            "optional: steward, decided_at, comment. One import is one change.",
             "Record keys are source:record_id, as in silver.identity_records and silver.match_review."
         })
 final class StewardCommand implements Runnable {
