@@ -124,6 +124,58 @@ public final class TableCatalog {
     /** Every activation file written: when, which segment, where, how many rows (no personal data). */
     public static final TableName EXPORTS = TableName.ops("exports");
 
+    /**
+     * The items of accuracy audits: each pair of records drawn (one row, {@code answer} null, when the sample
+     * is drawn) and each answer a steward gave (one more row per answer; the newest per item wins, none is
+     * overwritten).
+     */
+    public static final TableName AUDIT_ITEMS = TableName.ops("audit_items");
+
+    public static final StructType AUDIT_ITEMS_SCHEMA = new StructType()
+            .add("audit_id", DataTypes.StringType, false)
+            .add("item", DataTypes.IntegerType, false)
+            .add("stratum", DataTypes.StringType, false)
+            .add("record_key_l", DataTypes.StringType, false)
+            .add("record_key_r", DataTypes.StringType, false)
+            .add("answer", DataTypes.StringType, true)
+            .add("steward", DataTypes.StringType, false)
+            .add("answered_at", DataTypes.TimestampType, false);
+
+    /**
+     * Accuracy audits, one row per event ({@code open} when the sample is drawn, {@code complete} with the
+     * estimates): who, when, the design and counts per stratum, precision and recall with their 95 %
+     * intervals. No record keys, no personal data.
+     */
+    public static final TableName ACCURACY_AUDITS = TableName.ops("accuracy_audits");
+
+    public static final StructType AUDIT_STRATUM_SCHEMA = new StructType()
+            .add("name", DataTypes.StringType, false)
+            .add("purpose", DataTypes.StringType, false)
+            .add("population", DataTypes.LongType, false)
+            .add("sampled", DataTypes.IntegerType, false)
+            .add("matches", DataTypes.IntegerType, false)
+            .add("non_matches", DataTypes.IntegerType, false)
+            .add("unsure", DataTypes.IntegerType, false);
+
+    public static final StructType ACCURACY_AUDITS_SCHEMA = new StructType()
+            .add("audit_id", DataTypes.StringType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("steward", DataTypes.StringType, false)
+            .add("at", DataTypes.TimestampType, false)
+            .add("size", DataTypes.IntegerType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("review_threshold", DataTypes.DoubleType, false)
+            .add("answered", DataTypes.IntegerType, false)
+            .add("strata", DataTypes.createArrayType(AUDIT_STRATUM_SCHEMA, false), false)
+            .add("precision", DataTypes.DoubleType, true)
+            .add("precision_low", DataTypes.DoubleType, true)
+            .add("precision_high", DataTypes.DoubleType, true)
+            .add("precision_effective_n", DataTypes.DoubleType, true)
+            .add("recall", DataTypes.DoubleType, true)
+            .add("recall_low", DataTypes.DoubleType, true)
+            .add("recall_high", DataTypes.DoubleType, true)
+            .add("recall_effective_n", DataTypes.DoubleType, true);
+
     /** The engine's own tables; a table without columns of a role (a run log, quality metrics) is not listed. */
     private static final List<Table> ENGINE_TABLES = List.of(
             new Table(
@@ -181,6 +233,13 @@ public final class TableCatalog {
                     Column.pii("national_id", "national_id"),
                     Column.pii("street", "address")),
             new Table(IDENTITIES, List.of("signature"), Column.role("signature", Role.signature)),
+            new Table(
+                    AUDIT_ITEMS,
+                    List.of(),
+                    Optional.of(AUDIT_ITEMS_SCHEMA),
+                    List.of(
+                            Column.role("record_key_l", Role.record_key),
+                            Column.role("record_key_r", Role.record_key))),
             new Table(
                     SEGMENT_MEMBERSHIP,
                     List.of("segment", "customer_id"),
