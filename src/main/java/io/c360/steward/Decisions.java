@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,10 @@ public final class Decisions {
             boolean standing) {}
 
     private final Lake lake;
+    private Map<List<String>, String> standing = Map.of();
+    private long standingVersion = -1;
+    private List<Change> changes = List.of();
+    private long changesVersion = -1;
 
     public Decisions(Lake lake) {
         this.lake = lake;
@@ -114,11 +119,20 @@ public final class Decisions {
         return append(Action.revoke, revocations, steward, reason);
     }
 
-    /** The newest changes first. */
-    public List<Change> changes(int limit) {
+    /** The newest changes first (read again only when the table has a new version). */
+    public synchronized List<Change> changes(int limit) {
         if (!lake.exists(TableCatalog.STEWARD_DECISIONS)) {
             return List.of();
         }
+        long version = lake.version(TableCatalog.STEWARD_DECISIONS);
+        if (version != changesVersion) {
+            changes = readChanges();
+            changesVersion = version;
+        }
+        return changes.subList(0, Math.min(limit, changes.size()));
+    }
+
+    private List<Change> readChanges() {
         Dataset<Row> all = withLatest(lake.read(TableCatalog.STEWARD_DECISIONS));
         boolean hasChangeIds = List.of(all.columns()).contains("change_id");
         Map<String, List<Row>> byChange = new LinkedHashMap<>();
@@ -144,7 +158,7 @@ public final class Decisions {
                     rows.stream().anyMatch(r -> r.<Boolean>getAs("latest") && !REVOKED.equals(r.getAs("decision")))));
         });
         changes.sort(Comparator.comparing(Change::decidedAt).reversed());
-        return changes.subList(0, Math.min(limit, changes.size()));
+        return List.copyOf(changes);
     }
 
     /** The pairs of a change whose newest decision is still that change's. */
@@ -168,6 +182,24 @@ public final class Decisions {
                         expr("least(record_key_l, record_key_r)").as("record_key_l"),
                         expr("greatest(record_key_l, record_key_r)").as("record_key_r"),
                         col("decision"));
+    }
+
+    /**
+     * The standing decisions by pair of records (the smaller key first), read again only when the table
+     * has a new version: the review queue asks for them on every pair.
+     */
+    synchronized Map<List<String>, String> standingByPair() {
+        if (!lake.exists(TableCatalog.STEWARD_DECISIONS)) {
+            return Map.of();
+        }
+        long version = lake.version(TableCatalog.STEWARD_DECISIONS);
+        if (version != standingVersion) {
+            Map<List<String>, String> pairs = new HashMap<>();
+            standing().collectAsList().forEach(r -> pairs.put(List.of(r.getString(0), r.getString(1)), r.getString(2)));
+            standing = Map.copyOf(pairs);
+            standingVersion = version;
+        }
+        return standing;
     }
 
     /** Every row, with {@code latest}: whether it is the newest decision on its pair of records (in either order). */

@@ -4,11 +4,8 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.config.C360Config;
@@ -145,19 +142,44 @@ public final class Stewardship {
         this.decisions = new Decisions(lake);
     }
 
-    /** The silver tables of one silver run, cached. */
+    /**
+     * Reads and caches what the screens need of the current silver run, so that the first page a
+     * steward opens does not wait for it.
+     */
+    public void prepare() {
+        snapshot();
+    }
+
+    /**
+     * What the screens read of the lake as it is, cached: the silver tables of one silver run, the review
+     * queue ranked, and the gold tables a customer shows. Read again when any of them has a new version.
+     */
     private record Snapshot(
-            long version,
+            List<Long> versions,
             Dataset<Row> records,
-            Dataset<Row> customers,
-            Dataset<Row> review,
+            Dataset<Row> members,
+            Dataset<Row> golden,
+            Optional<Dataset<Row>> links,
+            Optional<Dataset<Row>> redirects,
+            Optional<Dataset<Row>> consent,
+            Optional<Dataset<Row>> segments,
+            List<ReviewPair> queue,
             Optional<FellegiSunter.Parameters> parameters) {
         void release() {
-            records.unpersist();
-            customers.unpersist();
-            review.unpersist();
+            for (Dataset<Row> d : List.of(records, members, golden)) {
+                d.unpersist();
+            }
+            for (Optional<Dataset<Row>> d : List.of(links, redirects, consent, segments)) {
+                d.ifPresent(Dataset::unpersist);
+            }
         }
     }
+
+    private static final List<TableName> READ = List.of(
+            TableCatalog.CUSTOMER_ID_MAP,
+            TableCatalog.GOLDEN_RECORDS,
+            TableName.gold("consent"),
+            TableCatalog.SEGMENT_MEMBERSHIP);
 
     private synchronized Snapshot snapshot() {
         if (!lake.exists(TableCatalog.IDENTITY_RECORDS) || !lake.exists(TableCatalog.CUSTOMER_ID_MAP)) {
@@ -165,24 +187,45 @@ public final class Stewardship {
                     Refused.Why.not_found,
                     "the lake has no silver tables yet under " + lake.root() + "; run: c360 run");
         }
-        long version = lake.version(TableCatalog.CUSTOMER_ID_MAP);
-        if (snapshot == null || snapshot.version() != version) {
+        List<Long> versions =
+                READ.stream().map(t -> lake.exists(t) ? lake.version(t) : -1L).toList();
+        if (snapshot == null || !snapshot.versions().equals(versions)) {
             if (snapshot != null) {
                 snapshot.release();
             }
-            Dataset<Row> review = lake.exists(TableCatalog.MATCH_REVIEW)
-                    ? lake.read(TableCatalog.MATCH_REVIEW)
-                    : lake.spark().emptyDataFrame();
+            Dataset<Row> records = lake.read(TableCatalog.IDENTITY_RECORDS).cache();
+            Dataset<Row> members = lake.read(TableCatalog.CUSTOMER_ID_MAP)
+                    .join(records.select(IdentityRecords.RECORD_KEY, IdentityRecords.SIGNATURE), "record_key")
+                    .select("customer_id", "record_key", IdentityRecords.SIGNATURE)
+                    .cache();
+            Optional<Dataset<Row>> links = cached(TableCatalog.SCORED_PAIRS)
+                    .map(pairs -> pairs.filter(col("decision").startsWith("linked"))
+                            .select("l_id", "r_id", "decision", "match_probability", "match_weight")
+                            .cache());
             ModelStore store =
                     new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
             snapshot = new Snapshot(
-                    version,
-                    lake.read(TableCatalog.IDENTITY_RECORDS).cache(),
-                    lake.read(TableCatalog.CUSTOMER_ID_MAP).cache(),
-                    review.cache(),
+                    versions,
+                    records,
+                    members,
+                    lake.read(TableCatalog.GOLDEN_RECORDS).cache(),
+                    links,
+                    cached(TableCatalog.REDIRECTS).map(Dataset::cache),
+                    cached(TableName.gold("consent")).map(Dataset::cache),
+                    cached(TableCatalog.SEGMENT_MEMBERSHIP)
+                            .map(m -> m.select("customer_id", "segment")
+                                    .distinct()
+                                    .cache()),
+                    cached(TableCatalog.MATCH_REVIEW)
+                            .map(review -> ranked(review, members))
+                            .orElse(List.of()),
                     store.latest(ModelStore.fingerprint(silver.matching())).map(ModelStore.Artefact::parameters));
         }
         return snapshot;
+    }
+
+    private Optional<Dataset<Row>> cached(TableName table) {
+        return lake.exists(table) ? Optional.of(lake.read(table)) : Optional.empty();
     }
 
     /** The decisions stewards made, newest first. */
@@ -198,36 +241,38 @@ public final class Stewardship {
      */
     public synchronized List<ReviewPair> queue(int limit) {
         Snapshot s = snapshot();
-        if (s.review().columns().length == 0) {
-            return List.of();
-        }
-        Dataset<Row> sizes =
-                s.customers().groupBy("customer_id").agg(count(lit(1)).as("size"));
+        Map<List<String>, String> decided = decisions.standingByPair();
+        return s.queue().stream()
+                .filter(p -> !decided.containsKey(ordered(p.recordKeyL(), p.recordKeyR())))
+                .limit(limit)
+                .toList();
+    }
+
+    private static List<String> ordered(String a, String b) {
+        return a.compareTo(b) <= 0 ? List.of(a, b) : List.of(b, a);
+    }
+
+    /** Every pair of {@code silver.match_review} in the queue's order: computed once per silver run. */
+    private static List<ReviewPair> ranked(Dataset<Row> review, Dataset<Row> customers) {
+        Dataset<Row> sizes = customers.groupBy("customer_id").agg(count(lit(1)).as("size"));
         Dataset<Row> placed =
-                s.customers().join(sizes, "customer_id").select(col("record_key"), col("customer_id"), col("size"));
-        Dataset<Row> pending = s.review()
-                .select(
+                customers.join(sizes, "customer_id").select(col("record_key"), col("customer_id"), col("size"));
+        Dataset<Row> pairs = review.select(
                         element_at(col("records_l"), 1).as("key_l"),
                         element_at(col("records_r"), 1).as("key_r"),
                         col("match_probability"),
                         col("match_weight"))
-                .join(
-                        decisions.standing(),
-                        least(col("key_l"), col("key_r"))
-                                .equalTo(col("record_key_l"))
-                                .and(greatest(col("key_l"), col("key_r")).equalTo(col("record_key_r"))),
-                        "left_anti")
                 .join(placed.toDF("key_l", "customer_l", "size_l"), "key_l")
                 .join(placed.toDF("key_r", "customer_r", "size_r"), "key_r");
         Column affected = when(col("customer_l").equalTo(col("customer_r")), col("size_l"))
                 .otherwise(col("size_l").plus(col("size_r")));
         Column uncertainty =
                 lit(1).minus(abs(col("match_probability").multiply(2).minus(1)));
-        List<Row> rows = pending.withColumn("priority", uncertainty.multiply(log(2, affected.plus(1))))
+        return pairs
+                .withColumn("priority", uncertainty.multiply(log(2, affected.plus(1))))
                 .orderBy(col("priority").desc(), col("key_l"), col("key_r"))
-                .limit(limit)
-                .collectAsList();
-        return rows.stream()
+                .collectAsList()
+                .stream()
                 .map(r -> new ReviewPair(
                         r.getAs("key_l"),
                         r.getAs("key_r"),
@@ -258,16 +303,8 @@ public final class Stewardship {
                                 recordKeyR,
                                 silver.matching(),
                                 s.parameters().get()));
-        Optional<String> standing = decisions
-                .standing()
-                .filter(col("record_key_l")
-                        .equalTo(least(lit(recordKeyL), lit(recordKeyR)))
-                        .and(col("record_key_r").equalTo(greatest(lit(recordKeyL), lit(recordKeyR)))))
-                .select("decision")
-                .collectAsList()
-                .stream()
-                .map(r -> r.getString(0))
-                .findFirst();
+        Optional<String> standing =
+                Optional.ofNullable(decisions.standingByPair().get(ordered(recordKeyL, recordKeyR)));
         return new PairView(
                 view(found.get(recordKeyL), customers),
                 view(found.get(recordKeyR), customers),
@@ -410,7 +447,7 @@ public final class Stewardship {
         if (CUSTOMER_ID.matcher(q).matches()) {
             Set<String> ids = new LinkedHashSet<>();
             followed(s, q).ifPresent(ids::add);
-            return hits(s, s.customers().filter(col("customer_id").isin(ids.toArray())), "customer id", limit);
+            return hits(s, s.members().filter(col("customer_id").isin(ids.toArray())), "customer id", limit);
         } else if (q.contains("@")) {
             Optional<String> email = identifiers.email(lake.spark(), q);
             match = email.map(e -> col("email").equalTo(lit(e))).orElse(lit(false));
@@ -442,7 +479,7 @@ public final class Stewardship {
             match = byId.isEmpty() ? names : ids;
             matchedOn = byId.isEmpty() ? "name" : "record id";
         }
-        Dataset<Row> found = s.customers()
+        Dataset<Row> found = s.members()
                 .join(
                         records.filter(match).select(IdentityRecords.RECORD_KEY),
                         IdentityRecords.RECORD_KEY,
@@ -466,12 +503,12 @@ public final class Stewardship {
         return new CustomerView(
                 id,
                 id.equals(customerId) ? Optional.empty() : Optional.of(customerId),
-                golden(id),
+                golden(s, id),
                 records,
-                links(members),
-                history(id, customerId),
-                consent(id),
-                segments(id),
+                links(s, members),
+                history(s, id, customerId),
+                consent(s, id),
+                segments(s, id),
                 decisions.changes(Integer.MAX_VALUE).stream()
                         .filter(c -> c.pairs().stream()
                                 .anyMatch(p ->
@@ -494,8 +531,7 @@ public final class Stewardship {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Dataset<Row> golden =
-                lake.read(TableCatalog.GOLDEN_RECORDS).filter(col("customer_id").isin(ids.toArray()));
+        Dataset<Row> golden = s.golden().filter(col("customer_id").isin(ids.toArray()));
         List<CustomerHit> hits = new ArrayList<>();
         for (Row g : golden.orderBy("customer_id").collectAsList()) {
             hits.add(new CustomerHit(
@@ -514,10 +550,8 @@ public final class Stewardship {
         return Arrays.stream(values).filter(v -> v != null).toList();
     }
 
-    private List<GoldenField> golden(String id) {
-        List<Row> rows = lake.read(TableCatalog.GOLDEN_RECORDS)
-                .filter(col("customer_id").equalTo(id))
-                .collectAsList();
+    private static List<GoldenField> golden(Snapshot s, String id) {
+        List<Row> rows = s.golden().filter(col("customer_id").equalTo(id)).collectAsList();
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -539,17 +573,17 @@ public final class Stewardship {
     }
 
     /** The scored pairs among the customer's identities that silver linked or a steward matched. */
-    private List<Link> links(Map<String, String> members) {
-        if (!lake.exists(TableCatalog.SCORED_PAIRS)) {
+    private static List<Link> links(Snapshot s, Map<String, String> members) {
+        if (s.links().isEmpty()) {
             return List.of();
         }
         Map<String, String> keyOf = new TreeMap<>();
-        members.forEach((key, signature) -> keyOf.merge(signature, key, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+        members.forEach((key, signature) -> keyOf.merge(signature, key, (x, y) -> x.compareTo(y) <= 0 ? x : y));
         Object[] signatures = keyOf.keySet().toArray();
-        return lake
-                .read(TableCatalog.SCORED_PAIRS)
+        return s
+                .links()
+                .get()
                 .filter(col("l_id").isin(signatures).and(col("r_id").isin(signatures)))
-                .filter(lower(col("decision")).startsWith("linked"))
                 .orderBy(col("match_probability").desc())
                 .limit(200)
                 .collectAsList()
@@ -563,63 +597,53 @@ public final class Stewardship {
                 .toList();
     }
 
-    private List<IdChange> history(String id, String asked) {
-        if (!lake.exists(TableCatalog.REDIRECTS)) {
-            return List.of();
-        }
-        return lake
-                .read(TableCatalog.REDIRECTS)
-                .filter(col("old_id").isin(id, asked).or(col("new_id").isin(id, asked)))
-                .orderBy(col("run_id").desc())
-                .limit(100)
-                .collectAsList()
-                .stream()
-                .map(r -> new IdChange(r.getAs("old_id"), r.getAs("new_id"), r.getAs("reason"), r.getAs("run_id")))
-                .toList();
+    private static List<IdChange> history(Snapshot s, String id, String asked) {
+        return s.redirects()
+                .map(redirects -> redirects
+                        .filter(col("old_id").isin(id, asked).or(col("new_id").isin(id, asked)))
+                        .orderBy(col("run_id").desc())
+                        .limit(100)
+                        .collectAsList()
+                        .stream()
+                        .map(r -> new IdChange(
+                                r.getAs("old_id"), r.getAs("new_id"), r.getAs("reason"), r.getAs("run_id")))
+                        .toList())
+                .orElse(List.of());
     }
 
-    private List<ConsentState> consent(String id) {
-        TableName consent = TableName.gold("consent");
-        if (!lake.exists(consent)) {
-            return List.of();
-        }
-        return lake
-                .read(consent)
-                .filter(col("customer_id").equalTo(id))
-                .orderBy("purpose", "channel")
-                .collectAsList()
-                .stream()
-                .map(r -> new ConsentState(
-                        r.getAs("purpose"),
-                        r.getAs("channel"),
-                        r.getAs("status"),
-                        Optional.ofNullable(r.<Timestamp>getAs("decided_at")).map(Timestamp::toInstant),
-                        Optional.ofNullable(r.getAs("decided_by_system"))))
-                .toList();
+    private static List<ConsentState> consent(Snapshot s, String id) {
+        return s.consent()
+                .map(consent ->
+                        consent
+                                .filter(col("customer_id").equalTo(id))
+                                .orderBy("purpose", "channel")
+                                .collectAsList()
+                                .stream()
+                                .map(r -> new ConsentState(
+                                        r.getAs("purpose"),
+                                        r.getAs("channel"),
+                                        r.getAs("status"),
+                                        Optional.ofNullable(r.<Timestamp>getAs("decided_at"))
+                                                .map(Timestamp::toInstant),
+                                        Optional.ofNullable(r.<String>getAs("decided_by_system"))))
+                                .toList())
+                .orElse(List.of());
     }
 
-    private List<String> segments(String id) {
-        if (!lake.exists(TableCatalog.SEGMENT_MEMBERSHIP)) {
-            return List.of();
-        }
-        return lake
-                .read(TableCatalog.SEGMENT_MEMBERSHIP)
-                .filter(col("customer_id").equalTo(id))
-                .select("segment")
-                .distinct()
-                .orderBy("segment")
-                .collectAsList()
-                .stream()
-                .map(r -> r.getString(0))
-                .toList();
+    private static List<String> segments(Snapshot s, String id) {
+        return s.segments()
+                .map(segments ->
+                        segments.filter(col("customer_id").equalTo(id)).orderBy("segment").collectAsList().stream()
+                                .map(r -> r.<String>getAs("segment"))
+                                .toList())
+                .orElse(List.of());
     }
 
     /** The customer's records and their signatures, or not found when the id is not a current customer. */
     private static Map<String, String> signaturesOf(Snapshot s, String customerId) {
         Map<String, String> members = new TreeMap<>();
-        s.customers()
+        s.members()
                 .filter(col("customer_id").equalTo(customerId))
-                .join(s.records().select(IdentityRecords.RECORD_KEY, IdentityRecords.SIGNATURE), "record_key")
                 .collectAsList()
                 .forEach(r -> members.put(r.getAs("record_key"), r.getAs(IdentityRecords.SIGNATURE)));
         if (members.isEmpty()) {
@@ -633,7 +657,7 @@ public final class Stewardship {
         if (customerId == null || customerId.isBlank()) {
             throw new Refused(Refused.Why.invalid, "customer id: expected one, e.g. C0123456789abcdef");
         }
-        if (!s.customers().filter(col("customer_id").equalTo(customerId)).isEmpty()) {
+        if (!s.members().filter(col("customer_id").equalTo(customerId)).isEmpty()) {
             return customerId;
         }
         Optional<String> now = followed(s, customerId);
@@ -650,13 +674,14 @@ public final class Stewardship {
     private Optional<String> followed(Snapshot s, String customerId) {
         String id = customerId;
         for (int hop = 0; hop < 20; hop++) {
-            if (!s.customers().filter(col("customer_id").equalTo(id)).isEmpty()) {
+            if (!s.members().filter(col("customer_id").equalTo(id)).isEmpty()) {
                 return Optional.of(id);
             }
-            if (!lake.exists(TableCatalog.REDIRECTS)) {
+            if (s.redirects().isEmpty()) {
                 return Optional.empty();
             }
-            List<Row> next = lake.read(TableCatalog.REDIRECTS)
+            List<Row> next = s.redirects()
+                    .get()
                     .filter(col("old_id").equalTo(id))
                     .orderBy(
                             col("run_id").desc(), col("reason").equalTo("merge").desc(), col("new_id"))
@@ -694,7 +719,7 @@ public final class Stewardship {
 
     private static Map<String, String> customerOf(Snapshot s, List<String> keys) {
         Map<String, String> out = new TreeMap<>();
-        s.customers()
+        s.members()
                 .filter(col("record_key").isin(keys.toArray()))
                 .collectAsList()
                 .forEach(r -> out.put(r.getAs("record_key"), r.getAs("customer_id")));
