@@ -55,9 +55,18 @@ class StewardshipTest {
         assertEquals(first.probability(), evidence.probability(), 1e-9);
         assertFalse(pair.left().attributes().isEmpty());
 
-        // A non-match on the first pair takes it off the queue at once.
+        // Two stewards decide the first pair: it leaves the queue at once, both stay recorded, the later wins.
+        stewardship.decide(first.recordKeyR(), first.recordKeyL(), "match", "bob", Optional.empty());
         Decisions.Change rejected =
                 stewardship.decide(first.recordKeyL(), first.recordKeyR(), "non_match", "ada", Optional.of("twins"));
+        assertEquals(
+                Optional.of("non_match"),
+                stewardship.pair(first.recordKeyL(), first.recordKeyR()).stewardDecision());
+        assertEquals(
+                2,
+                lake.read(TableCatalog.STEWARD_DECISIONS)
+                        .filter(col("steward").isin("ada", "bob"))
+                        .count());
         assertTrue(stewardship.queue(50).stream()
                 .noneMatch(p -> p.recordKeyL().equals(first.recordKeyL())
                         && p.recordKeyR().equals(first.recordKeyR())));
@@ -154,7 +163,7 @@ class StewardshipTest {
         new SilverJob(lake, site.config(), SilverConfig.of(site.config()), Progress.silent(), false).run();
         Map<String, String> ids = lake.read(TableCatalog.CUSTOMER_ID_MAP).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
-        assertNotEquals(ids.get(first.recordKeyL()), ids.get(first.recordKeyR()), "the non-match holds");
+        assertNotEquals(ids.get(first.recordKeyL()), ids.get(first.recordKeyR()), "the later non-match holds");
         String splitOff = ids.get(off.get(0));
         for (String key : all) {
             if (!off.contains(key)) {
