@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ProfileCommand.class,
             ExplainCommand.class,
             StewardCommand.class,
+            AuditCommand.class,
             ExportCommand.class,
             EraseCommand.class,
             AccessCommand.class,

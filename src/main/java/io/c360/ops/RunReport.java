@@ -79,6 +79,7 @@ public final class RunReport {
                 + section("segments", "Segment sizes", segmentSizes(lake, run))
                 + section("quality", "Quality checks", quality(run))
                 + section("freshness", "Source freshness", freshness(run))
+                + section("accuracy-audit", "Accuracy audit", accuracyAudit(lake))
                 + "</body></html>\n";
     }
 
@@ -296,6 +297,58 @@ public final class RunReport {
                                                         : f.newestRecord().isEmpty() ? "unknown" : "fresh"),
                                         f.stale() ? "stale" : ""))
                                 .toList());
+    }
+
+    /**
+     * The newest completed accuracy audit of {@code ops.accuracy_audits} (read as a table: the audits are
+     * the stewards' service, above this package).
+     */
+    private static String accuracyAudit(Lake lake) {
+        Optional<Row> latest = lake.exists(TableCatalog.ACCURACY_AUDITS)
+                ? lake
+                        .read(TableCatalog.ACCURACY_AUDITS)
+                        .filter(col("status").equalTo("complete"))
+                        .orderBy(col("at").desc())
+                        .limit(1)
+                        .collectAsList()
+                        .stream()
+                        .findFirst()
+                : Optional.empty();
+        if (latest.isEmpty()) {
+            return note("no accuracy audit yet (c360 audit start --size N draws one)");
+        }
+        Row a = latest.get();
+        return Html.table(
+                        List.of(
+                                "audit",
+                                "completed",
+                                "steward",
+                                "pairs answered",
+                                "precision (95 % interval)",
+                                "recall (95 % interval)"),
+                        List.of(new Html.TableRow(
+                                List.of(
+                                        a.getAs("audit_id"),
+                                        timeText(a.<java.sql.Timestamp>getAs("at")
+                                                .toInstant()),
+                                        a.getAs("steward"),
+                                        a.<Integer>getAs("answered") + " of " + a.<Integer>getAs("size"),
+                                        estimate(a, "precision"),
+                                        estimate(a, "recall")),
+                                "")))
+                + note("Recall is among the pairs blocking compared, an upper bound on true recall;"
+                        + " c360 audit status shows the strata.");
+    }
+
+    private static String estimate(Row audit, String name) {
+        return audit.isNullAt(audit.fieldIndex(name))
+                ? "not estimable"
+                : String.format(
+                        Locale.ROOT,
+                        "%.3f (%.3f to %.3f)",
+                        audit.<Double>getAs(name),
+                        audit.<Double>getAs(name + "_low"),
+                        audit.<Double>getAs(name + "_high"));
     }
 
     private static String time(Instant instant) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,37 @@ class RunReportTest {
                                 RowFactory.create(RUN_ID, "churn_risk <b>", asOf, 15L),
                                 RowFactory.create("an-earlier-run", "lapsed_from_earlier_run", asOf, 99L)),
                         segments));
+        lake.append(
+                TableCatalog.ACCURACY_AUDITS,
+                spark.createDataFrame(
+                        List.of(
+                                audit("complete", "2025-02-27T10:00:00Z", 0.91),
+                                audit("complete", "2025-02-28T10:00:00Z", 0.962),
+                                audit("open", "2025-03-01T09:00:00Z", null)),
+                        TableCatalog.ACCURACY_AUDITS_SCHEMA));
         return lake;
+    }
+
+    /** An accuracy audit's event: an open audit has no estimates. */
+    private static Row audit(String status, String at, Double precision) {
+        return RowFactory.create(
+                "audit-" + at.substring(0, 10),
+                status,
+                "ann",
+                Timestamp.from(Instant.parse(at)),
+                60,
+                7L,
+                0.5,
+                precision == null ? 0 : 60,
+                List.of(RowFactory.create("rule", "precision", 120L, 40, 38, 2, 0)),
+                precision,
+                precision == null ? null : precision - 0.04,
+                precision == null ? null : precision + 0.02,
+                precision == null ? null : 55.0,
+                precision == null ? null : 0.8,
+                precision == null ? null : 0.7,
+                precision == null ? null : 0.88,
+                precision == null ? null : 20.0);
     }
 
     private C360Config config() {
@@ -131,6 +162,10 @@ class RunReportTest {
         assertFalse(html.contains("<script"), "no script element at all");
         assertTrue(html.contains("<tr class=\"failed\">"), "the failed warning check is highlighted");
         assertTrue(html.contains("<tr class=\"stale\">"), "the stale source is highlighted");
+        assertTrue(
+                html.contains("<td>audit-2025-02-28</td><td>2025-02-28T10:00:00Z</td><td>ann</td><td>60 of 60</td>"
+                        + "<td>0.962 (0.922 to 0.982)</td><td>0.800 (0.700 to 0.880)</td>"),
+                "the newest completed audit is shown: " + html.substring(html.indexOf("accuracy-audit")));
     }
 
     @Test
@@ -143,6 +178,7 @@ class RunReportTest {
         assertTrue(html.contains("not available (table silver.scored_pairs not written yet)"));
         assertTrue(html.contains("not available (table silver.customer_id_map not written yet)"));
         assertTrue(html.contains("not available (table gold.segment_sizes not written yet)"));
+        assertTrue(html.contains("no accuracy audit yet"));
         assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key 'emial'</pre>"));
         assertFalse(html.contains("<svg"));
     }
