@@ -158,9 +158,19 @@ public final class Audits {
      * unanswered completes the audit and stores its estimates.
      */
     public synchronized AuditSummary answer(String auditId, int item, String answer, String steward) {
-        if (answer == null || !ANSWERS.contains(answer)) {
-            throw new C360Exception("answer '" + answer + "' to item " + item + " of audit " + auditId
-                    + ": expected one of " + String.join(", ", ANSWERS));
+        return answer(auditId, Map.of(item, answer), steward);
+    }
+
+    /**
+     * Several answers of one steward (item to answer) in one commit, as {@link #answer(String, int, String,
+     * String)}: all are checked before any is written.
+     */
+    public synchronized AuditSummary answer(String auditId, Map<Integer, String> answers, String steward) {
+        for (Map.Entry<Integer, String> a : answers.entrySet()) {
+            if (a.getValue() == null || !ANSWERS.contains(a.getValue())) {
+                throw new C360Exception("answer '" + a.getValue() + "' to item " + a.getKey() + " of audit " + auditId
+                        + ": expected one of " + String.join(", ", ANSWERS));
+            }
         }
         String who = stewardName(steward);
         Events events = events(auditId).orElseThrow(() -> unknown(auditId));
@@ -168,31 +178,26 @@ public final class Audits {
             throw new C360Exception("audit " + auditId + " is complete; start a new audit to answer again");
         }
         List<ItemRow> items = itemRows(auditId);
-        ItemRow target = items.stream()
-                .filter(i -> i.item == item)
-                .findFirst()
-                .orElseThrow(() ->
-                        new C360Exception("item " + item + " of audit " + auditId + ": expected 1 to " + items.size()));
+        for (int item : answers.keySet()) {
+            if (item < 1 || item > items.size()) {
+                throw new C360Exception("item " + item + " of audit " + auditId + ": expected 1 to " + items.size());
+            }
+        }
         Instant now = now();
-        lake.append(
-                AUDIT_ITEMS,
-                lake.spark()
-                        .createDataFrame(
-                                List.of(itemRow(
-                                        auditId,
-                                        target.item,
-                                        target.stratum,
-                                        target.left,
-                                        target.right,
-                                        answer,
-                                        who,
-                                        now)),
-                                AUDIT_ITEMS_SCHEMA)
-                        .coalesce(1));
+        List<Row> rows = new ArrayList<>();
         List<ItemRow> answered = new ArrayList<>();
         for (ItemRow i : items) {
-            answered.add(i.item == item ? i.answered(answer) : i);
+            String answer = answers.get(i.item);
+            if (answer != null) {
+                rows.add(itemRow(auditId, i.item, i.stratum, i.left, i.right, answer, who, now));
+                answered.add(i.answered(answer));
+            } else {
+                answered.add(i);
+            }
         }
+        lake.append(
+                AUDIT_ITEMS,
+                lake.spark().createDataFrame(rows, AUDIT_ITEMS_SCHEMA).coalesce(1));
         AuditSummary open = summary(events.started(), Optional.empty(), answered);
         return answered.stream().allMatch(i -> i.answer.isPresent()) ? complete(open, who, now) : open;
     }
