@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -21,9 +22,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A layer's {@code quality.yaml}: per table, the checks written at its top block publication when
- * they fail (level error); those under {@code warning:} are only reported. See docs/quality.md.
+ * they fail (level error); those under {@code warning:} are only reported; optionally the accuracy audit
+ * publication needs ({@link AccuracyAudit}). See docs/quality.md.
  */
-record QualityFile(List<TableChecks> tables) {
+record QualityFile(List<TableChecks> tables, Optional<AccuracyAudit> accuracyAudit) {
     static final List<String> CHECK_KINDS =
             List.of("size", "complete", "unique", "values", "ranges", "patterns", "references", "anomaly");
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -37,7 +39,9 @@ record QualityFile(List<TableChecks> tables) {
     }
 
     @JsonCreator
-    static QualityFile of(@JsonProperty(value = "tables", required = true) LinkedHashMap<String, Block> tables) {
+    static QualityFile of(
+            @JsonProperty(value = "tables", required = true) LinkedHashMap<String, Block> tables,
+            @JsonProperty("accuracy_audit") AccuracyAudit accuracyAudit) {
         if (tables.isEmpty()) {
             throw new InvalidSetting("tables", "expected at least one table");
         }
@@ -46,7 +50,7 @@ record QualityFile(List<TableChecks> tables) {
             declared.add(new TableChecks(
                     table("tables." + t.getKey(), t.getKey()), t.getValue().checks()));
         }
-        return new QualityFile(declared);
+        return new QualityFile(declared, Optional.ofNullable(accuracyAudit));
     }
 
     /**

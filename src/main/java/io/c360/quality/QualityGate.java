@@ -34,18 +34,20 @@ public final class QualityGate {
     public static final TableName RESULTS = TableName.ops("quality_results");
 
     private final List<TableChecks> declared;
+    private final Optional<AccuracyAudit> accuracyAudit;
 
-    private QualityGate(List<TableChecks> declared) {
-        this.declared = List.copyOf(declared);
+    private QualityGate(QualityFile file) {
+        this.declared = List.copyOf(file.tables());
+        this.accuracyAudit = file.accuracyAudit();
     }
 
     public static QualityGate load(Path yamlFile) {
-        return new QualityGate(QualityFile.load(yamlFile).tables());
+        return new QualityGate(QualityFile.load(yamlFile));
     }
 
     /** A gate given as YAML text; {@code origin} names it in errors. */
     static QualityGate parse(String origin, String yaml) {
-        return new QualityGate(QualityFile.parse(origin, yaml).tables());
+        return new QualityGate(QualityFile.parse(origin, yaml));
     }
 
     /** The tables this gate declares checks for, in file order. */
@@ -160,6 +162,7 @@ public final class QualityGate {
             outcomes.addAll(v.outcomes());
             measurements.addAll(v.measurements());
         });
+        accuracyAudit.ifPresent(a -> outcomes.add(a.verify(lake, at)));
         store.save(runId, at, measurements, outcomes);
         return outcomes;
     }
