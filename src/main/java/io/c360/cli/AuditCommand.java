@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Accuracy audits by business sample: stewards answer a random sample of record pairs (match or not),"
-                    + " and c360 estimates precision and recall with 95 % intervals (docs/stewardship.md)."
+                    + " and c360 estimates precision and recall with 95 %% intervals (docs/stewardship.md)."
         },
         subcommands = {AuditCommand.Start.class, AuditCommand.Status.class})
 final class AuditCommand implements Runnable {
@@ -65,7 +65,7 @@ final class AuditCommand implements Runnable {
         @Option(
                 names = "--steward",
                 paramLabel = "NAME",
-                description = "Who starts the audit (default: the user name, ${sys:user.name}).")
+                description = "Who starts the audit (default: the login name of the user running c360).")
         String steward = System.getProperty("user.name");
 
         @Override
@@ -91,7 +91,7 @@ final class AuditCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Prints the latest completed audit (or the one given): its strata and answers, precision and recall"
-                        + " with 95 % intervals, who ran it and when.",
+                        + " with 95 %% intervals, who ran it and when.",
                 "Recall is among the pairs blocking compared: an upper bound on true recall."
             })
     static final class Status implements Runnable {
