@@ -33,10 +33,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Accuracy audits by business sample: a reproducible stratified random sample of record pairs, answered
@@ -89,6 +92,14 @@ public final class Audits {
     private final Lake lake;
     private final double reviewThreshold;
     private final Clock clock;
+    /**
+     * Rows read from the audit tables, by table and question, with the Delta version they were read at:
+     * a screen asks for the same audit again and again, and while no commit came in between the answer is
+     * the same without a Spark job.
+     */
+    private final Map<String, Read> reads = new HashMap<>();
+
+    private record Read(long version, List<Row> rows) {}
 
     /** Audits of the lake; the review threshold of the configuration's silver matching bounds the near-threshold stratum. */
     public Audits(Lake lake, C360Config config) {
@@ -195,9 +206,7 @@ public final class Audits {
                 answered.add(i);
             }
         }
-        lake.append(
-                AUDIT_ITEMS,
-                lake.spark().createDataFrame(rows, AUDIT_ITEMS_SCHEMA).coalesce(1));
+        append(AUDIT_ITEMS, auditId, rows, AUDIT_ITEMS_SCHEMA);
         AuditSummary open = summary(events.started(), Optional.empty(), answered);
         return answered.stream().allMatch(i -> i.answer.isPresent()) ? complete(open, who, now) : open;
     }
@@ -217,13 +226,14 @@ public final class Audits {
         if (!lake.exists(ACCURACY_AUDITS)) {
             return Optional.empty();
         }
-        return lake
-                .read(ACCURACY_AUDITS)
-                .filter(col("status").equalTo(AuditSummary.COMPLETE))
-                .orderBy(col("at").desc())
-                .select("audit_id")
-                .limit(1)
-                .collectAsList()
+        return read(
+                        ACCURACY_AUDITS,
+                        "latest",
+                        t -> t.filter(col("status").equalTo(AuditSummary.COMPLETE))
+                                .orderBy(col("at").desc())
+                                .select("audit_id")
+                                .limit(1)
+                                .collectAsList())
                 .stream()
                 .findFirst()
                 .flatMap(r -> audit(r.getString(0)));
@@ -456,6 +466,44 @@ public final class Audits {
                         .coalesce(1));
     }
 
+    /**
+     * Appends rows about one audit in one commit; when that commit directly follows the version the
+     * audit's rows were last read at, they are known without reading them again.
+     */
+    private void append(TableName table, String auditId, List<Row> rows, StructType schema) {
+        lake.append(table, lake.spark().createDataFrame(rows, schema).coalesce(1));
+        String key = key(table, "audit " + auditId);
+        Read before = reads.get(key);
+        if (before != null && lake.version(table) == before.version() + 1) {
+            List<Row> now = new ArrayList<>(before.rows());
+            rows.forEach(r -> now.add(new GenericRowWithSchema(
+                    scala.collection.JavaConverters.seqAsJavaList(r.toSeq()).toArray(), schema)));
+            reads.put(key, new Read(before.version() + 1, now));
+        }
+    }
+
+    private static String key(TableName table, String question) {
+        return table + " " + question;
+    }
+
+    /** {@code question}'s rows of the table's current version, read again only when a commit came since. */
+    private List<Row> read(TableName table, String question, Function<Dataset<Row>, List<Row>> query) {
+        long version = lake.version(table);
+        String key = key(table, question);
+        Read read = reads.get(key);
+        if (read == null || read.version() != version) {
+            read = new Read(
+                    version,
+                    query.apply(lake.spark()
+                            .read()
+                            .format("delta")
+                            .option("versionAsOf", version)
+                            .load(lake.location(table))));
+            reads.put(key, read);
+        }
+        return read.rows();
+    }
+
     /** The started event of an audit and its completion, if any. */
     private record Events(Row started, Optional<Row> completed) {}
 
@@ -463,9 +511,10 @@ public final class Audits {
         if (auditId == null || !lake.exists(ACCURACY_AUDITS)) {
             return Optional.empty();
         }
-        List<Row> rows = lake.read(ACCURACY_AUDITS)
-                .filter(col("audit_id").equalTo(auditId))
-                .collectAsList();
+        List<Row> rows = read(
+                ACCURACY_AUDITS,
+                "audit " + auditId,
+                t -> t.filter(col("audit_id").equalTo(auditId)).collectAsList());
         Optional<Row> started = rows.stream()
                 .filter(r -> r.<String>getAs("status").equals(AuditSummary.OPEN))
                 .findFirst();
@@ -561,8 +610,10 @@ public final class Audits {
         if (auditId == null || !lake.exists(AUDIT_ITEMS)) {
             throw unknown(auditId);
         }
-        List<Row> rows =
-                lake.read(AUDIT_ITEMS).filter(col("audit_id").equalTo(auditId)).collectAsList();
+        List<Row> rows = read(
+                AUDIT_ITEMS,
+                "audit " + auditId,
+                t -> t.filter(col("audit_id").equalTo(auditId)).collectAsList());
         if (rows.isEmpty()) {
             throw unknown(auditId);
         }
