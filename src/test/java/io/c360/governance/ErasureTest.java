@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
@@ -122,6 +124,21 @@ class ErasureTest {
                         + "ON m.record_key = r.record_key WHERE m.customer_id IN (" + ids + ")")
                 .cache();
         Set<String> recordKeys = new TreeSet<>(strings(records.select("record_key")));
+        // An accuracy audit drew a pair of the subject's records: erasure finds it by the record keys.
+        List<String> keys = List.copyOf(recordKeys);
+        lake.append(
+                TableCatalog.AUDIT_ITEMS,
+                spark.createDataFrame(
+                        List.of(RowFactory.create(
+                                "audit-1",
+                                1,
+                                "rule",
+                                keys.get(0),
+                                keys.get(1),
+                                null,
+                                "ann",
+                                Timestamp.from(Instant.now()))),
+                        TableCatalog.AUDIT_ITEMS_SCHEMA));
         recordIds = new TreeSet<>(strings(records.select("record_id")));
         Set<String> emails = new TreeSet<>(strings(records.select("email")));
         Set<String> phones = new TreeSet<>(strings(records.select("phone")));
@@ -166,8 +183,12 @@ class ErasureTest {
     void accessShowsThePersonInEveryLayer() throws IOException {
         // The test's own search finds the subject before erasure (so finding nothing afterwards means something).
         assertTrue(found(Files.readString(exportFile)), "the subject is in the activation file");
-        for (String t :
-                List.of("silver.identity_records", "silver.customer_id_map", "gold.customer", "gold.customer_360")) {
+        for (String t : List.of(
+                "silver.identity_records",
+                "silver.customer_id_map",
+                "gold.customer",
+                "gold.customer_360",
+                "ops.audit_items")) {
             assertTrue(spark.table(t).toJSON().filter(holdsNeedle(col("value"))).count() > 0, t + " holds the subject");
         }
         Path out = home.resolve("sar.json");
