@@ -84,10 +84,30 @@ class AuditHonestyTest {
                         .filter(col("answer").isNotNull())
                         .count());
 
-        Outcome status = c360("audit", "status", "--config", config(dir, site).toString());
+        Path config = config(dir, site);
+        Outcome status = c360("audit", "status", "--config", config.toString());
         assertEquals(0, status.code(), status.err());
         assertTrue(status.out().contains("200 of 200 pairs answered"), status.out());
         assertTrue(status.out().contains("precision "), status.out());
+        Outcome json = c360("audit", "status", "--json", "--config", config.toString());
+        assertEquals(0, json.code(), json.err());
+        assertEquals(
+                audits.latest().orElseThrow().precision().orElseThrow().value(),
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(json.out())
+                        .path("precision")
+                        .path("value")
+                        .asDouble(),
+                1e-12);
+
+        Outcome start = c360(
+                "audit", "start", "--size", "30", "--seed", "5", "--steward", "cli", "--config", config.toString());
+        assertEquals(0, start.code(), start.err());
+        assertTrue(start.out().contains("30 pairs drawn (seed 5) by cli"), start.out());
+        assertTrue(start.out().contains("identical") && start.out().contains("other candidates"), start.out());
+        Outcome unknown = c360("audit", "status", "--id", "audit-nosuch", "--config", config.toString());
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("no audit 'audit-nosuch'"), unknown.err());
     }
 
     /** The generator's truth: record key to person. */
