@@ -26,12 +26,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
@@ -39,7 +41,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Accuracy audits by business sample: a reproducible stratified random sample of record pairs, answered
@@ -206,7 +207,7 @@ public final class Audits {
                 answered.add(i);
             }
         }
-        append(AUDIT_ITEMS, auditId, rows, AUDIT_ITEMS_SCHEMA);
+        appendItems(auditId, rows);
         AuditSummary open = summary(events.started(), Optional.empty(), answered);
         return answered.stream().allMatch(i -> i.answer.isPresent()) ? complete(open, who, now) : open;
     }
@@ -467,17 +468,18 @@ public final class Audits {
     }
 
     /**
-     * Appends rows about one audit in one commit; when that commit directly follows the version the
-     * audit's rows were last read at, they are known without reading them again.
+     * Appends answers to an audit in one commit; when that commit directly follows the version the
+     * audit's items were last read at, they are known without reading them again.
      */
-    private void append(TableName table, String auditId, List<Row> rows, StructType schema) {
-        lake.append(table, lake.spark().createDataFrame(rows, schema).coalesce(1));
-        String key = key(table, "audit " + auditId);
+    private void appendItems(String auditId, List<Row> rows) {
+        lake.append(
+                AUDIT_ITEMS,
+                lake.spark().createDataFrame(rows, AUDIT_ITEMS_SCHEMA).coalesce(1));
+        String key = key(AUDIT_ITEMS, "audit " + auditId);
         Read before = reads.get(key);
-        if (before != null && lake.version(table) == before.version() + 1) {
+        if (before != null && lake.version(AUDIT_ITEMS) == before.version() + 1) {
             List<Row> now = new ArrayList<>(before.rows());
-            rows.forEach(r -> now.add(new GenericRowWithSchema(
-                    scala.collection.JavaConverters.seqAsJavaList(r.toSeq()).toArray(), schema)));
+            now.addAll(rows);
             reads.put(key, new Read(before.version() + 1, now));
         }
     }
@@ -617,7 +619,7 @@ public final class Audits {
         if (rows.isEmpty()) {
             throw unknown(auditId);
         }
-        Map<Integer, Row> drawn = new java.util.TreeMap<>();
+        Map<Integer, Row> drawn = new TreeMap<>();
         Map<Integer, Row> newest = new HashMap<>();
         for (Row row : rows) {
             int item = row.getAs("item");
@@ -647,7 +649,10 @@ public final class Audits {
             String answer,
             String steward,
             Instant at) {
-        return RowFactory.create(auditId, item, stratum, left, right, answer, steward, Timestamp.from(at));
+        // With its schema: the rows an answer appends join those read back from the table (appendItems).
+        return new GenericRowWithSchema(
+                new Object[] {auditId, item, stratum, left, right, answer, steward, Timestamp.from(at)},
+                AUDIT_ITEMS_SCHEMA);
     }
 
     private static C360Exception unknown(String auditId) {
@@ -674,10 +679,10 @@ public final class Audits {
     }
 
     private static long sum(long[] values) {
-        return java.util.Arrays.stream(values).sum();
+        return Arrays.stream(values).sum();
     }
 
     private static int nonEmpty(long[] values) {
-        return (int) java.util.Arrays.stream(values).filter(v -> v > 0).count();
+        return (int) Arrays.stream(values).filter(v -> v > 0).count();
     }
 }
