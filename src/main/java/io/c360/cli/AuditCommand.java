@@ -123,6 +123,18 @@ final class AuditCommand implements Runnable {
             } else {
                 print(audit.get(), out);
             }
+            if (!json && id == null) {
+                for (AuditSummary open : audits.open()) {
+                    out.printf(
+                            "open: %s, %d of %d pairs answered, started by %s at %s (c360 audit status --id %s)%n",
+                            open.auditId(),
+                            open.answered(),
+                            open.size(),
+                            open.startedBy(),
+                            open.startedAt(),
+                            open.auditId());
+                }
+            }
             out.flush();
         }
     }

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -238,6 +239,30 @@ public final class Audits {
                 .stream()
                 .findFirst()
                 .flatMap(r -> audit(r.getString(0)));
+    }
+
+    /** The audits started and not complete, newest first. */
+    public synchronized List<AuditSummary> open() {
+        if (!lake.exists(ACCURACY_AUDITS)) {
+            return List.of();
+        }
+        List<Row> ids = read(
+                ACCURACY_AUDITS,
+                "open",
+                t -> t.groupBy("audit_id")
+                        .agg(
+                                max(col("at")).as("at"),
+                                max(when(col("status").equalTo(AuditSummary.COMPLETE), 1)
+                                                .otherwise(0))
+                                        .as("complete"))
+                        .filter(col("complete").equalTo(0))
+                        .orderBy(col("at").desc())
+                        .select("audit_id")
+                        .collectAsList());
+        return ids.stream()
+                .map(r -> audit(r.getString(0)))
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     /** An audit, open or complete; empty when there is none of that id. */

@@ -253,6 +253,9 @@ class AuditsTest {
         Lake lake = many(50).write(spark, dir);
         Audits audits = audits(lake);
         AuditSummary audit = audits.start(12, 3, "ann");
+        assertEquals(
+                List.of(audit.auditId()),
+                audits.open().stream().map(AuditSummary::auditId).toList());
         for (AuditItem item : audits.items(audit.auditId())) {
             audits.answer(audit.auditId(), item.item(), Audits.UNSURE, "ann");
             break;
@@ -262,6 +265,7 @@ class AuditsTest {
         assertEquals(1, finished.answered());
         assertTrue(finished.precision().isEmpty(), "an unsure answer is no evidence");
         assertEquals(finished, audits.audit(audit.auditId()).orElseThrow());
+        assertTrue(audits.open().isEmpty(), "a finished audit is no longer open");
         assertThrows(C360Exception.class, () -> audits.finish(audit.auditId(), "ann"));
     }
 
