@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.config.C360Config;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -164,6 +166,7 @@ public final class Stewardship {
             Optional<Dataset<Row>> consent,
             Optional<Dataset<Row>> segments,
             List<ReviewPair> queue,
+            Map<List<String>, Row> reviewed,
             Optional<FellegiSunter.Parameters> parameters) {
         void release() {
             for (Dataset<Row> d : List.of(records, members, golden)) {
@@ -204,6 +207,9 @@ public final class Stewardship {
                             .cache());
             ModelStore store =
                     new ModelStore(lake.root(), lake.spark().sparkContext().hadoopConfiguration());
+            List<Map.Entry<ReviewPair, Row>> queue = cached(TableCatalog.MATCH_REVIEW)
+                    .map(review -> ranked(review, members))
+                    .orElse(List.of());
             snapshot = new Snapshot(
                     versions,
                     records,
@@ -216,9 +222,12 @@ public final class Stewardship {
                             .map(m -> m.select("customer_id", "segment")
                                     .distinct()
                                     .cache()),
-                    cached(TableCatalog.MATCH_REVIEW)
-                            .map(review -> ranked(review, members))
-                            .orElse(List.of()),
+                    queue.stream().map(Map.Entry::getKey).toList(),
+                    queue.stream()
+                            .collect(Collectors.toMap(
+                                    e -> List.of(
+                                            e.getKey().recordKeyL(), e.getKey().recordKeyR()),
+                                    Map.Entry::getValue)),
                     store.latest(ModelStore.fingerprint(silver.matching())).map(ModelStore.Artefact::parameters));
         }
         return snapshot;
@@ -253,7 +262,11 @@ public final class Stewardship {
     }
 
     /** Every pair of {@code silver.match_review} in the queue's order: computed once per silver run. */
-    private static List<ReviewPair> ranked(Dataset<Row> review, Dataset<Row> customers) {
+    /**
+     * Every pair of {@code silver.match_review} in the queue's order, with its row (the evidence a pair
+     * of the queue shows without another read): computed once per silver run.
+     */
+    private static List<Map.Entry<ReviewPair, Row>> ranked(Dataset<Row> review, Dataset<Row> customers) {
         Dataset<Row> sizes = customers.groupBy("customer_id").agg(count(lit(1)).as("size"));
         Dataset<Row> placed =
                 customers.join(sizes, "customer_id").select(col("record_key"), col("customer_id"), col("size"));
@@ -261,7 +274,8 @@ public final class Stewardship {
                         element_at(col("records_l"), 1).as("key_l"),
                         element_at(col("records_r"), 1).as("key_r"),
                         col("match_probability"),
-                        col("match_weight"))
+                        col("match_weight"),
+                        struct(col("*")).as("evidence"))
                 .join(placed.toDF("key_l", "customer_l", "size_l"), "key_l")
                 .join(placed.toDF("key_r", "customer_r", "size_r"), "key_r");
         Column affected = when(col("customer_l").equalTo(col("customer_r")), col("size_l"))
@@ -273,16 +287,18 @@ public final class Stewardship {
                 .orderBy(col("priority").desc(), col("key_l"), col("key_r"))
                 .collectAsList()
                 .stream()
-                .map(r -> new ReviewPair(
-                        r.getAs("key_l"),
-                        r.getAs("key_r"),
-                        r.getAs("match_probability"),
-                        r.getAs("match_weight"),
-                        r.getAs("customer_l"),
-                        r.getAs("customer_r"),
-                        r.getAs("size_l"),
-                        r.getAs("size_r"),
-                        r.getAs("priority")))
+                .map(r -> Map.entry(
+                        new ReviewPair(
+                                r.getAs("key_l"),
+                                r.getAs("key_r"),
+                                r.getAs("match_probability"),
+                                r.getAs("match_weight"),
+                                r.getAs("customer_l"),
+                                r.getAs("customer_r"),
+                                r.getAs("size_l"),
+                                r.getAs("size_r"),
+                                r.getAs("priority")),
+                        r.<Row>getAs("evidence")))
                 .toList();
     }
 
@@ -296,7 +312,8 @@ public final class Stewardship {
         boolean identical = signatureL.equals(signatureR);
         Optional<Explanation.Result> evidence = identical || s.parameters().isEmpty()
                 ? Optional.empty()
-                : scored(signatureL, signatureR)
+                : Optional.ofNullable(s.reviewed().get(List.of(recordKeyL, recordKeyR)))
+                        .or(() -> scored(signatureL, signatureR))
                         .map(row -> Explanation.of(
                                 row,
                                 recordKeyL,
