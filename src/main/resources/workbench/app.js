@@ -52,7 +52,7 @@ async function api(method, path, body) {
 }
 
 function fmt(x, digits) {
-  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (x === null || x === undefined || Number.isNaN(Number(x))) return '–';
   return Number(x).toFixed(digits === undefined ? 2 : digits);
 }
 
@@ -126,7 +126,7 @@ function recordColumns(container, left, right) {
   const names = [...new Set([...Object.keys(left.attributes || {}), ...Object.keys(right.attributes || {})])];
   for (const [side, record, other] of [['A', left, right], ['B', right, left]]) {
     const dl = el('dl');
-    dl.append(el('dt', { text: 'source' }), el('dd', { text: record.source }));
+    dl.append(el('dt', { text: 'source' }), el('dd', { text: record.source + (record.sourceSystem && record.sourceSystem !== record.source ? ' (' + record.sourceSystem + ')' : '') }));
     dl.append(el('dt', { text: 'record id' }), el('dd', { text: record.recordId }));
     for (const name of names) {
       const value = (record.attributes || {})[name];
@@ -145,9 +145,9 @@ function recordColumns(container, left, right) {
 // ---------- evidence as a waterfall ----------
 
 function waterfall(evidence) {
-  const steps = evidence.comparisons || [];
-  const rows = [{ label: 'prior', level: 'chance two random records match', weight: evidence.priorWeight, kind: 'prior' }]
-    .concat(steps.map((s) => ({ label: s.comparison, level: s.level, weight: s.weight, m: s.m, u: s.u, l: s.valueL, r: s.valueR })));
+  const steps = evidence.steps || [];
+  const rows = [{ label: 'prior', level: 'chance two random records match', weight: evidence.priorWeight }]
+    .concat(steps.map((s) => ({ label: s.comparison, level: s.level, weight: s.weight, m: s.m, u: s.u })));
   let running = 0;
   let low = 0;
   let high = 0;
@@ -184,13 +184,13 @@ function waterfall(evidence) {
   total.style.width = Math.max(Math.abs(x(running) - x(0)), 0.5) + '%';
   body.append(el('tr', { class: 'total' },
     el('th', { scope: 'row', text: 'match weight' }),
-    el('td', { text: 'probability ' + pct(evidence.probability) + (evidence.verdict ? ' · model: ' + evidence.verdict : '') }),
+    el('td', { text: 'probability ' + pct(evidence.probability) + (evidence.decision ? ' · model: ' + evidence.decision : '') }),
     el('td'), el('td'),
     el('td', { class: 'num', id: 'match-weight', text: signed(evidence.matchWeight === undefined ? running : evidence.matchWeight) }),
     el('td', { class: 'track' }, total)));
   table.append(body);
   const parts = [table];
-  const rules = evidence.rules || [];
+  const rules = evidence.linkRules || [];
   const vetoes = evidence.vetoes || [];
   parts.push(el('p', {}, el('strong', { text: 'Rules hit: ' }), rules.length ? '' : 'none'));
   if (rules.length) parts.push(el('ul', { class: 'tags', id: 'rules' }, rules.map((r) => el('li', { text: r }))));
@@ -199,15 +199,27 @@ function waterfall(evidence) {
   return parts;
 }
 
+/** The evidence of a pair view, or why there is none. */
+function evidenceOf(view) {
+  const parts = [];
+  if (view.stewardDecision) parts.push(el('p', { class: 'hint', text: 'A steward decision stands on this pair: ' + view.stewardDecision }));
+  if (view.evidence) return parts.concat(waterfall(view.evidence));
+  parts.push(el('p', { text: view.identical
+    ? 'The two records have the same standardized attributes: silver treats them as one identity.'
+    : 'Silver never compared these two records (blocking did not propose them).' }));
+  return parts;
+}
+
 // ---------- review queue ----------
 
 async function openReview() {
   try {
-    state.queue = await api('GET', '/api/queue?limit=200');
+    const changes = loadChanges();
+    state.queue = await api('GET', '/api/queue?limit=50');
     state.skipped = new Set();
     await nextPair();
+    await changes;
   } catch (e) { show(e.message, true); }
-  loadChanges();
 }
 
 function pairKey(p) { return p.recordKeyL + '|' + p.recordKeyR; }
@@ -224,11 +236,11 @@ async function nextPair() {
   }
   const p = pending[0];
   $('review-status').textContent = pending.length + ' pair(s) waiting · this one: probability ' + pct(p.probability)
-    + ', customers of ' + p.sizeL + ' and ' + p.sizeR + ' record(s)';
+    + ', customers of ' + p.customerRecordsL + ' and ' + p.customerRecordsR + ' record(s)';
   const view = await api('GET', '/api/pair?l=' + encodeURIComponent(p.recordKeyL) + '&r=' + encodeURIComponent(p.recordKeyR));
   state.current = p;
   recordColumns($('review-records'), view.left, view.right);
-  $('review-evidence').replaceChildren(...waterfall(view.evidence));
+  $('review-evidence').replaceChildren(...evidenceOf(view));
   $('review-comment').value = '';
   $('review-pair').hidden = false;
 }
@@ -295,8 +307,8 @@ $('search-form').addEventListener('submit', async (event) => {
     const hits = await api('GET', '/api/search?q=' + encodeURIComponent(q));
     const list = el('ul', { class: 'results', id: 'search-hits' }, hits.map((h) => el('li', {},
       el('button', { type: 'button', class: 'secondary', 'data-customer': h.customerId, onclick: () => openCustomer(h.customerId) },
-        h.customerId + ' · ' + (h.name || '') + ' · ' + h.records + ' record(s)'
-        + (h.matchedOn ? ' · found by ' + h.matchedOn : '')))));
+        [h.customerId, h.name, h.email, h.city].filter(Boolean).join(' · ') + ' · ' + h.records + ' record(s) from '
+        + (h.sources || []).join(', ') + (h.matchedOn ? ' · found by ' + h.matchedOn : '')))));
     $('search-results').replaceChildren(hits.length ? list : el('p', { class: 'hint', text: 'No customer found.' }));
     if (hits.length === 1) openCustomer(hits[0].customerId);
   } catch (e) { show(e.message, true); }
@@ -316,7 +328,8 @@ function renderCustomer(c) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'field' }), el('th', { scope: 'col', text: 'value' }),
       el('th', { scope: 'col', text: 'source' }))),
     el('tbody', {}, (c.golden || []).map((f) => el('tr', {}, el('th', { scope: 'row', text: f.field }),
-      el('td', { text: f.value === null ? '' : f.value }), el('td', { text: f.source || '' })))));
+      el('td', { text: f.value === null ? '' : f.value }),
+      el('td', { text: [f.sourceSystem, f.recordKey].filter(Boolean).join(' · ') })))));
   const records = el('table', { class: 'data', id: 'customer-records' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: 'select' })),
       el('th', { scope: 'col', text: 'record' }), el('th', { scope: 'col', text: 'source' }),
@@ -324,21 +337,24 @@ function renderCustomer(c) {
     el('tbody', {}, (c.records || []).map((r, i) => el('tr', {},
       el('td', {}, el('input', { type: 'checkbox', id: 'split-' + i, value: r.recordKey, 'aria-label': 'select ' + r.recordKey })),
       el('td', {}, el('label', { for: 'split-' + i, text: r.recordKey })),
-      el('td', { text: r.source }),
+      el('td', { text: r.sourceSystem || r.source }),
       el('td', { text: Object.entries(r.attributes || {}).filter(([, v]) => v).map(([k, v]) => k + ': ' + v).join(' · ') })))));
   const links = el('table', { class: 'data', id: 'customer-links' },
-    el('thead', {}, el('tr', {}, ['records', 'how', 'probability', 'rules', 'vetoes'].map((h) => el('th', { scope: 'col', text: h })))),
+    el('thead', {}, el('tr', {}, ['records', 'joined by', 'probability', 'match weight', ''].map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, (c.links || []).map((l) => el('tr', {},
       el('td', { text: l.recordKeyL + ' — ' + l.recordKeyR }),
-      el('td', { text: l.how || '' }),
+      el('td', { text: l.decision || '' }),
       el('td', { text: pct(l.probability) }),
-      el('td', { text: (l.rules || []).join(', ') }),
-      el('td', { text: (l.vetoes || []).join(', ') })))));
-  const history = el('ul', { id: 'customer-history' }, (c.history || []).map((h) => el('li', { text: typeof h === 'string' ? h
-    : [when(h.at), h.event, h.customerId, h.detail].filter(Boolean).join(' · ') })));
+      el('td', { text: fmt(l.matchWeight) }),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Evidence',
+        'aria-label': 'Evidence for ' + l.recordKeyL + ' and ' + l.recordKeyR, onclick: () => linkEvidence(l) }))))));
+  const linkDetail = el('div', { id: 'link-evidence', class: 'evidence', hidden: true });
+  const history = el('ul', { id: 'customer-history' }, (c.history || []).map((h) => el('li', {
+    text: h.oldId + ' → ' + h.newId + ' (' + h.reason + (h.runId ? ', run ' + h.runId : '') + ')' })));
   const consent = el('table', { class: 'data', id: 'customer-consent' },
-    el('tbody', {}, Object.entries(c.consent || {}).map(([k, v]) => el('tr', {}, el('th', { scope: 'row', text: k }),
-      el('td', { text: typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v) })))));
+    el('thead', {}, el('tr', {}, ['purpose', 'channel', 'status', 'since', 'system'].map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, (c.consent || []).map((k) => el('tr', {}, el('td', { text: k.purpose }), el('td', { text: k.channel }),
+      el('td', { text: k.status }), el('td', { text: when(k.decidedAt) }), el('td', { text: k.system || '' })))));
   const segments = el('ul', { class: 'tags', id: 'customer-segments' }, (c.segments || []).map((s) => el('li', { text: s })));
 
   const splitReason = el('input', { id: 'split-reason', maxlength: '500' });
@@ -346,15 +362,16 @@ function renderCustomer(c) {
   const mergeReason = el('input', { id: 'merge-reason', maxlength: '500' });
   view.replaceChildren(
     el('h3', { id: 'customer-heading', text: 'Customer ' + c.customerId }),
-    c.requested && c.requested !== c.customerId ? el('p', { class: 'hint', text: c.requested + ' now redirects here.' }) : null,
+    c.redirectedFrom ? el('p', { class: 'hint', text: c.redirectedFrom + ' now redirects here.' }) : null,
     el('h3', { text: 'Golden record' }), golden,
     el('h3', { text: 'Records (' + (c.records || []).length + ')' }), records,
     el('form', { id: 'split-form', class: 'row', onsubmit: (e) => { e.preventDefault(); split(c); } },
       el('label', { for: 'split-reason', text: 'Reason' }), splitReason,
       el('button', { type: 'submit', id: 'split-button', text: 'Split off the selected records' })),
-    el('h3', { text: 'Links that joined them' }), (c.links || []).length ? links : el('p', { class: 'hint', text: 'One record: no links.' }),
+    el('h3', { text: 'Links that joined them' }), (c.links || []).length ? links : el('p', { class: 'hint', text: 'No links: one identity.' }),
+    linkDetail,
     el('h3', { text: 'Id history' }), (c.history || []).length ? history : el('p', { class: 'hint', text: 'No earlier ids.' }),
-    el('h3', { text: 'Consent' }), consent,
+    el('h3', { text: 'Consent' }), (c.consent || []).length ? consent : el('p', { class: 'hint', text: 'No consent recorded.' }),
     el('h3', { text: 'Segments' }), (c.segments || []).length ? segments : el('p', { class: 'hint', text: 'In no segment.' }),
     el('h3', { text: 'Merge with another customer' }),
     el('form', { id: 'merge-form', class: 'row', onsubmit: (e) => { e.preventDefault(); merge(c); } },
@@ -362,6 +379,16 @@ function renderCustomer(c) {
       el('label', { for: 'merge-reason', text: 'Reason' }), mergeReason,
       el('button', { type: 'submit', id: 'merge-button', text: 'Merge' })));
   view.hidden = false;
+}
+
+async function linkEvidence(link) {
+  try {
+    const view = await api('GET', '/api/pair?l=' + encodeURIComponent(link.recordKeyL) + '&r=' + encodeURIComponent(link.recordKeyR));
+    const box = $('link-evidence');
+    box.replaceChildren(el('h4', { text: 'Why ' + link.recordKeyL + ' and ' + link.recordKeyR + ' were joined' }), ...evidenceOf(view));
+    box.hidden = false;
+    box.scrollIntoView({ block: 'nearest' });
+  } catch (e) { show(e.message, true); }
 }
 
 async function split(c) {
@@ -445,11 +472,14 @@ $('answer-unsure').addEventListener('click', () => answer('unsure'));
 $('audit-start-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!state.steward) { askName(); return; }
+  const button = $('audit-start');
+  button.disabled = true;
+  show('Drawing a sample of ' + $('audit-size').value + ' pairs…');
   try {
     const summary = await api('POST', '/api/audits', { size: Number($('audit-size').value) });
     show('Audit ' + summary.auditId + ' started: ' + summary.size + ' pair(s) to judge.');
     await showAudit(summary);
-  } catch (e) { show(e.message, true); }
+  } catch (e) { show(e.message, true); } finally { button.disabled = false; }
 });
 
 $('audit-finish').addEventListener('click', async () => {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
             EraseCommand.class,
             AccessCommand.class,
             BenchCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            WorkbenchCommand.class
         })
 public final class C360 implements Runnable {
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.c360.C360Exception;
+import io.c360.steward.Refused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -205,6 +206,8 @@ public final class Workbench implements AutoCloseable {
             send(exchange, 200, JSON.writeValueAsBytes(answer == null ? Map.of() : answer));
         } catch (Refusal r) {
             send(exchange, r.status(), error(r.getMessage()));
+        } catch (Refused r) {
+            send(exchange, status(r.why()), error(r.getMessage()));
         } catch (C360Exception e) {
             send(exchange, route.refusedAs(), error(e.getMessage()));
         } catch (RuntimeException e) {
@@ -217,6 +220,14 @@ public final class Workbench implements AutoCloseable {
                     error("internal error (" + e.getClass().getSimpleName() + "); nothing was changed"
                             + (write ? " unless the page shows it" : "")));
         }
+    }
+
+    private static int status(Refused.Why why) {
+        return switch (why) {
+            case invalid -> 400;
+            case not_found -> 404;
+            case conflict -> 409;
+        };
     }
 
     /** The steward of a write: the logged-in one with logins, else the name the page sends. */

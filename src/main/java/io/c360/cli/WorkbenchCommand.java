@@ -1,0 +1,144 @@
+package io.c360.cli;
+
+import io.c360.C360Exception;
+import io.c360.config.C360Config;
+import io.c360.lake.Lake;
+import io.c360.workbench.Desk;
+import io.c360.workbench.Logins;
+import io.c360.workbench.Workbench;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "workbench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves the steward workbench: a web page to review matches, look up and correct customers, and"
+                    + " audit match accuracy on a sample. Prints its URL and runs until interrupted (Ctrl-C or SIGTERM).",
+            "The page shows personal data. By default only this machine can open it; without --auth each steward"
+                    + " types a name, recorded with every decision. With --auth FILE every request needs the name and"
+                    + " password of a steward in FILE (add one with --add-user NAME --auth FILE).",
+            "Decisions, splits and merges go to silver.steward_decisions at once; the next silver run"
+                    + " (c360 run --stage silver) applies them."
+        })
+final class WorkbenchCommand implements Runnable {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--port",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "TCP port (default: any free port, printed at start).")
+    int port;
+
+    @Option(
+            names = "--host",
+            defaultValue = Workbench.LOCALHOST,
+            paramLabel = "HOST",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every"
+                    + " interface, which needs --auth unless the network is trusted).")
+    String host;
+
+    @Option(
+            names = "--auth",
+            paramLabel = "FILE",
+            description = "Stewards' password file (lines name:pbkdf2-sha256:iterations:salt:hash): every request"
+                    + " must sign in as one of them (HTTP Basic; put TLS in front of it off this machine).")
+    Path auth;
+
+    @Option(
+            names = "--add-user",
+            paramLabel = "NAME",
+            description = "Add the steward NAME to the --auth file (or change their password) and exit; the password"
+                    + " is read from the terminal, or from the first line of standard input when it is not one.")
+    String addUser;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (addUser != null) {
+            if (auth == null) {
+                throw new C360Exception("--add-user: give the password file with --auth FILE");
+            }
+            char[] password = password();
+            try {
+                Logins.add(auth, addUser, password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            out.println("steward " + addUser + " can sign in to c360 workbench --auth " + auth);
+            out.flush();
+            return;
+        }
+        Optional<Logins> logins = Optional.ofNullable(auth).map(Logins::read);
+        C360Config cfg = config.load();
+        Lake lake = Lake.forConfig(cfg);
+        Desk desk = new Desk(lake, cfg);
+        err.println("c360 workbench: reading " + cfg.lakeRoot());
+        err.flush();
+        desk.warm();
+        Workbench workbench = Workbench.start(host, port, logins, desk.routes());
+        if (!workbench.loopback() && logins.isEmpty()) {
+            err.println("c360 workbench: warning: listening on " + host + " without --auth: anyone who can reach this"
+                    + " address sees the customers' personal data and can change them");
+        }
+        out.println("c360 workbench on " + cfg.lakeRoot() + ": " + workbench.url());
+        out.flush();
+        err.println("c360 workbench: running; Ctrl-C (or SIGTERM) stops it");
+        err.flush();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            workbench.close();
+                            err.println("c360 workbench: stopped");
+                            err.flush();
+                        },
+                        "c360-workbench-stop"));
+        try {
+            workbench.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workbench.close();
+        }
+    }
+
+    private static char[] password() {
+        Console console = System.console();
+        if (console != null) {
+            char[] first = console.readPassword("password: ");
+            char[] again = console.readPassword("password again: ");
+            if (first == null || !Arrays.equals(first, again)) {
+                throw new C360Exception("--add-user: the two passwords differ; nothing written");
+            }
+            Arrays.fill(again, '\0');
+            return first;
+        }
+        try {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                throw new C360Exception("--add-user: expected the password on standard input; nothing written");
+            }
+            return line.toCharArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the password", e);
+        }
+    }
+}
