@@ -249,15 +249,20 @@ async function decide(decision) {
   const p = state.current;
   if (!p) return;
   if (!state.steward) { askName(); return; }
+  state.current = null; // a second key press while this decision is on its way must not decide again
   try {
     await api('POST', '/api/decisions', { recordKeyL: p.recordKeyL, recordKeyR: p.recordKeyR, decision,
       comment: $('review-comment').value });
-    state.queue = state.queue.filter((q) => pairKey(q) !== pairKey(p));
-    show('Recorded: ' + (decision === 'match' ? 'match' : 'not a match') + ' for ' + p.recordKeyL + ' and ' + p.recordKeyR
-      + '. The next silver run applies it (c360 run --stage silver).');
-    await nextPair();
-    loadChanges();
-  } catch (e) { show(e.message, true); }
+  } catch (e) {
+    state.current = p;
+    show(e.message, true);
+    return;
+  }
+  state.queue = state.queue.filter((q) => pairKey(q) !== pairKey(p));
+  show('Recorded: ' + (decision === 'match' ? 'match' : 'not a match') + ' for ' + p.recordKeyL + ' and ' + p.recordKeyR
+    + '. The next silver run applies it (c360 run --stage silver).');
+  loadChanges();
+  await nextPair().catch((e) => show(e.message, true));
 }
 
 function skip() {
@@ -436,33 +441,43 @@ async function showAudit(summary) {
 async function nextItem() {
   const open = state.items.filter((i) => !i.answer);
   const done = state.items.length - open.length;
-  $('audit-progress').textContent = 'Item ' + Math.min(done + 1, state.items.length) + ' of ' + state.items.length
-    + ' · ' + done + ' answered';
-  $('audit-progress-bar').max = state.items.length || 1;
-  $('audit-progress-bar').value = done;
+  state.item = null; // no answer counts until the next pair is on the screen
   if (!open.length) {
     $('audit-item').hidden = true;
     return;
   }
   const item = open[0];
   const records = await api('GET', '/api/audits/' + encodeURIComponent(state.audit.auditId) + '/items/' + item.item);
-  state.item = item;
   recordColumns($('audit-records'), records.left, records.right);
+  $('audit-progress').textContent = 'Item ' + (done + 1) + ' of ' + state.items.length + ' · ' + done + ' answered';
+  $('audit-progress-bar').max = state.items.length;
+  $('audit-progress-bar').value = done;
+  $('audit-item').dataset.item = item.item;
+  state.item = item;
   $('audit-item').hidden = false;
+  // Keys answer from here on, even if the button that started the audit was disabled with focus on it.
+  if (!typing({ target: document.activeElement })) $('answer-match').focus();
 }
 
 async function answer(value) {
   const item = state.item;
   if (!item || $('audit-item').hidden) return;
   if (!state.steward) { askName(); return; }
+  state.item = null; // a second key press while this answer is on its way must not answer again
+  let summary;
   try {
-    const summary = await api('POST', '/api/audits/' + encodeURIComponent(state.audit.auditId) + '/items/' + item.item,
+    summary = await api('POST', '/api/audits/' + encodeURIComponent(state.audit.auditId) + '/items/' + item.item,
       { answer: value });
-    item.answer = value;
-    state.audit = summary;
-    renderSummary(summary);
-    if (summary.status === 'open') await nextItem(); else $('audit-item').hidden = true;
-  } catch (e) { show(e.message, true); }
+  } catch (e) {
+    state.item = item;
+    show(e.message, true);
+    return;
+  }
+  item.answer = value;
+  state.audit = summary;
+  renderSummary(summary);
+  if (summary.status === 'open') await nextItem().catch((e) => show(e.message, true));
+  else $('audit-item').hidden = true;
 }
 
 $('answer-match').addEventListener('click', () => answer('match'));
@@ -508,7 +523,8 @@ function renderSummary(s) {
       el('th', { scope: 'row', text: t.name }), el('td', { text: t.purpose }), el('td', { text: t.population }),
       el('td', { text: t.sampled }), el('td', { text: t.matches }), el('td', { text: t.nonMatches }), el('td', { text: t.unsure })))));
   box.replaceChildren(
-    el('h3', { text: (s.status === 'complete' ? 'Audit ' : 'Audit in progress ') + s.auditId }),
+    el('h3', { id: 'audit-heading', 'data-status': s.status,
+      text: (s.status === 'complete' ? 'Audit ' : 'Audit in progress: ') + s.auditId }),
     el('p', { class: 'hint', text: 'Started by ' + s.startedBy + ' at ' + when(s.startedAt) + ' · ' + s.answered + ' of '
       + s.size + ' answered' + (s.completedAt ? ' · completed ' + when(s.completedAt) : '') }),
     el('div', { class: 'estimates', id: 'audit-estimates' },

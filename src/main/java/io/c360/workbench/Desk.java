@@ -5,6 +5,7 @@ import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.steward.AuditItem;
 import io.c360.steward.Audits;
+import io.c360.steward.Decisions;
 import io.c360.steward.Stewardship;
 import java.security.SecureRandom;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.Map;
  * lake's state refuses them (records gone, the last record of a customer), 400 for a malformed request.
  */
 public final class Desk {
-    static final List<String> DECISIONS = List.of("match", "non_match");
+    static final List<String> DECISIONS = List.of(Decisions.MATCH, Decisions.NON_MATCH);
+    /** The pairs the page asks for at once (app.js): enough to work through without asking again. */
+    static final int QUEUE_PAGE = 50;
+
     private static final int MAX_LIST = 1_000;
     private static final int MAX_AUDIT = 2_000;
 
@@ -28,15 +32,23 @@ public final class Desk {
         this.audits = new Audits(lake, config);
     }
 
-    /** Reads what the page's first screen needs, so that it opens at once once the URL is printed. */
+    /** Reads what the page's first screen needs, so that it opens at once when the URL is printed. */
     public void warm() {
-        stewardship.queue(1);
+        List<Stewardship.ReviewPair> queue = stewardship.queue(QUEUE_PAGE);
+        if (!queue.isEmpty()) {
+            stewardship.pair(queue.get(0).recordKeyL(), queue.get(0).recordKeyR());
+        }
+        stewardship.changes(20);
         audits.latest();
     }
 
     public List<Route> routes() {
         return List.of(
-                new Route("GET", "/api/queue", 404, call -> stewardship.queue(call.intQuery("limit", 100, MAX_LIST))),
+                new Route(
+                        "GET",
+                        "/api/queue",
+                        404,
+                        call -> stewardship.queue(call.intQuery("limit", QUEUE_PAGE, MAX_LIST))),
                 new Route("GET", "/api/pair", 404, call -> stewardship.pair(required(call, "l"), required(call, "r"))),
                 new Route(
                         "POST",

@@ -97,6 +97,8 @@ public final class Logins {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
+            // Readable by its owner only (createTempFile's default on POSIX file systems): the hashes are
+            // still worth guessing at.
             Path temp = Files.createTempFile(parent, ".logins", ".tmp");
             Files.write(temp, lines, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

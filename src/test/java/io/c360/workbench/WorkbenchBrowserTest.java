@@ -82,7 +82,8 @@ class WorkbenchBrowserTest {
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
                 wait.withMessage(() -> "the page says: "
-                        + browser.findElement(By.id("message")).getText());
+                        + browser.findElement(By.id("message")).getText() + "; focus on "
+                        + browser.switchTo().activeElement().getAttribute("id"));
                 browser.get(workbench.url() + "#review");
 
                 // First visit: the page asks who is reviewing.
@@ -102,10 +103,10 @@ class WorkbenchBrowserTest {
                                 .size()
                         == 2);
                 screenshot(browser, shots.resolve("workbench-review.png"));
-                browser.findElement(By.tagName("body")).sendKeys("m");
+                browser.switchTo().activeElement().sendKeys("m");
                 Pair next = nextPair(browser, wait, matched);
                 while (next.shares(matched)) {
-                    browser.findElement(By.tagName("body")).sendKeys("s");
+                    browser.switchTo().activeElement().sendKeys("s");
                     next = nextPair(browser, wait, next);
                 }
                 separated = next;
@@ -140,32 +141,30 @@ class WorkbenchBrowserTest {
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Split recorded"));
                 assertTrue(browser.findElement(By.id("message")).getText().contains("c360 run --stage silver"));
 
-                // Audit: six pairs judged without the model's verdict, then the estimates.
+                // Audit: a short sample judged without the model's verdict, then the estimates.
                 browser.findElement(By.id("nav-audit")).click();
                 WebElement size = wait.until(ExpectedConditions.elementToBeClickable(By.id("audit-size")));
                 size.clear();
                 size.sendKeys(Integer.toString(AUDIT_SIZE));
                 browser.findElement(By.id("audit-start")).click();
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-item")));
                 String[] answers = {"m", "n", "m", "u", "m", "n"};
-                for (int i = 0; ; i++) {
-                    wait.until(d -> !d.findElement(By.id("audit-item")).isDisplayed()
-                            || d.findElement(By.id("audit-progress")).getText().contains(" answered"));
-                    if (!browser.findElement(By.id("audit-item")).isDisplayed()) {
-                        break;
-                    }
-                    assertTrue(i < AUDIT_SIZE, "the audit ends");
-                    String progress =
-                            browser.findElement(By.id("audit-progress")).getText();
+                int answered = 0;
+                while (browser.findElement(By.id("audit-item")).isDisplayed()) {
+                    assertTrue(answered < AUDIT_SIZE, "the audit ends after its items");
+                    String shown = browser.findElement(By.id("audit-item")).getAttribute("data-item");
                     assertTrue(
                             browser.findElements(By.cssSelector("#screen-audit #waterfall"))
                                     .isEmpty(),
                             "no evidence");
                     String items = browser.findElement(By.id("audit-records")).getText();
                     assertFalse(items.contains("probability"), "no probability: " + items);
-                    browser.findElement(By.tagName("body")).sendKeys(answers[i % answers.length]);
+                    browser.switchTo().activeElement().sendKeys(answers[answered % answers.length]);
+                    answered++;
                     wait.until(d -> !d.findElement(By.id("audit-item")).isDisplayed()
-                            || !d.findElement(By.id("audit-progress")).getText().equals(progress));
+                            || !shown.equals(d.findElement(By.id("audit-item")).getAttribute("data-item")));
                 }
+                wait.until(ExpectedConditions.attributeToBe(By.id("audit-heading"), "data-status", "complete"));
                 WebElement precision =
                         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("estimate-precision")));
                 assertTrue(precision.getText().contains("95 % interval"), precision.getText());

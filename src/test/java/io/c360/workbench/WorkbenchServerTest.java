@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
+import io.c360.steward.Refused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,9 @@ class WorkbenchServerTest {
                 new Route("GET", "/api/things", 404, call -> Map.of("things", written)),
                 new Route("GET", "/api/things/{id}", 404, call -> {
                     throw new C360Exception("thing " + call.path("id") + " not found");
+                }),
+                new Route("GET", "/api/refused/{why}", 404, call -> {
+                    throw new Refused(Refused.Why.valueOf(call.path("why")), "refused: " + call.path("why"));
                 }),
                 new Route("POST", "/api/things", 409, call -> {
                     String name = call.text("name");
@@ -86,6 +91,18 @@ class WorkbenchServerTest {
         assertEquals(404, missing.statusCode());
         assertEquals("thing t-9 not found", json(missing).get("error").asText());
         assertEquals(404, get("/api/nothing", Map.of()).statusCode());
+        assertEquals(
+                List.of(400, 404, 409),
+                List.of("invalid", "not_found", "conflict").stream()
+                        .map(why -> {
+                            try {
+                                return get("/api/refused/" + why, Map.of()).statusCode();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .toList(),
+                "a steward request refused says why by its status");
     }
 
     @Test
@@ -139,6 +156,7 @@ class WorkbenchServerTest {
         String line = Files.readAllLines(file).get(0);
         assertTrue(line.matches("ada:pbkdf2-sha256:600000:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+"), line);
         assertFalse(Files.readString(file).contains("correct horse"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "owner only");
         workbench = Workbench.start("127.0.0.1", 0, Optional.of(Logins.read(file)), routes());
 
         HttpResponse<String> none = get("/", Map.of());
