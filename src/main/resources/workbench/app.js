@@ -365,7 +365,8 @@ function renderCustomer(c) {
   const splitReason = el('input', { id: 'split-reason', maxlength: '500' });
   const mergeOther = el('input', { id: 'merge-other', maxlength: '100' });
   const mergeReason = el('input', { id: 'merge-reason', maxlength: '500' });
-  view.replaceChildren(
+  // replaceChildren would show a left-out part (null) as the text "null".
+  view.replaceChildren(...[
     el('h3', { id: 'customer-heading', text: 'Customer ' + c.customerId }),
     c.redirectedFrom ? el('p', { class: 'hint', text: c.redirectedFrom + ' now redirects here.' }) : null,
     el('h3', { text: 'Golden record' }), golden,
@@ -382,7 +383,7 @@ function renderCustomer(c) {
     el('form', { id: 'merge-form', class: 'row', onsubmit: (e) => { e.preventDefault(); merge(c); } },
       el('label', { for: 'merge-other', text: 'Customer id' }), mergeOther,
       el('label', { for: 'merge-reason', text: 'Reason' }), mergeReason,
-      el('button', { type: 'submit', id: 'merge-button', text: 'Merge' })));
+      el('button', { type: 'submit', id: 'merge-button', text: 'Merge' }))].filter(Boolean));
   view.hidden = false;
 }
 
@@ -477,7 +478,10 @@ async function answer(value) {
   state.audit = summary;
   renderSummary(summary);
   if (summary.status === 'open') await nextItem().catch((e) => show(e.message, true));
-  else $('audit-item').hidden = true;
+  else {
+    $('audit-item').hidden = true;
+    show('Audit ' + summary.auditId + ' complete: its estimates are below and stored in ops.accuracy_audits.');
+  }
 }
 
 $('answer-match').addEventListener('click', () => answer('match'));
