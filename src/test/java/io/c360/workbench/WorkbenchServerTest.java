@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
+import io.c360.cli.C360;
 import io.c360.steward.Refused;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,11 +174,38 @@ class WorkbenchServerTest {
         assertEquals("ada", who.get("steward").asText());
         assertTrue(who.get("auth").asBoolean());
 
-        Map<String, String> grace = new java.util.HashMap<>(basic("grace", "battery staple"));
+        Map<String, String> grace = new HashMap<>(basic("grace", "battery staple"));
         assertEquals(403, post("{\"name\":\"b\"}", grace).statusCode(), "the header is still needed (CSRF)");
         grace.put(Workbench.STEWARD_HEADER, "someone else");
         assertEquals(200, post("{\"name\":\"b\"}", grace).statusCode());
         assertEquals(List.of("grace:b"), written, "the steward is the one who signed in");
+    }
+
+    @Test
+    void addUserReadsThePasswordFromStandardInput() throws Exception {
+        Path file = home.resolve("conf/stewards");
+        InputStream stdin = System.in;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            System.setIn(new ByteArrayInputStream("tr0ub4dor &3\n".getBytes(StandardCharsets.UTF_8)));
+            int code = C360.execute(
+                    new PrintWriter(out),
+                    new PrintWriter(err),
+                    "workbench",
+                    "--add-user",
+                    "ada",
+                    "--auth",
+                    file.toString());
+            assertEquals(0, code, err.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(Optional.of("ada"), Logins.read(file).check("ada", "tr0ub4dor &3".toCharArray()));
+        assertEquals(Optional.empty(), Logins.read(file).check("ada", "tr0ub4dor".toCharArray()));
+        int noFile = C360.execute(new PrintWriter(out), new PrintWriter(err), "workbench", "--add-user", "bob");
+        assertEquals(1, noFile);
+        assertTrue(err.toString().contains("--auth FILE"), err.toString());
     }
 
     @Test
