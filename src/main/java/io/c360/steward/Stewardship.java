@@ -582,7 +582,7 @@ public final class Stewardship {
             Optional<Row> from = Optional.ofNullable(lineage.get(f));
             fields.add(new GoldenField(
                     f,
-                    String.valueOf(g.get(g.fieldIndex(f))),
+                    shown(g, g.fieldIndex(f)),
                     from.map(l -> l.getAs("source_system")),
                     from.map(l -> l.getAs(IdentityRecords.RECORD_KEY))));
         }
@@ -763,7 +763,7 @@ public final class Stewardship {
         Map<String, String> attributes = new LinkedHashMap<>();
         for (String f : r.schema().fieldNames()) {
             if (!BOOKKEEPING.contains(f) && !r.isNullAt(r.fieldIndex(f))) {
-                attributes.put(f, String.valueOf(r.get(r.fieldIndex(f))));
+                attributes.put(f, shown(r, r.fieldIndex(f)));
             }
         }
         String key = r.getAs(IdentityRecords.RECORD_KEY);
@@ -775,6 +775,13 @@ public final class Stewardship {
                 Optional.ofNullable(customers.get(key)),
                 Optional.ofNullable(r.<Timestamp>getAs("record_time")).map(Timestamp::toInstant),
                 attributes);
+    }
+
+    /** A value as a steward reads it: a list as its items, not as Scala prints it. */
+    private static String shown(Row r, int i) {
+        return r.get(i) instanceof scala.collection.Seq<?>
+                ? r.getList(i).stream().map(String::valueOf).collect(Collectors.joining(", "))
+                : String.valueOf(r.get(i));
     }
 
     private static String first(Set<String> keys) {

@@ -149,7 +149,7 @@ class CliTest {
         Outcome rejected = c360("steward-import", bad.toString(), "--config", conf.toString());
         assertEquals(1, rejected.code());
         assertTrue(
-                rejected.err().contains("expected match or non_match")
+                rejected.err().contains("expected match, non_match or revoked")
                         && rejected.err().contains("nothing imported"),
                 rejected.err());
 

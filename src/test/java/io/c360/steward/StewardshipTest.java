@@ -108,6 +108,11 @@ class StewardshipTest {
         Stewardship.CustomerView view = stewardship.customer(customer);
         assertFalse(view.golden().isEmpty(), "the golden record with the source of each field");
         assertTrue(view.golden().stream().anyMatch(f -> f.recordKey().isPresent()));
+        assertTrue(
+                view.golden().stream()
+                        .filter(f -> f.field().equals("source_systems"))
+                        .allMatch(f -> f.value().matches("[a-z_]+(, [a-z_]+)*")),
+                "a list reads as its items");
         assertFalse(view.links().isEmpty(), "the links that joined its records");
         List<String> all =
                 view.records().stream().map(Stewardship.RecordView::recordKey).toList();
