@@ -82,7 +82,7 @@ class QualityFileTest {
                         + "patterns, references, anomaly",
                 error(table("warning: {warning: {complete: [id]}}")));
         assertEquals(
-                "test.yaml: table: unknown key (a typo of 'tables'?); expected one of: tables",
+                "test.yaml: table: unknown key (a typo of 'tables'?); expected one of: tables, accuracy_audit",
                 error("table: {}\ntables: {gold.t: {complete: [id]}}"));
     }
 
