@@ -13,6 +13,7 @@ import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
+import io.c360.quality.AccuracyAudit;
 import io.c360.quality.CheckOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -304,16 +305,7 @@ public final class RunReport {
      * the stewards' service, above this package).
      */
     private static String accuracyAudit(Lake lake) {
-        Optional<Row> latest = lake.exists(TableCatalog.ACCURACY_AUDITS)
-                ? lake
-                        .read(TableCatalog.ACCURACY_AUDITS)
-                        .filter(col("status").equalTo("complete"))
-                        .orderBy(col("at").desc())
-                        .limit(1)
-                        .collectAsList()
-                        .stream()
-                        .findFirst()
-                : Optional.empty();
+        Optional<Row> latest = AccuracyAudit.latest(lake);
         if (latest.isEmpty()) {
             return note("no accuracy audit yet (c360 audit start --size N draws one)");
         }

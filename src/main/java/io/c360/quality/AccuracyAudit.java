@@ -22,7 +22,7 @@ import org.apache.spark.sql.Row;
  * sponsors quote; its interval's lower bound would fail a small audit of a perfect resolution (60 pairs
  * all right give a lower bound of 0.94), so a gate on it would demand audits of hundreds of pairs.
  */
-record AccuracyAudit(double minPrecision, int maxAgeDays) {
+public record AccuracyAudit(double minPrecision, int maxAgeDays) {
     static final String CHECK = "accuracy_audit";
 
     @JsonCreator
@@ -39,9 +39,9 @@ record AccuracyAudit(double minPrecision, int maxAgeDays) {
         return new AccuracyAudit(floor, age);
     }
 
-    /** The check's outcome on the lake's newest completed audit, at {@code now}. */
-    CheckOutcome verify(Lake lake, Instant now) {
-        Optional<Row> latest = lake.exists(TableCatalog.ACCURACY_AUDITS)
+    /** The newest completed audit's row of {@code ops.accuracy_audits}, if any: what the gate and the run report read. */
+    public static Optional<Row> latest(Lake lake) {
+        return lake.exists(TableCatalog.ACCURACY_AUDITS)
                 ? lake
                         .read(TableCatalog.ACCURACY_AUDITS)
                         .filter(col("status").equalTo("complete"))
@@ -51,6 +51,11 @@ record AccuracyAudit(double minPrecision, int maxAgeDays) {
                         .stream()
                         .findFirst()
                 : Optional.empty();
+    }
+
+    /** The check's outcome on the lake's newest completed audit, at {@code now}. */
+    CheckOutcome verify(Lake lake, Instant now) {
+        Optional<Row> latest = latest(lake);
         String wanted = String.format(
                 Locale.ROOT,
                 "expected a completed audit of the last %d days with precision >= %s",

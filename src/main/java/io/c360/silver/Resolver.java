@@ -1,7 +1,10 @@
 package io.c360.silver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.silver.cluster.ConnectedComponents;
@@ -102,6 +105,37 @@ public final class Resolver {
     }
 
     /** A steward's word replaces the model's decision on the pairs it names. */
+    /**
+     * Steward decisions ({@code silver.steward_decisions}) with {@code latest}: whether a row is the newest
+     * decision on its pair of records, in either order.
+     */
+    public static Dataset<Row> withLatest(Dataset<Row> decisions) {
+        return decisions
+                .withColumn(
+                        "nth",
+                        row_number()
+                                .over(Window.partitionBy(
+                                                expr("least(record_key_l, record_key_r)"),
+                                                expr("greatest(record_key_l, record_key_r)"))
+                                        .orderBy(desc("decided_at"))))
+                .withColumn("latest", col("nth").equalTo(1))
+                .drop("nth");
+    }
+
+    /**
+     * The decisions that stand ({@code record_key_l < record_key_r, decision, decided_at}): the newest on each pair of
+     * records, unless it revokes. What silver obeys and what the workbench shows as decided.
+     */
+    public static Dataset<Row> standing(Dataset<Row> decisions) {
+        return withLatest(decisions)
+                .filter(col("latest").and(col("decision").isin("match", "non_match")))
+                .select(
+                        expr("least(record_key_l, record_key_r)").as("record_key_l"),
+                        expr("greatest(record_key_l, record_key_r)").as("record_key_r"),
+                        col("decision"),
+                        col("decided_at"));
+    }
+
     static Dataset<Row> withStewardDecisions(Dataset<Row> pairs, Dataset<Row> steward) {
         Dataset<Row> s = steward.select(
                 col("l").as("sd_l"), col("r").as("sd_r"), col("decision").as("steward_decision"));

@@ -860,18 +860,8 @@ public final class SilverJob {
      */
     Dataset<Row> stewardDecisions(Dataset<Row> records) {
         Dataset<Row> signatures = records.select(col(IdentityRecords.RECORD_KEY), col(IdentityRecords.SIGNATURE));
-        Column first = expr("least(record_key_l, record_key_r)");
-        Column second = expr("greatest(record_key_l, record_key_r)");
-        Dataset<Row> standing = lake.read(STEWARD_DECISIONS)
-                .select(first.as("record_key_l"), second.as("record_key_r"), col("decision"), col("decided_at"))
-                .withColumn(
-                        "nth",
-                        row_number()
-                                .over(Window.partitionBy("record_key_l", "record_key_r")
-                                        .orderBy(desc("decided_at"))))
-                .filter(col("nth").equalTo(1).and(col("decision").isin("match", "non_match")))
-                .drop("nth");
-        return standing.join(
+        return Resolver.standing(lake.read(STEWARD_DECISIONS))
+                .join(
                         signatures.select(
                                 col(IdentityRecords.RECORD_KEY).as("record_key_l"),
                                 col(IdentityRecords.SIGNATURE).as("signature_l")),

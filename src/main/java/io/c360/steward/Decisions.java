@@ -1,12 +1,10 @@
 package io.c360.steward;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.row_number;
 
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
+import io.c360.silver.Resolver;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * The stewards' decisions in {@code silver.steward_decisions}: every action is one Delta append of one
@@ -133,7 +130,7 @@ public final class Decisions {
     }
 
     private List<Change> readChanges() {
-        Dataset<Row> all = withLatest(lake.read(TableCatalog.STEWARD_DECISIONS));
+        Dataset<Row> all = Resolver.withLatest(lake.read(TableCatalog.STEWARD_DECISIONS));
         boolean hasChangeIds = List.of(all.columns()).contains("change_id");
         Map<String, List<Row>> byChange = new LinkedHashMap<>();
         for (Row r : all.collectAsList()) {
@@ -163,7 +160,7 @@ public final class Decisions {
 
     /** The pairs of a change whose newest decision is still that change's. */
     private List<Pair> standingOf(String changeId) {
-        return withLatest(lake.read(TableCatalog.STEWARD_DECISIONS))
+        return Resolver.withLatest(lake.read(TableCatalog.STEWARD_DECISIONS))
                 .filter(col("change_id").equalTo(changeId).and(col("latest")))
                 .collectAsList()
                 .stream()
@@ -176,12 +173,7 @@ public final class Decisions {
      * record_key_r}): what the next silver run will obey.
      */
     public Dataset<Row> standing() {
-        return withLatest(lake.read(TableCatalog.STEWARD_DECISIONS))
-                .filter(col("latest").and(col("decision").isin(MATCH, NON_MATCH)))
-                .select(
-                        expr("least(record_key_l, record_key_r)").as("record_key_l"),
-                        expr("greatest(record_key_l, record_key_r)").as("record_key_r"),
-                        col("decision"));
+        return Resolver.standing(lake.read(TableCatalog.STEWARD_DECISIONS));
     }
 
     /**
@@ -200,19 +192,5 @@ public final class Decisions {
             standingVersion = version;
         }
         return standing;
-    }
-
-    /** Every row, with {@code latest}: whether it is the newest decision on its pair of records (in either order). */
-    private static Dataset<Row> withLatest(Dataset<Row> decisions) {
-        return decisions
-                .withColumn(
-                        "nth",
-                        row_number()
-                                .over(Window.partitionBy(
-                                                expr("least(record_key_l, record_key_r)"),
-                                                expr("greatest(record_key_l, record_key_r)"))
-                                        .orderBy(desc("decided_at"))))
-                .withColumn("latest", col("nth").equalTo(1))
-                .drop("nth");
     }
 }
