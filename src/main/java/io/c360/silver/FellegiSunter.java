@@ -154,28 +154,40 @@ public final class FellegiSunter {
         Dataset<Row> sample = nodes.orderBy(xxhash64(col("id"), lit(seed)))
                 .limit((int) subset)
                 .localCheckpoint(true);
-        Dataset<Row> l = sample.select(functions.struct(col("*")).as("l"));
+        // The sample is one partition: spread one side so that every core compares pairs.
+        Dataset<Row> l = sample.select(functions.struct(col("*")).as("l"))
+                .repartition(nodes.sparkSession().sparkContext().defaultParallelism());
         Dataset<Row> r = sample.select(functions.struct(col("*")).as("r"));
-        Dataset<Row> pairs = l.crossJoin(r).filter(col("l.id").lt(col("r.id")));
+        Dataset<Row> pairs = l.crossJoin(broadcast(r)).filter(col("l.id").lt(col("r.id")));
         Dataset<Row> vectors = Comparisons.vectors(pairs, comparisons);
+        // Every comparison's level counts in one aggregation over the sampled pairs: grouping once per
+        // comparison compared the whole sample again for each.
+        List<Column> levelCounts = new ArrayList<>();
+        for (MatchingConfig.Comparison c : comparisons) {
+            for (int level = 0; level < c.levels().size(); level++) {
+                levelCounts.add(count(when(col(Comparisons.gammaColumn(c)).equalTo(level), true)));
+            }
+        }
+        Row counted = vectors.agg(
+                        levelCounts.get(0),
+                        levelCounts.subList(1, levelCounts.size()).toArray(Column[]::new))
+                .head();
+        long[][] counts = new long[comparisons.size()][];
+        int column = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new long[comparisons.get(i).levels().size()];
+            for (int level = 0; level < counts[i].length; level++) {
+                counts[i][level] = counted.getLong(column++);
+            }
+        }
         Map<String, double[]> u = new LinkedHashMap<>();
         Map<String, Long> support = new LinkedHashMap<>();
-        for (MatchingConfig.Comparison c : comparisons) {
-            int levels = c.levels().size();
-            long[] counts = new long[levels];
-            long total = 0;
-            for (Row row : vectors.groupBy(Comparisons.gammaColumn(c))
-                    .agg(count(lit(1)))
-                    .collectAsList()) {
-                int level = row.getInt(0);
-                if (level >= 0) {
-                    counts[level] = row.getLong(1);
-                    total += row.getLong(1);
-                }
-            }
-            double[] p = new double[levels];
-            for (int i = 0; i < levels; i++) {
-                p[i] = (counts[i] + 1.0) / (total + levels);
+        for (int i = 0; i < counts.length; i++) {
+            MatchingConfig.Comparison c = comparisons.get(i);
+            long total = java.util.Arrays.stream(counts[i]).sum();
+            double[] p = new double[counts[i].length];
+            for (int level = 0; level < p.length; level++) {
+                p[level] = (counts[i][level] + 1.0) / (total + p.length);
             }
             u.put(c.name(), p);
             support.put(c.name(), total);

@@ -31,6 +31,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConnectedComponentsTest {
     private static final StructType EDGES =
             new StructType().add("l", DataTypes.StringType).add("r", DataTypes.StringType);
+    /** A driver limit of no edge: every graph runs in rounds on the executors. */
+    private static final long ON_EXECUTORS = 0;
+    /** A driver limit no test graph reaches: every graph is solved on the driver. */
+    private static final long ON_DRIVER = Long.MAX_VALUE;
+
     private final SparkSession spark;
 
     ConnectedComponentsTest(SparkSession spark) {
@@ -68,7 +73,7 @@ class ConnectedComponentsTest {
                 .mapToObj(i -> new String[] {key(i), key(i - 1)})
                 .toList();
 
-        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(chain), 40);
+        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(chain), 40, ON_EXECUTORS);
 
         Map<String, String> components = asMap(run.components());
         assertEquals(n, components.size());
@@ -89,7 +94,7 @@ class ConnectedComponentsTest {
                 .map(k -> new String[] {hub, k})
                 .toList();
 
-        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(spokes), 10);
+        ConnectedComponents.Run run = ConnectedComponents.run(nodes(keys), edges(spokes), 10, ON_EXECUTORS);
 
         Map<String, String> components = asMap(run.components());
         assertEquals(leaves + 1, components.size());
@@ -107,9 +112,13 @@ class ConnectedComponentsTest {
                 new String[] {"g", "unknown"},
                 new String[] {"unknown", "a"}));
 
+        Map<String, String> expected = Map.of("a", "a", "b", "a", "c", "a", "d", "d", "e", "d", "f", "f", "g", "g");
         assertEquals(
-                Map.of("a", "a", "b", "a", "c", "a", "d", "d", "e", "d", "f", "f", "g", "g"),
-                asMap(ConnectedComponents.of(nodes, edges, 10)));
+                expected,
+                asMap(ConnectedComponents.run(nodes, edges, 10, ON_EXECUTORS).components()));
+        assertEquals(
+                expected,
+                asMap(ConnectedComponents.run(nodes, edges, 10, ON_DRIVER).components()));
     }
 
     @Test
@@ -123,7 +132,13 @@ class ConnectedComponentsTest {
                 new String[] {"d", null},
                 new String[] {null, null}));
 
-        assertEquals(Map.of("a", "a", "b", "a", "c", "c", "d", "d"), asMap(ConnectedComponents.of(nodes, edges, 10)));
+        Map<String, String> expected = Map.of("a", "a", "b", "a", "c", "c", "d", "d");
+        assertEquals(
+                expected,
+                asMap(ConnectedComponents.run(nodes, edges, 10, ON_EXECUTORS).components()));
+        assertEquals(
+                expected,
+                asMap(ConnectedComponents.run(nodes, edges, 10, ON_DRIVER).components()));
     }
 
     @Test
@@ -141,12 +156,18 @@ class ConnectedComponentsTest {
         List<String> shuffledKeys = new ArrayList<>(keys);
         Collections.shuffle(shuffledKeys, new Random(13));
 
-        Map<String, String> first = asMap(ConnectedComponents.of(nodes(keys), edges(pairs), 30));
-        Map<String, String> second = asMap(ConnectedComponents.of(
-                nodes(shuffledKeys).repartition(3), edges(reordered).repartition(5), 30));
+        Map<String, String> first = asMap(ConnectedComponents.run(nodes(keys), edges(pairs), 30, ON_EXECUTORS)
+                .components());
+        Map<String, String> second = asMap(ConnectedComponents.run(
+                        nodes(shuffledKeys).repartition(3), edges(reordered).repartition(5), 30, ON_EXECUTORS)
+                .components());
+        ConnectedComponents.Run onDriver = ConnectedComponents.run(
+                nodes(shuffledKeys).repartition(3), edges(reordered).repartition(5), 30, ON_DRIVER);
 
         assertEquals(first, second);
         assertEquals(first, unionFind(keys, pairs), "same as a sequential union-find");
+        assertEquals(first, asMap(onDriver.components()), "the driver's union-find gives the same components");
+        assertEquals(0, onDriver.rounds());
     }
 
     @Test
@@ -157,7 +178,8 @@ class ConnectedComponentsTest {
                 .mapToObj(i -> new String[] {key(i - 1), key(i)})
                 .toList();
 
-        C360Exception e = assertThrows(C360Exception.class, () -> ConnectedComponents.of(nodes(keys), edges(chain), 2));
+        C360Exception e = assertThrows(
+                C360Exception.class, () -> ConnectedComponents.run(nodes(keys), edges(chain), 2, ON_EXECUTORS));
         assertTrue(e.getMessage().contains("did not converge in 2 iterations"), e.getMessage());
     }
 
