@@ -6,7 +6,6 @@ import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.ops.Pipeline;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -58,7 +57,7 @@ final class RunCommand implements Runnable {
             paramLabel = "TIME",
             converter = AsOf.Converter.class,
             description =
-                    "Moment gold metrics are measured from: a date (yyyy-MM-dd, meaning the end of that day, UTC) or an ISO-8601 instant (default: now).")
+                    "Moment gold metrics are measured from: a date (yyyy-MM-dd, meaning the end of that day, UTC) or an ISO-8601 instant (default: the end of the current UTC day).")
     AsOf asOf;
 
     @Option(names = "--retrain", description = "Train the matching model again instead of reusing the saved one.")
@@ -81,7 +80,7 @@ final class RunCommand implements Runnable {
         progress.report("Spark " + lake.spark().version() + " on "
                 + lake.spark().sparkContext().master());
         Pipeline.Outcome outcome = new Pipeline(lake, cfg, progress)
-                .run(stages, asOf != null ? asOf.instant() : Instant.now(), retrain, fullRefresh);
+                .run(stages, (asOf != null ? asOf : AsOf.endOfToday()).instant(), retrain, fullRefresh);
         Summaries.outcome(outcome, out);
         out.flush();
         if (!outcome.succeeded()) {

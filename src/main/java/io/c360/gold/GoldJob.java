@@ -7,6 +7,9 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.Progress;
@@ -18,18 +21,28 @@ import io.c360.lake.Steps;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,14 +92,52 @@ public final class GoldJob {
             List<CheckOutcome> quality,
             Map<String, Long> versions,
             Map<String, Long> segmentSizes,
-            Duration elapsed) {
+            Duration elapsed,
+            Optional<String> unchangedSince) {
         public List<CheckOutcome> blockingFailures() {
             return quality.stream().filter(CheckOutcome::blocks).toList();
         }
+
+        /**
+         * Nothing gold reads changed since that run's publication (same definitions, inputs and as-of):
+         * nothing was built or published, and the figures and quality outcomes are that publication's.
+         */
+        public boolean unchanged() {
+            return unchangedSince.isPresent();
+        }
     }
+
+    /**
+     * What the last successful publication was made from, in {@link #PUBLICATION_FILE}: the run, the
+     * as-of, a hash of the definitions ({@link #definitionsHash}), the Delta version of every silver and
+     * bronze table gold read ({@code inputs}, by {@code layer.name}), and what it published: the gold
+     * tables' versions after it, their rows, segment sizes and the gate's outcomes. Fields a later version
+     * of c360 adds are ignored.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Publication(
+            @JsonProperty("run_id") String runId,
+            @JsonProperty("as_of") String asOf,
+            @JsonProperty("definitions") String definitions,
+            @JsonProperty("inputs") Map<String, Long> inputs,
+            @JsonProperty("published") Map<String, Long> published,
+            @JsonProperty("rows") Map<String, Long> rows,
+            @JsonProperty("segment_sizes") Map<String, Long> segmentSizes,
+            @JsonProperty("quality") List<CheckOutcome> quality) {}
+
+    /** Where the last successful publication is described, under the lake root. */
+    public static final String PUBLICATION_FILE = "gold/_publication.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Result run(String runId, Instant asOf) {
         Instant start = Instant.now();
+        String definedBy = definitionsHash();
+        Map<String, Long> inputs = inputVersions();
+        Optional<Publication> standing = standingPublication(definedBy, inputs, asOf);
+        if (standing.isPresent()) {
+            return unchanged(runId, asOf, standing.get(), start);
+        }
         List<CheckOutcome> quality = new ArrayList<>();
         registerInputs(runId, asOf);
         Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
@@ -121,7 +172,15 @@ public final class GoldJob {
         if (quality.stream().anyMatch(CheckOutcome::blocks)) {
             progress.report("gold: quality gate failed; previous gold version kept");
             return new Result(
-                    runId, asOf, false, rows, quality, Map.of(), sizes, Duration.between(start, Instant.now()));
+                    runId,
+                    asOf,
+                    false,
+                    rows,
+                    quality,
+                    Map.of(),
+                    sizes,
+                    Duration.between(start, Instant.now()),
+                    Optional.empty());
         }
 
         progress.report("gold: publishing");
@@ -146,8 +205,152 @@ public final class GoldJob {
         }
         lake.append(SEGMENT_SIZES, sizeHistory(runId, asOf, sizes));
         versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));
+        writePublication(new Publication(runId, asOf.toString(), definedBy, inputs, versions, rows, sizes, quality));
         progress.report("gold: published " + built.size() + " tables");
-        return new Result(runId, asOf, true, rows, quality, versions, sizes, Duration.between(start, Instant.now()));
+        return new Result(
+                runId,
+                asOf,
+                true,
+                rows,
+                quality,
+                versions,
+                sizes,
+                Duration.between(start, Instant.now()),
+                Optional.empty());
+    }
+
+    /** The last publication, if a gold run as of {@code asOf} would build and publish exactly it again. */
+    Optional<Publication> standingPublication(Instant asOf) {
+        return standingPublication(definitionsHash(), inputVersions(), asOf);
+    }
+
+    private Optional<Publication> standingPublication(String definitions, Map<String, Long> inputs, Instant asOf) {
+        return lastPublication(lake).filter(last -> standsFor(last, definitions, inputs, asOf));
+    }
+
+    /**
+     * Whether the last publication stands for this run: same definitions, same versions of every table
+     * gold reads, same as-of, and no gold table written since (an erasure, a crashed run).
+     */
+    private boolean standsFor(Publication last, String definitions, Map<String, Long> inputs, Instant asOf) {
+        return definitions.equals(last.definitions())
+                && inputs.equals(last.inputs())
+                && asOf.equals(Instant.parse(last.asOf()))
+                && last.published() != null
+                && last.published().entrySet().stream().allMatch(e -> {
+                    int dot = e.getKey().indexOf('.');
+                    TableName table = new TableName(
+                            e.getKey().substring(0, dot), e.getKey().substring(dot + 1));
+                    return lake.exists(table) && lake.version(table) == e.getValue();
+                });
+    }
+
+    /** The last publication stands: nothing is built or written, and the result is that publication's. */
+    private Result unchanged(String runId, Instant asOf, Publication last, Instant start) {
+        progress.report("gold: unchanged since run " + last.runId()
+                + " (same definitions, inputs and as-of); its tables and quality outcomes stand");
+        return new Result(
+                runId,
+                asOf,
+                true,
+                orEmpty(last.rows()),
+                last.quality() == null ? List.of() : last.quality(),
+                last.published(),
+                orEmpty(last.segmentSizes()),
+                Duration.between(start, Instant.now()),
+                Optional.of(last.runId()));
+    }
+
+    private static Map<String, Long> orEmpty(Map<String, Long> figures) {
+        return figures == null ? Map.of() : figures;
+    }
+
+    /** The last successful publication, if gold has published in this lake. */
+    public static Optional<Publication> lastPublication(Lake lake) {
+        return lake.readText(PUBLICATION_FILE).map(text -> {
+            try {
+                return JSON.readValue(text, Publication.class);
+            } catch (IOException e) {
+                throw new C360Exception(
+                        "cannot read " + lake.root() + "/" + PUBLICATION_FILE + ": " + e.getMessage()
+                                + " (delete it to make the next gold run build and publish)",
+                        e);
+            }
+        });
+    }
+
+    private void writePublication(Publication publication) {
+        try {
+            lake.writeText(PUBLICATION_FILE, JSON.writeValueAsString(publication));
+        } catch (IOException e) {
+            throw new C360Exception("cannot write " + lake.root() + "/" + PUBLICATION_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Delta version of every silver and bronze table the gold SQL reads, by {@code layer.name}: a
+     * table it names ({@code silver.x}, {@code bronze.x}) or a source whose {@code latest_<source>} view
+     * it reads. A table gold names that does not exist yet is left out (the SQL would fail on it).
+     */
+    Map<String, Long> inputVersions() {
+        String sql = gold.tables().stream()
+                .map(GoldDefinitions.Table::sql)
+                .collect(Collectors.joining("\n"))
+                .toLowerCase(Locale.ROOT);
+        Map<String, Long> inputs = new TreeMap<>();
+        for (TableName table : lake.layerTables()) {
+            if (readBy(sql, table)) {
+                inputs.put(table.toString(), lake.version(table));
+            }
+        }
+        return inputs;
+    }
+
+    private boolean readBy(String sql, TableName table) {
+        return switch (table.layer()) {
+            case "silver" -> names(sql, table.toString());
+            case "bronze" ->
+                names(sql, table.toString())
+                        || (config.source(table.name()).isPresent() && names(sql, "latest_" + table.name()));
+            default -> false;
+        };
+    }
+
+    /** Whether {@code name} occurs in the SQL as a whole identifier. */
+    private static boolean names(String sql, String name) {
+        return Pattern.compile("(?<![a-z0-9_.])" + Pattern.quote(name) + "(?![a-z0-9_])")
+                .matcher(sql)
+                .find();
+    }
+
+    /**
+     * A hash of what gold is defined by: every file of the gold folder (SQL, {@code tables.yaml},
+     * {@code segments.yaml}, {@code quality.yaml}), the tables and segments as this job was given them
+     * (which may differ from the folder's), and the contract of every configured source (its key decides
+     * {@code latest_<source>}).
+     */
+    String definitionsHash() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> listed = Files.list(gold.folder())) {
+                listed.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+            config.sources().forEach(s -> files.add(s.contract()));
+            for (Path f : files) {
+                sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                sha.update(Files.exists(f) ? Files.readAllBytes(f) : new byte[0]);
+            }
+            for (GoldDefinitions.Table t : gold.tables()) {
+                sha.update(List.of(t.name(), t.sql(), t.description(), t.key(), t.columns(), t.roles(), t.pii())
+                        .toString()
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            sha.update(gold.segments().toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new C360Exception("cannot read the gold definitions in " + gold.folder() + ": " + e.getMessage(), e);
+        }
     }
 
     private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> built) {

@@ -26,9 +26,12 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -212,6 +215,47 @@ class GoldPipelineTest {
 
     @Test
     @Order(4)
+    void aGoldRunWithNothingNewPublishesNothingUntilTheAsOfMoves() {
+        GoldJob.Publication marker = GoldJob.lastPublication(lake).orElseThrow();
+        assertEquals(first.run().runId(), marker.runId(), "the sample run's publication is described");
+        assertEquals(AS_OF, Instant.parse(marker.asOf()));
+        assertEquals(
+                lake.version(TableCatalog.CUSTOMER_ID_MAP),
+                marker.inputs().get(TableCatalog.CUSTOMER_ID_MAP.toString()),
+                "the silver tables gold reads are among its inputs: " + marker.inputs());
+        assertTrue(marker.inputs().containsKey("bronze.ecommerce_orders"), "latest_ecommerce_orders reads it");
+        assertFalse(marker.inputs().containsKey(TableCatalog.MATCH_REVIEW.toString()), "gold does not read it");
+        Map<String, Long> goldVersions = goldVersions();
+
+        GoldJob.Result same = new GoldJob(lake, cfg, gold, Progress.silent()).run("run-same-day", AS_OF);
+
+        assertEquals(Optional.of(first.run().runId()), same.unchangedSince());
+        assertEquals(goldVersions, goldVersions(), "no gold table written");
+        assertEquals(first.gold().orElseThrow().rows(), same.rows(), "the publication's figures stand");
+        assertEquals(first.gold().orElseThrow().quality(), same.quality(), "and so do its quality outcomes");
+        assertEquals(marker, GoldJob.lastPublication(lake).orElseThrow(), "the marker is left alone");
+
+        Instant nextDay = AS_OF.plus(Duration.ofDays(1));
+        GoldJob.Result later = new GoldJob(lake, cfg, gold, Progress.silent()).run("run-next-day", nextDay);
+
+        assertTrue(later.unchangedSince().isEmpty(), "a new as-of measures recency again");
+        assertTrue(later.published());
+        assertEquals("run-next-day", GoldJob.lastPublication(lake).orElseThrow().runId());
+        assertEquals(
+                nextDay,
+                Instant.parse(GoldJob.lastPublication(lake).orElseThrow().asOf()));
+    }
+
+    private Map<String, Long> goldVersions() {
+        Map<String, Long> versions = new TreeMap<>();
+        lake.layerTables().stream()
+                .filter(t -> t.layer().equals("gold"))
+                .forEach(t -> versions.put(t.toString(), lake.version(t)));
+        return versions;
+    }
+
+    @Test
+    @Order(5)
     void aBadSilverResultLeavesPublishedGoldUntouched() {
         long version = lake.version(TableName.gold("customer"));
         Dataset<Row> customersBefore =
