@@ -34,9 +34,38 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
     }
 
     /**
-     * A gold table: its SQL, what it holds, a comment for every column in output order, and what the
+     * What one row of a gold table is computed from, which decides what a run rebuilds.
+     *
+     * <ul>
+     *   <li>{@code table} (the default): a row may depend on any input row (quintiles among all buyers,
+     *       figures as of the run's day); every run rebuilds the whole table.
+     *   <li>{@code customer}: every row belongs to one customer (the column with role {@code customer_id})
+     *       and depends only on that customer's inputs; a run after an earlier publication rebuilds only
+     *       the customers whose inputs changed and publishes just their rows.
+     * </ul>
+     */
+    public enum Scope {
+        table,
+        customer;
+
+        static Scope named(String value) {
+            if (value == null) {
+                return table;
+            }
+            for (Scope s : values()) {
+                if (s.name().equals(value.toLowerCase(Locale.ROOT))) {
+                    return s;
+                }
+            }
+            throw new ConfigReader.InvalidSetting(
+                    "scope", "expected one of " + Arrays.toString(values()) + " but was '" + value + "'");
+        }
+    }
+
+    /**
+     * A gold table: its SQL, what it holds, a comment for every column in output order, what the
      * columns that identify something are ({@code roles}: column → {@link TableCatalog.Role}; {@code pii}:
-     * column → kind of personal data).
+     * column → kind of personal data) and what one row is computed from ({@link Scope}).
      */
     public record Table(
             String name,
@@ -46,7 +75,16 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
             List<String> key,
             Map<String, String> columns,
             Map<String, TableCatalog.Role> roles,
-            Map<String, String> pii) {
+            Map<String, String> pii,
+            Scope scope) {
+
+        /** The column naming a row's customer: the one with role {@code customer_id}. */
+        public Optional<String> customerColumn() {
+            return roles.entrySet().stream()
+                    .filter(e -> e.getValue() == TableCatalog.Role.customer_id)
+                    .map(Map.Entry::getKey)
+                    .findFirst();
+        }
 
         /** The table as the lake's catalog lists it. */
         public TableCatalog.Table catalogTable() {
@@ -124,7 +162,8 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
                             t.key(),
                             t.columns(),
                             t.roles(),
-                            t.pii());
+                            t.pii(),
+                            t.scope());
                 })
                 .toList();
         List<Segment> segments = ConfigReader.read(folder.resolve("segments.yaml"), SegmentsFile.class)
@@ -157,7 +196,8 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
             List<String> key,
             Map<String, String> columns,
             Map<String, TableCatalog.Role> roles,
-            Map<String, String> pii) {
+            Map<String, String> pii,
+            Scope scope) {
         @JsonCreator
         static TableEntry of(
                 @JsonProperty("name") String name,
@@ -165,6 +205,7 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
                 @JsonProperty("key") List<String> key,
                 @JsonProperty("roles") LinkedHashMap<String, String> roles,
                 @JsonProperty("pii") LinkedHashMap<String, String> pii,
+                @JsonProperty("scope") String scope,
                 @JsonProperty("description") String description,
                 @JsonProperty("columns") LinkedHashMap<String, String> columns) {
             lowerCaseName(name);
@@ -191,6 +232,13 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
             Map<String, String> columnPii = new LinkedHashMap<>();
             ConfigReader.orDefault(pii, new LinkedHashMap<String, String>())
                     .forEach((column, kind) -> columnPii.put(declared("pii", column, declared), kind));
+            Scope rowScope = Scope.named(scope);
+            if (rowScope == Scope.customer && !columnRoles.containsValue(TableCatalog.Role.customer_id)) {
+                throw new ConfigReader.InvalidSetting(
+                        "scope",
+                        "scope customer needs the column naming each row's customer: declare it under roles"
+                                + " as <column>: customer_id");
+            }
             return new TableEntry(
                     name,
                     sql,
@@ -198,7 +246,8 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
                     List.copyOf(key),
                     Collections.unmodifiableMap(new LinkedHashMap<>(declared)),
                     Collections.unmodifiableMap(columnRoles),
-                    Collections.unmodifiableMap(columnPii));
+                    Collections.unmodifiableMap(columnPii),
+                    rowScope);
         }
     }
 

@@ -44,6 +44,33 @@ class GoldDefinitionsTest {
         assertEquals(TableCatalog.Role.customer_id, xref.roles().get("customer_id"));
         assertEquals(xref.sql(), read(xref.sqlFile()));
         assertEquals("lapsed_high_value", gold.segments().get(0).name());
+        assertEquals(
+                Map.of(
+                        "customer_xref", GoldDefinitions.Scope.customer,
+                        "consent", GoldDefinitions.Scope.customer,
+                        "customer", GoldDefinitions.Scope.customer,
+                        "customer_360", GoldDefinitions.Scope.table),
+                gold.tables().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                GoldDefinitions.Table::name, GoldDefinitions.Table::scope)));
+    }
+
+    @Test
+    void aTableScopedByCustomerNamesItsCustomerColumn(@TempDir Path dir) throws IOException {
+        GoldDefinitions.Table t = GoldDefinitions.load(folder(
+                        dir, TABLE + "    scope: Customer\n    roles: {customer_id: customer_id}\n", "segments: []\n"))
+                .tables()
+                .get(0);
+
+        assertEquals(GoldDefinitions.Scope.customer, t.scope());
+        assertEquals(Optional.of("customer_id"), t.customerColumn());
+        assertEquals(
+                GoldDefinitions.Scope.table,
+                GoldDefinitions.load(folder(dir, TABLE, "segments: []\n"))
+                        .tables()
+                        .get(0)
+                        .scope(),
+                "rebuilt whole unless declared");
     }
 
     private static String read(Path file) {
@@ -77,8 +104,15 @@ class GoldDefinitionsTest {
                 error(dir, TABLE + TABLE.substring("tables:\n".length()), "segments: []\n"));
         assertEquals(
                 "tables.yaml: tables[0].descripton: unknown key (a typo of 'description'?); expected one of: "
-                        + "name, sql, description, key, columns, roles, pii",
+                        + "name, sql, description, key, columns, roles, pii, scope",
                 error(dir, TABLE.replace("description: d", "description: d\n    descripton: x"), "segments: []\n"));
+        assertEquals(
+                "tables.yaml: tables[0].scope: expected one of [table, customer] but was 'record'",
+                error(dir, TABLE + "    scope: record\n", "segments: []\n"));
+        assertEquals(
+                "tables.yaml: tables[0].scope: scope customer needs the column naming each row's customer: declare"
+                        + " it under roles as <column>: customer_id",
+                error(dir, TABLE + "    scope: customer\n", "segments: []\n"));
         assertEquals(
                 "segments.yaml: segments[0].channel: expected one of [email, sms, phone, post]: a marketing segment"
                         + " must say how members are contacted",
