@@ -3,8 +3,8 @@
 # PERSONS persons, bronze -> silver -> gold, evaluation), whose lake and landing are kept; day 2 lands
 # the extracts of NEW other persons beside day 1's in the same landing folders and runs the pipeline
 # again, as an orchestrator's next daily run would: bronze ingests only the new files, silver resolves
-# incrementally with the saved model, gold rebuilds. Then the day-2 lake is evaluated against the
-# truth of both days. Runs on a fresh clone: bin/c360 builds the jar first when it is missing.
+# incrementally with the saved model, gold rebuilds what they touch. Then the day-2 lake is evaluated
+# against the truth of both days. Runs on a fresh clone: bin/c360 builds the jar first when it is missing.
 #
 #   jobs/bench-daily.sh [--work DIR] [--seed S] [PERSONS [NEW]]
 #

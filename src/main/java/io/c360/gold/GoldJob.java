@@ -18,9 +18,11 @@ import io.c360.bronze.SourceContract;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.Steps;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
+import io.c360.silver.IdentityConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,17 +142,16 @@ public final class GoldJob {
         }
         List<CheckOutcome> quality = new ArrayList<>();
         registerInputs(runId, asOf);
-        Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
-        Map<TableName, GoldDefinitions.Table> definitions = new LinkedHashMap<>();
-        for (GoldDefinitions.Table t : gold.tables()) {
-            TableName name = TableName.gold(t.name());
-            progress.report("gold: building " + name + " (" + t.sqlFile().getFileName() + ")");
-            Dataset<Row> rows = Steps.compute(
-                    lake.spark(), "gold: build " + name, () -> materialize(withComments(query(t), t.columns())));
-            rows.createOrReplaceTempView(t.name());
-            built.put(name, rows);
-            definitions.put(name, t);
-        }
+        Plan plan = lastPublication(lake)
+                .filter(last ->
+                        definedBy.equals(last.definitions()) && last.inputs() != null && last.published() != null)
+                .map(last -> plan(last, asOf))
+                .orElse(Plan.whole());
+        Built tables = build(plan);
+        Map<TableName, Dataset<Row>> built = tables.whole();
+        Map<TableName, Dataset<Row>> touchedRows = tables.touchedRows();
+        Map<TableName, GoldDefinitions.Table> definitions = tables.definitions();
+        wholeView(built);
         Dataset<Row> base = lake.spark().table("customer_360").join(lake.spark().table("customer"), "customer_id");
         Dataset<Row> members = Segments.membership(
                 gold.segments(),
@@ -190,11 +191,19 @@ public final class GoldJob {
         List<Long> published = Concurrently.map(names, name -> {
             GoldDefinitions.Table t = definitions.get(name);
             List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
-            Steps.run(
-                    lake.spark(),
-                    "gold: publish " + name,
-                    () -> lake.publish(
-                            name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION));
+            Steps.run(lake.spark(), "gold: publish " + name, () -> {
+                if (touchedRows.containsKey(name)) {
+                    lake.publishOwned(
+                            name,
+                            touchedRows.get(name),
+                            key,
+                            t.description(),
+                            t.customerColumn().orElseThrow(),
+                            plan.touched().orElseThrow());
+                } else {
+                    lake.publish(name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
+                }
+            });
             long version = lake.version(name);
             progress.report("gold: published " + name + " (version " + version + ")");
             return version;
@@ -353,6 +362,194 @@ public final class GoldJob {
         }
     }
 
+    /**
+     * What a run rebuilds: every table whole, or the per-customer tables ({@link GoldDefinitions.Scope#customer})
+     * for the touched customers only. {@code touched} is empty for a whole rebuild.
+     */
+    record Plan(Optional<Dataset<Row>> touched, Set<String> scoped) {
+        static Plan whole() {
+            return new Plan(Optional.empty(), Set.of());
+        }
+
+        boolean scoped(GoldDefinitions.Table t) {
+            return scoped.contains(t.name());
+        }
+    }
+
+    /**
+     * Plans the run from the last publication: the per-customer tables are rebuilt for the touched
+     * customers only when the definitions are the publication's, every gold table still holds what it
+     * published, and the changes of every table gold read can be traced to customers. A per-customer
+     * table is rebuilt whole all the same when it reads {@code run_context} and the as-of moved, and (when
+     * built) when it reads a table rebuilt whole or its published columns are not the ones it returns now.
+     *
+     */
+    private Plan plan(Publication last, Instant asOf) {
+        boolean sameAsOf = asOf.equals(Instant.parse(last.asOf()));
+        Map<TableName, Long> read = new LinkedHashMap<>();
+        last.inputs().forEach((table, version) -> read.put(tableNamed(table), version));
+        boolean untouchedSince = last.published().entrySet().stream().allMatch(e -> {
+            TableName table = tableNamed(e.getKey());
+            return lake.exists(table) && lake.version(table) == e.getValue();
+        });
+        if (!untouchedSince) {
+            return Plan.whole();
+        }
+        String scopedSql = gold.tables().stream()
+                .filter(t -> t.scope() == GoldDefinitions.Scope.customer)
+                .map(GoldDefinitions.Table::sql)
+                .collect(Collectors.joining("\n"))
+                .toLowerCase(Locale.ROOT);
+        Map<TableName, Long> scopedInputs = new LinkedHashMap<>();
+        for (TableName table : lake.layerTables()) {
+            if (readBy(scopedSql, table)) {
+                if (!read.containsKey(table)) {
+                    return Plan.whole(); // a table the publication did not read
+                }
+                scopedInputs.put(table, read.get(table));
+            }
+        }
+        IdentityConfig identity =
+                IdentityConfig.load(config.requireSilverFolder().resolve("identity.yaml"));
+        TouchedCustomers.Found found = TouchedCustomers.since(lake, scopedInputs, identity);
+        if (found.customers().isEmpty()) {
+            progress.report("gold: the changes of " + found.untraced().orElseThrow() + " since run " + last.runId()
+                    + " cannot be read or traced to customers; every table is rebuilt whole");
+            return Plan.whole();
+        }
+        Dataset<Row> touched = found.customers().get();
+        progress.report("gold: " + touched.count() + " customers touched since run " + last.runId());
+        Set<String> scoped = new java.util.LinkedHashSet<>();
+        for (GoldDefinitions.Table t : gold.tables()) {
+            String sql = t.sql().toLowerCase(Locale.ROOT);
+            if (t.scope() == GoldDefinitions.Scope.customer
+                    && (sameAsOf || !names(sql, "run_context"))
+                    && lake.exists(TableName.gold(t.name()))) {
+                scoped.add(t.name());
+            }
+        }
+        return new Plan(Optional.of(touched), scoped);
+    }
+
+    /**
+     * The gold tables built: each as it is to be published ({@code whole}), and for the tables rebuilt for
+     * the touched customers only, those customers' new rows ({@code touchedRows}).
+     */
+    private record Built(
+            Map<TableName, Dataset<Row>> whole,
+            Map<TableName, Dataset<Row>> touchedRows,
+            Map<TableName, GoldDefinitions.Table> definitions) {}
+
+    /** Builds the tables in their declared order, each whole or for the touched customers as the plan allows. */
+    private Built build(Plan plan) {
+        Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
+        Map<TableName, Dataset<Row>> touchedRows = new LinkedHashMap<>();
+        Map<TableName, GoldDefinitions.Table> definitions = new LinkedHashMap<>();
+        for (GoldDefinitions.Table t : gold.tables()) {
+            TableName name = TableName.gold(t.name());
+            definitions.put(name, t);
+            Optional<Dataset<Row>> touched =
+                    plan.touched().filter(c -> plan.scoped(t) && readsOnly(t, touchedRows.keySet(), built.keySet()));
+            if (touched.isPresent()) {
+                touchedView(built, touchedRows);
+                Dataset<Row> rows = withComments(touchedRows(t, touched.get()), t.columns());
+                if (rows.schema().asNullable().equals(lake.read(name).schema())) {
+                    progress.report("gold: building " + name + " for the touched customers ("
+                            + t.sqlFile().getFileName() + ")");
+                    Dataset<Row> changed = Steps.compute(lake.spark(), "gold: build " + name, () -> materialize(rows));
+                    touchedRows.put(name, changed);
+                    built.put(
+                            name,
+                            Steps.compute(
+                                    lake.spark(),
+                                    "gold: complete " + name,
+                                    () -> materialize(withUntouchedRows(t, changed, touched.get()))));
+                    continue;
+                }
+            }
+            wholeView(built);
+            progress.report("gold: building " + name + " (" + t.sqlFile().getFileName() + ")");
+            built.put(
+                    name,
+                    Steps.compute(
+                            lake.spark(),
+                            "gold: build " + name,
+                            () -> materialize(withComments(query(t), t.columns()))));
+        }
+        return new Built(built, touchedRows, definitions);
+    }
+
+    /** A table named {@code layer.name}. */
+    private static TableName tableNamed(String name) {
+        int dot = name.indexOf('.');
+        return new TableName(name.substring(0, dot), name.substring(dot + 1));
+    }
+
+    /** Whether every gold table the table's SQL reads was rebuilt for the touched customers only. */
+    private static boolean readsOnly(
+            GoldDefinitions.Table t, Set<TableName> touchedTables, Set<TableName> builtTables) {
+        String sql = t.sql().toLowerCase(Locale.ROOT);
+        return builtTables.stream().filter(b -> names(sql, b.name())).allMatch(touchedTables::contains);
+    }
+
+    /** Each gold table built so far under its bare name, as it will be published. */
+    private static void wholeView(Map<TableName, Dataset<Row>> built) {
+        built.forEach((name, rows) -> rows.createOrReplaceTempView(name.name()));
+    }
+
+    /** The per-customer tables built so far under their bare names, holding the touched customers' rows only. */
+    private static void touchedView(Map<TableName, Dataset<Row>> built, Map<TableName, Dataset<Row>> touchedRows) {
+        built.forEach((name, rows) -> touchedRows.getOrDefault(name, rows).createOrReplaceTempView(name.name()));
+    }
+
+    /**
+     * A per-customer table's rows for the touched customers: its SQL with the silver tables that name a
+     * customer ({@code silver.customer_id_map}, {@code silver.golden_records}) read for those customers
+     * only, and only rows of those customers kept.
+     */
+    private Dataset<Row> touchedRows(GoldDefinitions.Table t, Dataset<Row> touched) {
+        String sql = t.sql();
+        TableCatalog catalog = TableCatalog.engine();
+        for (TableName table : lake.layerTables()) {
+            Optional<String> customerColumn = catalog.table(table).flatMap(GoldJob::customerColumn);
+            if (!table.layer().equals("silver")
+                    || customerColumn.isEmpty()
+                    || !names(sql.toLowerCase(Locale.ROOT), table.toString())) {
+                continue;
+            }
+            String view = "_touched_" + table.layer() + "_" + table.name();
+            forCustomers(lake.read(table), customerColumn.get(), touched).createOrReplaceTempView(view);
+            sql = Pattern.compile("(?i)(?<![a-z0-9_.`])" + Pattern.quote(table.toString()) + "(?![a-z0-9_])")
+                    .matcher(sql)
+                    .replaceAll(view);
+        }
+        Dataset<Row> rows = query(t, sql);
+        return forCustomers(rows, t.customerColumn().orElseThrow(), touched);
+    }
+
+    private static Optional<String> customerColumn(TableCatalog.Table table) {
+        return table.columns().stream()
+                .filter(c -> c.role().equals(Optional.of(TableCatalog.Role.customer_id)))
+                .map(TableCatalog.Column::name)
+                .findFirst();
+    }
+
+    /** The rows whose {@code column} is one of the customers. */
+    private static Dataset<Row> forCustomers(Dataset<Row> rows, String column, Dataset<Row> customers) {
+        Dataset<Row> c = customers.toDF("_touched_customer");
+        return rows.join(c, rows.col(Lake.quote(column)).equalTo(c.col("_touched_customer")), "left_semi");
+    }
+
+    /** The table as it will be published: its published rows of the other customers and the touched customers' new rows. */
+    private Dataset<Row> withUntouchedRows(GoldDefinitions.Table t, Dataset<Row> touchedRows, Dataset<Row> touched) {
+        Dataset<Row> published = lake.read(TableName.gold(t.name()));
+        Dataset<Row> c = touched.toDF("_touched_customer");
+        String column = t.customerColumn().orElseThrow();
+        Dataset<Row> untouched =
+                published.join(c, published.col(Lake.quote(column)).equalTo(c.col("_touched_customer")), "left_anti");
+        return withComments(untouched.unionByName(touchedRows), t.columns());
+    }
+
     private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> built) {
         Path file = gold.qualityFile();
         return Files.exists(file) ? QualityGate.load(file).verify(lake, runId, built) : List.of();
@@ -416,9 +613,14 @@ public final class GoldJob {
 
     /** Runs a table's SQL and checks it returns exactly the declared columns. */
     private Dataset<Row> query(GoldDefinitions.Table t) {
+        return query(t, t.sql());
+    }
+
+    /** Runs a table's SQL, as written or with inputs replaced, and checks it returns exactly the declared columns. */
+    private Dataset<Row> query(GoldDefinitions.Table t, String sql) {
         Dataset<Row> rows;
         try {
-            rows = lake.spark().sql(t.sql());
+            rows = lake.spark().sql(sql);
         } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
             throw new C360Exception(t.sqlFile() + ": " + firstLine(e.getMessage()), e);
         }

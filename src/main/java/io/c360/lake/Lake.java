@@ -39,6 +39,8 @@ public final class Lake {
     private static final String NEW = "_new";
     /** In {@link #mergeDifferences}: a key the table holds and the new rows lack. */
     private static final String GONE = "_gone";
+    /** In {@link #publishOwned}: an owner whose rows are published. */
+    private static final String OWNER = "_owner";
     /** {@code rw-------}: for secrets under the lake root. */
     private static final FsPermission OWNER_ONLY = new FsPermission((short) 0600);
 
@@ -120,6 +122,37 @@ public final class Lake {
         } else {
             overwrite(table, rows);
         }
+        describe(table, description);
+    }
+
+    /**
+     * Publishes the rows of some of a published table's owners only: {@code rows} become the table's rows
+     * whose {@code column} holds one of the values of {@code owners} (a one-column Dataset), merged on
+     * {@code key} as {@link #publish} merges (changed rows updated, new ones inserted, their rows gone
+     * deleted, nothing committed when nothing differs); the other rows are not read. The table must exist
+     * with the rows' schema.
+     */
+    public void publishOwned(
+            TableName table,
+            Dataset<Row> rows,
+            List<String> key,
+            String description,
+            String column,
+            Dataset<Row> owners) {
+        Dataset<Row> published = read(table);
+        if (!published.schema().equals(rows.schema().asNullable())) {
+            throw new C360Exception("table " + table + " does not have the schema of the rows to publish; "
+                    + "publish the whole table instead");
+        }
+        Dataset<Row> owner = owners.toDF(OWNER);
+        Dataset<Row> theirs =
+                published.join(owner, published.col(quote(column)).equalTo(owner.col(OWNER)), "left_semi");
+        mergeDifferences(table, theirs, rows, key);
+        describe(table, description);
+    }
+
+    /** Sets the table comment and switches its Change Data Feed on, unless both already are so. */
+    private void describe(TableName table, String description) {
         // The comment and properties from the log's metadata action: DESCRIBE DETAIL would also total the
         // table's files in a Spark job, which took as long as the write itself.
         var metadata = snapshot(location(table)).metadata();
@@ -188,6 +221,141 @@ public final class Lake {
     /** A column name as a SQL identifier: back-quoted, back quotes inside doubled. */
     public static String quote(String column) {
         return "`" + column.replace("`", "``") + "`";
+    }
+
+    /**
+     * The rows of the table that changed after {@code version}: the rows inserted and deleted since, and
+     * both the old and the new image of a row updated, with the table's current columns (a map column, in a
+     * comparison of versions, as the array of its entries sorted by key). Empty when the
+     * table's history cannot tell (the version is gone from the log, the table was replaced, its columns
+     * changed): the caller then has to read the whole table. Cheapest way first: Delta's Change Data Feed
+     * when it was on for every commit since; for a table only appended to since (bronze), the data files
+     * those commits added; otherwise the rows that differ between the two versions (time travel: both
+     * versions read and compared in full).
+     */
+    public Optional<Dataset<Row>> changesSince(TableName table, long version) {
+        if (!exists(table)) {
+            return Optional.empty();
+        }
+        Snapshot now = snapshot(location(table));
+        if (now.version() < version) {
+            return Optional.empty();
+        }
+        if (now.version() == version) {
+            return Optional.of(spark.createDataFrame(List.of(), now.schema()));
+        }
+        Optional<Dataset<Row>> feed = changeFeed(table, version, now.version());
+        if (feed.isPresent()) {
+            return feed;
+        }
+        if (onlyAppendedAfter(table, version)) {
+            Optional<Dataset<Row>> added = addedRows(table, version, now);
+            if (added.isPresent()) {
+                return added;
+            }
+        }
+        return versionDifference(table, version);
+    }
+
+    /** The change feed's rows after {@code version}, if the feed was on for every commit since. */
+    private Optional<Dataset<Row>> changeFeed(TableName table, long version, long current) {
+        boolean on = "true"
+                .equals(DeltaLog.forTable(spark, location(table))
+                        .getSnapshotAt(version + 1, scala.Option.empty(), scala.Option.empty())
+                        .metadata()
+                        .configuration()
+                        .getOrElse("delta.enableChangeDataFeed", () -> "false"));
+        if (!on) {
+            return Optional.empty();
+        }
+        try {
+            Dataset<Row> feed = spark.read()
+                    .format("delta")
+                    .option("readChangeFeed", "true")
+                    .option("startingVersion", version + 1)
+                    .option("endingVersion", current)
+                    .load(location(table));
+            // Planning the read lists the commits' change files; Delta refuses here when one has none.
+            feed.queryExecution().executedPlan();
+            return Optional.of(feed.drop("_change_type", "_commit_version", "_commit_timestamp"));
+        } catch (Exception e) { // the feed was off for a commit in between
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The rows of the data files the commits after {@code version} added (every one of them a blind
+     * append), read as Parquet with the table's schema; empty for a table whose files cannot be read so
+     * (partition values kept in the log, deletion vectors, column mapping).
+     */
+    private Optional<Dataset<Row>> addedRows(TableName table, long version, Snapshot now) {
+        var metadata = now.metadata();
+        if (!metadata.partitionColumns().isEmpty()
+                || !"none".equals(metadata.configuration().getOrElse("delta.columnMapping.mode", () -> "none"))
+                || now.protocol().readerFeatureNames().contains("deletionVectors")) {
+            return Optional.empty();
+        }
+        List<String> files = new ArrayList<>();
+        var changes = DeltaLog.forTable(spark, location(table)).getChanges(version + 1, false);
+        while (changes.hasNext()) {
+            for (var action :
+                    scala.collection.JavaConverters.seqAsJavaList(changes.next()._2())) {
+                if (action instanceof org.apache.spark.sql.delta.actions.AddFile add) {
+                    java.net.URI uri = java.net.URI.create(add.path());
+                    files.add(
+                            uri.isAbsolute()
+                                    ? uri.toString()
+                                    : new Path(new Path(location(table)), new Path(uri)).toString());
+                }
+            }
+        }
+        return Optional.of(
+                files.isEmpty()
+                        ? spark.createDataFrame(List.of(), now.schema())
+                        : spark.read().schema(now.schema()).parquet(files.toArray(String[]::new)));
+    }
+
+    /** The rows only one of the two versions holds, if the older version can still be read with the same columns. */
+    private Optional<Dataset<Row>> versionDifference(TableName table, long version) {
+        Dataset<Row> now = read(table);
+        Dataset<Row> then;
+        try {
+            then = spark.read().format("delta").option("versionAsOf", version).load(location(table));
+            then.schema();
+        } catch (Exception e) { // the version's log entry is gone (log cleanup, a purge that dropped history)
+            return Optional.empty();
+        }
+        boolean sameColumns = Arrays.equals(
+                        now.schema().asNullable().fieldNames(),
+                        then.schema().asNullable().fieldNames())
+                && now.schema().asNullable().sameType(then.schema().asNullable());
+        if (!sameColumns) {
+            return Optional.empty();
+        }
+        Dataset<Row> nowRows = comparable(now);
+        Dataset<Row> thenRows = comparable(then);
+        try {
+            return Optional.of(nowRows.except(thenRows).union(thenRows.except(nowRows)));
+        } catch (Exception e) { // a column Spark cannot compare (a map inside a struct)
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The rows with each map column as the array of its entries sorted by key: Spark compares no maps in
+     * a set operation, and two equal maps may list their entries in another order.
+     */
+    private static Dataset<Row> comparable(Dataset<Row> rows) {
+        return rows.select(Arrays.stream(rows.schema().fields())
+                .map(f -> f.dataType() instanceof org.apache.spark.sql.types.MapType
+                        ? org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .array_sort(org.apache.spark.sql.functions.map_entries(col(quote(f.name()))))
+                                .as(f.name())
+                        : col(quote(f.name())))
+                .toArray(Column[]::new));
     }
 
     /**

@@ -13,9 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.c360.Progress;
 import io.c360.bronze.BronzeIngest;
 import io.c360.config.C360Config;
+import io.c360.gold.GoldDefinitions;
+import io.c360.gold.GoldJob;
 import io.c360.lake.CsvLine;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
+import io.c360.lake.TableName;
 import io.c360.synth.GeneratorSettings;
 import io.c360.synth.SyntheticSources;
 import io.c360.test.SampleLake;
@@ -23,6 +26,8 @@ import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,12 +48,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A second landing batch (new records and changed versions of old ones) resolved incrementally gives
  * what a full rebuild from both batches gives with the same model, while scoring fewer pairs and
- * leaving the customers the batch does not touch as they were.
+ * leaving the customers the batch does not touch as they were; gold then rebuilds its per-customer
+ * tables for the touched customers only and publishes what a whole rebuild publishes.
  */
 @ExtendWith(SparkExtension.class)
 @Tag("pipeline")
 class IncrementalSilverTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant GOLD_AS_OF = Instant.parse("2026-11-02T00:00:00Z");
     private static final List<String> DATA_FOLDERS =
             List.of("crm", "billing", "support", "web", "ecommerce", "consent");
     private final SparkSession spark;
@@ -78,6 +85,10 @@ class IncrementalSilverTest {
                 first.counts().records(), first.work().standardizedRecords(), "a first run standardizes every record");
         Map<Set<String>, String> customersBefore = customers(lake);
         Map<String, Row> goldenBefore = golden(lake);
+        GoldDefinitions goldDefinitions = GoldDefinitions.load(shipped.requireGoldFolder());
+        assertTrue(new GoldJob(lake, cfg, goldDefinitions, Progress.silent())
+                .run("run-1", GOLD_AS_OF)
+                .published());
 
         batches.landSecond();
         new BronzeIngest(lake, cfg, Progress.silent()).run();
@@ -155,6 +166,42 @@ class IncrementalSilverTest {
         onlyRebuilt.removeAll(common);
         onlyIncremental.removeAll(common);
         assertEquals(onlyRebuilt, onlyIncremental, "the same identities and components");
+
+        // Gold on the incremental silver: the per-customer tables rebuilt for the touched customers only,
+        // published as a full rebuild of a copy of the same lake publishes them.
+        List<String> goldProgress = new ArrayList<>();
+        Instant nextDay = GOLD_AS_OF.plus(Duration.ofDays(1));
+        GoldJob.Result incrementalGold =
+                new GoldJob(lake, cfg, goldDefinitions, goldProgress::add).run("run-2", nextDay);
+        assertTrue(incrementalGold.published(), () -> "gate: " + incrementalGold.blockingFailures());
+        for (String table : List.of("customer_xref", "consent", "customer")) {
+            assertTrue(
+                    goldProgress.contains(
+                            "gold: building gold." + table + " for the touched customers (" + table + ".sql)"),
+                    "gold." + table + " rebuilt for the touched customers: " + goldProgress);
+        }
+        Path wholeRoot = home.resolve("lake-gold-whole");
+        SampleLake.copyTree(Path.of(cfg.lakeRoot()), wholeRoot);
+        Files.delete(wholeRoot.resolve(GoldJob.PUBLICATION_FILE));
+        Lake whole = new Lake(spark, wholeRoot.toString());
+        List<String> wholeProgress = new ArrayList<>();
+        GoldJob.Result wholeGold = new GoldJob(
+                        whole,
+                        shipped.withLocations(wholeRoot.toString(), landing.toString()),
+                        goldDefinitions,
+                        wholeProgress::add)
+                .run("run-whole", nextDay);
+        assertTrue(wholeProgress.stream().noneMatch(p -> p.contains("touched")), "a whole rebuild: " + wholeProgress);
+        for (GoldDefinitions.Table t : goldDefinitions.tables()) {
+            TableName table = TableName.gold(t.name());
+            assertEquals(rows(whole.read(table)), rows(lake.read(table)), table + " as a full rebuild publishes it");
+        }
+        assertEquals(
+                rows(whole.read(TableCatalog.SEGMENT_MEMBERSHIP)),
+                rows(lake.read(TableCatalog.SEGMENT_MEMBERSHIP)),
+                "the same segment members");
+        assertEquals(wholeGold.segmentSizes(), incrementalGold.segmentSizes());
+        assertEquals(wholeGold.rows(), incrementalGold.rows());
     }
 
     /** Customers as the set of their record keys → customer id. */
