@@ -41,6 +41,8 @@ public final class Lake {
     private static final String GONE = "_gone";
     /** In {@link #publishOwned}: an owner whose rows are published. */
     private static final String OWNER = "_owner";
+    /** In {@link #replace}: the values of the key expressions of a row to delete. */
+    private static final String GONE_KEY = "_gone_key_";
     /** {@code rw-------}: for secrets under the lake root. */
     private static final FsPermission OWNER_ONLY = new FsPermission((short) 0600);
 
@@ -104,6 +106,81 @@ public final class Lake {
                 .mode("overwrite")
                 .option("overwriteSchema", "true")
                 .save(location(table));
+        register(table);
+    }
+
+    /**
+     * The table as it was at {@code version}: a read that the writes of the same run do not move (a plain
+     * read sees the newest version whenever an action runs).
+     */
+    public Dataset<Row> read(TableName table, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+    }
+
+    /**
+     * Replaces the table's content with {@code rows} in one Delta commit and makes sure it carries the
+     * table {@code properties} (set once, by a second commit, when it does not yet).
+     */
+    public void overwrite(TableName table, Dataset<Row> rows, Map<String, String> properties) {
+        overwrite(table, rows);
+        var configuration = snapshot(location(table)).metadata().configuration();
+        Map<String, String> missing = properties.entrySet().stream()
+                .filter(p -> !p.getValue().equals(configuration.getOrElse(p.getKey(), () -> null)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        if (!missing.isEmpty()) {
+            spark.sql("ALTER TABLE delta.`" + location(table) + "` SET TBLPROPERTIES ("
+                    + missing.entrySet().stream()
+                            .map(p -> sqlString(p.getKey()) + " = " + sqlString(p.getValue()))
+                            .collect(Collectors.joining(", "))
+                    + ")");
+        }
+    }
+
+    /**
+     * Deletes the rows whose {@code key} equals one of {@code gone} and appends {@code rows}, in one Delta
+     * commit (a MERGE whose only matches are the deletions). {@code key} are SQL expressions over the
+     * table's columns ({@code record_key}, {@code l.id}); {@code gone} holds their values, one column per
+     * expression in the same order, each combination once. The rows have the table's columns. On a table
+     * with deletion vectors the deleted rows are marked, not rewritten: the commit costs what changed.
+     */
+    public void replace(TableName table, List<String> key, Dataset<Row> gone, Dataset<Row> rows) {
+        if (gone.columns().length != key.size()) {
+            throw new C360Exception("replacing rows of " + table + ": " + key.size() + " key expressions, but the"
+                    + " rows to delete have " + gone.columns().length + " columns");
+        }
+        List<Column> fromRows = new ArrayList<>();
+        List<Column> fromGone = new ArrayList<>();
+        for (var field : rows.schema().fields()) {
+            fromRows.add(col(quote(field.name())));
+            fromGone.add(lit(null).cast(field.dataType()).as(field.name()));
+        }
+        for (int i = 0; i < key.size(); i++) {
+            var field = gone.schema().fields()[i];
+            fromRows.add(lit(null).cast(field.dataType()).as(GONE_KEY + i));
+            fromGone.add(col(quote(field.name())).as(GONE_KEY + i));
+        }
+        fromRows.add(lit(false).as(GONE));
+        fromGone.add(lit(true).as(GONE));
+        Dataset<Row> changes =
+                rows.select(fromRows.toArray(Column[]::new)).unionByName(gone.select(fromGone.toArray(Column[]::new)));
+        StringBuilder on = new StringBuilder("s." + GONE);
+        for (int i = 0; i < key.size(); i++) {
+            on.append(" AND t.")
+                    .append(key.get(i))
+                    .append(" = s.")
+                    .append(GONE_KEY)
+                    .append(i);
+        }
+        Map<String, String> assignments =
+                Arrays.stream(rows.columns()).collect(Collectors.toMap(Lake::quote, c -> "s." + quote(c)));
+        DeltaTable.forPath(spark, location(table))
+                .as("t")
+                .merge(changes.as("s"), on.toString())
+                .whenMatched()
+                .delete()
+                .whenNotMatched("NOT s." + GONE)
+                .insertExpr(assignments)
+                .execute();
         register(table);
     }
 
@@ -356,6 +433,14 @@ public final class Lake {
                                 .as(f.name())
                         : col(quote(f.name())))
                 .toArray(Column[]::new));
+    }
+
+    /**
+     * The table's newest {@code commits} commits, newest first, as Delta records them ({@code version,
+     * operation, operationMetrics}, ...): what a write did, row counts included.
+     */
+    public Dataset<Row> history(TableName table, int commits) {
+        return DeltaTable.forPath(spark, location(table)).history(commits);
     }
 
     /**

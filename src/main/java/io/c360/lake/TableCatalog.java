@@ -117,6 +117,12 @@ public final class TableCatalog {
      * compares this run's identities with. Hashes and component labels only, no attributes.
      */
     public static final TableName IDENTITIES = TableName.silver("identities");
+    /**
+     * The blocking key index: one row per identity and blocking rule that gives it a key ({@code signature,
+     * rule, key}). An incremental run blocks only new and changed identities, against this index, instead
+     * of every identity. The keys are made of identity attributes (a surname, a birth date): personal data.
+     */
+    public static final TableName BLOCKING_KEYS = TableName.silver("blocking_keys");
 
     public static final TableName SEGMENT_MEMBERSHIP = TableName.gold("segment_membership");
     public static final TableName SEGMENT_SIZES = TableName.gold("segment_sizes");
@@ -233,6 +239,11 @@ public final class TableCatalog {
                     Column.pii("national_id", "national_id"),
                     Column.pii("street", "address")),
             new Table(IDENTITIES, List.of("signature"), Column.role("signature", Role.signature)),
+            new Table(
+                    BLOCKING_KEYS,
+                    List.of("signature", "rule"),
+                    Column.role("signature", Role.signature),
+                    Column.pii("key", "blocking_key")),
             new Table(
                     AUDIT_ITEMS,
                     List.of(),

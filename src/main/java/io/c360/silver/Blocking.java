@@ -2,7 +2,9 @@ package io.c360.silver;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.bit_or;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -45,6 +47,8 @@ public final class Blocking {
     public static final String RULES = "blocking_rules";
     private static final String NUMBER = "number";
     private static final String BLOCK = "block";
+    /** In the key index: the identity a key is of. */
+    public static final String SIGNATURE = "signature";
 
     private Blocking() {}
 
@@ -83,7 +87,7 @@ public final class Blocking {
         Dataset<Row> keyed = keys.select(col(NUMBER), explode(array(ruleKeys)).as("k"))
                 .select(col(NUMBER), col("k.rule").as("rule"), col("k.key").as("key"))
                 .filter(col("key").isNotNull());
-        List<RuleReport> report = report(rules, keyed);
+        List<RuleReport> report = report(rules, keyed.select(col("rule"), col("key")));
 
         // Blocks are counted and paired by a 64-bit hash of (rule, key): Spark sorts one long by radix, while
         // a string key ties on its prefix and falls back to comparing whole rows (at a million records that
@@ -118,6 +122,108 @@ public final class Blocking {
         return new Result(pairs, rules, report);
     }
 
+    /**
+     * The key index of {@code nodes} ({@code signature, rule, key}: one row per identity and rule that
+     * gives it a key; the rule by name), as {@code silver.blocking_keys} keeps it.
+     */
+    public static Dataset<Row> keys(Dataset<Row> nodes, List<MatchingConfig.BlockingRule> rules) {
+        Column[] ruleKeys = new Column[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            ruleKeys[i] = struct(
+                    lit(rules.get(i).name()).as("rule"), key(rules.get(i)).as("key"));
+        }
+        return nodes.select(col("id").as(SIGNATURE), explode(array(ruleKeys)).as("k"))
+                .select(col(SIGNATURE), col("k.rule").as("rule"), col("k.key").as("key"))
+                .filter(col("key").isNotNull());
+    }
+
+    /**
+     * The candidate pairs of the {@code seeds} ({@code id}) with every identity of the key {@code index}
+     * ({@code signature, rule, key}, as it is after this run) that shares a block with one, the block sizes
+     * counted from the index: pairs with a seed on at least one side ({@code l_id < r_id}, with their
+     * rules; materialized), and the per-rule report of the blocks the seeds are in. A block over its
+     * rule's cap is skipped and reported, as in {@link #pairs}.
+     *
+     * @param seedKeys the seeds' rows of the index
+     */
+    public static Result pairsOf(Dataset<Row> seedKeys, Dataset<Row> index, List<MatchingConfig.BlockingRule> rules) {
+        Dataset<Row> seedBlocks = blocked(seedKeys, rules);
+        Dataset<Row> members = blocked(index, rules)
+                .join(seedBlocks.select(BLOCK).distinct(), BLOCK, "left_semi")
+                .withColumn("n", count(lit(1)).over(Window.partitionBy(BLOCK)))
+                .localCheckpoint(true);
+        List<RuleReport> report = report(rules, members.select(col(NUMBER).as("rule"), col("key")));
+        Dataset<Row> allowed = members.filter(col("n").leq(maxBlockSize(rules, col(NUMBER))));
+        Dataset<Row> a = seedBlocks.select(
+                col(BLOCK), col(NUMBER).as("rule"), col(SIGNATURE).as("seed"));
+        Dataset<Row> b = allowed.select(col(BLOCK).as("block_r"), col(SIGNATURE).as("other"));
+        Column[] ruleNames = new Column[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            ruleNames[i] = when(
+                    col("rule_bits").bitwiseAND(lit(1L << i)).notEqual(0),
+                    lit(rules.get(i).name()));
+        }
+        Dataset<Row> pairs = a.join(
+                        b,
+                        a.col(BLOCK).equalTo(b.col("block_r")).and(a.col("seed").notEqual(b.col("other"))))
+                .select(
+                        least(col("seed"), col("other")).as(LEFT),
+                        greatest(col("seed"), col("other")).as(RIGHT),
+                        col("rule"))
+                .groupBy(LEFT, RIGHT)
+                .agg(bit_or(expr("shiftleft(CAST(1 AS BIGINT), rule)")).as("rule_bits"))
+                .select(col(LEFT), col(RIGHT), array_compact(array(ruleNames)).as(RULES))
+                .localCheckpoint(true);
+        Checkpoints.release(members);
+        return new Result(pairs, rules, report);
+    }
+
+    /**
+     * Identities ({@code id}) that keep their keys but share a block whose size crossed its rule's cap
+     * when the index lost the rows of {@code gone} ({@code signature}) and gained {@code added} (rows of
+     * the index): their pairs with each other came or went though neither changed. Materialized.
+     */
+    public static Dataset<Row> crossedCap(
+            Dataset<Row> index, Dataset<Row> gone, Dataset<Row> added, List<MatchingConfig.BlockingRule> rules) {
+        Dataset<Row> addedRows = blocked(added, rules);
+        Dataset<Row> changedBlocks = blocked(index.join(gone, SIGNATURE, "left_semi"), rules)
+                .select(BLOCK)
+                .union(addedRows.select(BLOCK))
+                .distinct();
+        // The index's rows in blocks that changed: few, read twice.
+        Dataset<Row> local =
+                blocked(index, rules).join(changedBlocks, BLOCK, "left_semi").localCheckpoint(true);
+        Dataset<Row> staying = local.join(gone, SIGNATURE, "left_anti");
+        Dataset<Row> before = local.groupBy(BLOCK, NUMBER).agg(count(lit(1)).as("before"));
+        Dataset<Row> now = staying.select(BLOCK, NUMBER)
+                .union(addedRows.select(BLOCK, NUMBER))
+                .groupBy(BLOCK, NUMBER)
+                .agg(count(lit(1)).as("now"));
+        Column cap = maxBlockSize(rules, col(NUMBER));
+        Dataset<Row> crossed = before.join(now, new String[] {BLOCK, NUMBER}, "full_outer")
+                .filter(coalesce(col("before"), lit(0L))
+                        .leq(cap)
+                        .notEqual(coalesce(col("now"), lit(0L)).leq(cap)))
+                .select(BLOCK);
+        Dataset<Row> ids = staying.join(crossed, BLOCK, "left_semi")
+                .select(col(SIGNATURE).as("id"))
+                .distinct()
+                .localCheckpoint(true);
+        Checkpoints.release(local);
+        return ids;
+    }
+
+    /**
+     * Rows of a key index with the rule's number ({@code number}) and the block ({@code block}: the same
+     * 64-bit hash of rule number and key as {@link #pairs} blocks by, so that both find the same blocks).
+     */
+    private static Dataset<Row> blocked(Dataset<Row> index, List<MatchingConfig.BlockingRule> rules) {
+        Column names = array(rules.stream().map(r -> lit(r.name())).toArray(Column[]::new));
+        Column number = array_position(names, col("rule")).minus(1).cast(DataTypes.IntegerType);
+        return index.select(col(SIGNATURE), col("key"), number.as(NUMBER))
+                .withColumn(BLOCK, xxhash64(col(NUMBER), col("key")));
+    }
+
     /** A rule's key: its key expressions joined, null when any of them is null or empty (it blocks nothing). */
     private static Column key(MatchingConfig.BlockingRule rule) {
         return key(rule.keys());
@@ -141,9 +247,12 @@ public final class Blocking {
 
     /** The cap of the row's {@code rule}. */
     private static Column maxBlockSize(List<MatchingConfig.BlockingRule> rules) {
-        return element_at(
-                array(rules.stream().map(r -> lit(r.maxBlockSize())).toArray(Column[]::new)),
-                col("rule").plus(1));
+        return maxBlockSize(rules, col("rule"));
+    }
+
+    /** The cap of the rule numbered {@code rule}. */
+    private static Column maxBlockSize(List<MatchingConfig.BlockingRule> rules, Column rule) {
+        return element_at(array(rules.stream().map(r -> lit(r.maxBlockSize())).toArray(Column[]::new)), rule.plus(1));
     }
 
     /** What each rule would do, counted from its block sizes before any pair is made (one small job for all rules). */

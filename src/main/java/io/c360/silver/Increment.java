@@ -1,11 +1,9 @@
 package io.c360.silver;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sha2;
@@ -32,6 +30,11 @@ import org.apache.spark.sql.types.StructField;
  * now shared by another given name), identities that gained or lost a record, and identities named
  * by a steward decision (so that no kept decision hides a steward's newer word).
  *
+ * <p>Blocking: an untouched identity has the keys it had, kept in the key index. Its pairs with other
+ * untouched identities are as before unless a block they share crossed its cap; those identities are
+ * <i>unsettled</i> and their pairs are made and scored again like the touched ones' (see
+ * {@link Blocking#crossedCap}).
+ *
  * <p>Clusters: a component of the previous run whose identities are all untouched and kept all their
  * pairs, and that no new link reaches, is the same component with the same clusters; every other
  * component is re-clustered whole (see {@link #toRecluster}).
@@ -42,8 +45,6 @@ final class Increment {
     static final String COMPONENT = "component";
     static final String PREVIOUS_SIGNATURE = "previous_signature";
     private static final String ID = "id";
-    private static final String TOUCHED_L = "touched_l";
-    private static final String TOUCHED_R = "touched_r";
     private static final String LABEL = "label";
 
     private Increment() {}
@@ -147,73 +148,15 @@ final class Increment {
                 .join(identityHashes.select(ID), ID, "left_anti");
     }
 
-    /** Candidate pairs with whether each side is touched ({@code touched_l}, {@code touched_r}). */
-    private static Dataset<Row> withTouchedSides(Dataset<Row> candidates, Dataset<Row> touched) {
-        Dataset<Row> l = touched.select(col(ID).as("tl"), lit(true).as(TOUCHED_L));
-        Dataset<Row> r = touched.select(col(ID).as("tr"), lit(true).as(TOUCHED_R));
-        return candidates
-                .join(l, candidates.col(Blocking.LEFT).equalTo(l.col("tl")), "left")
-                .join(r, candidates.col(Blocking.RIGHT).equalTo(r.col("tr")), "left")
-                .withColumn(TOUCHED_L, coalesce(col(TOUCHED_L), lit(false)))
-                .withColumn(TOUCHED_R, coalesce(col(TOUCHED_R), lit(false)))
-                .drop("tl", "tr");
-    }
-
     /**
-     * This run's candidate pairs set against the previous run's scored pairs, joined once: the pairs to
-     * compare and score, the previous rows to keep and the identities whose pairs came or went all
-     * follow from that one join, instead of each joining every candidate and previous pair again.
-     *
-     * @param joined the candidates ({@code candidate_now} true, this run's blocking rules, whether each
-     *     side is touched) full-outer-joined on the pair with the previous pairs ({@code scored_before}
-     *     true, their other columns), materialized
-     * @param gone touched and removed identities ({@code id}): a previous pair naming one is re-examined anyway
+     * The previous run's pairs ({@code l_id, r_id, decision}) with a side among {@code ids} ({@code id}):
+     * the rows this run replaces.
      */
-    record PairsAgainstPrevious(Dataset<Row> joined, Dataset<Row> gone) {
-        private static final String NOW = "candidate_now";
-        private static final String BEFORE = "scored_before";
-
-        static PairsAgainstPrevious of(
-                Dataset<Row> candidates, Dataset<Row> touched, Dataset<Row> removed, Dataset<Row> previousPairs) {
-            Dataset<Row> now = withTouchedSides(candidates, touched).withColumn(NOW, lit(true));
-            Dataset<Row> before = previousPairs.drop(Blocking.RULES).withColumn(BEFORE, lit(true));
-            return new PairsAgainstPrevious(
-                    now.join(before, new String[] {Blocking.LEFT, Blocking.RIGHT}, "full_outer")
-                            .localCheckpoint(true),
-                    touched.union(removed));
-        }
-
-        private static Column untouched() {
-            return col(NOW).and(not(col(TOUCHED_L))).and(not(col(TOUCHED_R)));
-        }
-
-        /** Candidate pairs to compare and score: those with a touched side, and those not scored last time. */
-        Dataset<Row> toScore() {
-            return joined.filter(col(NOW).and(not(untouched()).or(col(BEFORE).isNull())))
-                    .select(col(Blocking.LEFT), col(Blocking.RIGHT), col(Blocking.RULES));
-        }
-
-        /** The previous run's rows of the candidate pairs between untouched identities, with this run's blocking rules. */
-        Dataset<Row> kept() {
-            return joined.filter(untouched().and(col(BEFORE))).drop(NOW, BEFORE, TOUCHED_L, TOUCHED_R);
-        }
-
-        /**
-         * Untouched identities ({@code id}) whose pairs with each other changed: a pair that became a
-         * candidate, or stopped being one, because a block crossed {@code max_block_size}.
-         */
-        Dataset<Row> unsettled() {
-            Dataset<Row> came =
-                    joined.filter(untouched().and(col(BEFORE).isNull())).select(Blocking.LEFT, Blocking.RIGHT);
-            Dataset<Row> went = joined.filter(col(NOW).isNull())
-                    .select(Blocking.LEFT, Blocking.RIGHT)
-                    .join(gone.select(col(ID).as(Blocking.LEFT)), Blocking.LEFT, "left_anti")
-                    .join(gone.select(col(ID).as(Blocking.RIGHT)), Blocking.RIGHT, "left_anti");
-            return came.unionByName(went)
-                    .select(explode(array(col(Blocking.LEFT), col(Blocking.RIGHT)))
-                            .as(ID))
-                    .distinct();
-        }
+    static Dataset<Row> pairsOf(Dataset<Row> previousPairs, Dataset<Row> ids) {
+        Dataset<Row> pairs = previousPairs.select(col(Blocking.LEFT), col(Blocking.RIGHT), col("decision"));
+        return pairs.join(ids.select(col(ID).as(Blocking.LEFT)), Blocking.LEFT, "left_semi")
+                .unionByName(pairs.join(ids.select(col(ID).as(Blocking.RIGHT)), Blocking.RIGHT, "left_semi"))
+                .distinct();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.c360.silver;
 
+import static io.c360.lake.TableCatalog.BLOCKING_KEYS;
 import static io.c360.lake.TableCatalog.BLOCKING_REPORT;
 import static io.c360.lake.TableCatalog.CUSTOMER_ID_MAP;
 import static io.c360.lake.TableCatalog.GOLDEN_RECORDS;
@@ -34,7 +35,6 @@ import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.bronze.Lineage;
 import io.c360.config.C360Config;
-import io.c360.lake.Checkpoints;
 import io.c360.lake.Lake;
 import io.c360.lake.Steps;
 import io.c360.lake.TableName;
@@ -71,8 +71,20 @@ public final class SilverJob {
     /** What the last silver run wrote: its model, definitions and the table versions (see {@link Resolution}). */
     static final String RESOLUTION_FILE = "silver/_resolution.json";
 
-    private static final List<TableName> STATE_TABLES =
-            List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES);
+    /** The blocking rules the key index was made by, when they were chosen from the data (a JSON list). */
+    static final String BLOCKING_RULES_FILE = "silver/_blocking_rules.json";
+
+    private static final List<TableName> STATE_TABLES = List.of(
+            IDENTITY_RECORDS, SCORED_PAIRS, MATCH_REVIEW, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES, BLOCKING_KEYS);
+    /**
+     * The state tables an incremental run changes row by row: deletion vectors make a delete or replaced
+     * row cost a mark instead of a rewritten file. The tables gold and the id map's readers follow also
+     * keep a Change Data Feed, so that a reader can take only what changed since a version.
+     */
+    private static final Map<String, String> ROW_CHANGES = Map.of("delta.enableDeletionVectors", "true");
+
+    private static final Map<String, String> ROW_CHANGES_WITH_FEED =
+            Map.of("delta.enableDeletionVectors", "true", "delta.enableChangeDataFeed", "true");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Lake lake;
@@ -192,8 +204,11 @@ public final class SilverJob {
      */
     private record Delivery(Dataset<Row> records, Dataset<Row> keys, long count, long birthDatesOutOfRange) {}
 
-    /** The previous run's state an incremental run starts from, materialized (this run replaces the tables). */
-    private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> golden) {}
+    /**
+     * The previous run's state an incremental run starts from: its tables at the versions it wrote (this
+     * run changes them), read where needed rather than held.
+     */
+    private record Previous(Dataset<Row> identities, Dataset<Row> pairs, Dataset<Row> idMap, Dataset<Row> keys) {}
 
     /**
      * What this run does, decided from the lake's state before anything is matched: the identity records
@@ -220,20 +235,32 @@ public final class SilverJob {
             Dataset<Row> nodes, Dataset<Row> identityHashes, Optional<Dataset<Row>> frozenTermFrequencies) {}
 
     /**
-     * What the computation resolved, every table still to be written: the scored pairs, the identities'
-     * state, the id map and the redirects this run adds, the golden records; and how much was computed again.
+     * What the computation resolved, nothing written yet: every scored pair and the whole id map (for the
+     * run's figures), the redirects this run adds, how each state table is to be written (whole in a full
+     * run, as the rows that changed in an incremental one), and how much was computed again.
      */
     private record Resolved(
             MatchInput input,
             Matcher.Result matched,
             Dataset<Row> pairs,
-            Dataset<Row> identities,
             Dataset<Row> idMap,
             Dataset<Row> redirects,
-            Dataset<Row> golden,
+            Map<TableName, TableWrite> writes,
             long touched,
             long scored,
             long reclustered) {}
+
+    /** How the run changes a silver state table. */
+    private sealed interface TableWrite permits Overwrite, Replace {}
+
+    /** The table's rows, all of them (a full run). */
+    private record Overwrite(Dataset<Row> rows) implements TableWrite {}
+
+    /**
+     * The rows whose {@code key} (SQL expressions over the table's columns) is one of {@code gone} are
+     * deleted and {@code rows} appended: what changed, in one commit (see {@link Lake#replace}).
+     */
+    private record Replace(List<String> key, Dataset<Row> gone, Dataset<Row> rows) implements TableWrite {}
 
     public Result run() {
         return run(Instant.now().toString());
@@ -367,8 +394,11 @@ public final class SilverJob {
                                 col("r").as(Blocking.RIGHT),
                                 col("decision").equalTo("match").as("is_match")))
                 : Optional.empty();
-        Matcher.Result matched = Matcher.run(
+        Blocking.Result blocked = Matcher.block(input.nodes(), silver.matching());
+        Matcher.Result matched = Matcher.score(
                 input.nodes(),
+                blocked,
+                blocked.pairs(),
                 silver.matching(),
                 plan.reuse().map(ModelStore.Artefact::parameters),
                 input.frozenTermFrequencies(),
@@ -383,7 +413,6 @@ public final class SilverJob {
                         plan.records(), matched, pairs, input.nodes().select("id"), silver, plan.steward()));
         StableIds.Result ids = stableIds(resolution, previousMap, runId);
         Dataset<Row> idMap = ids.idMap();
-        Dataset<Row> redirects = ids.redirects();
         Dataset<Row> golden = Survivorship.golden(plan.records().join(idMap, "record_key"), silver.survivorship());
         Dataset<Row> identities = input.identityHashes()
                 .join(resolution.identityClusters(), "id")
@@ -391,17 +420,29 @@ public final class SilverJob {
                         col("id").as(IdentityRecords.SIGNATURE),
                         col(Increment.IDENTITY_HASH),
                         col(Increment.COMPONENT));
+        Map<TableName, TableWrite> writes = new LinkedHashMap<>();
+        writes.put(SCORED_PAIRS, new Overwrite(pairs));
+        writes.put(GOLDEN_RECORDS, new Overwrite(golden));
+        writes.put(IDENTITY_RECORDS, new Overwrite(plan.records()));
+        writes.put(MATCH_REVIEW, new Overwrite(reviewQueue(pairs, plan.records(), input.nodes())));
+        writes.put(CUSTOMER_ID_MAP, new Overwrite(idMap));
+        writes.put(IDENTITIES, new Overwrite(identities));
+        writes.put(BLOCKING_KEYS, new Overwrite(Blocking.keys(input.nodes(), blocked.rules())));
+        if (silver.matching().blockingFromData()) {
+            keepBlockingRules(blocked.rules());
+        }
         long touched = input.identityHashes().count();
-        return new Resolved(input, matched, pairs, identities, idMap, redirects, golden, touched, scored, touched);
+        return new Resolved(input, matched, pairs, idMap, ids.redirects(), writes, touched, scored, touched);
     }
 
     /**
      * Only what changed since the last run: identities touched by changed records or steward decisions are
-     * matched again, the last run's scores of pairs between untouched identities are kept, and the region
-     * those changes reach is clustered again; every other record keeps its customer id and golden record.
+     * blocked against the key index and matched again, the last run's scores of pairs between untouched
+     * identities are kept, and the region those changes reach is clustered again; every other record keeps
+     * its customer id and golden record. Each table is written as the rows that changed.
      */
     private Resolved incremental(Plan plan, String runId) {
-        Previous before = previousState();
+        Previous before = previousState(plan.buildOn().orElseThrow());
         MatchInput input = matchInput(plan);
         Dataset<Row> records = plan.records();
         Dataset<Row> steward = plan.steward();
@@ -411,28 +452,43 @@ public final class SilverJob {
                 .localCheckpoint(true);
         Dataset<Row> removed =
                 Increment.removed(identityHashes, before.identities()).localCheckpoint(true);
-        Blocking.Result blocked = Matcher.block(input.nodes(), silver.matching());
-        Increment.PairsAgainstPrevious against =
-                Increment.PairsAgainstPrevious.of(blocked.pairs(), touched, removed, before.pairs());
+        Dataset<Row> gone = touched.union(removed).select(col("id").as(Blocking.SIGNATURE));
+        List<MatchingConfig.BlockingRule> rules = blockingRules();
+        // Keys only of the touched identities; the others' are in the index as they were.
+        Dataset<Row> touchedKeys = Blocking.keys(input.nodes().join(touched, "id", "left_semi"), rules)
+                .localCheckpoint(true);
+        Dataset<Row> unsettled = Steps.compute(
+                lake.spark(), "silver: block", () -> Blocking.crossedCap(before.keys(), gone, touchedKeys, rules));
+        Dataset<Row> index =
+                before.keys().join(gone, Blocking.SIGNATURE, "left_anti").unionByName(touchedKeys);
+        Dataset<Row> seedKeys = touchedKeys.unionByName(before.keys()
+                .join(unsettled.select(col("id").as(Blocking.SIGNATURE)), Blocking.SIGNATURE, "left_semi"));
+        Blocking.Result blocked =
+                Steps.compute(lake.spark(), "silver: block", () -> Blocking.pairsOf(seedKeys, index, rules));
+        // Every previous pair with a touched, unsettled or removed side is replaced by what blocking finds now.
+        Dataset<Row> changed = touched.union(unsettled).distinct().localCheckpoint(true);
+        Dataset<Row> replaced =
+                Increment.pairsOf(before.pairs(), changed.union(removed)).localCheckpoint(true);
         Matcher.Result matched = Matcher.score(
                 input.nodes(),
                 blocked,
-                against.toScore(),
+                blocked.pairs(),
                 silver.matching(),
                 plan.reuse().map(ModelStore.Artefact::parameters),
                 input.frozenTermFrequencies(),
                 Optional.empty());
-        Dataset<Row> kept = against.kept();
         Dataset<Row> fresh = scored(matched.pairs(), steward);
         long scored = fresh.count();
-        Dataset<Row> pairs = fresh.unionByName(kept).localCheckpoint(true);
-        // Materialized: re-clustering reads it twice.
-        Dataset<Row> changed = touched.union(against.unsettled()).distinct().localCheckpoint(true);
+        Dataset<Row> pairs = before.pairs()
+                .join(
+                        replaced.select(Blocking.LEFT, Blocking.RIGHT),
+                        new String[] {Blocking.LEFT, Blocking.RIGHT},
+                        "left_anti")
+                .unionByName(fresh);
         Dataset<Row> region = Increment.toRecluster(
                         identityHashes, changed, removed, before.identities(), Resolver.links(pairs, steward))
                 .localCheckpoint(true);
         matched.releaseCandidates();
-        Checkpoints.release(against.joined());
         Resolver.Resolution resolution = Steps.compute(
                 lake.spark(),
                 "silver: cluster",
@@ -440,41 +496,68 @@ public final class SilverJob {
         StableIds.Result ids = stableIds(resolution, before.idMap(), runId);
         Dataset<Row> reclustered = ids.idMap();
         // Records outside the re-clustered part are exactly the previous run's (same identities, same records):
-        // they keep their rows.
-        Dataset<Row> stayed = before.idMap()
-                .join(
-                        records.join(
-                                        region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
-                                        IdentityRecords.SIGNATURE,
-                                        "left_anti")
-                                .select("record_key"),
-                        "record_key");
-        Dataset<Row> idMap = stayed.unionByName(reclustered).localCheckpoint(true);
-        Dataset<Row> redirects = ids.redirects();
+        // they keep their rows. The others left their row: re-clustered, or gone.
+        Dataset<Row> leaving = records.join(
+                        region.withColumnRenamed("id", IdentityRecords.SIGNATURE),
+                        IdentityRecords.SIGNATURE,
+                        "left_semi")
+                .select(IdentityRecords.RECORD_KEY)
+                .union(changes.filter(col(IdentityRecords.SIGNATURE).isNull()).select(IdentityRecords.RECORD_KEY))
+                .distinct()
+                .localCheckpoint(true);
+        Dataset<Row> stayed = before.idMap().join(leaving, "record_key", "left_anti");
+        Dataset<Row> idMap = stayed.unionByName(reclustered);
         Dataset<Row> recomputed = reclustered
                 .select("customer_id")
                 .union(idMap.join(changes.select("record_key"), "record_key").select("customer_id"))
+                .distinct()
+                .localCheckpoint(true);
+        // A customer whose every record left has no golden record any more.
+        Dataset<Row> leftCustomers = before.idMap()
+                .join(leaving, "record_key", "left_semi")
+                .select("customer_id")
                 .distinct();
-        Dataset<Row> golden = before.golden()
-                .join(stayed.select("customer_id").distinct(), "customer_id", "left_semi")
-                .join(recomputed, "customer_id", "left_anti")
-                .unionByName(Survivorship.golden(
-                        records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"),
-                        silver.survivorship()));
-        Dataset<Row> identities = before.identities()
-                .join(
-                        identityHashes.select(col("id").as(IdentityRecords.SIGNATURE)),
-                        IdentityRecords.SIGNATURE,
-                        "left_semi")
-                .join(region.withColumnRenamed("id", IdentityRecords.SIGNATURE), IdentityRecords.SIGNATURE, "left_anti")
-                .unionByName(identityHashes
-                        .join(resolution.identityClusters(), "id")
-                        .select(
-                                col("id").as(IdentityRecords.SIGNATURE),
-                                col(Increment.IDENTITY_HASH),
-                                col(Increment.COMPONENT)));
+        Dataset<Row> goneCustomers = leftCustomers
+                .join(stayed.join(leftCustomers, "customer_id", "left_semi"), "customer_id", "left_anti")
+                .union(recomputed)
+                .distinct();
+        Dataset<Row> golden = Survivorship.golden(
+                records.join(idMap.join(recomputed, "customer_id", "left_semi"), "record_key"), silver.survivorship());
+        Dataset<Row> reclusteredIdentities = identityHashes
+                .join(resolution.identityClusters(), "id")
+                .select(
+                        col("id").as(IdentityRecords.SIGNATURE),
+                        col(Increment.IDENTITY_HASH),
+                        col(Increment.COMPONENT));
+        Map<TableName, TableWrite> writes = new LinkedHashMap<>();
+        writes.put(
+                SCORED_PAIRS,
+                new Replace(
+                        List.of(Blocking.LEFT, Blocking.RIGHT), replaced.select(Blocking.LEFT, Blocking.RIGHT), fresh));
+        writes.put(GOLDEN_RECORDS, new Replace(List.of("customer_id"), goneCustomers, golden));
+        writes.put(
+                IDENTITY_RECORDS,
+                new Replace(
+                        List.of(IdentityRecords.RECORD_KEY),
+                        changes.select(IdentityRecords.RECORD_KEY),
+                        records.join(
+                                changes.select(IdentityRecords.RECORD_KEY), IdentityRecords.RECORD_KEY, "left_semi")));
+        writes.put(
+                MATCH_REVIEW,
+                new Replace(
+                        List.of("l.id", "r.id"),
+                        replaced.filter(col("decision").equalTo(Matcher.REVIEW)).select(Blocking.LEFT, Blocking.RIGHT),
+                        reviewQueue(fresh, records, input.nodes())));
+        writes.put(CUSTOMER_ID_MAP, new Replace(List.of("record_key"), leaving, reclustered));
+        writes.put(
+                IDENTITIES,
+                new Replace(
+                        List.of(IdentityRecords.SIGNATURE),
+                        region.union(removed).select(col("id").as(IdentityRecords.SIGNATURE)),
+                        reclusteredIdentities));
+        writes.put(BLOCKING_KEYS, new Replace(List.of(Blocking.SIGNATURE), gone, touchedKeys));
         return new Resolved(
-                input, matched, pairs, identities, idMap, redirects, golden, touched.count(), scored, region.count());
+                input, matched, pairs, idMap, ids.redirects(), writes, touched.count(), scored, region.count());
     }
 
     /** The scored pairs with the stewards' decisions applied, materialized. */
@@ -543,27 +626,20 @@ public final class SilverJob {
      * file is what makes them count, once all have landed.
      */
     private void write(String runId, Plan plan, Resolved resolved, ModelStore.Artefact model) {
-        Dataset<Row> review =
-                reviewQueue(resolved.pairs(), plan.records(), resolved.input().nodes());
         Dataset<Row> blockingReport =
                 Blocking.reportTable(lake.spark(), resolved.matched().blocking(), runId);
-        Concurrently.map(
-                List.<Runnable>of(
-                        () -> overwrite(SCORED_PAIRS, resolved.pairs()),
-                        () -> overwrite(GOLDEN_RECORDS, resolved.golden()),
-                        () -> overwrite(IDENTITY_RECORDS, plan.records()),
-                        () -> overwrite(MATCH_REVIEW, review),
-                        () -> overwrite(CUSTOMER_ID_MAP, resolved.idMap()),
-                        () -> overwrite(IDENTITIES, resolved.identities()),
-                        () -> Steps.run(
-                                lake.spark(),
-                                "silver: write " + REDIRECTS,
-                                () -> lake.append(REDIRECTS, resolved.redirects())),
-                        () -> overwrite(BLOCKING_REPORT, blockingReport)),
-                write -> {
-                    write.run();
-                    return true;
-                });
+        List<Runnable> writes = new ArrayList<>();
+        resolved.writes().forEach((table, write) -> writes.add(() -> write(table, write)));
+        writes.add(() -> Steps.run(
+                lake.spark(), "silver: write " + REDIRECTS, () -> lake.append(REDIRECTS, resolved.redirects())));
+        writes.add(() -> Steps.run(
+                lake.spark(),
+                "silver: write " + BLOCKING_REPORT,
+                () -> lake.overwrite(BLOCKING_REPORT, blockingReport)));
+        Concurrently.map(writes, write -> {
+            write.run();
+            return true;
+        });
         Map<String, Long> versions = new LinkedHashMap<>();
         STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
         versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
@@ -575,9 +651,17 @@ public final class SilverJob {
                 plan.read().marks()));
     }
 
-    /** Overwrites a silver table, its Spark jobs named after it (the golden records are computed in theirs). */
-    private void overwrite(TableName table, Dataset<Row> rows) {
-        Steps.run(lake.spark(), "silver: write " + table, () -> lake.overwrite(table, rows));
+    /** Writes a silver state table, its Spark jobs named after it (the golden records are computed in theirs). */
+    private void write(TableName table, TableWrite write) {
+        Map<String, String> properties =
+                table.equals(CUSTOMER_ID_MAP) || table.equals(GOLDEN_RECORDS) ? ROW_CHANGES_WITH_FEED : ROW_CHANGES;
+        Steps.run(lake.spark(), "silver: write " + table, () -> {
+            if (write instanceof Replace r) {
+                lake.replace(table, r.key(), r.gone(), r.rows());
+            } else {
+                lake.overwrite(table, ((Overwrite) write).rows(), properties);
+            }
+        });
     }
 
     /** The figures of the silver tables: customers from the id map, pairs by decision from the scored pairs. */
@@ -672,13 +756,46 @@ public final class SilverJob {
         return last;
     }
 
-    /** The last run's tables, materialized: this run replaces them. */
-    private Previous previousState() {
+    /** The last run's tables as it wrote them: pinned to those versions, so this run's writes do not move them. */
+    private Previous previousState(Resolution last) {
+        Function<TableName, Dataset<Row>> asWritten =
+                t -> lake.read(t, last.tables().get(t.toString()));
         return new Previous(
-                lake.read(IDENTITIES).localCheckpoint(true),
-                lake.read(SCORED_PAIRS).localCheckpoint(true),
-                lake.read(CUSTOMER_ID_MAP).select("record_key", "customer_id").localCheckpoint(true),
-                lake.read(GOLDEN_RECORDS).localCheckpoint(true));
+                asWritten.apply(IDENTITIES),
+                asWritten.apply(SCORED_PAIRS),
+                asWritten.apply(CUSTOMER_ID_MAP).select("record_key", "customer_id"),
+                asWritten.apply(BLOCKING_KEYS));
+    }
+
+    /**
+     * The blocking rules of this run: the configured ones, or, when they are chosen from the data, the ones
+     * the last full run chose (the key index holds their keys; only a full run chooses again).
+     */
+    private List<MatchingConfig.BlockingRule> blockingRules() {
+        if (!silver.matching().blockingFromData()) {
+            return silver.matching().blocking();
+        }
+        String text = lake.readText(BLOCKING_RULES_FILE)
+                .orElseThrow(() -> new C360Exception("cannot read " + lake.root() + "/" + BLOCKING_RULES_FILE
+                        + ": the last full run kept no blocking rules (run silver with --full-refresh)"));
+        try {
+            return List.of(JSON.readValue(text, MatchingConfig.BlockingRule[].class));
+        } catch (IOException e) {
+            throw new C360Exception(
+                    "cannot read " + lake.root() + "/" + BLOCKING_RULES_FILE + ": " + e.getMessage()
+                            + " (run silver with --full-refresh)",
+                    e);
+        }
+    }
+
+    /** Keeps the blocking rules chosen from the data, for the incremental runs that block against their index. */
+    private void keepBlockingRules(List<MatchingConfig.BlockingRule> rules) {
+        try {
+            lake.writeText(BLOCKING_RULES_FILE, JSON.writeValueAsString(rules));
+        } catch (IOException e) {
+            throw new C360Exception(
+                    "cannot write " + lake.root() + "/" + BLOCKING_RULES_FILE + ": " + e.getMessage(), e);
+        }
     }
 
     private Optional<Resolution> readResolution() {

@@ -131,4 +131,87 @@ class BlockingTest {
                 C360Exception.class, () -> Blocking.pairs(nodes(new String[][] {{"a", "a@x.com", "lee"}}), rules));
         assertTrue(e.getMessage().contains("at most 63 blocking rules"), e.getMessage());
     }
+
+    @Test
+    void theKeyIndexHoldsEveryKeyOfEveryIdentityByRuleName() {
+        Dataset<Row> nodes = nodes(new String[][] {{"a", "ann@x.com", "lee"}, {"c", null, "lee"}});
+        List<MatchingConfig.BlockingRule> rules = List.of(
+                new MatchingConfig.BlockingRule("email", List.of("email"), 3),
+                new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
+
+        List<String> index = new ArrayList<>();
+        Blocking.keys(nodes, rules)
+                .collectAsList()
+                .forEach(r -> index.add(r.getString(0) + " " + r.getString(1) + " " + r.getString(2)));
+        index.sort(null);
+
+        assertEquals(List.of("a email ann@x.com", "a surname lee", "c surname lee"), index, "a null key is no row");
+    }
+
+    @Test
+    void theSeedsPairWithTheirBlocksInTheIndexAsBlockingEveryIdentityWould() {
+        Dataset<Row> nodes = nodes(new String[][] {
+            {"a", "ann@x.com", "lee"}, {"b", "ann@x.com", "lee"}, {"c", null, "lee"},
+            {"d", "dee@x.com", "park"}, {"j1", "junk@x.com", "smith"}, {"j2", "junk@x.com", "jones"},
+            {"j3", "junk@x.com", "brown"}, {"j4", "junk@x.com", "green"}
+        });
+        List<MatchingConfig.BlockingRule> rules = List.of(
+                new MatchingConfig.BlockingRule("email", List.of("email"), 3),
+                new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
+        Dataset<Row> index = Blocking.keys(nodes, rules);
+        Dataset<Row> seeds = index.filter("signature IN ('b', 'j1')");
+
+        Blocking.Result result = Blocking.pairsOf(seeds, index, rules);
+
+        Map<String, List<String>> all = new TreeMap<>();
+        for (Row r : Blocking.pairs(nodes, rules).pairs().collectAsList()) {
+            all.put(r.getString(0) + "-" + r.getString(1), sorted(r.getList(2)));
+        }
+        Map<String, List<String>> ofSeeds = new TreeMap<>();
+        for (Row r : result.pairs().collectAsList()) {
+            ofSeeds.put(r.getString(0) + "-" + r.getString(1), sorted(r.getList(2)));
+        }
+        all.keySet().removeIf(pair -> !pair.contains("b") && !pair.contains("j1"));
+        assertEquals(Map.of("a-b", List.of("email", "surname"), "b-c", List.of("surname")), all);
+        assertEquals(all, ofSeeds, "the seeds' pairs, with the same rules");
+        Blocking.RuleReport email = result.report().get(0);
+        assertEquals(1, email.pairs(), "the seeds' blocks, counted in the index: a-b's");
+        assertEquals(List.of(1L, 4L), List.of(email.skippedKeys(), email.skippedRecords()), "the junk block");
+    }
+
+    @Test
+    void identitiesOfABlockThatCrossedItsCapAreTheUnsettledOnes() {
+        List<MatchingConfig.BlockingRule> rules =
+                List.of(new MatchingConfig.BlockingRule("surname", List.of("surname"), 3));
+        Dataset<Row> index = Blocking.keys(
+                nodes(new String[][] {
+                    {"a", null, "lee"},
+                    {"b", null, "lee"},
+                    {"c", null, "lee"},
+                    {"d", null, "park"},
+                    {"e", null, "park"},
+                    {"f", null, "park"},
+                    {"g", null, "park"},
+                    {"h", null, "kim"},
+                    {"i", null, "kim"}
+                }),
+                rules);
+        // t joins lee (3 -> 4: over the cap), g leaves park (4 -> 3: under it), h leaves kim (2 -> 1: still under).
+        Dataset<Row> added = Blocking.keys(nodes(new String[][] {{"t", null, "lee"}}), rules);
+        Dataset<Row> gone = spark.createDataFrame(
+                List.of(RowFactory.create("t"), RowFactory.create("g"), RowFactory.create("h")),
+                new StructType().add("signature", DataTypes.StringType));
+
+        List<String> unsettled = new ArrayList<>();
+        Blocking.crossedCap(index, gone, added, rules).collectAsList().forEach(r -> unsettled.add(r.getString(0)));
+        unsettled.sort(null);
+
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), unsettled, "neither the touched nor the gone ones");
+    }
+
+    private static List<String> sorted(List<String> rules) {
+        List<String> copy = new ArrayList<>(rules);
+        copy.sort(null);
+        return copy;
+    }
 }

@@ -26,10 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 @Tag("spark")
 class IncrementTest {
-    private static final StructType PAIRS = new StructType()
-            .add(Blocking.LEFT, DataTypes.StringType)
-            .add(Blocking.RIGHT, DataTypes.StringType)
-            .add(Blocking.RULES, DataTypes.createArrayType(DataTypes.StringType));
     private static final StructType PREVIOUS_PAIRS = new StructType()
             .add(Blocking.LEFT, DataTypes.StringType)
             .add(Blocking.RIGHT, DataTypes.StringType)
@@ -40,15 +36,6 @@ class IncrementTest {
 
     IncrementTest(SparkSession spark) {
         this.spark = spark;
-    }
-
-    /** Candidates of this run: {@code "a-b"} is the pair (a, b), found by rule {@code now}. */
-    private Dataset<Row> candidates(String... pairs) {
-        return spark.createDataFrame(
-                Arrays.stream(pairs)
-                        .map(p -> RowFactory.create(p.substring(0, 1), p.substring(2), rules("now")))
-                        .toList(),
-                PAIRS);
     }
 
     /** The previous run's scored pairs, each found by rule {@code before} and decided {@code linked}. */
@@ -104,33 +91,12 @@ class IncrementTest {
     }
 
     @Test
-    void unsettledAreUntouchedIdentitiesWhosePairsWithEachOtherCameOrWent() {
-        Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
-        Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "x-g", "f-g");
+    void thePairsReplacedAreThePreviousOnesWithAReExaminedSide() {
+        Dataset<Row> before = previousPairs("a-b", "c-t", "t-g", "x-g", "f-g");
 
-        // c-d and e-f became candidates; c-e and f-g stopped being ones. a-b stayed; the pairs of t and x are
-        // re-examined anyway (t is touched, x is gone), so they unsettle no one.
         assertEquals(
-                Set.of("c", "d", "e", "f", "g"),
-                idsOf(Increment.PairsAgainstPrevious.of(now, ids("t"), ids("x"), before)
-                        .unsettled()));
-    }
-
-    @Test
-    void pairsOfUntouchedIdentitiesKeepTheirRowsAndTheRestIsScored() {
-        Dataset<Row> now = candidates("a-b", "c-d", "a-t", "e-f");
-        Dataset<Row> before = previousPairs("a-b", "c-e", "t-g", "e-f");
-
-        Increment.PairsAgainstPrevious against = Increment.PairsAgainstPrevious.of(now, ids("t"), ids(), before);
-
-        assertEquals(Set.of("a-t", "c-d"), pairsOf(against.toScore()), "a touched side, or not scored last time");
-        Dataset<Row> kept = against.kept();
-        assertEquals(Set.of("a-b", "e-f"), pairsOf(kept));
-        assertEquals(
-                Set.of("[now] linked"),
-                kept.collectAsList().stream()
-                        .map(r -> r.getList(r.fieldIndex(Blocking.RULES)) + " " + r.getString(r.fieldIndex("decision")))
-                        .collect(Collectors.toSet()),
-                "the previous row, with this run's blocking rules");
+                Set.of("c-t", "t-g", "x-g"),
+                pairsOf(Increment.pairsOf(before, ids("t", "x"))),
+                "either side touched or gone; a pair of two is named once");
     }
 }
