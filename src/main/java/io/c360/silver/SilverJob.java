@@ -442,6 +442,8 @@ public final class SilverJob {
      * its customer id and golden record. Each table is written as the rows that changed.
      */
     private Resolved incremental(Plan plan, String runId) {
+        // Blocking keys, node attributes and comparisons may call them; a full run registers them as it blocks.
+        Comparisons.registerFunctions(lake.spark());
         Previous before = previousState(plan.buildOn().orElseThrow());
         MatchInput input = matchInput(plan);
         Dataset<Row> records = plan.records();
