@@ -29,7 +29,9 @@ final class Summaries {
         out.printf(
                 "  customers %,d  id redirects %,d%n",
                 r.counts().customers(), r.counts().redirects());
-        if (r.incremental()) {
+        if (r.mode() == SilverJob.Mode.unchanged) {
+            out.printf("  unchanged: nothing delivered or decided since the last run; its tables stand%n");
+        } else if (r.incremental()) {
             out.printf(
                     "  incremental: %,d records standardized, %,d identities touched, %,d pairs scored, %,d identities re-clustered%n",
                     r.work().standardizedRecords(),
@@ -65,7 +67,10 @@ final class Summaries {
                         .map(t -> t.stage() + " "
                                 + (t.status() == PipelineRun.Status.succeeded
                                         ? Progress.seconds(t.elapsed())
-                                        : t.status()))
+                                        : t.status())
+                                + t.unchangedSince()
+                                        .map(since -> " (unchanged since " + since + ")")
+                                        .orElse(""))
                         .collect(Collectors.joining(", ")));
         out.printf(
                 "  quality checks %d, failed %d (%d blocking)%n",
@@ -93,7 +98,9 @@ final class Summaries {
                 r.runId(),
                 r.asOf(),
                 Progress.seconds(r.elapsed()),
-                r.published() ? "" : "  NOT PUBLISHED: quality gate failed, previous version kept");
+                r.unchangedSince()
+                        .map(since -> "  unchanged since run " + since + ": nothing built or published")
+                        .orElse(r.published() ? "" : "  NOT PUBLISHED: quality gate failed, previous version kept"));
         r.rows().forEach((table, n) -> out.printf("  %-28s %,10d rows%n", table, n));
         if (!r.segmentSizes().isEmpty()) {
             out.println("  segments: "

@@ -113,8 +113,8 @@ public final class GoldJob {
      * What the last successful publication was made from, in {@link #PUBLICATION_FILE}: the run, the
      * as-of, a hash of the definitions ({@link #definitionsHash}), the Delta version of every silver and
      * bronze table gold read ({@code inputs}, by {@code layer.name}), and what it published: the gold
-     * tables' versions after it, their rows, segment sizes and the gate's outcomes. Fields a later version
-     * of c360 adds are ignored.
+     * tables' versions after it, their rows and segment sizes (the gate's outcomes are in
+     * {@code ops.quality_results} under that run). Fields a later version of c360 adds are ignored.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Publication(
@@ -124,8 +124,7 @@ public final class GoldJob {
             @JsonProperty("inputs") Map<String, Long> inputs,
             @JsonProperty("published") Map<String, Long> published,
             @JsonProperty("rows") Map<String, Long> rows,
-            @JsonProperty("segment_sizes") Map<String, Long> segmentSizes,
-            @JsonProperty("quality") List<CheckOutcome> quality) {}
+            @JsonProperty("segment_sizes") Map<String, Long> segmentSizes) {}
 
     /** Where the last successful publication is described, under the lake root. */
     public static final String PUBLICATION_FILE = "gold/_publication.json";
@@ -214,7 +213,7 @@ public final class GoldJob {
         }
         lake.append(SEGMENT_SIZES, sizeHistory(runId, asOf, sizes));
         versions.put(SEGMENT_SIZES.toString(), lake.version(SEGMENT_SIZES));
-        writePublication(new Publication(runId, asOf.toString(), definedBy, inputs, versions, rows, sizes, quality));
+        writePublication(new Publication(runId, asOf.toString(), definedBy, inputs, versions, rows, sizes));
         progress.report("gold: published " + built.size() + " tables");
         return new Result(
                 runId,
@@ -263,7 +262,9 @@ public final class GoldJob {
                 asOf,
                 true,
                 orEmpty(last.rows()),
-                last.quality() == null ? List.of() : last.quality(),
+                Files.exists(gold.qualityFile())
+                        ? QualityGate.load(gold.qualityFile()).recordedOutcomes(lake, last.runId())
+                        : List.of(),
                 last.published(),
                 orEmpty(last.segmentSizes()),
                 Duration.between(start, Instant.now()),

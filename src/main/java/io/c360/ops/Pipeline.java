@@ -120,6 +120,7 @@ public final class Pipeline {
             }
             // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
             long start = System.nanoTime();
+            Optional<String> unchangedSince = Optional.empty();
             String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
             lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
             try (Checkpoints.Scope materialized = Checkpoints.scope(lake.spark());
@@ -131,19 +132,27 @@ public final class Pipeline {
                             failure = Optional.of(
                                     "bronze: " + String.join("; ", bronze.get().failures()));
                         } else {
-                            failure = gate(config.definitions().bronze(), runId, quality, "bronze");
+                            Gate checked = gate(config.definitions().bronze(), runId, quality, "bronze");
+                            failure = checked.failure();
+                            boolean nothingIngested =
+                                    bronze.get().sources().stream().allMatch(s -> s.newFiles() == 0);
+                            unchangedSince = checked.standingSince().filter(since -> nothingIngested);
                         }
                     }
                     case silver -> {
                         silver = Optional.of(
                                 new SilverJob(lake, config, SilverConfig.of(config), progress, retrain, fullRefresh)
                                         .run(runId));
-                        failure = gate(config.definitions().silver(), runId, quality, "silver");
+                        Gate checked = gate(config.definitions().silver(), runId, quality, "silver");
+                        failure = checked.failure();
+                        boolean resolvedNothing = silver.get().mode() == SilverJob.Mode.unchanged;
+                        unchangedSince = checked.standingSince().filter(since -> resolvedNothing);
                     }
                     case gold -> {
                         // Gold reads silver: run without the silver stage, it checks silver first, as that stage would.
                         if (!stages.contains(Stage.silver)) {
-                            failure = gate(config.definitions().silver(), runId, quality, "silver");
+                            failure = gate(config.definitions().silver(), runId, quality, "silver")
+                                    .failure();
                         }
                         if (failure.isEmpty()) {
                             gold = Optional.of(new GoldJob(
@@ -154,6 +163,7 @@ public final class Pipeline {
                                             progress)
                                     .run(runId, asOf));
                             quality.addAll(gold.get().quality());
+                            unchangedSince = gold.get().unchangedSince();
                             if (!gold.get().published()) {
                                 failure = Optional.of("gold not published, quality gate failed: "
                                         + describe(gold.get().blockingFailures()));
@@ -173,7 +183,8 @@ public final class Pipeline {
             timings.add(new PipelineRun.StageTiming(
                     stage,
                     Duration.ofNanos(System.nanoTime() - start),
-                    failure.isPresent() ? PipelineRun.Status.failed : PipelineRun.Status.succeeded));
+                    failure.isPresent() ? PipelineRun.Status.failed : PipelineRun.Status.succeeded,
+                    failure.isPresent() ? Optional.empty() : unchangedSince));
         }
 
         progress.report("run log and report");
@@ -198,7 +209,7 @@ public final class Pipeline {
                 quality,
                 before,
                 written,
-                Freshness.measure(lake, config, asOf));
+                Freshness.measure(lake, config, PipelineRun.freshnessMoment(startedAt, asOf)));
         RunLog.append(lake, run);
         String report = RunReport.write(lake, config, run);
         progress.report("run " + runId + " " + run.status() + "; report " + report);
@@ -222,20 +233,36 @@ public final class Pipeline {
         return rows;
     }
 
-    /** Runs a layer's quality.yaml over its tables in the lake; a blocking failure stops the run. */
-    private Optional<String> gate(Optional<Path> folder, String runId, List<CheckOutcome> quality, String layer) {
+    /**
+     * How a layer's gate went: the failure that stops the run, if any, and the earlier run whose outcomes
+     * stand when nothing the gate checks had changed since.
+     */
+    private record Gate(Optional<String> failure, Optional<String> standingSince) {}
+
+    /**
+     * Runs a layer's quality.yaml over its tables in the lake, unless neither the file nor any table it
+     * checks changed since it last ran (its record: {@code <layer>/_quality.json}); a blocking failure,
+     * found now or standing, stops the run.
+     */
+    private Gate gate(Optional<Path> folder, String runId, List<CheckOutcome> quality, String layer) {
         Optional<Path> file = folder.map(f -> f.resolve("quality.yaml")).filter(Files::exists);
         if (file.isEmpty()) {
-            return Optional.empty();
+            return new Gate(Optional.empty(), Optional.empty());
         }
         progress.report(layer + ": checking " + file.get());
-        List<CheckOutcome> outcomes = QualityGate.load(file.get()).verifyLake(lake, runId);
-        quality.addAll(outcomes);
+        QualityGate.LakeOutcome checked =
+                QualityGate.load(file.get()).verifyLakeUnlessUnchanged(lake, runId, layer + "/_quality.json");
+        checked.standingSince()
+                .ifPresent(since -> progress.report(layer + ": nothing its quality checks read changed since run "
+                        + since + "; those outcomes stand"));
+        quality.addAll(checked.outcomes());
         List<CheckOutcome> blocking =
-                outcomes.stream().filter(CheckOutcome::blocks).toList();
-        return blocking.isEmpty()
-                ? Optional.empty()
-                : Optional.of(layer + " quality gate failed: " + describe(blocking));
+                checked.outcomes().stream().filter(CheckOutcome::blocks).toList();
+        return new Gate(
+                blocking.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(layer + " quality gate failed: " + describe(blocking)),
+                checked.standingSince());
     }
 
     private static String describe(List<CheckOutcome> failures) {

@@ -49,11 +49,26 @@ public record PipelineRun(
         skipped
     }
 
-    /** One stage's wall time and how it ended. */
-    public record StageTiming(Pipeline.Stage stage, Duration elapsed, Status status) {}
+    /**
+     * One stage's wall time and how it ended. {@code unchangedSince} names the earlier run whose results
+     * stand when the stage found nothing new: it wrote no table, and its quality outcomes are that run's.
+     */
+    public record StageTiming(Pipeline.Stage stage, Duration elapsed, Status status, Optional<String> unchangedSince) {
+        public StageTiming(Pipeline.Stage stage, Duration elapsed, Status status) {
+            this(stage, elapsed, status, Optional.empty());
+        }
+    }
 
     public boolean succeeded() {
         return status == Status.succeeded;
+    }
+
+    /**
+     * The moment sources' freshness is judged at: the as-of, or the run's start when the as-of is later
+     * (the default as-of is the end of the run's day, and a record cannot be judged by hours still to come).
+     */
+    public static Instant freshnessMoment(Instant startedAt, Instant asOf) {
+        return asOf.isAfter(startedAt) ? startedAt : asOf;
     }
 
     /** The silver stage's matching figures. */
@@ -76,7 +91,7 @@ public record PipelineRun(
     }
 
     /**
-     * How fresh a source is: its newest record time against the run's as-of; {@code stale} when older
+     * How fresh a source is: its newest record time against the run's as-of (its start, if earlier); {@code stale} when older
      * than the source's SLA (false when it has none or no records).
      */
     public record Freshness(String source, Optional<Instant> newestRecord, Optional<Duration> sla, boolean stale) {}

@@ -26,7 +26,8 @@ public final class RunLog {
     private static final StructType STAGE = new StructType()
             .add("stage", DataTypes.StringType, false)
             .add("elapsed_ms", DataTypes.LongType, false)
-            .add("status", DataTypes.StringType, false);
+            .add("status", DataTypes.StringType, false)
+            .add("unchanged_since", DataTypes.StringType, true);
 
     private static final StructType MATCH = new StructType()
             .add("records", DataTypes.LongType, false)
@@ -74,7 +75,7 @@ public final class RunLog {
     /** Appends the run as one row; the first run creates the table. */
     public static void append(Lake lake, PipelineRun run) {
         // Merged: a run log written by an earlier release gains the fields added since (model_flags,
-        // rules_contradicted).
+        // rules_contradicted, unchanged_since).
         lake.append(TABLE, lake.spark().createDataFrame(List.of(toRow(run)), SCHEMA), true);
     }
 
@@ -90,7 +91,8 @@ public final class RunLog {
                         .map(s -> RowFactory.create(
                                 s.stage().name(),
                                 s.elapsed().toMillis(),
-                                s.status().name()))
+                                s.status().name(),
+                                s.unchangedSince().orElse(null)))
                         .toList(),
                 run.rowsPerTable(),
                 run.match().map(RunLog::matchRow).orElse(null),

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -114,13 +115,17 @@ public final class RunReport {
             return note("no stage ran");
         }
         return Html.table(
-                List.of("stage", "elapsed", "status"),
+                List.of("stage", "elapsed", "status", "nothing new"),
                 run.stages().stream()
                         .map(s -> new Html.TableRow(
                                 List.of(
                                         s.stage().name(),
                                         duration(s.elapsed()),
-                                        s.status().name()),
+                                        s.status().name(),
+                                        s.unchangedSince()
+                                                .map(since -> "unchanged since run " + since
+                                                        + ": nothing written, its quality outcomes stand")
+                                                .orElse("")),
                                 "status-" + s.status()))
                         .toList());
     }
@@ -250,8 +255,13 @@ public final class RunReport {
         long blocking = run.quality().stream().filter(CheckOutcome::blocks).count();
         String summary =
                 run.quality().size() + " checks, " + failed + " failed, " + blocking + " of them blocking publication";
+        String standing = run.stages().stream()
+                .filter(st -> st.unchangedSince().isPresent())
+                .map(st -> note("The " + st.stage() + " checks were not run again: nothing they read changed since run "
+                        + st.unchangedSince().get() + ", whose outcomes stand."))
+                .collect(Collectors.joining());
         return "<p class=\"" + (blocking > 0 ? "alert" : failed > 0 ? "warning" : "note") + "\">" + escapeHtml4(summary)
-                + "</p>"
+                + "</p>" + standing
                 + Html.table(
                         List.of("table", "check", "level", "result", "message"),
                         run.quality().stream()
@@ -281,7 +291,7 @@ public final class RunReport {
                         + "</p>";
         return warning
                 + Html.table(
-                        List.of("source", "newest record", "age at as-of", "SLA", "status"),
+                        List.of("source", "newest record", "age", "SLA", "status"),
                         run.freshness().stream()
                                 .map(f -> new Html.TableRow(
                                         List.of(
@@ -290,7 +300,10 @@ public final class RunReport {
                                                         .map(RunReport::timeText)
                                                         .orElse("no record time"),
                                                 f.newestRecord()
-                                                        .map(t -> duration(Duration.between(t, run.asOf())))
+                                                        .map(t -> duration(Duration.between(
+                                                                t,
+                                                                PipelineRun.freshnessMoment(
+                                                                        run.startedAt(), run.asOf()))))
                                                         .orElse(""),
                                                 f.sla().map(RunReport::duration).orElse("none"),
                                                 f.stale()

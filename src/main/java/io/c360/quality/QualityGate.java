@@ -2,21 +2,32 @@ package io.c360.quality;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.lake.Lake;
 import io.c360.lake.Steps;
 import io.c360.lake.TableName;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
@@ -33,21 +44,126 @@ public final class QualityGate {
     public static final TableName METRICS = TableName.ops("quality_metrics");
     public static final TableName RESULTS = TableName.ops("quality_results");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final List<TableChecks> declared;
     private final Optional<AccuracyAudit> accuracyAudit;
+    /** A hash of the quality file's text: a gate whose file changed checks again. */
+    private final String definition;
 
-    private QualityGate(QualityFile file) {
+    private QualityGate(QualityFile file, String text) {
         this.declared = List.copyOf(file.tables());
         this.accuracyAudit = file.accuracyAudit();
+        this.definition = sha256(text);
     }
 
     public static QualityGate load(Path yamlFile) {
-        return new QualityGate(QualityFile.load(yamlFile));
+        QualityFile file = QualityFile.load(yamlFile);
+        try {
+            return new QualityGate(file, Files.readString(yamlFile));
+        } catch (IOException e) {
+            throw new C360Exception("cannot read " + yamlFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** A gate given as YAML text; {@code origin} names it in errors. */
     static QualityGate parse(String origin, String yaml) {
-        return new QualityGate(QualityFile.parse(origin, yaml));
+        return new QualityGate(QualityFile.parse(origin, yaml), yaml);
+    }
+
+    /**
+     * A gate's outcomes over the lake. {@code standingSince} names the earlier run whose outcomes these
+     * are, when nothing the gate checks had changed since (see {@link #verifyLakeUnlessUnchanged}).
+     */
+    public record LakeOutcome(List<CheckOutcome> outcomes, Optional<String> standingSince) {
+        public LakeOutcome {
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
+    /**
+     * What a gate over the lake last checked, in a small file under the lake root: the run, the hash of its
+     * quality file and the Delta version of every table its checks read (-1 for one that did not exist).
+     * Outcomes are not kept there: they are in {@code ops.quality_results}, where erasure finds a value
+     * a failure message quotes.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Checked(
+            @JsonProperty("run_id") String runId,
+            @JsonProperty("definition") String definition,
+            @JsonProperty("tables") Map<String, Long> tables) {}
+
+    /**
+     * As {@link #verifyLake}, unless the quality file and every table the checks read are as they were
+     * when this gate last checked the lake (recorded in {@code record}, a path under the lake root): then
+     * that run's outcomes stand, read back from {@code ops.quality_results}, and nothing is computed or
+     * appended. An {@code accuracy_audit:} check is the exception: it is about the newest audit and its
+     * age, not about the tables, so it is judged again (one small read) and not stored.
+     */
+    public LakeOutcome verifyLakeUnlessUnchanged(Lake lake, String runId, String record) {
+        Map<String, Long> versions = versionsChecked(lake);
+        Optional<Checked> last =
+                readChecked(lake, record).filter(c -> definition.equals(c.definition()) && versions.equals(c.tables()));
+        if (last.isPresent()) {
+            List<CheckOutcome> standing = new ArrayList<>(new QualityStore(lake)
+                    .outcomes(
+                            last.get().runId(),
+                            tables().stream().map(TableName::toString).toList()));
+            if (!standing.isEmpty()) {
+                accuracyAudit.ifPresent(a -> standing.add(a.verify(lake, Instant.now())));
+                return new LakeOutcome(standing, Optional.of(last.get().runId()));
+            }
+        }
+        List<CheckOutcome> outcomes = verifyLake(lake, runId);
+        writeChecked(lake, record, new Checked(runId, definition, versions));
+        return new LakeOutcome(outcomes, Optional.empty());
+    }
+
+    /** The outcomes run {@code runId} recorded in {@code ops.quality_results} for this gate's tables. */
+    public List<CheckOutcome> recordedOutcomes(Lake lake, String runId) {
+        return new QualityStore(lake)
+                .outcomes(runId, tables().stream().map(TableName::toString).toList());
+    }
+
+    /** The Delta version of every table the checks read (declared or referenced), -1 for one that does not exist. */
+    private Map<String, Long> versionsChecked(Lake lake) {
+        Map<String, Long> versions = new TreeMap<>();
+        for (TableName t : checkedColumns().keySet()) {
+            versions.put(t.toString(), lake.exists(t) ? lake.version(t) : -1L);
+        }
+        for (TableName t : tables()) {
+            versions.putIfAbsent(t.toString(), lake.exists(t) ? lake.version(t) : -1L);
+        }
+        return versions;
+    }
+
+    private static Optional<Checked> readChecked(Lake lake, String record) {
+        // An unreadable record only costs a check: the gate runs again and rewrites it.
+        return lake.readText(record).flatMap(text -> {
+            try {
+                return Optional.of(JSON.readValue(text, Checked.class));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static void writeChecked(Lake lake, String record, Checked checked) {
+        try {
+            lake.writeText(record, JSON.writeValueAsString(checked));
+        } catch (IOException e) {
+            throw new C360Exception("cannot write " + lake.root() + "/" + record + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The tables this gate declares checks for, in file order. */

@@ -75,6 +75,26 @@ final class QualityStore {
         return sizes;
     }
 
+    /** The outcomes run {@code runId} recorded for the checks of these tables, in no particular order. */
+    List<CheckOutcome> outcomes(String runId, List<String> tables) {
+        if (!lake.exists(QualityGate.RESULTS) || tables.isEmpty()) {
+            return List.of();
+        }
+        return lake
+                .read(QualityGate.RESULTS)
+                .where(col("run_id").equalTo(runId).and(col("table").isin(tables.toArray())))
+                .select("table", "check", "level", "passed", "message")
+                .collectAsList()
+                .stream()
+                .map(r -> new CheckOutcome(
+                        r.getString(0),
+                        r.getString(1),
+                        CheckOutcome.Level.valueOf(r.getString(2)),
+                        r.getBoolean(3),
+                        r.getString(4)))
+                .toList();
+    }
+
     void save(String runId, Instant at, List<Measurement> measurements, List<CheckOutcome> outcomes) {
         Timestamp time = Timestamp.from(at);
         if (!measurements.isEmpty()) {

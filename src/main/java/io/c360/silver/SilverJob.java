@@ -134,14 +134,14 @@ public final class SilverJob {
 
     /** The figures of the silver tables after the run. */
     public record Counts(
-            long records,
-            long identities,
-            long candidatePairs,
-            long linkedPairs,
-            long reviewPairs,
-            long vetoedPairs,
-            long customers,
-            long redirects) {}
+            @JsonProperty("records") long records,
+            @JsonProperty("identities") long identities,
+            @JsonProperty("candidate_pairs") long candidatePairs,
+            @JsonProperty("linked_pairs") long linkedPairs,
+            @JsonProperty("review_pairs") long reviewPairs,
+            @JsonProperty("vetoed_pairs") long vetoedPairs,
+            @JsonProperty("customers") long customers,
+            @JsonProperty("redirects") long redirects) {}
 
     /**
      * What the run computed again. {@code standardizedRecords}: the records standardized from bronze rows (in
@@ -174,7 +174,10 @@ public final class SilverJob {
     /**
      * What the last run resolved with, and the versions of the tables it wrote: a later run may build
      * on them only if the model and definitions are the same and nothing else wrote those tables since
-     * (an erasure, a crashed run). Fields a later version of c360 adds are ignored.
+     * (an erasure, a crashed run). {@code counts} and {@code flags} are the figures of the tables it
+     * wrote, which a run that finds nothing changed reports without reading them again (absent from a
+     * file an earlier version of c360 wrote: then they are measured). Fields a later version of c360
+     * adds are ignored.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Resolution(
@@ -182,7 +185,9 @@ public final class SilverJob {
             @JsonProperty("model_version") int modelVersion,
             @JsonProperty("definitions") String definitions,
             @JsonProperty("tables") Map<String, Long> tables,
-            @JsonProperty("bronze") Map<String, BronzeMark> bronze) {}
+            @JsonProperty("bronze") Map<String, BronzeMark> bronze,
+            @JsonProperty("counts") Counts counts,
+            @JsonProperty("flags") List<ModelFlags.Flag> flags) {}
 
     /**
      * How far a run read a source's bronze table: its Delta version and the newest {@code _ingested_at} in it
@@ -275,14 +280,20 @@ public final class SilverJob {
         if (!lake.exists(STEWARD_DECISIONS)) {
             lake.overwrite(STEWARD_DECISIONS, lake.spark().createDataFrame(List.of(), STEWARD_DECISIONS_SCHEMA));
         }
-        Plan plan = Steps.compute(lake.spark(), "silver: standardize", this::plan);
+        Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
+        String definitions = definitionsFingerprint();
+        Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
+        Optional<Resolution> standing = buildOn.filter(this::nothingDeliveredOrDecidedSince);
+        if (standing.isPresent()) {
+            return unchanged(runId, start, standing.get(), reuse.orElseThrow(), 0);
+        }
+        Plan plan = Steps.compute(lake.spark(), "silver: standardize", () -> plan(reuse, definitions, buildOn));
         if (plan.mode() == Mode.unchanged) {
-            return unchanged(runId, start, plan);
+            return unchanged(
+                    runId, start, plan.buildOn().orElseThrow(), plan.reuse().orElseThrow(), plan.standardized());
         }
         Resolved resolved = plan.mode() == Mode.incremental ? incremental(plan, runId) : full(plan, runId);
         ModelStore.Artefact model = keepModel(plan, resolved.matched());
-        write(runId, plan, resolved, model);
-
         long identityCount = resolved.input().nodes().count();
         Counts runCounts = counts(
                 plan.recordCount(),
@@ -290,6 +301,9 @@ public final class SilverJob {
                 resolved.pairs(),
                 resolved.idMap(),
                 resolved.redirects().count());
+        List<ModelFlags.Flag> flags = flags(model, resolved.pairs());
+        write(runId, plan, resolved, model, runCounts, flags);
+
         Result result = new Result(
                 runId,
                 plan.mode(),
@@ -298,7 +312,7 @@ public final class SilverJob {
                 new ModelUse(
                         model.version(),
                         resolved.matched().trained(),
-                        flags(model, resolved.pairs()),
+                        flags,
                         model.parameters().ruleChecks()),
                 Duration.between(start, Instant.now()));
         progress.report("silver: "
@@ -320,10 +334,7 @@ public final class SilverJob {
      * Decides how this run resolves: full when there is no last run to build on (or it may not be built
      * on), unchanged when no record changed and no steward decided anything since, incremental otherwise.
      */
-    private Plan plan() {
-        Optional<ModelStore.Artefact> reuse = retrain ? Optional.empty() : store.latest(fingerprint);
-        String definitions = definitionsFingerprint();
-        Optional<Resolution> buildOn = resolutionToBuildOn(reuse, definitions);
+    private Plan plan(Optional<ModelStore.Artefact> reuse, String definitions, Optional<Resolution> buildOn) {
         RecordsRead read = readRecords(lake.spark(), buildOn);
         Dataset<Row> records;
         long recordCount;
@@ -627,7 +638,13 @@ public final class SilverJob {
      * by side: one table's driver work (planning, Delta's commit) overlaps another's tasks. The resolution
      * file is what makes them count, once all have landed.
      */
-    private void write(String runId, Plan plan, Resolved resolved, ModelStore.Artefact model) {
+    private void write(
+            String runId,
+            Plan plan,
+            Resolved resolved,
+            ModelStore.Artefact model,
+            Counts counts,
+            List<ModelFlags.Flag> flags) {
         Dataset<Row> blockingReport =
                 Blocking.reportTable(lake.spark(), resolved.matched().blocking(), runId);
         List<Runnable> writes = new ArrayList<>();
@@ -650,7 +667,9 @@ public final class SilverJob {
                 model.version(),
                 plan.definitions(),
                 versions,
-                plan.read().marks()));
+                plan.read().marks(),
+                counts,
+                flags));
     }
 
     /** Writes a silver state table, its Spark jobs named after it (the golden records are computed in theirs). */
@@ -694,38 +713,77 @@ public final class SilverJob {
      * these definitions: matching again would rewrite every silver table with the rows it holds.
      */
     private boolean nothingChangedSince(Resolution last, Dataset<Row> recordChanges) {
-        Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
-        return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS) && recordChanges.isEmpty();
+        return stewardDecisionsAsOf(last) && recordChanges.isEmpty();
     }
 
-    /** The last run's tables stand as they are: nothing is written, and the result describes them. */
-    private Result unchanged(String runId, Instant start, Plan plan) {
-        ModelStore.Artefact model = plan.reuse().orElseThrow();
+    /**
+     * Decided from versions alone, before any record is read: every bronze table the last run read is at
+     * the version it read (no delivery since), no other has appeared, and no steward decision arrived.
+     * The last run recorded its figures, so they need not be measured again.
+     */
+    private boolean nothingDeliveredOrDecidedSince(Resolution last) {
+        if (last.bronze() == null || last.counts() == null || last.flags() == null || !stewardDecisionsAsOf(last)) {
+            return false;
+        }
+        Map<String, Long> read = new LinkedHashMap<>();
+        for (String source : silver.identity().sources().keySet()) {
+            TableName table = TableName.bronze(source);
+            if (lake.exists(table)) {
+                read.put(source, lake.version(table));
+            }
+        }
+        return read.keySet().equals(last.bronze().keySet())
+                && read.entrySet().stream()
+                        .allMatch(e -> last.bronze().get(e.getKey()).version() == e.getValue());
+    }
+
+    /** No steward decision was appended since the last run. */
+    private boolean stewardDecisionsAsOf(Resolution last) {
+        Long stewardVersion = last.tables().get(STEWARD_DECISIONS.toString());
+        return stewardVersion != null && stewardVersion == lake.version(STEWARD_DECISIONS);
+    }
+
+    /**
+     * The last run's tables stand as they are: nothing is written, and the result describes them with the
+     * figures that run recorded (measured from the tables when it recorded none).
+     */
+    private Result unchanged(
+            String runId, Instant start, Resolution last, ModelStore.Artefact model, long standardized) {
         progress.report("reused model v" + model.version() + " (" + training(model.parameters()) + ")");
         reportContradictedRules(model.parameters());
-        Counts counts = counts(
-                plan.recordCount(),
-                lake.read(IDENTITIES).count(),
-                lake.read(SCORED_PAIRS),
-                lake.read(CUSTOMER_ID_MAP),
-                0);
+        Counts counts = last.counts() != null
+                ? last.counts()
+                : counts(
+                        lake.read(IDENTITY_RECORDS).count(),
+                        lake.read(IDENTITIES).count(),
+                        lake.read(SCORED_PAIRS),
+                        lake.read(CUSTOMER_ID_MAP),
+                        0);
+        List<ModelFlags.Flag> flags = last.flags() != null ? last.flags() : flags(model, lake.read(SCORED_PAIRS));
+        if (last.flags() != null) {
+            flags.forEach(f -> progress.report("silver: model flag " + f.kind() + ": " + f.message()));
+        }
         Result result = new Result(
                 runId,
                 Mode.unchanged,
-                counts,
-                new Work(plan.standardized(), 0, 0, 0),
-                new ModelUse(
-                        model.version(),
-                        false,
-                        flags(model, lake.read(SCORED_PAIRS)),
-                        model.parameters().ruleChecks()),
+                new Counts(
+                        counts.records(),
+                        counts.identities(),
+                        counts.candidatePairs(),
+                        counts.linkedPairs(),
+                        counts.reviewPairs(),
+                        counts.vetoedPairs(),
+                        counts.customers(),
+                        0),
+                new Work(standardized, 0, 0, 0),
+                new ModelUse(model.version(), false, flags, model.parameters().ruleChecks()),
                 Duration.between(start, Instant.now()));
-        progress.report("silver: nothing changed since run "
-                + plan.buildOn().orElseThrow().runId() + "; its tables stand");
-        progress.report("silver: " + counts.customers() + " customers from " + plan.recordCount() + " records ("
+        progress.report("silver: nothing changed since run " + last.runId() + "; its tables stand");
+        progress.report("silver: " + counts.customers() + " customers from " + counts.records() + " records ("
                 + Progress.seconds(result.elapsed()) + ")");
         return result;
     }
+
     /**
      * What the last run resolved with, when this run may build on its tables; otherwise empty, with
      * the reason in a progress line (a first run says nothing).

@@ -2,8 +2,10 @@ package io.c360.silver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,23 @@ class ResolutionFileTest {
                 SilverJob.Resolution.class);
         assertEquals(Map.of("silver.identity_records", 0L), r.tables());
         assertNull(r.bronze(), "the next run standardizes every record");
+        assertNull(r.counts(), "an unchanged run measures its figures");
+        assertNull(r.flags());
+    }
+
+    @Test
+    void countsAndFlagsRoundTrip() throws Exception {
+        SilverJob.Resolution r = new SilverJob.Resolution(
+                "run-3",
+                1,
+                "abc",
+                Map.of("silver.steward_decisions", 4L),
+                Map.of("crm_contacts", new SilverJob.BronzeMark(2, null)),
+                new SilverJob.Counts(10, 9, 30, 5, 2, 1, 7, 0),
+                List.of(new ModelFlags.Flag("agreement_against_match", "given_name level 'exact' weighs -1.20")));
+        String json = JSON.writeValueAsString(r);
+        assertTrue(json.contains("\"candidate_pairs\":30"), json);
+        assertEquals(r, JSON.readValue(json, SilverJob.Resolution.class));
     }
 
     @Test
