@@ -78,13 +78,16 @@ public final class SilverJob {
             IDENTITY_RECORDS, SCORED_PAIRS, MATCH_REVIEW, CUSTOMER_ID_MAP, GOLDEN_RECORDS, IDENTITIES, BLOCKING_KEYS);
     /**
      * The state tables an incremental run changes row by row: deletion vectors make a delete or replaced
-     * row cost a mark instead of a rewritten file. The tables gold and the id map's readers follow also
-     * keep a Change Data Feed, so that a reader can take only what changed since a version.
+     * row cost a mark instead of a rewritten file. The tables later stages read (gold's SQL reads these
+     * four) also keep a Change Data Feed, so that a reader takes only what changed since a version instead
+     * of comparing two whole versions.
      */
     private static final Map<String, String> ROW_CHANGES = Map.of("delta.enableDeletionVectors", "true");
 
     private static final Map<String, String> ROW_CHANGES_WITH_FEED =
             Map.of("delta.enableDeletionVectors", "true", "delta.enableChangeDataFeed", "true");
+    private static final List<TableName> READ_LATER =
+            List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Lake lake;
@@ -674,8 +677,7 @@ public final class SilverJob {
 
     /** Writes a silver state table, its Spark jobs named after it (the golden records are computed in theirs). */
     private void write(TableName table, TableWrite write) {
-        Map<String, String> properties =
-                table.equals(CUSTOMER_ID_MAP) || table.equals(GOLDEN_RECORDS) ? ROW_CHANGES_WITH_FEED : ROW_CHANGES;
+        Map<String, String> properties = READ_LATER.contains(table) ? ROW_CHANGES_WITH_FEED : ROW_CHANGES;
         Steps.run(lake.spark(), "silver: write " + table, () -> {
             if (write instanceof Replace r) {
                 lake.replace(table, r.key(), r.gone(), r.rows());
