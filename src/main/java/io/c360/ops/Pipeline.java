@@ -16,6 +16,7 @@ import io.c360.lake.TableName;
 import io.c360.quality.CheckOutcome;
 import io.c360.quality.QualityGate;
 import io.c360.silver.SilverConfig;
+import io.c360.silver.SilverFigures;
 import io.c360.silver.SilverJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +196,9 @@ public final class Pipeline {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
         Map<String, Long> rows =
                 rowCounts(written.keySet(), gold.map(GoldJob.Result::rows).orElse(Map.of()));
+        // Silver's figures as its stage measured or recorded them; a run without silver reads them from the lake.
+        SilverFigures silverFigures =
+                silver.map(SilverJob.Result::figures).orElseGet(() -> SilverFigures.measure(lake));
         // The failure goes to the run log and the report: a storage client's error may quote a credential.
         PipelineRun run = new PipelineRun(
                 runId,
@@ -209,17 +213,22 @@ public final class Pipeline {
                 quality,
                 before,
                 written,
-                Freshness.measure(lake, config, PipelineRun.freshnessMoment(startedAt, asOf)));
+                Freshness.measure(config, silverFigures.newestRecords(), PipelineRun.freshnessMoment(startedAt, asOf)));
         RunLog.append(lake, run);
-        String report = RunReport.write(lake, config, run);
+        String report = RunReport.write(
+                lake,
+                config,
+                run,
+                new RunReport.Charts(
+                        silverFigures, gold.filter(GoldJob.Result::published).map(GoldJob.Result::segmentSizes)));
         progress.report("run " + runId + " " + run.status() + "; report " + report);
         return new Outcome(run, bronze, silver, gold, report);
     }
 
     /**
      * Rows in each written table. A published gold table holds exactly the rows gold built and counted;
-     * the others are counted, a few at once: on a small table a count is mostly driver work (planning,
-     * Delta's snapshot), which overlaps.
+     * the others are counted, a few at once: Delta answers a whole-table count from the file statistics
+     * in its transaction log, so a count is driver work (planning, Delta's snapshot), which overlaps.
      */
     private Map<String, Long> rowCounts(Set<String> written, Map<String, Long> known) {
         List<String> toCount =

@@ -1,12 +1,6 @@
 package io.c360.ops;
 
 import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
 
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
@@ -15,6 +9,7 @@ import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.quality.AccuracyAudit;
 import io.c360.quality.CheckOutcome;
+import io.c360.silver.SilverFigures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -36,19 +32,26 @@ import org.apache.spark.sql.Row;
 /**
  * The run report: one self-contained HTML page per run (inline CSS and SVG, nothing fetched, so it
  * opens offline and can be mailed or archived), written to {@code <reports>/run-<run id>.html} and
- * copied to {@code <reports>/latest.html}. Charts are aggregated in Spark; only their bars are collected.
+ * copied to {@code <reports>/latest.html}. Its figures are the stages' own ({@link Charts}); only the
+ * accuracy audit, which no stage makes, is read from the lake.
  */
 public final class RunReport {
 
-    private static final int PROBABILITY_BINS = 20;
-    /** Clusters larger than this share one bar: the tail is long and thin. */
-    private static final int LARGEST_SIZE_SHOWN = 10;
-
     private RunReport() {}
 
+    /**
+     * What the report charts besides the run log's row, as the stages found it: silver's figures, and the
+     * segment sizes gold published (absent when gold did not publish in this run).
+     */
+    public record Charts(SilverFigures silver, Optional<Map<String, Long>> segmentSizes) {
+        public Charts {
+            segmentSizes = segmentSizes.map(Map::copyOf);
+        }
+    }
+
     /** Writes the report of the run and returns the location of {@code run-<run id>.html}. */
-    public static String write(Lake lake, C360Config config, PipelineRun run) {
-        byte[] html = render(lake, run).getBytes(StandardCharsets.UTF_8);
+    public static String write(Lake lake, C360Config config, PipelineRun run, Charts charts) {
+        byte[] html = render(lake, run, charts).getBytes(StandardCharsets.UTF_8);
         Path folder = new Path(config.reportsRoot());
         Path runReport = new Path(folder, "run-" + run.runId().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
         try {
@@ -69,16 +72,19 @@ public final class RunReport {
         }
     }
 
-    static String render(Lake lake, PipelineRun run) {
+    static String render(Lake lake, PipelineRun run, Charts charts) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<title>c360 run " + escapeHtml4(run.runId()) + "</title><style>" + STYLE + "</style></head><body>"
                 + header(run)
                 + section("stages", "Stage timings", stages(run))
                 + section("tables", "Tables written", tables(run))
                 + section("match", "Match statistics", matchStats(run))
-                + section("match-probabilities", "Match probability of scored pairs", probabilityHistogram(lake))
-                + section("cluster-sizes", "Records per customer", clusterSizes(lake))
-                + section("segments", "Segment sizes", segmentSizes(lake, run))
+                + section(
+                        "match-probabilities",
+                        "Match probability of scored pairs",
+                        probabilityHistogram(charts.silver()))
+                + section("cluster-sizes", "Records per customer", clusterSizes(charts.silver()))
+                + section("segments", "Segment sizes", segmentSizes(charts.segmentSizes()))
                 + section("quality", "Quality checks", quality(run))
                 + section("freshness", "Source freshness", freshness(run))
                 + section("accuracy-audit", "Accuracy audit", accuracyAudit(lake))
@@ -173,76 +179,52 @@ public final class RunReport {
         return Html.table(List.of("figure", "value"), rows);
     }
 
-    /** 20 equal bins over [0, 1], counted in Spark; probability 1 falls in the last bin. */
-    private static String probabilityHistogram(Lake lake) {
-        if (!lake.exists(TableCatalog.SCORED_PAIRS)) {
+    /** The match probability histogram: 20 equal bins over [0, 1]. */
+    private static String probabilityHistogram(SilverFigures silver) {
+        if (silver.pairsByProbability().isEmpty()) {
             return notWritten(TableCatalog.SCORED_PAIRS);
         }
-        long[] counts = new long[PROBABILITY_BINS];
-        lake.read(TableCatalog.SCORED_PAIRS)
-                .filter(col("match_probability").isNotNull())
-                .groupBy(least(floor(col("match_probability").multiply(PROBABILITY_BINS)), lit(PROBABILITY_BINS - 1))
-                        .cast("int")
-                        .as("bin"))
-                .agg(count(lit(1)).as("pairs"))
-                .collectAsList()
-                .forEach(r -> counts[r.getInt(0)] = r.getLong(1));
         List<BarChart.Bar> bars = new ArrayList<>();
-        for (int bin = 0; bin < PROBABILITY_BINS; bin++) {
+        for (int bin = 0; bin < SilverFigures.PROBABILITY_BINS; bin++) {
             bars.add(new BarChart.Bar(
                     String.format(
                             Locale.ROOT,
                             "%.2f – %.2f",
-                            (double) bin / PROBABILITY_BINS,
-                            (double) (bin + 1) / PROBABILITY_BINS),
-                    counts[bin]));
+                            (double) bin / SilverFigures.PROBABILITY_BINS,
+                            (double) (bin + 1) / SilverFigures.PROBABILITY_BINS),
+                    silver.pairsByProbability().get(bin)));
         }
-        return note(number(sum(counts)) + " scored pairs by match probability")
+        return note(number(sum(silver.pairsByProbability())) + " scored pairs by match probability")
                 + BarChart.svg("match-probability-histogram", "Scored pairs by match probability", bars);
     }
 
-    /** How many customers hold 1, 2, ... records; sizes above {@link #LARGEST_SIZE_SHOWN} are one bar. */
-    private static String clusterSizes(Lake lake) {
-        if (!lake.exists(TableCatalog.CUSTOMER_ID_MAP)) {
+    /** How many customers hold 1, 2, ... records; sizes above {@link SilverFigures#LARGEST_SIZE_SHOWN} are one bar. */
+    private static String clusterSizes(SilverFigures silver) {
+        if (silver.customersByRecords().isEmpty()) {
             return notWritten(TableCatalog.CUSTOMER_ID_MAP);
         }
-        long[] customers = new long[LARGEST_SIZE_SHOWN + 2];
-        lake.read(TableCatalog.CUSTOMER_ID_MAP)
-                .groupBy("customer_id")
-                .agg(count(lit(1)).as("records"))
-                .groupBy(least(col("records"), lit(LARGEST_SIZE_SHOWN + 1))
-                        .cast("int")
-                        .as("size"))
-                .agg(count(lit(1)).as("customers"))
-                .collectAsList()
-                .forEach(r -> customers[r.getInt(0)] = r.getLong(1));
         List<BarChart.Bar> bars = new ArrayList<>();
-        for (int size = 1; size <= LARGEST_SIZE_SHOWN + 1; size++) {
-            String label = size > LARGEST_SIZE_SHOWN
-                    ? "> " + LARGEST_SIZE_SHOWN + " records"
+        for (int size = 1; size <= SilverFigures.LARGEST_SIZE_SHOWN + 1; size++) {
+            String label = size > SilverFigures.LARGEST_SIZE_SHOWN
+                    ? "> " + SilverFigures.LARGEST_SIZE_SHOWN + " records"
                     : size + (size == 1 ? " record" : " records");
-            bars.add(new BarChart.Bar(label, customers[size]));
+            bars.add(new BarChart.Bar(label, silver.customersByRecords().get(size - 1)));
         }
-        return note(number(sum(customers)) + " customers by the number of records resolved to them")
+        return note(number(sum(silver.customersByRecords())) + " customers by the number of records resolved to them")
                 + BarChart.svg("cluster-size-distribution", "Customers by records per customer", bars);
     }
 
-    /** This run's rows of {@code gold.segment_sizes}: one per declared segment, so few. */
-    private static String segmentSizes(Lake lake, PipelineRun run) {
-        if (!lake.exists(TableCatalog.SEGMENT_SIZES)) {
-            return notWritten(TableCatalog.SEGMENT_SIZES);
+    /** The segment sizes gold published (in this run, or standing from the publication it found unchanged). */
+    private static String segmentSizes(Optional<Map<String, Long>> published) {
+        if (published.isEmpty()) {
+            return note("not available (gold did not publish in this run)");
         }
-        List<BarChart.Bar> bars = lake
-                .read(TableCatalog.SEGMENT_SIZES)
-                .filter(col("run_id").equalTo(run.runId()))
-                .select(col("segment"), col("customers").cast("long"))
-                .orderBy(desc("customers"), col("segment"))
-                .collectAsList()
-                .stream()
-                .map((Row r) -> new BarChart.Bar(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1)))
+        List<BarChart.Bar> bars = published.get().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> new BarChart.Bar(e.getKey(), e.getValue()))
                 .toList();
         if (bars.isEmpty()) {
-            return note("not available (" + TableCatalog.SEGMENT_SIZES + " has no rows for run " + run.runId() + ")");
+            return note("no segment is declared");
         }
         return BarChart.svg("segment-sizes", "Customers per segment", bars);
     }
@@ -368,12 +350,8 @@ public final class RunReport {
         return n == null ? "" : String.format(Locale.ROOT, "%,d", n);
     }
 
-    private static long sum(long[] values) {
-        long total = 0;
-        for (long v : values) {
-            total += v;
-        }
-        return total;
+    private static long sum(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).sum();
     }
 
     /** Durations as people read them: 12.3 s, 4m 05s, 3h 05m, 2d 3h. */

@@ -167,7 +167,14 @@ public final class SilverJob {
     }
 
     /** What the silver run did. */
-    public record Result(String runId, Mode mode, Counts counts, Work work, ModelUse model, Duration elapsed) {
+    public record Result(
+            String runId,
+            Mode mode,
+            Counts counts,
+            SilverFigures figures,
+            Work work,
+            ModelUse model,
+            Duration elapsed) {
         /** Only what changed was matched and clustered again; an unchanged run is the case where nothing had. */
         public boolean incremental() {
             return mode != Mode.full;
@@ -177,9 +184,9 @@ public final class SilverJob {
     /**
      * What the last run resolved with, and the versions of the tables it wrote: a later run may build
      * on them only if the model and definitions are the same and nothing else wrote those tables since
-     * (an erasure, a crashed run). {@code counts} and {@code flags} are the figures of the tables it
-     * wrote, which a run that finds nothing changed reports without reading them again (absent from a
-     * file an earlier version of c360 wrote: then they are measured). Fields a later version of c360
+     * (an erasure, a crashed run). {@code counts}, {@code figures} and {@code flags} are the figures of the
+     * tables it wrote, which a run that finds nothing changed reports without reading them again (absent
+     * from a file an earlier version of c360 wrote: then they are measured). Fields a later version of c360
      * adds are ignored.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -190,7 +197,8 @@ public final class SilverJob {
             @JsonProperty("tables") Map<String, Long> tables,
             @JsonProperty("bronze") Map<String, BronzeMark> bronze,
             @JsonProperty("counts") Counts counts,
-            @JsonProperty("flags") List<ModelFlags.Flag> flags) {}
+            @JsonProperty("flags") List<ModelFlags.Flag> flags,
+            @JsonProperty("figures") SilverFigures figures) {}
 
     /**
      * How far a run read a source's bronze table: its Delta version and the newest {@code _ingested_at} in it
@@ -305,12 +313,13 @@ public final class SilverJob {
                 resolved.idMap(),
                 resolved.redirects().count());
         List<ModelFlags.Flag> flags = flags(model, resolved.pairs());
-        write(runId, plan, resolved, model, runCounts, flags);
+        SilverFigures figures = write(runId, plan, resolved, model, runCounts, flags);
 
         Result result = new Result(
                 runId,
                 plan.mode(),
                 runCounts,
+                figures,
                 new Work(plan.standardized(), resolved.touched(), resolved.scored(), resolved.reclustered()),
                 new ModelUse(
                         model.version(),
@@ -639,9 +648,9 @@ public final class SilverJob {
     /**
      * The one writer: every silver table, then the resolution file. The tables are independent writes, side
      * by side: one table's driver work (planning, Delta's commit) overlaps another's tasks. The resolution
-     * file is what makes them count, once all have landed.
+     * file is what makes them count, once all have landed; it records their figures, which are returned.
      */
-    private void write(
+    private SilverFigures write(
             String runId,
             Plan plan,
             Resolved resolved,
@@ -665,6 +674,7 @@ public final class SilverJob {
         Map<String, Long> versions = new LinkedHashMap<>();
         STATE_TABLES.forEach(t -> versions.put(t.toString(), lake.version(t)));
         versions.put(STEWARD_DECISIONS.toString(), lake.version(STEWARD_DECISIONS));
+        SilverFigures figures = SilverFigures.measure(lake);
         writeResolution(new Resolution(
                 runId,
                 model.version(),
@@ -672,7 +682,9 @@ public final class SilverJob {
                 versions,
                 plan.read().marks(),
                 counts,
-                flags));
+                flags,
+                figures));
+        return figures;
     }
 
     /** Writes a silver state table, its Spark jobs named after it (the golden records are computed in theirs). */
@@ -762,6 +774,7 @@ public final class SilverJob {
                         lake.read(CUSTOMER_ID_MAP),
                         0);
         List<ModelFlags.Flag> flags = last.flags() != null ? last.flags() : flags(model, lake.read(SCORED_PAIRS));
+        SilverFigures figures = last.figures() != null ? last.figures() : SilverFigures.measure(lake);
         if (last.flags() != null) {
             flags.forEach(f -> progress.report("silver: model flag " + f.kind() + ": " + f.message()));
         }
@@ -777,6 +790,7 @@ public final class SilverJob {
                         counts.vetoedPairs(),
                         counts.customers(),
                         0),
+                figures,
                 new Work(standardized, 0, 0, 0),
                 new ModelUse(model.version(), false, flags, model.parameters().ruleChecks()),
                 Duration.between(start, Instant.now()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
+import io.c360.silver.SilverFigures;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -72,8 +73,9 @@ class FreshnessTest {
                                 RowFactory.create("web_events", hoursBeforeAsOf(24 * 90))),
                         schema));
 
-        Map<String, PipelineRun.Freshness> freshness = Freshness.measure(lake, config, AS_OF).stream()
-                .collect(Collectors.toMap(PipelineRun.Freshness::source, Function.identity()));
+        Map<String, PipelineRun.Freshness> freshness =
+                Freshness.measure(config, SilverFigures.measure(lake).newestRecords(), AS_OF).stream()
+                        .collect(Collectors.toMap(PipelineRun.Freshness::source, Function.identity()));
 
         assertEquals(4, freshness.size(), "one entry per configured source");
         assertTrue(freshness.get("crm_contacts").stale(), "30 h old against a 26 h SLA");
@@ -94,7 +96,8 @@ class FreshnessTest {
         C360Config config = config();
         Lake lake = new Lake(spark, config.lakeRoot());
 
-        List<PipelineRun.Freshness> freshness = Freshness.measure(lake, config, AS_OF);
+        List<PipelineRun.Freshness> freshness =
+                Freshness.measure(config, SilverFigures.measure(lake).newestRecords(), AS_OF);
 
         assertEquals(4, freshness.size());
         assertTrue(freshness.stream().allMatch(f -> f.newestRecord().isEmpty() && !f.stale()), freshness.toString());

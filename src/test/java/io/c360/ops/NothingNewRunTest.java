@@ -12,6 +12,8 @@ import io.c360.quality.CheckOutcome;
 import io.c360.silver.SilverJob;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NothingNewRunTest {
 
     @Test
-    void aRunWithNothingNewCommitsNothingButItsRunLogRow(SparkSession spark, @TempDir Path dir) {
+    void aRunWithNothingNewCommitsNothingButItsRunLogRow(SparkSession spark, @TempDir Path dir) throws IOException {
         // The lake copied, the landing folder the sample run read: its files are the ones the ingest log names.
         SampleLake.Site shared = SampleLake.shared();
         SampleLake.copyTree(shared.home().resolve("lake"), dir.resolve("lake"));
@@ -73,11 +75,30 @@ class NothingNewRunTest {
                 first.silver().orElseThrow().counts(),
                 again.silver().orElseThrow().counts(),
                 "silver reports the figures of the tables that stand");
+        assertEquals(
+                first.silver().orElseThrow().figures(),
+                again.silver().orElseThrow().figures(),
+                "and the figures its report charts, recorded when it wrote the tables");
+        assertEquals(
+                again.silver().orElseThrow().counts().customers(),
+                again.silver().orElseThrow().figures().customersByRecords().stream()
+                        .mapToLong(Long::longValue)
+                        .sum(),
+                "every customer is in the records-per-customer chart");
+        assertEquals(first.run().freshness(), again.run().freshness(), "freshness from silver's recorded figures");
+        assertTrue(
+                again.run().freshness().stream().anyMatch(f -> f.newestRecord().isPresent()),
+                again.run().freshness().toString());
         assertTrue(again.gold().orElseThrow().unchanged());
         assertEquals(
                 new HashSet<>(first.run().quality()),
                 new HashSet<>(again.run().quality()),
                 "every gate's outcomes stand as the first run found them");
+        String report = Files.readString(Path.of(again.report()));
+        assertTrue(
+                report.contains("<svg id=\"cluster-size-distribution\"")
+                        && report.contains("<svg id=\"segment-sizes\""),
+                "the report charts the figures that stand");
         Row logged = spark.sql("SELECT stages FROM ops.pipeline_runs WHERE run_id = '"
                         + again.run().runId() + "'")
                 .head();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
+import io.c360.silver.SilverFigures;
 import io.c360.test.SparkExtension;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +54,7 @@ class RunReportTest {
         this.spark = spark;
     }
 
-    /** Writes scored pairs, a customer id map (sizes 1, 1, 2 and 12) and segment sizes of this and another run. */
+    /** Writes scored pairs, a customer id map (sizes 1, 1, 2 and 12) and accuracy audits. */
     private Lake lakeWithSilverAndGold(C360Config config) {
         Lake lake = new Lake(spark, config.lakeRoot());
         StructType pairs = new StructType().add("match_probability", DataTypes.DoubleType);
@@ -80,20 +82,6 @@ class RunReportTest {
                 new StructType().add("record_key", DataTypes.StringType).add("customer_id", DataTypes.StringType);
         lake.append(TableCatalog.CUSTOMER_ID_MAP, spark.createDataFrame(map, idMap));
 
-        StructType segments = new StructType()
-                .add("run_id", DataTypes.StringType)
-                .add("segment", DataTypes.StringType)
-                .add("as_of", DataTypes.TimestampType)
-                .add("customers", DataTypes.LongType);
-        Timestamp asOf = Timestamp.from(SampleRuns.AS_OF);
-        lake.append(
-                TableCatalog.SEGMENT_SIZES,
-                spark.createDataFrame(
-                        List.of(
-                                RowFactory.create(RUN_ID, "high_value", asOf, 40L),
-                                RowFactory.create(RUN_ID, "churn_risk <b>", asOf, 15L),
-                                RowFactory.create("an-earlier-run", "lapsed_from_earlier_run", asOf, 99L)),
-                        segments));
         lake.append(
                 TableCatalog.ACCURACY_AUDITS,
                 spark.createDataFrame(
@@ -127,6 +115,15 @@ class RunReportTest {
                 precision == null ? null : 20.0);
     }
 
+    /** Silver's figures measured from the lake, and the segment sizes gold published. */
+    private static RunReport.Charts charts(Lake lake) {
+        Map<String, Long> segments = new LinkedHashMap<>();
+        segments.put("churn_risk <b>", 15L);
+        segments.put("high_value", 40L);
+        segments.put("empty_segment", 0L);
+        return new RunReport.Charts(SilverFigures.measure(lake), Optional.of(segments));
+    }
+
     private C360Config config() {
         return SampleRuns.config(home, Map.of("crm_contacts", Optional.empty()));
     }
@@ -136,7 +133,7 @@ class RunReportTest {
         C360Config config = config();
         Lake lake = lakeWithSilverAndGold(config);
 
-        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
+        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID), charts(lake)));
 
         assertEquals(Path.of(config.reportsRoot(), "run-" + RUN_ID + ".html"), report);
         String html = Files.readString(report);
@@ -153,9 +150,10 @@ class RunReportTest {
         assertTrue(
                 html.contains("<title>1 record: 2</title>") && html.contains("<title>&gt; 10 records: 1</title>"),
                 html);
-        assertEquals(2, bars(html, "segment-sizes"), "only this run's segments");
-        assertFalse(html.contains("lapsed_from_earlier_run"));
-        assertTrue(html.contains("churn_risk &lt;b&gt;"));
+        assertEquals(3, bars(html, "segment-sizes"), "every declared segment, an empty one too");
+        assertTrue(
+                html.indexOf("high_value") < html.indexOf("churn_risk &lt;b&gt;"),
+                "the largest segment first, names escaped");
         assertTrue(
                 html.contains("different_national_id: 10.2 % of 5,810 pairs disagree"), "a contradicted rule is shown");
         assertTrue(html.contains("completeness 0.82 &lt;script&gt;alert('x')&lt;/script&gt;"));
@@ -173,11 +171,15 @@ class RunReportTest {
         C360Config config = config();
         Lake lake = new Lake(spark, config.lakeRoot());
 
-        String html = Files.readString(Path.of(RunReport.write(lake, config, SampleRuns.failed("run-2"))));
+        String html = Files.readString(Path.of(RunReport.write(
+                lake,
+                config,
+                SampleRuns.failed("run-2"),
+                new RunReport.Charts(SilverFigures.measure(lake), Optional.empty()))));
 
         assertTrue(html.contains("not available (table silver.scored_pairs not written yet)"));
         assertTrue(html.contains("not available (table silver.customer_id_map not written yet)"));
-        assertTrue(html.contains("not available (table gold.segment_sizes not written yet)"));
+        assertTrue(html.contains("not available (gold did not publish in this run)"));
         assertTrue(html.contains("no accuracy audit yet"));
         assertTrue(html.contains("<pre class=\"failure\">silver: identity.yaml: unknown key 'emial'</pre>"));
         assertFalse(html.contains("<svg"));
@@ -190,7 +192,7 @@ class RunReportTest {
                 "Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it (apt-get install -y chromium)");
         C360Config config = config();
         Lake lake = lakeWithSilverAndGold(config);
-        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID)));
+        Path report = Path.of(RunReport.write(lake, config, SampleRuns.succeeded(RUN_ID), charts(lake)));
 
         String dom = chromium("--dump-dom", report.toUri().toString());
         for (String chart : List.of("match-probability-histogram", "cluster-size-distribution", "segment-sizes")) {

@@ -25,10 +25,11 @@ class ResolutionFileTest {
         assertNull(r.bronze(), "the next run standardizes every record");
         assertNull(r.counts(), "an unchanged run measures its figures");
         assertNull(r.flags());
+        assertNull(r.figures());
     }
 
     @Test
-    void countsAndFlagsRoundTrip() throws Exception {
+    void countsFlagsAndFiguresRoundTrip() throws Exception {
         SilverJob.Resolution r = new SilverJob.Resolution(
                 "run-3",
                 1,
@@ -36,9 +37,12 @@ class ResolutionFileTest {
                 Map.of("silver.steward_decisions", 4L),
                 Map.of("crm_contacts", new SilverJob.BronzeMark(2, null)),
                 new SilverJob.Counts(10, 9, 30, 5, 2, 1, 7, 0),
-                List.of(new ModelFlags.Flag("agreement_against_match", "given_name level 'exact' weighs -1.20")));
+                List.of(new ModelFlags.Flag("agreement_against_match", "given_name level 'exact' weighs -1.20")),
+                new SilverFigures(
+                        List.of(3L, 0L, 27L), List.of(5L, 2L), Map.of("crm_contacts", "2025-02-28T06:00:00Z")));
         String json = JSON.writeValueAsString(r);
         assertTrue(json.contains("\"candidate_pairs\":30"), json);
+        assertTrue(json.contains("\"newest_record_times\":{\"crm_contacts\":\"2025-02-28T06:00:00Z\"}"), json);
         assertEquals(r, JSON.readValue(json, SilverJob.Resolution.class));
     }
 
