@@ -75,7 +75,9 @@ public final class BronzeIngest {
     private final C360Config config;
     private final Progress progress;
     private final IngestLog log;
-    private Optional<Suppression> suppression = Optional.empty();
+    /** Read when the first source has a file to read (null until then): a run where nothing landed needs none. */
+    private Optional<Suppression> suppression;
+
     private Identifiers identifiers;
 
     public BronzeIngest(Lake lake, C360Config config, Progress progress) {
@@ -125,8 +127,6 @@ public final class BronzeIngest {
             }
             contracts.put(source.name(), contract);
         }
-        suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
-        identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
         Map<String, List<IngestLog.Done>> done = log.done();
         String batchId = newBatchId(start);
         Timestamp ingestedAt = Timestamp.from(start);
@@ -217,6 +217,7 @@ public final class BronzeIngest {
                     result(source, triage, RowCounts.NONE, Optional.empty()), entries, Optional.empty());
         }
 
+        loadSuppression();
         ParsedFiles parsed = parse(source, contract, triage.toRead(), hadoop);
         if (!parsed.problems().isEmpty()) {
             return failed(source, parsed.problems(), triage, entries, batchId, now);
@@ -362,6 +363,14 @@ public final class BronzeIngest {
         }
         return new SourceIngest(
                 result(source, triage, RowCounts.NONE, Optional.of(failure)), entries, Optional.empty());
+    }
+
+    /** Reads the suppression list once, for the first source with files to read (sources run side by side). */
+    private synchronized void loadSuppression() {
+        if (suppression == null) {
+            suppression = Suppression.load(lake).filter(s -> !s.isEmpty());
+            identifiers = suppression.isPresent() ? Identifiers.forConfig(config) : null;
+        }
     }
 
     /**
