@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.struct;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.Progress;
@@ -128,8 +127,6 @@ public final class GoldJob {
 
     /** Where the last successful publication is described, under the lake root. */
     public static final String PUBLICATION_FILE = "gold/_publication.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Result run(String runId, Instant asOf) {
         Instant start = Instant.now();
@@ -277,24 +274,12 @@ public final class GoldJob {
 
     /** The last successful publication, if gold has published in this lake. */
     public static Optional<Publication> lastPublication(Lake lake) {
-        return lake.readText(PUBLICATION_FILE).map(text -> {
-            try {
-                return JSON.readValue(text, Publication.class);
-            } catch (IOException e) {
-                throw new C360Exception(
-                        "cannot read " + lake.root() + "/" + PUBLICATION_FILE + ": " + e.getMessage()
-                                + " (delete it to make the next gold run build and publish)",
-                        e);
-            }
-        });
+        return lake.readJson(
+                PUBLICATION_FILE, Publication.class, "delete it to make the next gold run build and publish");
     }
 
     private void writePublication(Publication publication) {
-        try {
-            lake.writeText(PUBLICATION_FILE, JSON.writeValueAsString(publication));
-        } catch (IOException e) {
-            throw new C360Exception("cannot write " + lake.root() + "/" + PUBLICATION_FILE + ": " + e.getMessage(), e);
-        }
+        lake.writeJson(PUBLICATION_FILE, publication);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.delta.tables.DeltaTable;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.spark.sql.Column;
@@ -45,6 +47,8 @@ public final class Lake {
     private static final String GONE_KEY = "_gone_key_";
     /** {@code rw-------}: for secrets under the lake root. */
     private static final FsPermission OWNER_ONLY = new FsPermission((short) 0600);
+    /** For the JSON documents under the lake root ({@link #readJson}, {@link #writeJson}). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SparkSession spark;
     private final String root;
@@ -751,14 +755,71 @@ public final class Lake {
         }
     }
 
-    /** Writes (or replaces) a small text file under the lake root, e.g. {@code silver/_resolution.json}. */
+    /**
+     * Writes (or replaces) a small text file under the lake root, e.g. {@code silver/_resolution.json}. A
+     * reader never sees half of it: a local file is written next to its place and moved over it in one
+     * step; an object store publishes an object only when its upload completes.
+     */
     public void writeText(String relativePath, String content) {
         Path p = new Path(root + "/" + relativePath);
-        try (var out =
-                p.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(p, true)) {
-            out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!(fs instanceof LocalFileSystem local)) {
+                create(fs, p, content);
+                return;
+            }
+            // Written without a checksum file, which could not be moved in the same step; one an earlier
+            // write left would no longer match, so it goes first.
+            Path partial = new Path(p.getParent(), p.getName() + ".partial");
+            create(local.getRawFileSystem(), partial, content);
+            local.getRawFileSystem().delete(local.getChecksumFile(p), false);
+            java.nio.file.Files.move(
+                    local.pathToFile(partial).toPath(),
+                    local.pathToFile(p).toPath(),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new C360Exception("cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void create(FileSystem fs, Path p, String content) throws IOException {
+        try (var out = fs.create(p, true)) {
+            out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * A small JSON document under the lake root, read as {@code type}, if present: a marker a stage keeps
+     * beside its tables (what it last read and wrote, such as {@code silver/_resolution.json}). A document
+     * that does not read as {@code type} is a {@link MalformedDocument} naming the file and {@code remedy}.
+     */
+    public <T> Optional<T> readJson(String relativePath, Class<T> type, String remedy) {
+        return readText(relativePath).map(text -> {
+            try {
+                return JSON.readValue(text, type);
+            } catch (IOException e) {
+                throw new MalformedDocument(
+                        "cannot read " + root + "/" + relativePath + ": " + e.getMessage() + " (" + remedy + ")", e);
+            }
+        });
+    }
+
+    /** Writes (or replaces) a small JSON document under the lake root, never seen half written ({@link #writeText}). */
+    public void writeJson(String relativePath, Object document) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(document);
+        } catch (IOException e) {
+            throw new C360Exception("cannot write " + root + "/" + relativePath + ": " + e.getMessage(), e);
+        }
+        writeText(relativePath, text);
+    }
+
+    /** A JSON document under the lake root that does not read as what it should hold ({@link #readJson}). */
+    public static final class MalformedDocument extends C360Exception {
+        MalformedDocument(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.lake.Lake;
@@ -43,8 +42,6 @@ import org.apache.spark.storage.StorageLevel;
 public final class QualityGate {
     public static final TableName METRICS = TableName.ops("quality_metrics");
     public static final TableName RESULTS = TableName.ops("quality_results");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<TableChecks> declared;
     private final Optional<AccuracyAudit> accuracyAudit;
@@ -115,7 +112,7 @@ public final class QualityGate {
             }
         }
         List<CheckOutcome> outcomes = verifyLake(lake, runId);
-        writeChecked(lake, record, new Checked(runId, definition, versions));
+        lake.writeJson(record, new Checked(runId, definition, versions));
         return new LakeOutcome(outcomes, Optional.empty());
     }
 
@@ -138,21 +135,11 @@ public final class QualityGate {
     }
 
     private static Optional<Checked> readChecked(Lake lake, String record) {
-        // An unreadable record only costs a check: the gate runs again and rewrites it.
-        return lake.readText(record).flatMap(text -> {
-            try {
-                return Optional.of(JSON.readValue(text, Checked.class));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    private static void writeChecked(Lake lake, String record, Checked checked) {
         try {
-            lake.writeText(record, JSON.writeValueAsString(checked));
-        } catch (IOException e) {
-            throw new C360Exception("cannot write " + lake.root() + "/" + record + ": " + e.getMessage(), e);
+            return lake.readJson(record, Checked.class, "delete it to make the gate check again");
+        } catch (Lake.MalformedDocument e) {
+            // An unreadable record only costs a check: the gate runs again and rewrites it.
+            return Optional.empty();
         }
     }
 

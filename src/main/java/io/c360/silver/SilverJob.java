@@ -29,7 +29,6 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.Progress;
@@ -88,7 +87,6 @@ public final class SilverJob {
             Map.of("delta.enableDeletionVectors", "true", "delta.enableChangeDataFeed", "true");
     private static final List<TableName> READ_LATER =
             List.of(IDENTITY_RECORDS, SCORED_PAIRS, CUSTOMER_ID_MAP, GOLDEN_RECORDS);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Lake lake;
     private final C360Config config;
@@ -851,48 +849,23 @@ public final class SilverJob {
         if (!silver.matching().blockingFromData()) {
             return silver.matching().blocking();
         }
-        String text = lake.readText(BLOCKING_RULES_FILE)
+        return lake.readJson(BLOCKING_RULES_FILE, MatchingConfig.BlockingRule[].class, "run silver with --full-refresh")
+                .map(List::of)
                 .orElseThrow(() -> new C360Exception("cannot read " + lake.root() + "/" + BLOCKING_RULES_FILE
                         + ": the last full run kept no blocking rules (run silver with --full-refresh)"));
-        try {
-            return List.of(JSON.readValue(text, MatchingConfig.BlockingRule[].class));
-        } catch (IOException e) {
-            throw new C360Exception(
-                    "cannot read " + lake.root() + "/" + BLOCKING_RULES_FILE + ": " + e.getMessage()
-                            + " (run silver with --full-refresh)",
-                    e);
-        }
     }
 
     /** Keeps the blocking rules chosen from the data, for the incremental runs that block against their index. */
     private void keepBlockingRules(List<MatchingConfig.BlockingRule> rules) {
-        try {
-            lake.writeText(BLOCKING_RULES_FILE, JSON.writeValueAsString(rules));
-        } catch (IOException e) {
-            throw new C360Exception(
-                    "cannot write " + lake.root() + "/" + BLOCKING_RULES_FILE + ": " + e.getMessage(), e);
-        }
+        lake.writeJson(BLOCKING_RULES_FILE, rules);
     }
 
     private Optional<Resolution> readResolution() {
-        return lake.readText(RESOLUTION_FILE).map(text -> {
-            try {
-                return JSON.readValue(text, Resolution.class);
-            } catch (IOException e) {
-                throw new C360Exception(
-                        "cannot read " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage()
-                                + " (delete it to make the next silver run a full one)",
-                        e);
-            }
-        });
+        return lake.readJson(RESOLUTION_FILE, Resolution.class, "delete it to make the next silver run a full one");
     }
 
     private void writeResolution(Resolution resolution) {
-        try {
-            lake.writeText(RESOLUTION_FILE, JSON.writeValueAsString(resolution));
-        } catch (IOException e) {
-            throw new C360Exception("cannot write " + lake.root() + "/" + RESOLUTION_FILE + ": " + e.getMessage(), e);
-        }
+        lake.writeJson(RESOLUTION_FILE, resolution);
     }
 
     /** A hash of the silver definitions (the three YAML files and the nickname table): any edit makes the next run a full one. */
