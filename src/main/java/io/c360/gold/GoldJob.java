@@ -288,10 +288,7 @@ public final class GoldJob {
      * it reads. A table gold names that does not exist yet is left out (the SQL would fail on it).
      */
     Map<String, Long> inputVersions() {
-        String sql = gold.tables().stream()
-                .map(GoldDefinitions.Table::sql)
-                .collect(Collectors.joining("\n"))
-                .toLowerCase(Locale.ROOT);
+        String sql = searchable(gold.tables().stream());
         Map<String, Long> inputs = new TreeMap<>();
         for (TableName table : lake.layerTables()) {
             if (readBy(sql, table)) {
@@ -311,7 +308,14 @@ public final class GoldJob {
         };
     }
 
-    /** Whether {@code name} occurs in the SQL as a whole identifier. */
+    /** The tables' SQL as {@link #names} searches it: one text, lower-cased. */
+    private static String searchable(Stream<GoldDefinitions.Table> tables) {
+        return tables.map(GoldDefinitions.Table::sql)
+                .collect(Collectors.joining("\n"))
+                .toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code name} occurs in the (lower-cased) SQL as a whole identifier. */
     private static boolean names(String sql, String name) {
         return Pattern.compile("(?<![a-z0-9_.])" + Pattern.quote(name) + "(?![a-z0-9_])")
                 .matcher(sql)
@@ -381,11 +385,7 @@ public final class GoldJob {
         if (!untouchedSince) {
             return Plan.whole();
         }
-        String scopedSql = gold.tables().stream()
-                .filter(t -> t.scope() == GoldDefinitions.Scope.customer)
-                .map(GoldDefinitions.Table::sql)
-                .collect(Collectors.joining("\n"))
-                .toLowerCase(Locale.ROOT);
+        String scopedSql = searchable(gold.tables().stream().filter(t -> t.scope() == GoldDefinitions.Scope.customer));
         Map<TableName, Long> scopedInputs = new LinkedHashMap<>();
         for (TableName table : lake.layerTables()) {
             if (readBy(scopedSql, table)) {
