@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,12 +74,19 @@ public final class GoldJob {
     private final C360Config config;
     private final GoldDefinitions gold;
     private final Progress progress;
+    /** When the gate judges the age of the accuracy audit ({@code accuracy_audit:} of the quality file). */
+    private final Clock clock;
 
     public GoldJob(Lake lake, C360Config config, GoldDefinitions gold, Progress progress) {
+        this(lake, config, gold, progress, Clock.systemUTC());
+    }
+
+    GoldJob(Lake lake, C360Config config, GoldDefinitions gold, Progress progress, Clock clock) {
         this.lake = lake;
         this.config = config;
         this.gold = gold;
         this.progress = progress;
+        this.clock = clock;
     }
 
     /**
@@ -101,7 +109,8 @@ public final class GoldJob {
 
         /**
          * Nothing gold reads changed since that run's publication (same definitions, inputs and as-of):
-         * nothing was built or published, and the figures and quality outcomes are that publication's.
+         * nothing was built or published, and the figures and quality outcomes are that publication's, but
+         * for an accuracy audit's, judged again ({@code published} is false when it blocks now).
          */
         public boolean unchanged() {
             return unchangedSince.isPresent();
@@ -250,19 +259,27 @@ public final class GoldJob {
                 });
     }
 
-    /** The last publication stands: nothing is built or written, and the result is that publication's. */
+    /**
+     * The last publication stands: nothing is built or written, and the result is that publication's. Its
+     * gate's outcomes stand too, but for an {@code accuracy_audit:} check: that one depends on the time, so
+     * it is judged again, and an audit that has expired since blocks as it would in a run that builds.
+     */
     private Result unchanged(String runId, Instant asOf, Publication last, Instant start) {
-        progress.report("gold: unchanged since run " + last.runId()
-                + " (same definitions, inputs and as-of); its tables and quality outcomes stand");
+        List<CheckOutcome> quality = Files.exists(gold.qualityFile())
+                ? QualityGate.load(gold.qualityFile()).standingOutcomes(lake, last.runId(), clock.instant())
+                : List.of();
+        boolean stands = quality.stream().noneMatch(CheckOutcome::blocks);
+        progress.report("gold: unchanged since run " + last.runId() + " (same definitions, inputs and as-of)"
+                + (stands
+                        ? "; its tables and quality outcomes stand"
+                        : ", but its quality gate fails now; previous gold version kept"));
         return new Result(
                 runId,
                 asOf,
-                true,
+                stands,
                 orEmpty(last.rows()),
-                Files.exists(gold.qualityFile())
-                        ? QualityGate.load(gold.qualityFile()).recordedOutcomes(lake, last.runId())
-                        : List.of(),
-                last.published(),
+                quality,
+                stands ? last.published() : Map.of(),
                 orEmpty(last.segmentSizes()),
                 Duration.between(start, Instant.now()),
                 Optional.of(last.runId()));
@@ -538,7 +555,7 @@ public final class GoldJob {
 
     private List<CheckOutcome> goldGate(String runId, Map<TableName, Dataset<Row>> built) {
         Path file = gold.qualityFile();
-        return Files.exists(file) ? QualityGate.load(file).verify(lake, runId, built) : List.of();
+        return Files.exists(file) ? QualityGate.load(file).verify(lake, runId, built, clock.instant()) : List.of();
     }
 
     /**

@@ -116,6 +116,17 @@ public final class QualityGate {
         return new LakeOutcome(outcomes, Optional.empty());
     }
 
+    /**
+     * The outcomes that stand for run {@code runId} when nothing this gate checks changed since: the ones
+     * that run recorded for this gate's tables, and an {@code accuracy_audit:} check judged again at
+     * {@code at} (it is about the newest audit and its age, not about the tables; not stored).
+     */
+    public List<CheckOutcome> standingOutcomes(Lake lake, String runId, Instant at) {
+        List<CheckOutcome> standing = new ArrayList<>(recordedOutcomes(lake, runId));
+        accuracyAudit.ifPresent(a -> standing.add(a.verify(lake, at)));
+        return standing;
+    }
+
     /** The outcomes run {@code runId} recorded in {@code ops.quality_results} for this gate's tables. */
     public List<CheckOutcome> recordedOutcomes(Lake lake, String runId) {
         return new QualityStore(lake)
@@ -169,7 +180,12 @@ public final class QualityGate {
      * exact counts for failures): pass tables as written or checkpointed, not as long lazy plans.
      */
     public List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables) {
-        return verify(lake, runId, tables, List.of(), false);
+        return verify(lake, runId, tables, Instant.now());
+    }
+
+    /** As {@link #verify(Lake, String, Map)}, judging the age of the accuracy audit at {@code at}. */
+    public List<CheckOutcome> verify(Lake lake, String runId, Map<TableName, Dataset<Row>> tables, Instant at) {
+        return verify(lake, runId, tables, List.of(), false, at);
     }
 
     /**
@@ -195,7 +211,7 @@ public final class QualityGate {
                                 + ", expected one"));
             }
         }
-        return verify(lake, runId, present, absent, true);
+        return verify(lake, runId, present, absent, true, Instant.now());
     }
 
     /** Per declared table, the columns its own checks read and those other tables' references point at. */
@@ -230,8 +246,8 @@ public final class QualityGate {
             String runId,
             Map<TableName, Dataset<Row>> tables,
             List<CheckOutcome> absent,
-            boolean cacheWhileChecked) {
-        Instant at = Instant.now();
+            boolean cacheWhileChecked,
+            Instant at) {
         QualityStore store = new QualityStore(lake);
         // Read once, and only if an anomaly check asks.
         Supplier<Map<String, QualityStore.PreviousSize>> sizes = once(() -> store.previousSizes(runId));

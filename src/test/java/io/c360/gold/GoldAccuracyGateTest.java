@@ -9,12 +9,15 @@ import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.ops.Pipeline;
+import io.c360.quality.CheckOutcome;
 import io.c360.test.SampleLake;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
@@ -24,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With {@code accuracy_audit:} in gold's quality file, gold publishes only after a recent, good enough audit. */
+/**
+ * With {@code accuracy_audit:} in gold's quality file, gold publishes only after a recent, good enough audit,
+ * and a run with nothing new stops standing on the last publication once that audit has expired.
+ */
 @ExtendWith(SparkExtension.class)
 @Tag("pipeline")
 class GoldAccuracyGateTest {
@@ -80,5 +86,26 @@ class GoldAccuracyGateTest {
         assertTrue(
                 audited.run().quality().stream().anyMatch(q -> q.check().equals("accuracy_audit") && q.passed()),
                 "the audit was checked");
+        long auditedVersion = lake.version(TableName.gold("customer"));
+
+        // Nothing new since: the publication stands, and so does the audit, judged again.
+        GoldJob.Result standing =
+                new GoldJob(lake, site.config(), gold, Progress.silent()).run("run-standing", SampleLake.AS_OF);
+        assertTrue(standing.unchanged() && standing.published(), standing::toString);
+        assertTrue(
+                standing.quality().stream().anyMatch(q -> q.check().equals("accuracy_audit") && q.passed()),
+                standing.quality()::toString);
+
+        // Still nothing new a month later, when the audit has expired: the gate fails as it would on new data.
+        Clock monthLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(31));
+        GoldJob.Result expired = new GoldJob(lake, site.config(), gold, Progress.silent(), monthLater)
+                .run("run-expired", SampleLake.AS_OF);
+        assertFalse(expired.published(), "an expired audit blocks");
+        assertEquals(
+                List.of("accuracy_audit"),
+                expired.blockingFailures().stream().map(CheckOutcome::check).toList());
+        String expiry = expired.blockingFailures().get(0).message();
+        assertTrue(expiry.contains("audit-1, completed 31 days ago"), expiry);
+        assertEquals(auditedVersion, lake.version(TableName.gold("customer")), "nothing written");
     }
 }
