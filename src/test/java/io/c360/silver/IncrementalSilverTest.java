@@ -48,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A second landing batch (new records and changed versions of old ones) resolved incrementally gives
  * what a full rebuild from both batches gives with the same model, while scoring fewer pairs and
- * leaving the customers the batch does not touch as they were; gold then rebuilds its per-customer
- * tables for the touched customers only and publishes what a whole rebuild publishes.
+ * leaving the customers the batch does not touch as they were (in a Spark session of its own, as a run
+ * in a new JVM); gold then rebuilds its per-customer tables for the touched customers only and publishes
+ * what a whole rebuild publishes.
  */
 @ExtendWith(SparkExtension.class)
 @Tag("pipeline")
@@ -93,7 +94,10 @@ class IncrementalSilverTest {
         batches.landSecond();
         new BronzeIngest(lake, cfg, Progress.silent()).run();
         List<String> progress = new ArrayList<>();
-        SilverJob.Result incremental = new SilverJob(lake, cfg, silver, progress::add, false).run("run-2");
+        // In a session of its own, as a run of the next day in a new JVM: none of the functions or views the
+        // runs before it registered (the session shares the context, not the function registry).
+        Lake newJvm = new Lake(spark.newSession(), cfg.lakeRoot());
+        SilverJob.Result incremental = new SilverJob(newJvm, cfg, silver, progress::add, false).run("run-2");
 
         assertTrue(incremental.incremental(), "builds on the previous run: " + progress);
         assertFalse(incremental.model().trained());
