@@ -234,10 +234,6 @@ public final class GoldJob {
     }
 
     /** The last publication, if a gold run as of {@code asOf} would build and publish exactly it again. */
-    Optional<Publication> standingPublication(Instant asOf) {
-        return standingPublication(definitionsHash(), inputVersions(), asOf);
-    }
-
     private Optional<Publication> standingPublication(String definitions, Map<String, Long> inputs, Instant asOf) {
         return lastPublication(lake).filter(last -> standsFor(last, definitions, inputs, asOf));
     }
