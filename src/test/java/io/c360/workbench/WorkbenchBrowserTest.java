@@ -36,6 +36,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -82,6 +83,9 @@ class WorkbenchBrowserTest {
             ChromeDriver browser = Chromium.start(home.resolve("profile"), 1280, 1000);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                // The page re-renders the review pane as decisions land: an element read mid-render is
+                // read again on the next poll.
+                wait.ignoring(StaleElementReferenceException.class);
                 wait.withMessage(() -> "the page says: "
                         + browser.findElement(By.id("message")).getText() + "; focus on "
                         + browser.switchTo().activeElement().getAttribute("id"));
@@ -256,9 +260,14 @@ class WorkbenchBrowserTest {
 
     private static Pair shownPair(ChromeDriver browser, WebDriverWait wait) {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("review-pair")));
-        List<WebElement> records = browser.findElements(By.cssSelector("#review-records .record"));
-        return new Pair(
-                records.get(0).getAttribute("data-record-key"), records.get(1).getAttribute("data-record-key"));
+        return wait.until(d -> {
+            List<WebElement> records = d.findElements(By.cssSelector("#review-records .record"));
+            return records.size() == 2
+                    ? new Pair(
+                            records.get(0).getAttribute("data-record-key"),
+                            records.get(1).getAttribute("data-record-key"))
+                    : null;
+        });
     }
 
     private static Pair nextPair(ChromeDriver browser, WebDriverWait wait, Pair before) {
