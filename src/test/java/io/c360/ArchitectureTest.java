@@ -50,6 +50,7 @@ class ArchitectureTest {
                         "io.c360.bronze..",
                         "io.c360.silver..",
                         "io.c360.gold..",
+                        "io.c360.access..",
                         "io.c360.governance..",
                         "io.c360.quality..",
                         "io.c360.ops..",
@@ -85,6 +86,8 @@ class ArchitectureTest {
                         "io.c360.serve..",
                         "io.c360.steward..",
                         "io.c360.workbench..")
+                .layer("Access")
+                .definedBy("io.c360.access..")
                 .layer("Gold")
                 .definedBy("io.c360.gold..")
                 .layer("Silver")
@@ -103,16 +106,19 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Cli", "Tools")
                 .whereLayer("Operations")
                 .mayOnlyBeAccessedByLayers("Cli", "Tools")
-                .whereLayer("Gold")
+                .whereLayer("Access")
                 .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations")
+                .whereLayer("Gold")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Access")
                 .whereLayer("Silver")
-                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Gold")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Access", "Gold")
                 .whereLayer("Bronze")
-                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Gold", "Silver")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Access", "Gold", "Silver")
                 .whereLayer("Foundations")
-                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Gold", "Silver", "Bronze")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Access", "Gold", "Silver", "Bronze")
                 .whereLayer("Config")
-                .mayOnlyBeAccessedByLayers("Cli", "Tools", "Operations", "Gold", "Silver", "Bronze", "Foundations")
+                .mayOnlyBeAccessedByLayers(
+                        "Cli", "Tools", "Operations", "Access", "Gold", "Silver", "Bronze", "Foundations")
                 .check(classes);
     }
 }

@@ -30,7 +30,8 @@ public record C360Config(
         SparkSettings spark,
         DemoSettings demo,
         Definitions definitions,
-        String reportsRoot) {
+        String reportsRoot,
+        AccessSettings access) {
 
     public static final String DEFAULT_FILE = "conf/c360.yaml";
     /** Where run reports go when the configuration names no {@code reports:} folder: beside the layers in the lake. */
@@ -38,6 +39,19 @@ public record C360Config(
 
     public C360Config {
         sources = List.copyOf(sources);
+    }
+
+    /** A configuration with the default roles ({@link AccessSettings#DEFAULTS}). */
+    public C360Config(
+            Path file,
+            String lakeRoot,
+            String landingRoot,
+            List<SourceConfig> sources,
+            SparkSettings spark,
+            DemoSettings demo,
+            Definitions definitions,
+            String reportsRoot) {
+        this(file, lakeRoot, landingRoot, sources, spark, demo, definitions, reportsRoot, AccessSettings.DEFAULTS);
     }
 
     /**
@@ -148,7 +162,8 @@ public record C360Config(
 
     /** The same configuration on another lake and landing folder; reports go to the new lake's {@code _reports}. */
     public C360Config withLocations(String lake, String landing) {
-        return new C360Config(file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS);
+        return new C360Config(
+                file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS, access);
     }
 
     public Optional<SourceConfig> source(String name) {
@@ -184,7 +199,15 @@ public record C360Config(
                 Optional.ofNullable(doc.standardize()));
         String reports = doc.reports() == null ? lakeRoot + "/" + DEFAULT_REPORTS : resolve(base, doc.reports());
         return new C360Config(
-                file, lakeRoot, resolve(base, doc.landing()), sources, doc.spark(), doc.demo(), definitions, reports);
+                file,
+                lakeRoot,
+                resolve(base, doc.landing()),
+                sources,
+                doc.spark(),
+                doc.demo(),
+                definitions,
+                reports,
+                doc.access());
     }
 
     /** {@code c360.yaml} as written; locations are resolved against the file's folder once it is read. */
@@ -198,13 +221,15 @@ public record C360Config(
             String reports,
             List<Source> sources,
             SparkSettings spark,
-            DemoSettings demo) {
+            DemoSettings demo,
+            AccessSettings access) {
         Document {
             if (sources == null || sources.isEmpty()) {
                 throw new ConfigReader.InvalidSetting("sources", "expected at least one source");
             }
             spark = ConfigReader.orDefault(spark, SparkSettings.DEFAULTS);
             demo = ConfigReader.orDefault(demo, DemoSettings.DEFAULTS);
+            access = ConfigReader.orDefault(access, AccessSettings.DEFAULTS);
         }
     }
 

@@ -9,16 +9,14 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.c360.C360Exception;
-import io.c360.bronze.SourceContract;
+import io.c360.access.Masking;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
-import io.c360.gold.GoldDefinitions;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableCatalog.Role;
 import io.c360.lake.TableName;
 import io.c360.standardize.Identifiers;
-import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,15 +72,7 @@ final class SubjectSearch {
         this.lake = lake;
         this.config = config;
         this.identifiers = Identifiers.forConfig(config);
-        List<TableCatalog.Table> configured = new ArrayList<>();
-        for (SourceConfig s : config.sources()) {
-            configured.add(SourceContract.load(s.contract()).catalogTable(s.name()));
-        }
-        config.definitions()
-                .gold()
-                .filter(g -> Files.isRegularFile(g.resolve("tables.yaml")))
-                .ifPresent(g -> configured.addAll(GoldDefinitions.load(g).catalogTables()));
-        this.catalog = TableCatalog.engine().with(configured);
+        this.catalog = Masking.catalog(config);
     }
 
     /**

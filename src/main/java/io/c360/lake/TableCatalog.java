@@ -130,6 +130,9 @@ public final class TableCatalog {
     /** Every activation file written: when, which segment, where, how many rows (no personal data). */
     public static final TableName EXPORTS = TableName.ops("exports");
 
+    /** Every request that read the lake through c360 (serve, sql, export, workbench): who, as which role, what, how many rows; no personal data. */
+    public static final TableName ACCESS_LOG = TableName.ops("access_log");
+
     /**
      * The items of accuracy audits: each pair of records drawn (one row, {@code answer} null, when the sample
      * is drawn) and each answer a steward gave (one more row per answer; the newest per item wins, none is

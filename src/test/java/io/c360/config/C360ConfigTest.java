@@ -53,6 +53,27 @@ class C360ConfigTest {
     }
 
     @Test
+    void accessRolesDefaultAndADefaultRoleMustBeDeclared() throws IOException {
+        AccessSettings defaults = C360Config.load(write(VALID)).access();
+        assertEquals("analyst", defaults.defaultRole());
+        assertTrue(defaults.seesInClear("privacy", "email") && !defaults.seesInClear("analyst", "email"));
+
+        AccessSettings own = C360Config.load(
+                        write(
+                                VALID
+                                        + "access:\n  default_role: bi\n  roles: {bi: [address], dpo: [all]}\n  masks: {email: partial}\n"))
+                .access();
+        assertEquals(AccessSettings.Mask.partial, own.mask("email"));
+        assertEquals(AccessSettings.Mask.hide, own.mask("shoe_size"));
+        assertTrue(own.seesInClear("bi", "address") && !own.seesInClear("bi", "name"));
+
+        String undeclared = errorOf(VALID + "access:\n  roles: {bi: [address]}\n");
+        assertTrue(undeclared.contains("access.default_role") && undeclared.contains("bi"), undeclared);
+        String badMask = errorOf(VALID + "access:\n  masks: {email: scramble}\n");
+        assertTrue(badMask.contains("access.masks"), badMask);
+    }
+
+    @Test
     void unknownKeyIsAnErrorNamingFileKeyAndTheExpectedKeys() throws IOException {
         String message = errorOf(VALID.replace("root: ../lake", "root: ../lake\n  rooot: x"));
         assertTrue(
