@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
                     + " channel. Only customers whose consent is granted for the segment's purpose and channel (and not on"
                     + " do-not-contact) are written; a phone number or e-mail address held by anyone who opted out, or whose own"
                     + " latest consent event is a withdrawal, is never exported.",
+            "The last column, consent_check, names the consent check that chose the rows (purpose/channel, exclusions,"
+                    + " the gold.consent version and as-of). Text a spreadsheet would run as a formula (starting with = + - @,"
+                    + " tab or carriage return, and not a plain number) is written with a leading '.",
             "Each export is logged in ops.exports (segment, file, rows; no personal data)."
         })
 final class ExportCommand implements Runnable {

@@ -2,8 +2,12 @@ package io.c360.gold;
 
 import static io.c360.lake.TableCatalog.EXPORTS;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_csv;
+import static org.apache.spark.sql.functions.when;
 
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
@@ -18,6 +22,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +35,12 @@ import org.apache.spark.sql.types.StructType;
  * contact details of the segment's channel. Consent is checked again at export time against the
  * published gold.consent, and per contact point (see {@link #suppressed}), so a record that
  * matching failed to join to its person cannot get an opted-out person contacted.
+ *
+ * <p>The file is opened by people as well as platforms, often in a spreadsheet: a text value that a
+ * spreadsheet would take for a formula is written with a leading {@code '} (see {@link
+ * #spreadsheetSafe}). Its last column, {@value #CONSENT_CHECK}, names the consent check that chose its
+ * rows, the same on every row, so the header says which check it is and a row copied elsewhere still
+ * carries it; a comment line or a sidecar file would break CSV loaders or get separated from the file.
  */
 public final class Activation {
     static final Map<String, List<String>> CONTACT_COLUMNS = Map.of(
@@ -47,6 +58,27 @@ public final class Activation {
                             "city",
                             "state",
                             "postcode"));
+
+    /** The activation file's last column: which consent check produced the file. */
+    public static final String CONSENT_CHECK = "consent_check";
+
+    /**
+     * The first characters that make a spreadsheet read a cell as a formula, or that it drops before
+     * doing so (OWASP's CSV injection list): {@code = + - @}, tab and carriage return.
+     */
+    private static final String FORMULA_START = "^[=+\\-@\\t\\r]";
+
+    /**
+     * A plain number, signed or not ({@code +15551234567}, {@code -5}): a spreadsheet reads it as a
+     * number and calls nothing, and an E.164 phone number must reach an SMS platform as it is.
+     */
+    private static final String PLAIN_NUMBER = "^[+-]?[0-9]+(\\.[0-9]+)?$";
+
+    /**
+     * A quote inside a value doubled, as spreadsheets and loaders read CSV (RFC 4180), where Spark
+     * would escape it with a backslash.
+     */
+    private static final Map<String, String> RFC_4180 = Map.of("escape", "\"");
 
     static final StructType EXPORTS_SCHEMA = new StructType()
             .add("exported_at", DataTypes.TimestampType)
@@ -78,9 +110,11 @@ public final class Activation {
                 .orElseThrow(() -> new C360Exception("segment " + segmentName + " has no channel: an "
                         + segment.purpose() + " segment is not for contacting anyone"));
         GoldJob.registerLatestSources(lake, config);
+        String check =
+                consentCheck(segment, channel, lake.version(TableName.gold("consent")), GoldJob.lastPublication(lake));
         Dataset<Row> rows = audience(lake, segment, channel).localCheckpoint(true);
         String file = Storage.qualified(out);
-        write(lake, rows, file);
+        write(lake, rows.withColumn(CONSENT_CHECK, lit(check)), file);
         long n = rows.count();
         lake.append(
                 EXPORTS,
@@ -176,14 +210,56 @@ public final class Activation {
         """.formatted(purpose, channel, contact));
     }
 
-    /** CSV with a header; a reader never sees half a file (see {@link Storage#write}). */
-    private static void write(Lake lake, Dataset<Row> rows, String out) {
+    /**
+     * What chose the file's rows, for its {@value #CONSENT_CHECK} column: purpose and channel, the
+     * exclusions, and the gold.consent it was checked against (its Delta version, and the as-of and run
+     * of the publication that wrote that version). No personal data: it is the same on every row.
+     */
+    static String consentCheck(
+            GoldDefinitions.Segment segment,
+            String channel,
+            long consentVersion,
+            Optional<GoldJob.Publication> published) {
+        String against = "gold.consent v" + consentVersion
+                + published
+                        .filter(p -> p.published() != null
+                                && Long.valueOf(consentVersion)
+                                        .equals(p.published().get("gold.consent")))
+                        .map(p -> " as of " + p.asOf() + " (run " + p.runId() + ")")
+                        .orElse("");
+        if (!segment.needsConsent()) {
+            return "none: a " + segment.purpose() + " segment is not checked for consent; " + against;
+        }
+        return segment.purpose() + "/" + channel + " granted; do_not_contact excluded"
+                + (channel.equals("post")
+                        ? ""
+                        : "; " + CONTACT_COLUMNS.get(channel).get(1) + " of opt-outs suppressed")
+                + "; " + against;
+    }
+
+    /**
+     * The text a spreadsheet shows as it is: a value starting with a formula character, unless it is a
+     * plain number, gets a leading {@code '} (which spreadsheets take as "text" and hide).
+     */
+    static Column spreadsheetSafe(Column text) {
+        return when(text.rlike(FORMULA_START).and(not(text.rlike(PLAIN_NUMBER))), concat(lit("'"), text))
+                .otherwise(text);
+    }
+
+    /**
+     * CSV with a header, text columns spreadsheet-safe (numbers, dates and booleans as they are); a
+     * reader never sees half a file (see {@link Storage#write}).
+     */
+    static void write(Lake lake, Dataset<Row> rows, String out) {
+        Column[] cells = Arrays.stream(rows.schema().fields())
+                .map(f -> f.dataType().equals(DataTypes.StringType)
+                        ? spreadsheetSafe(col(f.name())).as(f.name())
+                        : col(f.name()))
+                .toArray(Column[]::new);
         Storage.write(lake.spark().sparkContext().hadoopConfiguration(), out, w -> {
             w.write(String.join(",", rows.columns()));
             w.write('\n');
-            Iterator<Row> lines = rows.select(to_csv(struct(
-                            Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new))))
-                    .toLocalIterator();
+            Iterator<Row> lines = rows.select(to_csv(struct(cells), RFC_4180)).toLocalIterator();
             while (lines.hasNext()) {
                 w.write(lines.next().getString(0));
                 w.write('\n');

@@ -128,7 +128,17 @@ class GoldPipelineTest {
             Path file = home.resolve("export-" + channel + ".csv");
             long exported = Activation.export(lake, cfg, gold, "everyone_" + channel, file);
             assertTrue(exported > 0, "the " + channel + " export has rows");
-            assertEquals(exported + 1, Files.readAllLines(file).size(), "header plus one line per customer");
+            List<String> lines = Files.readAllLines(file);
+            assertEquals(exported + 1, lines.size(), "header plus one line per customer");
+            assertTrue(lines.get(0).endsWith(",consent_check"), lines.get(0));
+            String check = "marketing/" + channel + " granted; do_not_contact excluded; "
+                    + (channel.equals("email") ? "email" : "phone") + " of opt-outs suppressed; gold.consent v"
+                    + lake.version(TableName.gold("consent")) + " as of " + AS_OF + " (run "
+                    + first.run().runId()
+                    + ")";
+            assertTrue(
+                    lines.subList(1, lines.size()).stream().allMatch(l -> l.endsWith("," + check)),
+                    "every row names the consent check: " + check + "; first row: " + lines.get(1));
 
             Dataset<Row> truth = spark.read()
                     .option("header", "true")
