@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             AccessCommand.class,
             BenchCommand.class,
             ServeCommand.class,
+            UsersCommand.class,
             WorkbenchCommand.class
         })
 public final class C360 implements Runnable {

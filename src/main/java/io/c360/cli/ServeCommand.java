@@ -2,8 +2,10 @@ package io.c360.cli;
 
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
+import io.c360.config.ServeSettings;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
+import io.c360.serve.Authentication;
 import io.c360.serve.BiServer;
 import java.io.PrintWriter;
 import java.util.TreeMap;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Spec;
                     + " layer.name (gold.customer, ...) through the HiveServer2 protocol. Prints the JDBC URL and runs until"
                     + " interrupted (Ctrl-C or SIGTERM).",
             "Only reads of those tables are answered (queries, USE, SHOW, DESCRIBE); every other statement (SET"
-                    + " included), files read by path, Java reflection and settings in the JDBC URL are refused. There is"
-                    + " no authentication: keep the default host (this machine only) unless the network is trusted."
+                    + " included), files read by path, Java reflection and settings in the JDBC URL are refused.",
+            "Clients sign in with a user name and password: users of the users file (c360 users add) or, with"
+                    + " serve.auth: ldap, of the directory (serve: in the run configuration). --no-auth serves without"
+                    + " authentication, on this machine only."
         })
 final class ServeCommand implements Runnable {
     @Mixin
@@ -48,24 +52,40 @@ final class ServeCommand implements Runnable {
                     "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
     String host;
 
+    @Option(
+            names = "--no-auth",
+            description = "Serve without authentication (anyone on this machine reads every table); refused unless"
+                    + " --host is 127.0.0.1, ::1 or localhost.")
+    boolean noAuth;
+
     @Override
     public void run() {
         if (port < 0 || port > 65535) {
             throw new C360Exception("--port: expected 0 to 65535 but was " + port);
         }
         C360Config cfg = config.load();
-        BiServer server = BiServer.start(Lake.forConfig(cfg), host, port);
+        Authentication auth = noAuth ? Authentication.none() : Authentication.forConfig(cfg.serve());
+        PrintWriter err = spec.commandLine().getErr();
+        BiServer server = BiServer.start(Lake.forConfig(cfg), host, port, auth);
+        if (!auth.required()) {
+            err.println("c360 serve: warning: --no-auth: anyone who can connect from this machine reads every"
+                    + " served table, personal data included");
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         int n = server.tables().size();
         out.println("serving " + n + (n == 1 ? " table" : " tables") + " of " + cfg.lakeRoot()
                 + " over JDBC (HiveServer2 protocol)");
         out.println("  JDBC URL: " + server.jdbcUrl());
+        if (auth.required()) {
+            out.println("  sign in with a user name and password ("
+                    + (cfg.serve().auth() == ServeSettings.Auth.ldap ? "the directory's" : "c360 users add") + ")");
+        }
         server.tables().stream()
                 .collect(Collectors.groupingBy(
                         TableName::layer, TreeMap::new, Collectors.mapping(TableName::name, Collectors.joining(", "))))
                 .forEach((layer, names) -> out.println("  " + layer + ": " + names));
         out.flush();
-        PrintWriter err = spec.commandLine().getErr();
         err.println("c360 serve: running; Ctrl-C (or SIGTERM) stops it");
         err.flush();
         Runtime.getRuntime()

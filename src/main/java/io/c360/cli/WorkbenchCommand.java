@@ -1,18 +1,12 @@
 package io.c360.cli;
 
 import io.c360.C360Exception;
+import io.c360.access.Users;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.workbench.Desk;
-import io.c360.workbench.Logins;
 import io.c360.workbench.Workbench;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -78,9 +72,9 @@ final class WorkbenchCommand implements Runnable {
             if (auth == null) {
                 throw new C360Exception("--add-user: give the password file with --auth FILE");
             }
-            char[] password = password();
+            char[] password = Passwords.read("--add-user");
             try {
-                Logins.add(auth, addUser, password);
+                Users.add(auth, addUser, Optional.empty(), password);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -88,7 +82,7 @@ final class WorkbenchCommand implements Runnable {
             out.flush();
             return;
         }
-        Optional<Logins> logins = Optional.ofNullable(auth).map(Logins::read);
+        Optional<Users> logins = Optional.ofNullable(auth).map(Users::read);
         C360Config cfg = config.load();
         Lake lake = Lake.forConfig(cfg);
         Desk desk = new Desk(lake, cfg);
@@ -117,28 +111,6 @@ final class WorkbenchCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workbench.close();
-        }
-    }
-
-    private static char[] password() {
-        Console console = System.console();
-        if (console != null) {
-            char[] first = console.readPassword("password: ");
-            char[] again = console.readPassword("password again: ");
-            if (first == null || !Arrays.equals(first, again)) {
-                throw new C360Exception("--add-user: the two passwords differ; nothing written");
-            }
-            Arrays.fill(again, '\0');
-            return first;
-        }
-        try {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null) {
-                throw new C360Exception("--add-user: expected the password on standard input; nothing written");
-            }
-            return line.toCharArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the password", e);
         }
     }
 }

@@ -31,7 +31,8 @@ public record C360Config(
         DemoSettings demo,
         Definitions definitions,
         String reportsRoot,
-        AccessSettings access) {
+        AccessSettings access,
+        ServeSettings serve) {
 
     public static final String DEFAULT_FILE = "conf/c360.yaml";
     /** Where run reports go when the configuration names no {@code reports:} folder: beside the layers in the lake. */
@@ -41,7 +42,10 @@ public record C360Config(
         sources = List.copyOf(sources);
     }
 
-    /** A configuration with the default roles ({@link AccessSettings#DEFAULTS}). */
+    /**
+     * A configuration with the default roles ({@link AccessSettings#DEFAULTS}), whose {@code c360 serve} reads
+     * the users file beside it ({@link ServeSettings#defaults}).
+     */
     public C360Config(
             Path file,
             String lakeRoot,
@@ -51,7 +55,17 @@ public record C360Config(
             DemoSettings demo,
             Definitions definitions,
             String reportsRoot) {
-        this(file, lakeRoot, landingRoot, sources, spark, demo, definitions, reportsRoot, AccessSettings.DEFAULTS);
+        this(
+                file,
+                lakeRoot,
+                landingRoot,
+                sources,
+                spark,
+                demo,
+                definitions,
+                reportsRoot,
+                AccessSettings.DEFAULTS,
+                ServeSettings.defaults(file));
     }
 
     /**
@@ -163,7 +177,7 @@ public record C360Config(
     /** The same configuration on another lake and landing folder; reports go to the new lake's {@code _reports}. */
     public C360Config withLocations(String lake, String landing) {
         return new C360Config(
-                file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS, access);
+                file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS, access, serve);
     }
 
     public Optional<SourceConfig> source(String name) {
@@ -198,6 +212,8 @@ public record C360Config(
                 folder(base, doc.gold()),
                 Optional.ofNullable(doc.standardize()));
         String reports = doc.reports() == null ? lakeRoot + "/" + DEFAULT_REPORTS : resolve(base, doc.reports());
+        ServeSettings serve =
+                doc.serve() == null ? ServeSettings.defaults(file) : doc.serve().resolve(file);
         return new C360Config(
                 file,
                 lakeRoot,
@@ -207,7 +223,8 @@ public record C360Config(
                 doc.demo(),
                 definitions,
                 reports,
-                doc.access());
+                doc.access(),
+                serve);
     }
 
     /** {@code c360.yaml} as written; locations are resolved against the file's folder once it is read. */
@@ -222,7 +239,8 @@ public record C360Config(
             List<Source> sources,
             SparkSettings spark,
             DemoSettings demo,
-            AccessSettings access) {
+            AccessSettings access,
+            ServeSettings.Document serve) {
         Document {
             if (sources == null || sources.isEmpty()) {
                 throw new ConfigReader.InvalidSetting("sources", "expected at least one source");

@@ -8,6 +8,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hive.service.Service;
 import org.apache.hive.service.cli.thrift.ThriftCLIService;
 import org.apache.spark.sql.SparkSession;
@@ -18,9 +22,9 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * driver and the Spark ODBC drivers) on a session sharing the lake session's catalog. Every Delta table
  * of the layers is served as a view named {@code layer.name} (see {@link Lake#registerView}), and the
  * served sessions answer reads of those views only ({@link ReadsOnly}): the server runs with the lake's
- * storage credentials, so a statement that reached anything else would act with them. There is no
- * authentication: whoever reaches the port can read every table. Stopping the server leaves the
- * SparkSession running.
+ * storage credentials, so a statement that reached anything else would act with them. Clients sign in
+ * as {@link Authentication} says (users file, LDAP, or none on loopback), optionally over TLS. Stopping the
+ * server leaves the SparkSession running.
  */
 public final class BiServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 10000;
@@ -30,40 +34,78 @@ public final class BiServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final List<TableName> tables;
+    private final Authentication auth;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BiServer(HiveThriftServer2 server, String host, int port, List<TableName> tables) {
+    /** Whether a server of this JVM has engaged its authentication (see {@link Authentication}). */
+    private static final AtomicBoolean AUTHENTICATING = new AtomicBoolean();
+
+    private BiServer(HiveThriftServer2 server, String host, int port, List<TableName> tables, Authentication auth) {
         this.server = server;
         this.host = host;
         this.port = port;
         this.tables = List.copyOf(tables);
+        this.auth = auth;
     }
 
     /**
      * Registers the lake's tables and starts serving them on {@code host:port} ({@code 0.0.0.0}: every
-     * interface; port 0: any free port, see {@link #port()}).
+     * interface; port 0: any free port, see {@link #port()}) to the clients {@code auth} lets in. Without
+     * authentication, only on loopback.
      */
-    public static BiServer start(Lake lake, String host, int port) {
+    public static BiServer start(Lake lake, String host, int port, Authentication auth) {
+        auth.check(host);
+        if (auth.required() && !AUTHENTICATING.compareAndSet(false, true)) {
+            throw new C360Exception("another c360 serve with authentication runs in this JVM; stop it first");
+        }
+        try {
+            return launch(lake, host, port, auth);
+        } catch (RuntimeException e) {
+            if (auth.required()) {
+                auth.release();
+                AUTHENTICATING.set(false);
+            }
+            throw e;
+        }
+    }
+
+    private static BiServer launch(Lake lake, String host, int port, Authentication auth) {
         List<TableName> tables = lake.registerAllAsViews();
         if (tables.isEmpty()) {
             throw new C360Exception("no Delta table under " + lake.root()
                     + " to serve; build the lake first (c360 demo, or c360 run --stage all)");
         }
         // JDBC sessions are opened from this one: they share the lake session's catalog, not its settings.
-        SparkSession serving = ReadsOnly.session(lake.spark(), tables);
+        SparkSession serving = ReadsOnly.session(lake.spark(), tables, auth::role);
         serving.conf().set("hive.server2.transport.mode", "binary");
         serving.conf().set("hive.server2.thrift.bind.host", host);
         serving.conf().set("hive.server2.thrift.port", String.valueOf(port));
         // Per-query log files for clients: a server that fails to start would delete the folder all servers of
         // this user share (/tmp/<user>/operation_logs) from under a running one.
         serving.conf().set("hive.server2.logging.operation.enabled", "false");
-        HiveThriftServer2 server;
-        try {
-            server = HiveThriftServer2.startWithContext(serving.sqlContext());
-        } catch (RuntimeException e) {
-            throw cannotListen(e, host, port);
+        auth.configure(serving.conf());
+        if (auth.required()) {
+            auth.engage();
         }
-        return new BiServer(server, host, listeningPort(server, port), tables);
+        HiveThriftServer2 server;
+        // Spark's Hive client for the server takes the Hive session state the starting thread holds, settings
+        // included, from the server that thread started before: a fresh thread gives each server its own.
+        ExecutorService starter = Executors.newSingleThreadExecutor(r -> new Thread(r, "c360-serve-start"));
+        try {
+            server = starter.submit(() -> HiveThriftServer2.startWithContext(serving.sqlContext()))
+                    .get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                    ? cannotListen(r, host, port)
+                    : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new C360Exception("interrupted while starting to serve on " + host + ":" + port, e);
+        } finally {
+            starter.shutdown();
+        }
+        return new BiServer(server, host, listeningPort(server, port), tables, auth);
     }
 
     private static C360Exception cannotListen(RuntimeException e, String host, int port) {
@@ -113,7 +155,8 @@ public final class BiServer implements AutoCloseable {
                 address = "<this machine>";
             }
         }
-        return "jdbc:hive2://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/default";
+        return "jdbc:hive2://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/default"
+                + (auth.tls() ? ";ssl=true" : "");
     }
 
     /** Blocks until {@link #close} is called (e.g. from a shutdown hook). */
@@ -127,6 +170,10 @@ public final class BiServer implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            if (auth.required() && closed.compareAndSet(false, true)) {
+                auth.release();
+                AUTHENTICATING.set(false);
+            }
             stopped.countDown();
         }
     }

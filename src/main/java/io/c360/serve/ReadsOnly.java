@@ -8,9 +8,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.hive.service.auth.TSetIpAddressProcessor;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -82,6 +84,7 @@ import org.apache.spark.sql.execution.command.ShowViewsCommand;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.internal.StaticSQLConf;
 import scala.Function1;
 import scala.Option;
@@ -176,11 +179,14 @@ final class ReadsOnly {
 
     /** {@code layer.name} of every served table. */
     private final Set<String> tables;
+    /** A signed-in user's role from the users file or the LDAP settings. */
+    private final Function<String, Optional<String>> roleOf;
     /** The settings of the served session, which the sessions of JDBC connections are opened from. */
     private Map<String, String> settings;
 
-    private ReadsOnly(List<TableName> tables) {
+    private ReadsOnly(List<TableName> tables, Function<String, Optional<String>> roleOf) {
         this.tables = tables.stream().map(TableName::toString).collect(Collectors.toUnmodifiableSet());
+        this.roleOf = roleOf;
     }
 
     /**
@@ -188,9 +194,13 @@ final class ReadsOnly {
      * The Thrift server opens one session per JDBC connection with {@link SparkSession#newSession}, which
      * keeps the extensions and so the admission. The extensions {@code spark.sql.extensions} names (Delta's)
      * are applied first, as Spark does for the lake session.
+     *
+     * <p>The server builds a connection's session state (and so its parser) on the Thrift handler thread
+     * that opens the session, where HiveServer2 holds the name the connection signed in with: each session's
+     * parser captures its {@link Caller} there.
      */
-    static SparkSession session(SparkSession lake, List<TableName> tables) {
-        ReadsOnly readsOnly = new ReadsOnly(tables);
+    static SparkSession session(SparkSession lake, List<TableName> tables, Function<String, Optional<String>> roleOf) {
+        ReadsOnly readsOnly = new ReadsOnly(tables, roleOf);
         SparkSessionExtensions extensions = new SparkSessionExtensions();
         String configured = lake.sparkContext()
                 .getConf()
@@ -200,14 +210,20 @@ final class ReadsOnly {
                 extension(name.trim()).apply(extensions);
             }
         }
-        extensions.injectParser(
-                (session, parser) -> new AdmittingParser(parser, plan -> readsOnly.admit(session, plan)));
+        extensions.injectParser((session, parser) -> {
+            Caller caller = Caller.of(TSetIpAddressProcessor.getUserName(), readsOnly.roleOf);
+            return new AdmittingParser(parser, plan -> readsOnly.admit(session, caller, plan));
+        });
         SparkSession served = new SparkSession(
                 lake.sparkContext(),
                 Option.apply(lake.sharedState()),
                 Option.empty(),
                 extensions,
-                lake.initialSessionOptions());
+                // Spark replaces ${env:NAME}, ${system:NAME} and ${key} in a statement's text by environment
+                // variables, system properties and settings (storage credentials, the keystore's password)
+                // before parsing it. Initial options are what every session opened from this one starts with.
+                lake.initialSessionOptions()
+                        .updated(SQLConf.VARIABLE_SUBSTITUTE_ENABLED().key(), "false"));
         // Delta's extension sets settings (Parquet field ids) on a session when its analyzer is built: built
         // now, the served session holds every setting the server gives a session.
         served.sessionState().analyzer();
@@ -234,7 +250,7 @@ final class ReadsOnly {
      * tables; throws a {@link C360Exception} naming what is refused otherwise. Names are checked before the
      * analysis, which would already open the files of a path or load the class a reflection call names.
      */
-    LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
+    LogicalPlan admit(SparkSession session, Caller caller, LogicalPlan parsed) {
         checkSettings(session);
         checkNames(parsed);
         LogicalPlan analyzed =

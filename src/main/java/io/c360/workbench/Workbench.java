@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.c360.C360Exception;
+import io.c360.access.Users;
 import io.c360.steward.Refused;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Safety, in the order a request meets it: bound to loopback, the Host header must name this machine
  * (a web page whose name was re-pointed at 127.0.0.1 cannot read the lake: DNS rebinding); with
- * {@link Logins}, every request needs HTTP Basic credentials of a steward; every write (POST) needs the
+ * {@link Users}, every request needs HTTP Basic credentials of a steward; every write (POST) needs the
  * {@value #STEWARD_HEADER} header, which a form on another site cannot set (cross-site request forgery)
  * and which, without logins, names the steward. Writes run one at a time. Nothing a request carries (its
  * query, its body, the records it reads) is logged; an error sent back names fields and record keys only.
@@ -66,7 +67,7 @@ public final class Workbench implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final boolean loopback;
-    private final Optional<Logins> logins;
+    private final Optional<Users> logins;
     private final List<Route> routes;
     private final ReentrantLock writes = new ReentrantLock();
     /** Digests of Authorization headers already checked, so PBKDF2 runs once per login, not per request. */
@@ -74,7 +75,7 @@ public final class Workbench implements AutoCloseable {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Workbench(HttpServer server, ExecutorService threads, Optional<Logins> logins, List<Route> routes) {
+    private Workbench(HttpServer server, ExecutorService threads, Optional<Users> logins, List<Route> routes) {
         this.server = server;
         this.threads = threads;
         this.loopback = server.getAddress().getAddress().isLoopbackAddress();
@@ -83,7 +84,7 @@ public final class Workbench implements AutoCloseable {
     }
 
     /** Starts serving on {@code host:port} (port 0: any free port). */
-    public static Workbench start(String host, int port, Optional<Logins> logins, List<Route> routes) {
+    public static Workbench start(String host, int port, Optional<Users> logins, List<Route> routes) {
         if (port < 0 || port > 65535) {
             throw new C360Exception("--port: expected 0 to 65535 but was " + port);
         }

@@ -9,6 +9,7 @@ import io.c360.bronze.SourceContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,40 @@ class C360ConfigTest {
         assertTrue(dup.contains("declared twice"), dup);
         String notYaml = errorOf("lake: [unclosed");
         assertTrue(notYaml.contains("not valid YAML"), notYaml);
+    }
+
+    @Test
+    void serveReadsTheUsersFileBesideTheConfigurationUnlessToldOtherwise() throws IOException {
+        Path conf = dir.resolve("conf");
+        ServeSettings defaults = C360Config.load(write(VALID)).serve();
+        assertEquals(ServeSettings.Auth.users, defaults.auth());
+        assertEquals(conf.resolve("users").toAbsolutePath(), defaults.users());
+        assertTrue(defaults.ldap().isEmpty() && defaults.tls().isEmpty());
+
+        ServeSettings ldap = C360Config.load(write(VALID + """
+                serve:
+                  auth: ldap
+                  ldap: {url: 'ldap://directory:389', base_dn: 'ou=people,dc=example,dc=com', roles: {ada: privacy}}
+                  tls: {keystore: ../secrets/serve.p12}
+                """)).serve();
+        assertEquals(ServeSettings.Auth.ldap, ldap.auth());
+        assertEquals("ldap://directory:389", ldap.ldap().orElseThrow().url());
+        assertEquals(
+                Optional.of("ou=people,dc=example,dc=com"),
+                ldap.ldap().orElseThrow().baseDn());
+        assertEquals("privacy", ldap.ldap().orElseThrow().roles().get("ada"));
+        assertEquals(
+                dir.resolve("secrets/serve.p12").toAbsolutePath(),
+                ldap.tls().orElseThrow().keystore());
+        assertEquals(
+                ServeSettings.DEFAULT_KEYSTORE_PASSWORD_ENV,
+                ldap.tls().orElseThrow().passwordEnv());
+
+        assertTrue(errorOf(VALID + "serve: {auth: kerberos}\n")
+                .contains("serve.auth: expected users or ldap but was 'kerberos'"));
+        assertTrue(errorOf(VALID + "serve: {auth: ldap}\n").contains("serve.ldap: missing required key"));
+        String pattern = errorOf(VALID + "serve: {auth: ldap, ldap: {url: 'ldap://d', user_dn_pattern: 'uid=x'}}\n");
+        assertTrue(pattern.contains("serve.ldap.user_dn_pattern: expected %s"), pattern);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
+import io.c360.access.Users;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -44,15 +46,20 @@ import org.junit.jupiter.api.io.TempDir;
 class BiServerTest {
     private static final TableName CUSTOMER = TableName.gold("customer");
     private static final TableName ID_MAP = TableName.silver("customer_id_map");
+    private static final String PASSWORD = "correct horse";
 
     @TempDir
     static Path root;
 
     private static Lake lake;
     private static BiServer server;
+    private static Authentication users;
 
     @BeforeAll
     static void tinyLake(SparkSession spark) {
+        Path file = root.resolve("conf/users");
+        Users.add(file, "ada", Optional.of("analyst"), PASSWORD.toCharArray());
+        users = Authentication.users(Users.read(file));
         // The shared test session may still name other tests' lakes; `c360 serve` starts with none.
         for (String layer : List.of("bronze", "silver", "gold", "ops")) {
             spark.sql("DROP DATABASE IF EXISTS " + layer + " CASCADE");
@@ -96,7 +103,11 @@ class BiServerTest {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + server.port() + "/default");
+        return DriverManager.getConnection(url(), "ada", PASSWORD);
+    }
+
+    private static String url() {
+        return "jdbc:hive2://127.0.0.1:" + server.port() + "/default";
     }
 
     @Test
@@ -104,7 +115,7 @@ class BiServerTest {
     void aBusyPortFailsWithAMessageNamingIt() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = busy.getLocalPort();
-            C360Exception e = assertThrows(C360Exception.class, () -> BiServer.start(lake, "127.0.0.1", port));
+            C360Exception e = assertThrows(C360Exception.class, () -> BiServer.start(lake, "127.0.0.1", port, users));
             assertTrue(e.getMessage().contains("port " + port + " is in use"), e.getMessage());
         }
     }
@@ -114,17 +125,42 @@ class BiServerTest {
     void aLakeWithoutTablesIsNotServed(SparkSession spark) {
         C360Exception e = assertThrows(
                 C360Exception.class,
-                () -> BiServer.start(new Lake(spark, root.resolve("empty").toString()), "127.0.0.1", 0));
+                () -> BiServer.start(new Lake(spark, root.resolve("empty").toString()), "127.0.0.1", 0, users));
         assertTrue(e.getMessage().startsWith("no Delta table under " + root.resolve("empty")), e.getMessage());
+    }
+
+    @Test
+    @Order(1)
+    void withoutAuthenticationOnlyLoopbackIsServed() {
+        C360Exception e =
+                assertThrows(C360Exception.class, () -> BiServer.start(lake, "0.0.0.0", 0, Authentication.none()));
+        assertTrue(e.getMessage().startsWith("--no-auth: refused with --host 0.0.0.0"), e.getMessage());
     }
 
     @Test
     @Order(2)
     void servesEveryLakeTableAndPrintsItsJdbcUrl() {
-        server = BiServer.start(lake, "127.0.0.1", 0);
+        server = BiServer.start(lake, "127.0.0.1", 0, users);
         assertTrue(server.port() > 0);
         assertEquals(List.of(ID_MAP, CUSTOMER), server.tables(), "in layer order");
         assertEquals("jdbc:hive2://127.0.0.1:" + server.port() + "/default", server.jdbcUrl());
+    }
+
+    @Test
+    @Order(3)
+    void aConnectionWithoutCredentialsOrWithAWrongPasswordIsRefused() {
+        for (String[] credentials : List.of(
+                new String[] {null, null},
+                new String[] {"ada", "wrong password"},
+                new String[] {"nobody", PASSWORD},
+                new String[] {"ada", ""})) {
+            SQLException e = assertThrows(
+                    SQLException.class,
+                    () -> DriverManager.getConnection(url(), credentials[0], credentials[1])
+                            .close(),
+                    String.join("/", String.valueOf(credentials[0]), String.valueOf(credentials[1])));
+            assertTrue(e.getMessage().contains("Could not open client transport"), e.getMessage());
+        }
     }
 
     @Test

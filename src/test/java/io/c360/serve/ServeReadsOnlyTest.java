@@ -112,7 +112,7 @@ class ServeReadsOnlyTest {
         Files.writeString(secretFile, FILE_SECRET + "\n");
         spark.sql("CREATE TABLE default.secret_file USING text LOCATION '" + secretFile.getParent() + "'");
         spark.sql("CREATE VIEW default.secret_view AS SELECT * FROM default.secret_file");
-        server = BiServer.start(lake, "127.0.0.1", 0);
+        server = BiServer.start(lake, "127.0.0.1", 0, Authentication.none());
     }
 
     @AfterAll
@@ -241,6 +241,27 @@ class ServeReadsOnlyTest {
             String key = settings.substring(1, settings.indexOf('='));
             assertTrue(
                     e.getMessage().contains(REFUSED + "the connection setting " + key + " is refused"), e.getMessage());
+        }
+    }
+
+    /** Spark would replace these in the statement's text with the variable, the property and the setting. */
+    @Test
+    @Order(3)
+    void variablesInAStatementAreNotReplaced() throws SQLException {
+        System.setProperty(SECRET_SETTING, SETTING_SECRET);
+        try (Connection c = DriverManager.getConnection(url());
+                Statement s = c.createStatement()) {
+            for (String variable : List.of(
+                    "${env:" + SECRET_VARIABLE + "}",
+                    "${system:" + SECRET_SETTING + "}",
+                    "${" + SECRET_SETTING + "}",
+                    "${spark:" + SECRET_SETTING + "}")) {
+                List<String> answer = rows(s.executeQuery("SELECT '" + variable + "' AS v"));
+                assertEquals(List.of(variable), answer, "the statement's text as written");
+                refusals.addAll(answer);
+            }
+        } finally {
+            System.clearProperty(SECRET_SETTING);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
+import io.c360.access.Users;
 import io.c360.cli.C360;
 import io.c360.steward.Refused;
 import java.io.ByteArrayInputStream;
@@ -156,13 +157,13 @@ class WorkbenchServerTest {
     @Test
     void withLoginsEveryRequestNeedsAStewardsPassword() throws Exception {
         Path file = home.resolve("stewards");
-        Logins.add(file, "ada", "correct horse".toCharArray());
-        Logins.add(file, "grace", "battery staple".toCharArray());
+        Users.add(file, "ada", Optional.empty(), "correct horse".toCharArray());
+        Users.add(file, "grace", Optional.empty(), "battery staple".toCharArray());
         String line = Files.readAllLines(file).get(0);
         assertTrue(line.matches("ada:pbkdf2-sha256:600000:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+"), line);
         assertFalse(Files.readString(file).contains("correct horse"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "owner only");
-        workbench = Workbench.start("127.0.0.1", 0, Optional.of(Logins.read(file)), routes());
+        workbench = Workbench.start("127.0.0.1", 0, Optional.of(Users.read(file)), routes());
 
         HttpResponse<String> none = get("/", Map.of());
         assertEquals(401, none.statusCode());
@@ -201,8 +202,8 @@ class WorkbenchServerTest {
         } finally {
             System.setIn(stdin);
         }
-        assertEquals(Optional.of("ada"), Logins.read(file).check("ada", "tr0ub4dor &3".toCharArray()));
-        assertEquals(Optional.empty(), Logins.read(file).check("ada", "tr0ub4dor".toCharArray()));
+        assertEquals(Optional.of("ada"), Users.read(file).check("ada", "tr0ub4dor &3".toCharArray()));
+        assertEquals(Optional.empty(), Users.read(file).check("ada", "tr0ub4dor".toCharArray()));
         int noFile = C360.execute(new PrintWriter(out), new PrintWriter(err), "workbench", "--add-user", "bob");
         assertEquals(1, noFile);
         assertTrue(err.toString().contains("--auth FILE"), err.toString());
@@ -212,11 +213,14 @@ class WorkbenchServerTest {
     void aMalformedPasswordFileIsNamedWithoutItsContent() throws Exception {
         Path file = home.resolve("stewards");
         Files.writeString(file, "ada:plain:secret-password\n");
-        C360Exception e = assertThrows(C360Exception.class, () -> Logins.read(file));
+        C360Exception e = assertThrows(C360Exception.class, () -> Users.read(file));
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
         assertFalse(e.getMessage().contains("secret-password"), e.getMessage());
-        assertThrows(C360Exception.class, () -> Logins.add(file, "ada:x", "long enough".toCharArray()));
-        assertThrows(C360Exception.class, () -> Logins.add(home.resolve("new"), "ada", "short".toCharArray()));
+        assertThrows(
+                C360Exception.class, () -> Users.add(file, "ada:x", Optional.empty(), "long enough".toCharArray()));
+        assertThrows(
+                C360Exception.class,
+                () -> Users.add(home.resolve("new"), "ada", Optional.empty(), "short".toCharArray()));
         assertFalse(Files.exists(home.resolve("new")));
     }
 
