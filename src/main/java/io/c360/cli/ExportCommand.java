@@ -1,8 +1,8 @@
 package io.c360.cli;
 
 import io.c360.config.C360Config;
-import io.c360.gold.Activation;
 import io.c360.gold.GoldDefinitions;
+import io.c360.governance.Exports;
 import io.c360.lake.Lake;
 import io.c360.lake.Storage;
 import picocli.CommandLine.Command;
@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
             "The last column, consent_check, names the consent check that chose the rows (purpose/channel, exclusions,"
                     + " the gold.consent version and as-of). Text a spreadsheet would run as a formula (starting with = + - @,"
                     + " tab or carriage return, and not a plain number) is written with a leading '.",
-            "Each export is logged in ops.exports (segment, file, rows; no personal data)."
+            "The export is made for a role (--role, default marketing) that must see every column it writes in clear;"
+                    + " otherwise it is refused, naming the kinds of personal data the role does not see.",
+            "Each export is logged in ops.exports (segment, file, rows) and ops.access_log (who, which role; no personal"
+                    + " data)."
         })
 final class ExportCommand implements Runnable {
     @Mixin
@@ -47,12 +50,20 @@ final class ExportCommand implements Runnable {
                     "CSV file to write (replaced): a local path or a location such as s3a://bucket/exports/winback.csv.")
     String out;
 
+    @Option(
+            names = "--role",
+            defaultValue = "marketing",
+            paramLabel = "ROLE",
+            description = "Role the file is written for, from access.roles in the run configuration (default:"
+                    + " ${DEFAULT-VALUE}); it must see the file's personal data in clear.")
+    String role;
+
     @Override
     public void run() {
         C360Config cfg = config.load();
         GoldDefinitions gold = GoldDefinitions.load(cfg.requireGoldFolder());
         Lake lake = Lake.forConfig(cfg);
-        long rows = Activation.export(lake, cfg, gold, segment, out);
+        long rows = Exports.write(lake, cfg, gold, segment, out, role, System.getProperty("user.name"));
         spec.commandLine()
                 .getOut()
                 .printf("%,d customers of segment %s -> %s%n", rows, segment, Storage.qualified(out));

@@ -38,10 +38,14 @@ final class ResultPrinter {
         out.println(rule);
     }
 
-    /** Writes every row the iterator gives, streaming, so a result larger than memory is written whole. */
-    static void csv(StructType schema, Iterator<Row> rows, PrintWriter out) {
+    /**
+     * Writes every row the iterator gives, streaming, so a result larger than memory is written whole;
+     * returns how many.
+     */
+    static long csv(StructType schema, Iterator<Row> rows, PrintWriter out) {
         CsvWriter writer = new CsvWriter(out, new CsvWriterSettings());
         writer.writeHeaders(schema.fieldNames());
+        long written = 0;
         while (rows.hasNext()) {
             Row row = rows.next();
             Object[] values = new Object[row.length()];
@@ -49,8 +53,10 @@ final class ResultPrinter {
                 values[i] = row.isNullAt(i) ? null : cell(row, i);
             }
             writer.writeRow(values);
+            written++;
         }
         writer.flush();
+        return written;
     }
 
     private static String cell(Row row, int i) {

@@ -100,12 +100,7 @@ public final class Activation {
      * as {@code s3a://bucket/exports/winback.csv}, and returns the rows written.
      */
     public static long export(Lake lake, C360Config config, GoldDefinitions gold, String segmentName, String out) {
-        GoldDefinitions.Segment segment = gold.segment(segmentName)
-                .orElseThrow(() -> new C360Exception("unknown segment '" + segmentName + "'; "
-                        + gold.folder().resolve("segments.yaml") + " defines "
-                        + gold.segments().stream()
-                                .map(GoldDefinitions.Segment::name)
-                                .toList()));
+        GoldDefinitions.Segment segment = segment(gold, segmentName);
         String channel = segment.channel()
                 .orElseThrow(() -> new C360Exception("segment " + segmentName + " has no channel: an "
                         + segment.purpose() + " segment is not for contacting anyone"));
@@ -129,6 +124,38 @@ public final class Activation {
                                         n)),
                                 EXPORTS_SCHEMA));
         return n;
+    }
+
+    /** The segment of that name; an unknown name is an error listing the defined ones. */
+    public static GoldDefinitions.Segment segment(GoldDefinitions gold, String segmentName) {
+        return gold.segment(segmentName)
+                .orElseThrow(() -> new C360Exception("unknown segment '" + segmentName + "'; "
+                        + gold.folder().resolve("segments.yaml") + " defines "
+                        + gold.segments().stream()
+                                .map(GoldDefinitions.Segment::name)
+                                .toList()));
+    }
+
+    /** The columns of gold.customer the segment's activation file holds (its channel's contact details). */
+    public static List<String> columns(GoldDefinitions.Segment segment) {
+        return segment.channel().map(CONTACT_COLUMNS::get).orElse(List.of());
+    }
+
+    /** The lake tables an export of the segment reads, as {@code layer.name}. */
+    public static List<String> tablesRead(GoldDefinitions.Segment segment) {
+        List<String> tables =
+                new java.util.ArrayList<>(List.of(TableCatalog.SEGMENT_MEMBERSHIP.toString(), "gold.customer"));
+        if (segment.needsConsent()) {
+            tables.add("gold.consent");
+            if (!segment.channel().orElse("post").equals("post")) {
+                tables.addAll(List.of(
+                        TableCatalog.IDENTITY_RECORDS.toString(),
+                        TableCatalog.CUSTOMER_ID_MAP.toString(),
+                        TableCatalog.SCORED_PAIRS.toString(),
+                        "bronze.consent_events"));
+            }
+        }
+        return tables;
     }
 
     /** Members with the channel's contact details, consent re-checked, one row per customer. */

@@ -1,6 +1,7 @@
 package io.c360.workbench;
 
 import io.c360.C360Exception;
+import io.c360.access.Masking;
 import io.c360.config.C360Config;
 import io.c360.lake.Lake;
 import io.c360.steward.AuditItem;
@@ -10,6 +11,8 @@ import io.c360.steward.Stewardship;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The workbench's JSON endpoints over the lake's stewardship ({@link Stewardship}) and accuracy audits
@@ -26,10 +29,18 @@ public final class Desk {
 
     private final Stewardship stewardship;
     private final Audits audits;
+    private final Shown shown;
+    private final Function<Optional<String>, String> roleOf;
 
-    public Desk(Lake lake, C360Config config) {
+    /**
+     * The endpoints over the lake, showing personal data as {@code masking} says for the role
+     * {@code roleOf} gives the signed-in steward (empty: no logins).
+     */
+    public Desk(Lake lake, C360Config config, Masking masking, Function<Optional<String>, String> roleOf) {
         this.stewardship = new Stewardship(lake, config);
         this.audits = new Audits(lake, config);
+        this.shown = new Shown(lake.spark(), masking);
+        this.roleOf = roleOf;
     }
 
     /** Reads what the page's first screen needs, so that it opens at once when the URL is printed. */
@@ -49,7 +60,11 @@ public final class Desk {
                         "/api/queue",
                         404,
                         call -> stewardship.queue(call.intQuery("limit", QUEUE_PAGE, MAX_LIST))),
-                new Route("GET", "/api/pair", 404, call -> stewardship.pair(required(call, "l"), required(call, "r"))),
+                new Route(
+                        "GET",
+                        "/api/pair",
+                        404,
+                        call -> shown.pair(stewardship.pair(required(call, "l"), required(call, "r")), role(call))),
                 new Route(
                         "POST",
                         "/api/decisions",
@@ -71,8 +86,13 @@ public final class Desk {
                         "GET",
                         "/api/search",
                         404,
-                        call -> stewardship.search(required(call, "q"), call.intQuery("limit", 20, 200))),
-                new Route("GET", "/api/customers/{id}", 404, call -> stewardship.customer(call.path("id"))),
+                        call -> shown.hits(
+                                stewardship.search(required(call, "q"), call.intQuery("limit", 20, 200)), role(call))),
+                new Route(
+                        "GET",
+                        "/api/customers/{id}",
+                        404,
+                        call -> shown.customer(stewardship.customer(call.path("id")), role(call))),
                 new Route(
                         "POST",
                         "/api/customers/{id}/split",
@@ -109,7 +129,8 @@ public final class Desk {
                 new Route("GET", "/api/audits/{id}/items", 404, call -> audits.items(call.path("id"))),
                 new Route("GET", "/api/audits/{id}/items/{item}", 404, call -> {
                     AuditItem item = item(call);
-                    Stewardship.PairView pair = stewardship.pair(item.recordKeyL(), item.recordKeyR());
+                    Stewardship.PairView pair =
+                            shown.pair(stewardship.pair(item.recordKeyL(), item.recordKeyR()), role(call));
                     // The records only: the model's probability, evidence and verdict, or the customer ids the
                     // records share, would anchor the reviewer.
                     return Map.of(
@@ -138,6 +159,10 @@ public final class Desk {
                 "sourceSystem", r.sourceSystem(),
                 "recordId", r.recordId(),
                 "attributes", r.attributes());
+    }
+
+    private String role(Route.Call call) {
+        return roleOf.apply(call.login());
     }
 
     private static String required(Route.Call call, String name) {

@@ -23,9 +23,15 @@ public record Route(String method, String template, int refusedAs, Handler handl
 
     /**
      * A request as a handler sees it: path parameters, query parameters, the JSON body (an empty object for
-     * reads) and, for a write, the steward making it ({@code writer}).
+     * reads), for a write the steward making it ({@code writer}), and the steward signed in ({@code login};
+     * empty without logins).
      */
-    public record Call(Map<String, String> path, Map<String, String> query, JsonNode body, Optional<String> writer) {
+    public record Call(
+            Map<String, String> path,
+            Map<String, String> query,
+            JsonNode body,
+            Optional<String> writer,
+            Optional<String> login) {
 
         public String path(String name) {
             return path.get(name);

@@ -35,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The workbench's web server (JDK {@code HttpServer}): the page's static files and its JSON endpoints.
@@ -69,22 +70,40 @@ public final class Workbench implements AutoCloseable {
     private final boolean loopback;
     private final Optional<Users> logins;
     private final List<Route> routes;
+    /** Told the name of each steward who signs in (once per login, not per request), before they are let in. */
+    private final Consumer<String> signedIn;
+
     private final ReentrantLock writes = new ReentrantLock();
     /** Digests of Authorization headers already checked, so PBKDF2 runs once per login, not per request. */
     private final Map<String, String> checked = new ConcurrentHashMap<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Workbench(HttpServer server, ExecutorService threads, Optional<Users> logins, List<Route> routes) {
+    private Workbench(
+            HttpServer server,
+            ExecutorService threads,
+            Optional<Users> logins,
+            List<Route> routes,
+            Consumer<String> signedIn) {
         this.server = server;
         this.threads = threads;
         this.loopback = server.getAddress().getAddress().isLoopbackAddress();
         this.logins = logins;
+        this.signedIn = signedIn;
         this.routes = List.copyOf(routes);
     }
 
     /** Starts serving on {@code host:port} (port 0: any free port). */
     public static Workbench start(String host, int port, Optional<Users> logins, List<Route> routes) {
+        return start(host, port, logins, routes, steward -> {});
+    }
+
+    /**
+     * As {@link #start(String, int, Optional, List)}, telling {@code signedIn} the name of each steward who
+     * signs in: a sign-in it cannot record (it throws) is refused, so no session goes unrecorded.
+     */
+    public static Workbench start(
+            String host, int port, Optional<Users> logins, List<Route> routes, Consumer<String> signedIn) {
         if (port < 0 || port > 65535) {
             throw new C360Exception("--port: expected 0 to 65535 but was " + port);
         }
@@ -99,7 +118,7 @@ public final class Workbench implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Workbench workbench = new Workbench(server, threads, logins, routes);
+        Workbench workbench = new Workbench(server, threads, logins, routes, signedIn);
         server.createContext("/", workbench::handle);
         server.setExecutor(threads);
         server.start();
@@ -151,7 +170,14 @@ public final class Workbench implements AutoCloseable {
         }
         Optional<String> login = Optional.empty();
         if (logins.isPresent()) {
-            login = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+            try {
+                login = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+            } catch (RuntimeException e) {
+                System.err.println("c360 workbench: recording a sign-in failed: "
+                        + e.getClass().getName());
+                send(exchange, 503, error("the sign-in could not be recorded in the access log; try again later"));
+                return;
+            }
             if (login.isEmpty()) {
                 exchange.getResponseHeaders()
                         .set("WWW-Authenticate", "Basic realm=\"c360 workbench\", charset=\"UTF-8\"");
@@ -192,7 +218,7 @@ public final class Workbench implements AutoCloseable {
                 body = body(exchange.getRequestBody());
             }
             Route.Call call =
-                    new Route.Call(path, query(exchange.getRequestURI().getRawQuery()), body, steward);
+                    new Route.Call(path, query(exchange.getRequestURI().getRawQuery()), body, steward, login);
             Object answer;
             if (write) {
                 writes.lock();
@@ -285,7 +311,10 @@ public final class Workbench implements AutoCloseable {
         }
         Optional<String> steward = logins.orElseThrow()
                 .check(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
-        steward.ifPresent(name -> checked.put(key, name));
+        if (steward.isPresent()) {
+            signedIn.accept(steward.get());
+            checked.put(key, steward.get());
+        }
         return steward;
     }
 

@@ -139,6 +139,13 @@ class CliTest {
 
     @Test
     void stewardDecisionsAreImportedOnlyWhenEveryRowIsValid() throws IOException {
+        // c360 sql reads the contracts for their pii: tags, to mask what the role may not see
+        Files.writeString(home.resolve("people.yaml"), """
+        source: people
+        owner: test
+        columns:
+          - {name: id, type: string, required: true}
+        """);
         Path conf = Files.writeString(home.resolve("c360.yaml"), """
         lake: {root: lake}
         landing: landing
@@ -165,6 +172,6 @@ class CliTest {
                 "csv",
                 "--config",
                 conf.toString());
-        assertEquals("decision\nmatch\nnon_match\n", rows.out());
+        assertEquals("decision\nmatch\nnon_match\n", rows.out(), rows.err());
     }
 }

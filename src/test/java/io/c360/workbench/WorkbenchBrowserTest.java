@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.Progress;
+import io.c360.access.Masking;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.ops.Pipeline;
@@ -78,8 +79,11 @@ class WorkbenchBrowserTest {
         Pair matched;
         Pair separated;
         Split split;
-        try (Workbench workbench =
-                Workbench.start("127.0.0.1", 0, Optional.empty(), new Desk(lake, site.config()).routes())) {
+        try (Workbench workbench = Workbench.start(
+                "127.0.0.1",
+                0,
+                Optional.empty(),
+                new Desk(lake, site.config(), Masking.forConfig(lake, site.config()), login -> "steward").routes())) {
             ChromeDriver browser = Chromium.start(home.resolve("profile"), 1280, 1000);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);

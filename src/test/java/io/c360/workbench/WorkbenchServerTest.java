@@ -182,6 +182,30 @@ class WorkbenchServerTest {
         assertEquals(List.of("grace:b"), written, "the steward is the one who signed in");
     }
 
+    /** Each sign-in is told once (for the access log), not each request; one that cannot be told is refused. */
+    @Test
+    void eachSignInIsRecordedOnceAndOneThatCannotBeIsRefused() throws Exception {
+        Path file = home.resolve("stewards");
+        Users.add(file, "ada", Optional.empty(), "correct horse".toCharArray());
+        Users.add(file, "grace", Optional.empty(), "battery staple".toCharArray());
+        List<String> sessions = new CopyOnWriteArrayList<>();
+        workbench = Workbench.start("127.0.0.1", 0, Optional.of(Users.read(file)), routes(), name -> {
+            if (name.equals("grace")) {
+                throw new IllegalStateException("the log is not writable");
+            }
+            sessions.add(name);
+        });
+        assertEquals(401, get("/api/things", basic("ada", "wrong password")).statusCode());
+        assertEquals(List.of(), sessions, "a failed sign-in is no session");
+        assertEquals(200, get("/", basic("ada", "correct horse")).statusCode());
+        assertEquals(200, get("/api/things", basic("ada", "correct horse")).statusCode());
+        assertEquals(List.of("ada"), sessions);
+        HttpResponse<String> unrecorded = get("/api/things", basic("grace", "battery staple"));
+        assertEquals(503, unrecorded.statusCode());
+        assertTrue(unrecorded.body().contains("could not be recorded"), unrecorded.body());
+        assertEquals(503, get("/", basic("grace", "battery staple")).statusCode(), "not let in later either");
+    }
+
     @Test
     void addUserReadsThePasswordFromStandardInput() throws Exception {
         Path file = home.resolve("conf/stewards");

@@ -1,0 +1,150 @@
+package io.c360.access;
+
+import io.c360.C360Exception;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
+import org.apache.spark.sql.catalyst.catalog.HiveTableRelation;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractPartialFunction;
+
+/**
+ * A SQL statement over the lake as a role sees it ({@code c360 sql}): every lake table the statement
+ * names ({@code layer.name}, also in subqueries) is read through {@link Masking#apply}, under its own
+ * name, so the columns the role does not see in clear come back masked while counts, joins and
+ * filters on them keep working. A statement that would read data any other way (a Delta or Parquet
+ * folder by path, a table registered by hand) is refused for a role that does not see everything:
+ * there, no mask would apply.
+ */
+public final class MaskedSql {
+    /** A statement planned for a role: its result, to be read once, and the lake tables it reads. */
+    public record Planned(Dataset<Row> result, List<String> tables) {}
+
+    private MaskedSql() {}
+
+    /**
+     * Plans the statement for the role; commands (SHOW, DESCRIBE, ...) run here, as {@code spark.sql}
+     * runs them. A read the masks cannot cover is refused ({@link Refused}), naming what it read.
+     */
+    public static Planned plan(Lake lake, Masking masking, String role, String statement) {
+        SparkSession spark = lake.spark();
+        Map<String, TableName> stored = lake.layerTables().stream()
+                .collect(Collectors.toMap(t -> t.toString().toLowerCase(Locale.ROOT), Function.identity()));
+        String marker = "__c360_masked_" + UUID.randomUUID().toString().replace("-", "");
+        Set<String> read = new LinkedHashSet<>();
+        LogicalPlan parsed;
+        try {
+            parsed = spark.sessionState().sqlParser().parsePlan(statement);
+        } catch (ParseException e) {
+            throw new C360Exception(e.getMessage(), e);
+        }
+        LogicalPlan rewritten = parsed.transformUpWithSubqueries(new AbstractPartialFunction<>() {
+            @Override
+            public boolean isDefinedAt(LogicalPlan plan) {
+                return lakeTable(plan, stored).isPresent();
+            }
+
+            @Override
+            public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 plan, scala.Function1<A1, B1> otherwise) {
+                Optional<TableName> table = lakeTable(plan, stored);
+                if (table.isEmpty()) {
+                    return otherwise.apply(plan);
+                }
+                TableName t = table.get();
+                read.add(t.toString());
+                LogicalPlan masked = masking.apply(t, lake.read(t), role).logicalPlan();
+                @SuppressWarnings("unchecked")
+                B1 replaced = (B1) org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias$.MODULE$.apply(
+                        seq(List.of("spark_catalog", t.layer(), t.name())),
+                        org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias$.MODULE$.apply(marker, masked));
+                return replaced;
+            }
+        });
+        Dataset<Row> result = Dataset.ofRows(spark, rewritten);
+        if (!seesEverything(masking, role)) {
+            List<String> unmasked = new ArrayList<>();
+            unmaskedReads(result.queryExecution().analyzed(), marker, false, unmasked);
+            if (!unmasked.isEmpty()) {
+                throw new Refused("role " + role + " reads the lake's tables by their names (layer.name) only, where"
+                        + " its masks apply; the statement also reads " + String.join(", ", unmasked));
+            }
+        }
+        return new Planned(result, List.copyOf(read));
+    }
+
+    /** A statement refused before it ran. */
+    public static final class Refused extends C360Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean seesEverything(Masking masking, String role) {
+        return masking.settings().roles().get(role).contains(io.c360.config.AccessSettings.ALL);
+    }
+
+    /** The lake table a relation of the parsed statement names: {@code layer.name} or {@code spark_catalog.layer.name}. */
+    private static Optional<TableName> lakeTable(LogicalPlan plan, Map<String, TableName> stored) {
+        if (!(plan instanceof UnresolvedRelation relation)) {
+            return Optional.empty();
+        }
+        List<String> parts = JavaConverters.seqAsJavaList(relation.multipartIdentifier());
+        if (parts.size() == 3 && parts.get(0).equalsIgnoreCase("spark_catalog")) {
+            parts = parts.subList(1, 3);
+        }
+        if (parts.size() != 2) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(stored.get((parts.get(0) + "." + parts.get(1)).toLowerCase(Locale.ROOT)));
+    }
+
+    /** Every relation of the analyzed plan that reads stored data outside a masked read, described. */
+    private static void unmaskedReads(LogicalPlan plan, String marker, boolean masked, List<String> found) {
+        boolean inside =
+                masked || (plan instanceof SubqueryAlias alias && alias.alias().equals(marker));
+        if (!inside
+                && (plan instanceof LogicalRelation
+                        || plan instanceof DataSourceV2Relation
+                        || plan instanceof HiveTableRelation)) {
+            found.add(plan.nodeName() + " " + describe(plan));
+        }
+        for (LogicalPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+            unmaskedReads(child, marker, inside, found);
+        }
+        for (LogicalPlan sub : JavaConverters.seqAsJavaList(plan.subqueries())) {
+            unmaskedReads(sub, marker, inside, found);
+        }
+    }
+
+    private static String describe(LogicalPlan relation) {
+        if (relation instanceof LogicalRelation r && r.catalogTable().isDefined()) {
+            return r.catalogTable().get().identifier().unquotedString();
+        }
+        if (relation instanceof HiveTableRelation r) {
+            return r.tableMeta().identifier().unquotedString();
+        }
+        return "(a folder read by path)";
+    }
+
+    private static scala.collection.immutable.Seq<String> seq(List<String> parts) {
+        return JavaConverters.asScalaBuffer(parts).toList();
+    }
+}
