@@ -1,6 +1,7 @@
 package io.c360.cli;
 
 import io.c360.C360Exception;
+import io.c360.access.Masking;
 import io.c360.config.C360Config;
 import io.c360.config.ServeSettings;
 import io.c360.lake.Lake;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Spec;
                     + " included), files read by path, Java reflection and settings in the JDBC URL are refused.",
             "Clients sign in with a user name and password: users of the users file (c360 users add) or, with"
                     + " serve.auth: ldap, of the directory (serve: in the run configuration). --no-auth serves without"
-                    + " authentication, on this machine only."
+                    + " authentication, on this machine only.",
+            "Each user sees the tables with the personal data their role does not see in clear masked (access: in the"
+                    + " run configuration), and every statement is appended to ops.access_log."
         })
 final class ServeCommand implements Runnable {
     @Mixin
@@ -54,8 +57,8 @@ final class ServeCommand implements Runnable {
 
     @Option(
             names = "--no-auth",
-            description = "Serve without authentication (anyone on this machine reads every table); refused unless"
-                    + " --host is 127.0.0.1, ::1 or localhost.")
+            description = "Serve without authentication: anyone on this machine connects, under any name, with the"
+                    + " default role (access.default_role); refused unless --host is 127.0.0.1, ::1 or localhost.")
     boolean noAuth;
 
     @Override
@@ -66,10 +69,11 @@ final class ServeCommand implements Runnable {
         C360Config cfg = config.load();
         Authentication auth = noAuth ? Authentication.none() : Authentication.forConfig(cfg.serve());
         PrintWriter err = spec.commandLine().getErr();
-        BiServer server = BiServer.start(Lake.forConfig(cfg), host, port, auth);
+        Lake lake = Lake.forConfig(cfg);
+        BiServer server = BiServer.start(lake, Masking.forConfig(lake, cfg), host, port, auth);
         if (!auth.required()) {
             err.println("c360 serve: warning: --no-auth: anyone who can connect from this machine reads every"
-                    + " served table, personal data included");
+                    + " served table, under any name, with the default role");
             err.flush();
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package io.c360.serve;
 
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -13,22 +12,38 @@ import scala.collection.Seq;
 
 /**
  * The served sessions' SQL parser: every statement ({@link #parsePlan}, what {@code SparkSession.sql}
- * calls) goes through {@code admit}, which returns the plan Spark runs. Everything else is the
+ * calls) goes through its {@link Admission}, which returns the plan Spark runs. Everything else is the
  * session's own parser, {@link #parseQuery} included: Spark parses a view's text with it, and the lake's
  * views read their Delta folders by path.
  */
 final class AdmittingParser implements ParserInterface {
-    private final ParserInterface parser;
-    private final UnaryOperator<LogicalPlan> admit;
+    /** What becomes of a client's statement. */
+    interface Admission {
+        /** The plan Spark runs for the statement, or an exception refusing it. */
+        LogicalPlan admit(String statement, LogicalPlan parsed);
 
-    AdmittingParser(ParserInterface parser, UnaryOperator<LogicalPlan> admit) {
+        /** A statement that is not SQL Spark can parse. */
+        void unparsable(String statement);
+    }
+
+    private final ParserInterface parser;
+    private final Admission admission;
+
+    AdmittingParser(ParserInterface parser, Admission admission) {
         this.parser = parser;
-        this.admit = admit;
+        this.admission = admission;
     }
 
     @Override
     public LogicalPlan parsePlan(String sqlText) throws ParseException {
-        return admit.apply(parser.parsePlan(sqlText));
+        LogicalPlan parsed;
+        try {
+            parsed = parser.parsePlan(sqlText);
+        } catch (ParseException e) {
+            admission.unparsable(sqlText);
+            throw e;
+        }
+        return admission.admit(sqlText, parsed);
     }
 
     @Override

@@ -131,6 +131,14 @@ public final class Authentication {
         };
     }
 
+    /** The roles the users file or the LDAP settings give users by name (users without one are not listed). */
+    Map<String, String> roles() {
+        Map<String, String> roles = new LinkedHashMap<>();
+        users.ifPresent(u -> u.names().forEach(name -> u.role(name).ifPresent(role -> roles.put(name, role))));
+        ldap.ifPresent(l -> roles.putAll(l.roles()));
+        return roles;
+    }
+
     /** Refuses to serve without authentication on an address other machines reach. */
     void check(String host) {
         if (required()) {

@@ -1,12 +1,14 @@
 package io.c360.serve;
 
 import io.c360.C360Exception;
+import io.c360.access.Masking;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,32 +37,48 @@ public final class BiServer implements AutoCloseable {
     private final int port;
     private final List<TableName> tables;
     private final Authentication auth;
+    private final ServedLog log;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Whether a server of this JVM has engaged its authentication (see {@link Authentication}). */
     private static final AtomicBoolean AUTHENTICATING = new AtomicBoolean();
 
-    private BiServer(HiveThriftServer2 server, String host, int port, List<TableName> tables, Authentication auth) {
+    private BiServer(
+            HiveThriftServer2 server,
+            String host,
+            int port,
+            List<TableName> tables,
+            Authentication auth,
+            ServedLog log) {
         this.server = server;
         this.host = host;
         this.port = port;
         this.tables = List.copyOf(tables);
         this.auth = auth;
+        this.log = log;
     }
 
     /**
      * Registers the lake's tables and starts serving them on {@code host:port} ({@code 0.0.0.0}: every
      * interface; port 0: any free port, see {@link #port()}) to the clients {@code auth} lets in. Without
-     * authentication, only on loopback.
+     * authentication, only on loopback. Each client sees the tables masked for their role, and every statement
+     * is appended to {@code ops.access_log}.
      */
-    public static BiServer start(Lake lake, String host, int port, Authentication auth) {
+    public static BiServer start(Lake lake, Masking masking, String host, int port, Authentication auth) {
         auth.check(host);
+        auth.roles().forEach((user, role) -> {
+            try {
+                masking.role(Optional.of(role));
+            } catch (C360Exception e) {
+                throw new C360Exception("user " + user + ": " + e.getMessage(), e);
+            }
+        });
         if (auth.required() && !AUTHENTICATING.compareAndSet(false, true)) {
             throw new C360Exception("another c360 serve with authentication runs in this JVM; stop it first");
         }
         try {
-            return launch(lake, host, port, auth);
+            return launch(lake, masking, host, port, auth);
         } catch (RuntimeException e) {
             if (auth.required()) {
                 auth.release();
@@ -70,14 +88,15 @@ public final class BiServer implements AutoCloseable {
         }
     }
 
-    private static BiServer launch(Lake lake, String host, int port, Authentication auth) {
+    private static BiServer launch(Lake lake, Masking masking, String host, int port, Authentication auth) {
         List<TableName> tables = lake.registerAllAsViews();
         if (tables.isEmpty()) {
             throw new C360Exception("no Delta table under " + lake.root()
                     + " to serve; build the lake first (c360 demo, or c360 run --stage all)");
         }
         // JDBC sessions are opened from this one: they share the lake session's catalog, not its settings.
-        SparkSession serving = ReadsOnly.session(lake.spark(), tables, auth::role);
+        ServedLog log = new ServedLog(lake, System.err);
+        SparkSession serving = ReadsOnly.session(lake.spark(), tables, auth::role, masking, log);
         serving.conf().set("hive.server2.transport.mode", "binary");
         serving.conf().set("hive.server2.thrift.bind.host", host);
         serving.conf().set("hive.server2.thrift.port", String.valueOf(port));
@@ -96,16 +115,18 @@ public final class BiServer implements AutoCloseable {
             server = starter.submit(() -> HiveThriftServer2.startWithContext(serving.sqlContext()))
                     .get();
         } catch (ExecutionException e) {
+            log.close();
             throw e.getCause() instanceof RuntimeException r
                     ? cannotListen(r, host, port)
                     : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
+            log.close();
             Thread.currentThread().interrupt();
             throw new C360Exception("interrupted while starting to serve on " + host + ":" + port, e);
         } finally {
             starter.shutdown();
         }
-        return new BiServer(server, host, listeningPort(server, port), tables, auth);
+        return new BiServer(server, host, listeningPort(server, port), tables, auth, log);
     }
 
     private static C360Exception cannotListen(RuntimeException e, String host, int port) {
@@ -164,15 +185,21 @@ public final class BiServer implements AutoCloseable {
         stopped.await();
     }
 
-    /** Stops serving (open JDBC sessions are closed); the SparkSession and its catalog stay. */
+    /**
+     * Stops serving (open JDBC sessions are closed) and appends the access log's last entries; the SparkSession
+     * and its catalog stay.
+     */
     @Override
     public void close() {
         try {
             server.stop();
         } finally {
-            if (auth.required() && closed.compareAndSet(false, true)) {
-                auth.release();
-                AUTHENTICATING.set(false);
+            if (closed.compareAndSet(false, true)) {
+                if (auth.required()) {
+                    auth.release();
+                    AUTHENTICATING.set(false);
+                }
+                log.close();
             }
             stopped.countDown();
         }

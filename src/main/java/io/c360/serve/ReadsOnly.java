@@ -1,8 +1,12 @@
 package io.c360.serve;
 
 import io.c360.C360Exception;
+import io.c360.access.AccessLog;
+import io.c360.access.Masking;
 import io.c360.lake.Lake;
 import io.c360.lake.TableName;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -10,9 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.hive.service.auth.TSetIpAddressProcessor;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -23,20 +30,25 @@ import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.PlanWithUnresolvedIdentifier;
 import org.apache.spark.sql.catalyst.analysis.ResolvedNamespace;
 import org.apache.spark.sql.catalyst.analysis.TableFunctionRegistry;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTable;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTableOrView;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedView;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UserDefinedExpression;
 import org.apache.spark.sql.catalyst.plans.QueryPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.CTERelationDef;
 import org.apache.spark.sql.catalyst.plans.logical.CTERelationRef;
+import org.apache.spark.sql.catalyst.plans.logical.CollectMetrics;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.DescribeNamespace;
 import org.apache.spark.sql.catalyst.plans.logical.Distinct;
@@ -84,11 +96,14 @@ import org.apache.spark.sql.execution.command.ShowViewsCommand;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.internal.StaticSQLConf;
+import org.apache.spark.sql.types.DataType;
 import scala.Function1;
 import scala.Option;
 import scala.collection.JavaConverters;
+import scala.runtime.AbstractPartialFunction;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -109,6 +124,9 @@ import scala.runtime.BoxedUnit;
  */
 final class ReadsOnly {
     private static final String REFUSED = "c360 serve answers reads of the lake's tables only: ";
+
+    /** The role of a session without a user: no role declares it, so it sees no personal data in clear. */
+    static final String NO_USER = "(no user)";
 
     /** The operators of a query. Anything else (TRANSFORM's ScriptTransformation, a command) is refused. */
     private static final Set<Class<?>> QUERY_OPERATORS = Set.of(
@@ -181,12 +199,18 @@ final class ReadsOnly {
     private final Set<String> tables;
     /** A signed-in user's role from the users file or the LDAP settings. */
     private final Function<String, Optional<String>> roleOf;
+
+    private final Masking masking;
+    private final ServedLog log;
     /** The settings of the served session, which the sessions of JDBC connections are opened from. */
     private Map<String, String> settings;
 
-    private ReadsOnly(List<TableName> tables, Function<String, Optional<String>> roleOf) {
+    private ReadsOnly(
+            List<TableName> tables, Function<String, Optional<String>> roleOf, Masking masking, ServedLog log) {
         this.tables = tables.stream().map(TableName::toString).collect(Collectors.toUnmodifiableSet());
         this.roleOf = roleOf;
+        this.masking = masking;
+        this.log = log;
     }
 
     /**
@@ -199,8 +223,13 @@ final class ReadsOnly {
      * that opens the session, where HiveServer2 holds the name the connection signed in with: each session's
      * parser captures its {@link Caller} there.
      */
-    static SparkSession session(SparkSession lake, List<TableName> tables, Function<String, Optional<String>> roleOf) {
-        ReadsOnly readsOnly = new ReadsOnly(tables, roleOf);
+    static SparkSession session(
+            SparkSession lake,
+            List<TableName> tables,
+            Function<String, Optional<String>> roleOf,
+            Masking masking,
+            ServedLog log) {
+        ReadsOnly readsOnly = new ReadsOnly(tables, roleOf, masking, log);
         SparkSessionExtensions extensions = new SparkSessionExtensions();
         String configured = lake.sparkContext()
                 .getConf()
@@ -210,10 +239,9 @@ final class ReadsOnly {
                 extension(name.trim()).apply(extensions);
             }
         }
-        extensions.injectParser((session, parser) -> {
-            Caller caller = Caller.of(TSetIpAddressProcessor.getUserName(), readsOnly.roleOf);
-            return new AdmittingParser(parser, plan -> readsOnly.admit(session, caller, plan));
-        });
+        extensions.injectParser((session, parser) -> new AdmittingParser(
+                parser,
+                readsOnly.new Served(session, Caller.of(TSetIpAddressProcessor.getUserName(), readsOnly.roleOf))));
         SparkSession served = new SparkSession(
                 lake.sparkContext(),
                 Option.apply(lake.sharedState()),
@@ -250,13 +278,189 @@ final class ReadsOnly {
      * tables; throws a {@link C360Exception} naming what is refused otherwise. Names are checked before the
      * analysis, which would already open the files of a path or load the class a reflection call names.
      */
-    LogicalPlan admit(SparkSession session, Caller caller, LogicalPlan parsed) {
+    LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
         checkSettings(session);
         checkNames(parsed);
-        LogicalPlan analyzed =
-                session.sessionState().analyzer().executeAndCheck(parsed, new QueryPlanningTracker(Option.empty()));
+        LogicalPlan analyzed = analyze(session, parsed);
         checkAnalyzed(analyzed);
         return analyzed;
+    }
+
+    private static LogicalPlan analyze(SparkSession session, LogicalPlan plan) {
+        return session.sessionState().analyzer().executeAndCheck(plan, new QueryPlanningTracker(Option.empty()));
+    }
+
+    /**
+     * One served session (one JDBC connection) and who is on it. Each statement is admitted, then each lake
+     * table it reads is replaced by the table as the caller's role sees it ({@link Masking}), and the statement
+     * is logged in {@code ops.access_log}: refused, failed, or answered with the rows it returned.
+     */
+    final class Served implements AdmittingParser.Admission {
+        private final SparkSession session;
+        private final Caller caller;
+        private final AtomicBoolean listening = new AtomicBoolean();
+
+        Served(SparkSession session, Caller caller) {
+            this.session = session;
+            this.caller = caller;
+        }
+
+        @Override
+        public LogicalPlan admit(String statement, LogicalPlan parsed) {
+            Instant at = Instant.now();
+            String role = caller.role().orElse(null);
+            Set<String> read = new TreeSet<>();
+            try {
+                role = role(caller);
+                LogicalPlan analyzed = ReadsOnly.this.admit(session, parsed);
+                LogicalPlan masked = analyze(session, mask(analyzed, role, read));
+                if (!QUERY_OPERATORS.contains(analyzed.getClass())) {
+                    log.record(entry(at, role, statement, read, AccessLog.Outcome.answered));
+                    return masked;
+                }
+                // The Thrift server runs the plan in this session: its listener hears how many rows it returned.
+                if (listening.compareAndSet(false, true)) {
+                    session.listenerManager().register(log);
+                }
+                String metric = log.awaitRows(entry(at, role, statement, read, AccessLog.Outcome.answered));
+                NamedExpression rows = (NamedExpression)
+                        functions.count(functions.lit(1)).as("rows").expr();
+                return analyze(
+                        session,
+                        new CollectMetrics(
+                                metric,
+                                JavaConverters.asScalaBuffer(List.of(rows)).toSeq(),
+                                masked,
+                                0L));
+            } catch (C360Exception e) {
+                log.record(entry(at, role, statement, read, AccessLog.Outcome.refused));
+                throw e;
+            } catch (RuntimeException e) {
+                log.record(entry(at, role, statement, read, AccessLog.Outcome.failed));
+                throw e;
+            }
+        }
+
+        @Override
+        public void unparsable(String statement) {
+            log.record(entry(Instant.now(), caller.role().orElse(null), statement, Set.of(), AccessLog.Outcome.failed));
+        }
+
+        private AccessLog.Entry entry(
+                Instant at, String role, String statement, Set<String> read, AccessLog.Outcome outcome) {
+            return new AccessLog.Entry(
+                    at,
+                    caller.user().orElse(null),
+                    role,
+                    AccessLog.Channel.serve,
+                    AccessLog.maskLiterals(statement),
+                    List.copyOf(read),
+                    Optional.empty(),
+                    outcome);
+        }
+    }
+
+    /**
+     * The role whose masks apply: the caller's, else the configuration's default (an undeclared role is
+     * refused). A session without a user, which authentication should make impossible, sees no personal data
+     * in clear.
+     */
+    private String role(Caller caller) {
+        return caller.user().isEmpty() ? NO_USER : masking.role(caller.role());
+    }
+
+    /**
+     * The analyzed plan with every lake table the role does not see in full replaced by the table as it sees
+     * it: a projection over the table's view that masks each column of a kind the role does not see in clear,
+     * under the column's own attribute (same id and type), so the statement around it reads the masked values
+     * wherever it names the column, through any alias. {@code read} collects the tables.
+     */
+    private LogicalPlan mask(LogicalPlan analyzed, String role, Set<String> read) {
+        return analyzed.transformUpWithSubqueries(new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+            @Override
+            public boolean isDefinedAt(LogicalPlan plan) {
+                return plan instanceof View view && isLakeTable(view.desc().identifier());
+            }
+
+            @Override
+            public LogicalPlan apply(LogicalPlan plan) {
+                View view = (View) plan;
+                TableIdentifier id = view.desc().identifier();
+                TableName table = new TableName(
+                        id.database().get().toLowerCase(Locale.ROOT), id.table().toLowerCase(Locale.ROOT));
+                read.add(table.toString());
+                return masked(view, table, masking.masked(table, role));
+            }
+        });
+    }
+
+    /**
+     * The view with its masked columns computed by masks. A view's plan ends in a projection that names its
+     * columns ({@code cast(email#12 as string) AS email#7}): each masked column's expression there is replaced
+     * by its mask under the same name and attribute, so the statement around the view, analyzed against that
+     * attribute, reads the masked value, and the optimizer sees a column defined by its mask, not an alias it
+     * could drop. A view whose plan is not so shaped is refused rather than served unmasked.
+     */
+    private static LogicalPlan masked(View view, TableName table, Map<String, Column> masks) {
+        if (masks.isEmpty()) {
+            return view;
+        }
+        if (!(view.child() instanceof Project named)) {
+            throw refused("cannot mask the personal data of " + table + " (its view is not a projection)");
+        }
+        List<NamedExpression> columns = new ArrayList<>();
+        for (NamedExpression column : JavaConverters.seqAsJavaList(named.projectList())) {
+            Column mask = masks.get(column.name());
+            if (mask == null) {
+                columns.add(column);
+                continue;
+            }
+            if (!(column instanceof Alias alias)) {
+                throw refused("cannot mask the column " + column.name() + " of " + table);
+            }
+            Column value = new Column(reading(mask.expr(), alias.child())).cast(alias.dataType());
+            if (!alias.nullable()) {
+                // The statement around it was analyzed with the column never null: a hidden value is the type's
+                // default.
+                value = functions.coalesce(value, new Column(defaultValue(alias.dataType())));
+            }
+            columns.add(new Alias(
+                    value.expr(),
+                    alias.name(),
+                    alias.exprId(),
+                    alias.qualifier(),
+                    alias.explicitMetadata(),
+                    alias.nonInheritableMetadataKeys()));
+        }
+        return new View(
+                view.desc(),
+                view.isTempView(),
+                new Project(JavaConverters.asScalaBuffer(columns).toSeq(), named.child()));
+    }
+
+    /** The mask with the column it names ({@code col(name)}) replaced by the expression that computes the column. */
+    private static Expression reading(Expression mask, Expression column) {
+        return mask.transform(new AbstractPartialFunction<Expression, Expression>() {
+            @Override
+            public boolean isDefinedAt(Expression e) {
+                return e instanceof UnresolvedAttribute;
+            }
+
+            @Override
+            public Expression apply(Expression e) {
+                return column;
+            }
+        });
+    }
+
+    /** Spark's default value of a type (Literal.default, whose name Java cannot call). */
+    private static Expression defaultValue(DataType type) {
+        try {
+            return (Expression)
+                    Literal.class.getMethod("default", DataType.class).invoke(null, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Literal.default(DataType) is part of Spark 3.5's catalyst", e);
+        }
     }
 
     /**

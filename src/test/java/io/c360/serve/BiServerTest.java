@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
+import io.c360.access.Masking;
 import io.c360.access.Users;
+import io.c360.config.AccessSettings;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Tag("cluster")
 class BiServerTest {
+    /** The catalog knows no column of these tables as personal data: nothing is masked. */
+    private static final Masking MASKING =
+            new Masking(AccessSettings.DEFAULTS, TableCatalog.engine(), "test-key".getBytes(StandardCharsets.UTF_8));
+
     private static final TableName CUSTOMER = TableName.gold("customer");
     private static final TableName ID_MAP = TableName.silver("customer_id_map");
     private static final String PASSWORD = "correct horse";
@@ -115,7 +123,8 @@ class BiServerTest {
     void aBusyPortFailsWithAMessageNamingIt() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = busy.getLocalPort();
-            C360Exception e = assertThrows(C360Exception.class, () -> BiServer.start(lake, "127.0.0.1", port, users));
+            C360Exception e =
+                    assertThrows(C360Exception.class, () -> BiServer.start(lake, MASKING, "127.0.0.1", port, users));
             assertTrue(e.getMessage().contains("port " + port + " is in use"), e.getMessage());
         }
     }
@@ -125,22 +134,34 @@ class BiServerTest {
     void aLakeWithoutTablesIsNotServed(SparkSession spark) {
         C360Exception e = assertThrows(
                 C360Exception.class,
-                () -> BiServer.start(new Lake(spark, root.resolve("empty").toString()), "127.0.0.1", 0, users));
+                () -> BiServer.start(
+                        new Lake(spark, root.resolve("empty").toString()), MASKING, "127.0.0.1", 0, users));
         assertTrue(e.getMessage().startsWith("no Delta table under " + root.resolve("empty")), e.getMessage());
     }
 
     @Test
     @Order(1)
     void withoutAuthenticationOnlyLoopbackIsServed() {
-        C360Exception e =
-                assertThrows(C360Exception.class, () -> BiServer.start(lake, "0.0.0.0", 0, Authentication.none()));
+        C360Exception e = assertThrows(
+                C360Exception.class, () -> BiServer.start(lake, MASKING, "0.0.0.0", 0, Authentication.none()));
         assertTrue(e.getMessage().startsWith("--no-auth: refused with --host 0.0.0.0"), e.getMessage());
+    }
+
+    @Test
+    @Order(1)
+    void aUserWithAnUndeclaredRoleStopsTheStartNamingThem() {
+        Path file = root.resolve("conf/other-users");
+        Users.add(file, "eve", Optional.of("auditor"), PASSWORD.toCharArray());
+        C360Exception e = assertThrows(
+                C360Exception.class,
+                () -> BiServer.start(lake, MASKING, "127.0.0.1", 0, Authentication.users(Users.read(file))));
+        assertTrue(e.getMessage().startsWith("user eve: role 'auditor' is not declared"), e.getMessage());
     }
 
     @Test
     @Order(2)
     void servesEveryLakeTableAndPrintsItsJdbcUrl() {
-        server = BiServer.start(lake, "127.0.0.1", 0, users);
+        server = BiServer.start(lake, MASKING, "127.0.0.1", 0, users);
         assertTrue(server.port() > 0);
         assertEquals(List.of(ID_MAP, CUSTOMER), server.tables(), "in layer order");
         assertEquals("jdbc:hive2://127.0.0.1:" + server.port() + "/default", server.jdbcUrl());

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.c360.access.Masking;
+import io.c360.config.AccessSettings;
 import io.c360.lake.Lake;
+import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,6 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Tag("cluster")
 class ServeReadsOnlyTest {
+    /** The catalog knows no column of these tables as personal data: nothing is masked. */
+    private static final Masking MASKING =
+            new Masking(AccessSettings.DEFAULTS, TableCatalog.engine(), "test-key".getBytes(StandardCharsets.UTF_8));
+
     private static final String REFUSED = "c360 serve answers reads of the lake's tables only: ";
     private static final TableName CUSTOMER = TableName.gold("customer");
     private static final TableName ID_MAP = TableName.silver("customer_id_map");
@@ -112,7 +120,7 @@ class ServeReadsOnlyTest {
         Files.writeString(secretFile, FILE_SECRET + "\n");
         spark.sql("CREATE TABLE default.secret_file USING text LOCATION '" + secretFile.getParent() + "'");
         spark.sql("CREATE VIEW default.secret_view AS SELECT * FROM default.secret_file");
-        server = BiServer.start(lake, "127.0.0.1", 0, Authentication.none());
+        server = BiServer.start(lake, MASKING, "127.0.0.1", 0, Authentication.none());
     }
 
     @AfterAll
