@@ -21,8 +21,12 @@ import org.apache.spark.sql.catalyst.catalog.HiveTableRelation;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
+import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias$;
+import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
+import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractPartialFunction;
 
@@ -56,38 +60,67 @@ public final class MaskedSql {
         } catch (ParseException e) {
             throw new C360Exception(e.getMessage(), e);
         }
-        LogicalPlan rewritten = parsed.transformUpWithSubqueries(new AbstractPartialFunction<>() {
-            @Override
-            public boolean isDefinedAt(LogicalPlan plan) {
-                return lakeTable(plan, stored).isPresent();
-            }
-
-            @Override
-            public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 plan, scala.Function1<A1, B1> otherwise) {
-                Optional<TableName> table = lakeTable(plan, stored);
-                if (table.isEmpty()) {
-                    return otherwise.apply(plan);
-                }
-                TableName t = table.get();
-                read.add(t.toString());
-                LogicalPlan masked = masking.apply(t, lake.read(t), role).logicalPlan();
-                @SuppressWarnings("unchecked")
-                B1 replaced = (B1) org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias$.MODULE$.apply(
-                        seq(List.of("spark_catalog", t.layer(), t.name())),
-                        org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias$.MODULE$.apply(marker, masked));
-                return replaced;
-            }
-        });
-        Dataset<Row> result = Dataset.ofRows(spark, rewritten);
+        LogicalPlan rewritten = new Rewrite(lake, masking, role, stored, marker, read).of(parsed);
         if (!seesEverything(masking, role)) {
+            // Checked on the analyzed plan before anything runs: a command (CREATE TABLE AS, INSERT OVERWRITE
+            // DIRECTORY) runs as soon as it is planned into a Dataset, and would have written what it read.
+            LogicalPlan analyzed = spark.sessionState()
+                    .executePlan(rewritten, CommandExecutionMode.SKIP())
+                    .analyzed();
             List<String> unmasked = new ArrayList<>();
-            unmaskedReads(result.queryExecution().analyzed(), marker, false, unmasked);
+            unmaskedReads(analyzed, marker, false, unmasked);
             if (!unmasked.isEmpty()) {
                 throw new Refused("role " + role + " reads the lake's tables by their names (layer.name) only, where"
                         + " its masks apply; the statement also reads " + String.join(", ", unmasked));
             }
         }
-        return new Planned(result, List.copyOf(read));
+        return new Planned(Dataset.ofRows(spark, rewritten), List.copyOf(read));
+    }
+
+    /**
+     * Replaces each relation naming a lake table by the table's masked rows, under the table's name: in the
+     * plan, its subquery expressions and its common table expressions (which a plan keeps beside its
+     * children, so a transformation of the plan alone would not reach them).
+     */
+    private record Rewrite(
+            Lake lake, Masking masking, String role, Map<String, TableName> stored, String marker, Set<String> read) {
+        LogicalPlan of(LogicalPlan plan) {
+            return plan.transformUpWithSubqueries(new AbstractPartialFunction<>() {
+                @Override
+                public boolean isDefinedAt(LogicalPlan p) {
+                    return p instanceof UnresolvedWith || lakeTable(p, stored).isPresent();
+                }
+
+                @Override
+                public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 p, scala.Function1<A1, B1> otherwise) {
+                    if (!isDefinedAt(p)) {
+                        return otherwise.apply(p);
+                    }
+                    @SuppressWarnings("unchecked")
+                    B1 replaced = (B1)
+                            (p instanceof UnresolvedWith with
+                                    ? ctes(with)
+                                    : masked(lakeTable(p, stored).orElseThrow()));
+                    return replaced;
+                }
+            });
+        }
+
+        private LogicalPlan ctes(UnresolvedWith with) {
+            List<Tuple2<String, SubqueryAlias>> relations = new ArrayList<>();
+            for (Tuple2<String, SubqueryAlias> cte : JavaConverters.seqAsJavaList(with.cteRelations())) {
+                relations.add(new Tuple2<>(cte._1(), (SubqueryAlias) of(cte._2())));
+            }
+            return with.copy(
+                    with.child(), JavaConverters.asScalaBuffer(relations).toList());
+        }
+
+        private LogicalPlan masked(TableName t) {
+            read.add(t.toString());
+            LogicalPlan rows = masking.apply(t, lake.read(t), role).logicalPlan();
+            return SubqueryAlias$.MODULE$.apply(
+                    seq(List.of("spark_catalog", t.layer(), t.name())), SubqueryAlias$.MODULE$.apply(marker, rows));
+        }
     }
 
     /** A statement refused before it ran. */
@@ -131,6 +164,12 @@ public final class MaskedSql {
         }
         for (LogicalPlan sub : JavaConverters.seqAsJavaList(plan.subqueries())) {
             unmaskedReads(sub, marker, inside, found);
+        }
+        // A command keeps the query it runs beside its children (INSERT OVERWRITE DIRECTORY's, for one).
+        for (Object inner : JavaConverters.seqAsJavaList(plan.innerChildren())) {
+            if (inner instanceof LogicalPlan query) {
+                unmaskedReads(query, marker, inside, found);
+            }
         }
     }
 

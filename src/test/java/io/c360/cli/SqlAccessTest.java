@@ -71,9 +71,9 @@ class SqlAccessTest {
         Outcome privacy = c360("sql", lookup, "--format", "csv", "--role", "privacy", "--config", conf);
         assertEquals("id,name,email\nP1,Ann,ann@example.org\n", privacy.out(), privacy.err());
 
-        String counts = "SELECT count(DISTINCT email) AS people,"
+        String counts = "WITH p AS (SELECT email FROM bronze.people) SELECT count(DISTINCT email) AS people,"
                 + " (SELECT count(*) FROM bronze.people WHERE email IN (SELECT email FROM bronze.people WHERE id = 'P1'))"
-                + " AS sharing FROM bronze.people";
+                + " AS sharing FROM p";
         Outcome masked = c360("sql", counts, "--format", "csv", "--config", conf);
         assertEquals("people,sharing\n2,2\n", masked.out(), "masked values still count and match: " + masked.err());
         assertEquals(
@@ -89,6 +89,11 @@ class SqlAccessTest {
                 around.err());
         assertEquals(
                 0, c360("sql", byPath, "--role", "privacy", "--config", conf).code(), "privacy sees everything");
+        Path copy = home.resolve("copy");
+        Outcome written =
+                c360("sql", "INSERT OVERWRITE DIRECTORY '" + copy + "' USING csv " + byPath, "--config", conf);
+        assertEquals(1, written.code(), written.out());
+        assertFalse(Files.exists(copy), "refused before the command ran");
 
         Outcome undeclared = c360("sql", lookup, "--role", "intern", "--config", conf);
         assertEquals(1, undeclared.code());
@@ -115,7 +120,7 @@ class SqlAccessTest {
                                 + ",privacy,sql,\"SELECT id, name, email FROM bronze.people WHERE id = ?\",bronze.people,1,answered"),
                 entries.subList(0, 3),
                 log.err());
-        assertEquals(6, entries.size() - 1, "every statement of a declared role, refused ones too: " + entries);
+        assertEquals(7, entries.size() - 1, "every statement of a declared role, refused ones too: " + entries);
         assertTrue(
                 entries.get(5).startsWith(user + ",analyst,sql,SELECT * FROM delta.`")
                         && entries.get(5).endsWith("`,,,refused"),
