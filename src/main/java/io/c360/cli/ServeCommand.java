@@ -68,6 +68,8 @@ final class ServeCommand implements Runnable {
         }
         C360Config cfg = config.load();
         Authentication auth = noAuth ? Authentication.none() : Authentication.forConfig(cfg.serve());
+        // Before Spark starts: a refusal should not take the seconds a session takes.
+        auth.check(host);
         PrintWriter err = spec.commandLine().getErr();
         Lake lake = Lake.forConfig(cfg);
         BiServer server = BiServer.start(lake, Masking.forConfig(lake, cfg), host, port, auth);

@@ -140,7 +140,7 @@ public final class Authentication {
     }
 
     /** Refuses to serve without authentication on an address other machines reach. */
-    void check(String host) {
+    public void check(String host) {
         if (required()) {
             return;
         }
