@@ -15,8 +15,11 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.c360.C360Exception;
+import io.c360.config.C360Config;
 import io.c360.config.ConfigReader;
+import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
+import io.c360.lake.TableName;
 import io.c360.silver.cluster.ConnectedComponents;
 import io.c360.silver.identity.StableIds;
 import java.nio.file.Files;
@@ -31,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -268,6 +272,67 @@ public final class Households {
                         coalesce(col("capped_customers"), lit(0L)).as("capped_customers"),
                         col("largest_capped"))
                 .localCheckpoint(true);
+    }
+
+    /**
+     * The households of some customers, as published ({@code kept_in}): what {@link #afterErasure} recomputes
+     * once their rows are gone. None when gold declares no households or has not published them.
+     */
+    public static List<String> ofCustomers(Lake lake, GoldDefinitions gold, Set<String> customers) {
+        Optional<Rules> rules = Rules.of(gold.folder());
+        if (rules.isEmpty()
+                || customers.isEmpty()
+                || !lake.exists(TableName.gold(rules.get().keptIn()))) {
+            return List.of();
+        }
+        return lake.read(TableName.gold(rules.get().keptIn()))
+                .where(col(CUSTOMER_ID).isin(customers.toArray()))
+                .select(HOUSEHOLD_ID)
+                .distinct()
+                .as(Encoders.STRING())
+                .collectAsList();
+    }
+
+    /**
+     * After an erasure deleted customers' rows: every published gold table keyed by {@code household_id}
+     * ({@code gold.household}) recomputed by its SQL for these households from the published gold tables, so
+     * a household loses the erased member (its count, revenue, shared contacts) and a household left without
+     * members goes. The other households' rows are not touched; the next gold run rebuilds every table whole
+     * anyway (gold tables were written since its publication). Returns the rows each such table holds now for
+     * these households.
+     */
+    public static Map<String, Long> afterErasure(
+            Lake lake, C360Config config, GoldDefinitions gold, List<String> households) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        if (households.isEmpty()) {
+            return rows;
+        }
+        GoldJob.registerLatestSources(lake, config);
+        for (GoldDefinitions.Table t : gold.tables()) {
+            TableName name = TableName.gold(t.name());
+            if (lake.exists(name)) {
+                lake.read(name).createOrReplaceTempView(t.name());
+            }
+        }
+        Dataset<Row> affected =
+                lake.spark().createDataset(households, Encoders.STRING()).toDF(HOUSEHOLD_ID);
+        for (GoldDefinitions.Table t : gold.tables()) {
+            TableName name = TableName.gold(t.name());
+            if (!t.key().equals(List.of(HOUSEHOLD_ID)) || !lake.exists(name)) {
+                continue;
+            }
+            Dataset<Row> theirs;
+            try {
+                theirs = lake.spark().sql(t.sql());
+            } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+                throw new C360Exception(t.sqlFile() + ": " + firstLine(e.getMessage()), e);
+            }
+            theirs = GoldJob.withComments(theirs.join(affected, new String[] {HOUSEHOLD_ID}, "left_semi"), t.columns())
+                    .localCheckpoint(true);
+            lake.publishOwned(name, theirs, t.key(), t.description(), HOUSEHOLD_ID, affected);
+            rows.put(name.toString(), theirs.count());
+        }
+        return rows;
     }
 
     /** Runs one of the rules' queries, which must return the expected columns; errors name the file and the query. */
