@@ -86,20 +86,31 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
                     .findFirst();
         }
 
-        /** The table as the lake's catalog lists it. */
+        /**
+         * The table as the lake's catalog lists it, with the personal data {@code tables.yaml} declares
+         * (a column declared {@code none} holds none). {@link GoldLineage#catalogTables} adds what the SQL
+         * passes through.
+         */
         public TableCatalog.Table catalogTable() {
+            Map<String, String> declared = new LinkedHashMap<>(pii);
+            declared.values().removeIf(GoldLineage.NONE::equals);
+            return catalogTable(declared);
+        }
+
+        /** The table as the lake's catalog lists it, with these kinds of personal data per column. */
+        public TableCatalog.Table catalogTable(Map<String, String> piiKinds) {
             return new TableCatalog.Table(
                     TableName.gold(name),
                     key,
                     Optional.empty(),
                     columns.keySet().stream()
                             .map(c -> new TableCatalog.Column(
-                                    c, Optional.ofNullable(roles.get(c)), Optional.ofNullable(pii.get(c))))
+                                    c, Optional.ofNullable(roles.get(c)), Optional.ofNullable(piiKinds.get(c))))
                             .toList());
         }
     }
 
-    /** The gold tables as the lake's catalog lists them. */
+    /** The gold tables as the lake's catalog lists them, with the personal data {@code tables.yaml} declares. */
     public List<TableCatalog.Table> catalogTables() {
         return tables.stream().map(Table::catalogTable).toList();
     }

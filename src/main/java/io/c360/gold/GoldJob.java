@@ -144,6 +144,8 @@ public final class GoldJob {
 
     public Result run(String runId, Instant asOf) {
         Instant start = Instant.now();
+        // Before anything is built: a column whose personal data only its author can name stops the run.
+        GoldLineage.requireDeclared(gold, GoldLineage.analyze(lake, config, gold), GoldLineage.sources(config));
         String definedBy = definitionsHash();
         Map<String, Long> inputs = inputVersions();
         Optional<Publication> standing = standingPublication(definedBy, inputs, asOf);
