@@ -32,7 +32,8 @@ public record C360Config(
         Definitions definitions,
         String reportsRoot,
         AccessSettings access,
-        ServeSettings serve) {
+        ServeSettings serve,
+        LineageSettings lineage) {
 
     public static final String DEFAULT_FILE = "conf/c360.yaml";
     /** Where run reports go when the configuration names no {@code reports:} folder: beside the layers in the lake. */
@@ -40,11 +41,12 @@ public record C360Config(
 
     public C360Config {
         sources = List.copyOf(sources);
+        lineage = lineage == null ? LineageSettings.OFF : lineage;
     }
 
     /**
      * A configuration with the default roles ({@link AccessSettings#DEFAULTS}), whose {@code c360 serve} reads
-     * the users file beside it ({@link ServeSettings#defaults}).
+     * the users file beside it ({@link ServeSettings#defaults}), sending no lineage events.
      */
     public C360Config(
             Path file,
@@ -65,7 +67,80 @@ public record C360Config(
                 definitions,
                 reportsRoot,
                 AccessSettings.DEFAULTS,
-                ServeSettings.defaults(file));
+                ServeSettings.defaults(file),
+                LineageSettings.OFF);
+    }
+
+    /**
+     * Where each pipeline run's OpenLineage events go ({@code lineage:}): {@code transport} none (the
+     * default: no events), console, file ({@code path}, one JSON event a line) or http ({@code url} of the
+     * catalog, e.g. {@code http://marquez:5000}; {@code api_key_env}: the environment variable holding a
+     * bearer token). {@code namespace}: the namespace of c360's jobs (default c360).
+     */
+    public record LineageSettings(
+            Transport transport,
+            Optional<String> url,
+            Optional<String> apiKeyEnv,
+            Optional<String> path,
+            String namespace) {
+        public enum Transport {
+            none,
+            console,
+            file,
+            http
+        }
+
+        public static final LineageSettings OFF =
+                new LineageSettings(Transport.none, Optional.empty(), Optional.empty(), Optional.empty(), "c360");
+
+        public boolean enabled() {
+            return transport != Transport.none;
+        }
+
+        @JsonCreator
+        static LineageSettings of(
+                @JsonProperty("transport") String transport,
+                @JsonProperty("url") String url,
+                @JsonProperty("api_key_env") String apiKeyEnv,
+                @JsonProperty("path") String path,
+                @JsonProperty("namespace") String namespace) {
+            Transport chosen = transport == null
+                    ? Transport.none
+                    : java.util.Arrays.stream(Transport.values())
+                            .filter(t -> t.name().equals(transport.toLowerCase(Locale.ROOT)))
+                            .findFirst()
+                            .orElseThrow(() -> new ConfigReader.InvalidSetting(
+                                    "transport",
+                                    "expected one of none, console, file, http but was '" + transport + "'"));
+            // The URL is not repeated: it may carry credentials.
+            if (chosen == Transport.http && (url == null || !url.matches("https?://[^\\s]+"))) {
+                throw new ConfigReader.InvalidSetting(
+                        "url", "expected the http(s) URL of the catalog (e.g. http://marquez:5000) for transport http");
+            }
+            if (chosen == Transport.file && (path == null || path.isBlank())) {
+                throw new ConfigReader.InvalidSetting(
+                        "path", "expected the file the events are appended to, for transport file");
+            }
+            if (apiKeyEnv != null && !apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigReader.InvalidSetting(
+                        "api_key_env",
+                        "expected the name of the environment variable that holds the token, not the token itself");
+            }
+            if (namespace != null && namespace.isBlank()) {
+                throw new ConfigReader.InvalidSetting("namespace", "expected a job namespace such as c360");
+            }
+            return new LineageSettings(
+                    chosen,
+                    Optional.ofNullable(url),
+                    Optional.ofNullable(apiKeyEnv),
+                    Optional.ofNullable(path),
+                    ConfigReader.orDefault(namespace, OFF.namespace()));
+        }
+
+        /** The settings with a relative {@code path} resolved against the configuration file's folder. */
+        LineageSettings resolved(Path base) {
+            return new LineageSettings(transport, url, apiKeyEnv, path.map(p -> resolve(base, p)), namespace);
+        }
     }
 
     /**
@@ -177,7 +252,23 @@ public record C360Config(
     /** The same configuration on another lake and landing folder; reports go to the new lake's {@code _reports}. */
     public C360Config withLocations(String lake, String landing) {
         return new C360Config(
-                file, lake, landing, sources, spark, demo, definitions, lake + "/" + DEFAULT_REPORTS, access, serve);
+                file,
+                lake,
+                landing,
+                sources,
+                spark,
+                demo,
+                definitions,
+                lake + "/" + DEFAULT_REPORTS,
+                access,
+                serve,
+                lineage);
+    }
+
+    /** The same configuration sending its runs' lineage events as these settings say. */
+    public C360Config withLineage(LineageSettings settings) {
+        return new C360Config(
+                file, lakeRoot, landingRoot, sources, spark, demo, definitions, reportsRoot, access, serve, settings);
     }
 
     public Optional<SourceConfig> source(String name) {
@@ -224,7 +315,8 @@ public record C360Config(
                 definitions,
                 reports,
                 doc.access(),
-                serve);
+                serve,
+                doc.lineage().resolved(base));
     }
 
     /** {@code c360.yaml} as written; locations are resolved against the file's folder once it is read. */
@@ -240,7 +332,8 @@ public record C360Config(
             SparkSettings spark,
             DemoSettings demo,
             AccessSettings access,
-            ServeSettings.Document serve) {
+            ServeSettings.Document serve,
+            LineageSettings lineage) {
         Document {
             if (sources == null || sources.isEmpty()) {
                 throw new ConfigReader.InvalidSetting("sources", "expected at least one source");
@@ -248,6 +341,7 @@ public record C360Config(
             spark = ConfigReader.orDefault(spark, SparkSettings.DEFAULTS);
             demo = ConfigReader.orDefault(demo, DemoSettings.DEFAULTS);
             access = ConfigReader.orDefault(access, AccessSettings.DEFAULTS);
+            lineage = ConfigReader.orDefault(lineage, LineageSettings.OFF);
         }
     }
 

@@ -96,12 +96,21 @@ public final class Pipeline {
         String runId = RUN_ID.format(startedAt);
         try (LakeLock lock =
                 LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), runId)) {
-            return run(runId, startedAt, stages, asOf, retrain, fullRefresh);
+            try (LineageEvents lineage = LineageEvents.open(lake, config, progress)) {
+                return run(runId, startedAt, stages, asOf, retrain, fullRefresh, lineage);
+            }
         }
     }
 
     private Outcome run(
-            String runId, Instant startedAt, List<Stage> stages, Instant asOf, boolean retrain, boolean fullRefresh) {
+            String runId,
+            Instant startedAt,
+            List<Stage> stages,
+            Instant asOf,
+            boolean retrain,
+            boolean fullRefresh,
+            LineageEvents lineage) {
+        lineage.runStarted(runId, startedAt);
         lake.registerAll();
         Map<String, Long> before = versions();
         List<PipelineRun.StageTiming> timings = new ArrayList<>();
@@ -121,6 +130,8 @@ public final class Pipeline {
             }
             // Stage wall time on the monotonic clock: System.nanoTime, not Instant (which follows clock adjustments).
             long start = System.nanoTime();
+            lineage.stageStarted(stage);
+            int checkedBefore = quality.size();
             Optional<String> unchangedSince = Optional.empty();
             String outer = lake.spark().sparkContext().getLocalProperty(STAGE_PROPERTY);
             lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, stage.name());
@@ -181,6 +192,8 @@ public final class Pipeline {
             } finally {
                 lake.spark().sparkContext().setLocalProperty(STAGE_PROPERTY, outer);
             }
+            lineage.stageEnded(
+                    stage, failure, List.copyOf(quality.subList(checkedBefore, quality.size())), goldDefinitions);
             timings.add(new PipelineRun.StageTiming(
                     stage,
                     Duration.ofNanos(System.nanoTime() - start),
@@ -221,6 +234,7 @@ public final class Pipeline {
                 run,
                 new RunReport.Charts(
                         silverFigures, gold.filter(GoldJob.Result::published).map(GoldJob.Result::segmentSizes)));
+        lineage.runEnded(!run.succeeded(), run.failure());
         progress.report("run " + runId + " " + run.status() + "; report " + report);
         return new Outcome(run, bronze, silver, gold, report);
     }

@@ -75,6 +75,26 @@ class C360ConfigTest {
     }
 
     @Test
+    void lineageIsOffUnlessATransportIsGivenAndEachTransportNeedsItsTarget() throws IOException {
+        assertEquals(
+                C360Config.LineageSettings.OFF, C360Config.load(write(VALID)).lineage());
+
+        C360Config.LineageSettings file = C360Config.load(
+                        write(VALID + "lineage: {transport: file, path: ../work/lineage.jsonl}\n"))
+                .lineage();
+        assertEquals(C360Config.LineageSettings.Transport.file, file.transport());
+        assertEquals(java.util.Optional.of(dir.resolve("work/lineage.jsonl").toString()), file.path());
+        assertEquals("c360", file.namespace());
+
+        String noUrl = errorOf(VALID + "lineage: {transport: http}\n");
+        assertTrue(noUrl.contains("c360.yaml") && noUrl.contains("lineage.url"), noUrl);
+        String token = errorOf(
+                VALID + "lineage: {transport: http, url: 'http://marquez:5000', api_key_env: 'Bearer s3cr3t'}\n");
+        assertTrue(token.contains("lineage.api_key_env"), token);
+        assertTrue(!token.contains("s3cr3t"), "a token written where its variable's name belongs is not repeated");
+    }
+
+    @Test
     void unknownKeyIsAnErrorNamingFileKeyAndTheExpectedKeys() throws IOException {
         String message = errorOf(VALID.replace("root: ../lake", "root: ../lake\n  rooot: x"));
         assertTrue(
