@@ -10,15 +10,13 @@ import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import io.c360.C360Exception;
-import io.c360.bronze.SourceContract;
 import io.c360.config.AccessSettings;
 import io.c360.config.C360Config;
-import io.c360.gold.GoldDefinitions;
+import io.c360.gold.GoldLineage;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -80,7 +78,8 @@ public final class Masking {
 
     /**
      * The masking of a configuration over its lake: the catalog of the engine's tables, the configured
-     * sources' contracts and the gold tables; the key from the environment variable the configuration names,
+     * sources' contracts and the gold tables, with the personal data their SQL passes through
+     * ({@link GoldLineage#catalog}); the key from the environment variable the configuration names,
      * else the lake's own (created at random on first use, owner-only).
      */
     public static Masking forConfig(Lake lake, C360Config config) {
@@ -96,20 +95,7 @@ public final class Masking {
                     .parseHex(lake.writeSecretIfAbsent(KEY_FILE, HexFormat.of().formatHex(random) + "\n")
                             .strip());
         }
-        return new Masking(settings, catalog(config), key);
-    }
-
-    /** The tables of the engine and of the configuration (bronze sources, gold tables), with their columns' roles and kinds. */
-    public static TableCatalog catalog(C360Config config) {
-        List<TableCatalog.Table> configured = new ArrayList<>();
-        for (C360Config.SourceConfig s : config.sources()) {
-            configured.add(SourceContract.load(s.contract()).catalogTable(s.name()));
-        }
-        config.definitions()
-                .gold()
-                .filter(g -> Files.isRegularFile(g.resolve("tables.yaml")))
-                .ifPresent(g -> configured.addAll(GoldDefinitions.load(g).catalogTables()));
-        return TableCatalog.engine().with(configured);
+        return new Masking(settings, GoldLineage.catalog(lake, config), key);
     }
 
     public AccessSettings settings() {

@@ -8,6 +8,7 @@ import io.c360.gold.ColumnLineage.SourceColumn;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableName;
+import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,6 +142,19 @@ public final class GoldLineage {
             known.add(t.catalogTable(table));
         }
         return new Pii(kinds, undeclared);
+    }
+
+    /**
+     * The catalog of a configuration on its lake: the engine's tables, the sources' contracts, and the gold
+     * tables with the personal data their SQL passes through beside what {@code tables.yaml} declares.
+     */
+    public static TableCatalog catalog(Lake lake, C360Config config) {
+        TableCatalog sources = sources(config);
+        return config.definitions()
+                .gold()
+                .filter(g -> Files.isRegularFile(g.resolve("tables.yaml")))
+                .map(g -> sources.with(catalogTables(lake, config, GoldDefinitions.load(g))))
+                .orElse(sources);
     }
 
     /** The gold tables as the catalog lists them, with their personal data declared or derived on this lake. */

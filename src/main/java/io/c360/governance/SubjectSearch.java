@@ -11,14 +11,12 @@ import static org.apache.spark.sql.functions.to_json;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.config.C360Config.SourceConfig;
-import io.c360.gold.GoldDefinitions;
 import io.c360.gold.GoldLineage;
 import io.c360.lake.Lake;
 import io.c360.lake.TableCatalog;
 import io.c360.lake.TableCatalog.Role;
 import io.c360.lake.TableName;
 import io.c360.standardize.Identifiers;
-import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,13 +72,7 @@ final class SubjectSearch {
         this.lake = lake;
         this.config = config;
         this.identifiers = Identifiers.forConfig(config);
-        // The gold tables with the personal data their SQL passes through, beside what tables.yaml declares.
-        TableCatalog sources = GoldLineage.sources(config);
-        this.catalog = config.definitions()
-                .gold()
-                .filter(g -> Files.isRegularFile(g.resolve("tables.yaml")))
-                .map(g -> sources.with(GoldLineage.catalogTables(lake, config, GoldDefinitions.load(g))))
-                .orElse(sources);
+        this.catalog = GoldLineage.catalog(lake, config);
     }
 
     /**
