@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trim;
 
 import io.c360.lake.Lake;
@@ -27,12 +28,14 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Values are compared normalized (trimmed, lower case; dates as {@code yyyy-MM-dd}). Trivial values
  * do not count: empty ones, those shorter than three characters (state and country codes, initials),
- * and those that a bronze source also holds in a column its contract does not tag as personal data
+ * numbers of up to four digits (a score such as an RFM code {@code 545} equals many house numbers; a small
+ * number alone identifies no one), and those that a bronze source also holds in a column its contract does not tag as personal data
  * (statuses, channels, country names): a gold column sharing only such values with a PII column shares nothing
  * personal. Findings name columns and counts, never a value.
  */
 final class PiiValueLeaks {
     private static final int SHORTEST = 3;
+    private static final String SMALL_NUMBER = "^[0-9]{1,4}$";
 
     private PiiValueLeaks() {}
 
@@ -98,7 +101,7 @@ final class PiiValueLeaks {
                                 lit(kind.get()).as("kind"),
                                 lower(trim(col(Lake.quote(f.name())).cast("string")))
                                         .as("v"))
-                        .where(length(col("v")).geq(SHORTEST))
+                        .where(length(col("v")).geq(SHORTEST).and(not(col("v").rlike(SMALL_NUMBER))))
                         .distinct());
             }
         }
