@@ -1,6 +1,7 @@
 -- gold.customer_360: behaviour metrics per unified customer as of the run (run_context.as_of).
 -- Revenue is in USD: the fx table below converts other currencies (replace it with your rates table);
--- an order in an unlisted currency counts as an order but adds no revenue.
+-- an order in an unlisted currency counts as an order but adds no revenue. Household figures sum the
+-- members of the customer's household (gold.household_member).
 WITH ctx AS (
   SELECT as_of FROM run_context
 ),
@@ -91,6 +92,11 @@ web AS (
   FROM recent_events
   GROUP BY customer_id
 ),
+households AS (
+  -- household_member is built before this table (gold/tables.yaml)
+  SELECT customer_id, household_id, count(*) OVER (PARTITION BY household_id) AS household_size
+  FROM household_member
+),
 last_seen AS (
   SELECT d.customer_id, max(w.event_time) AS last_seen_at
   FROM latest_web_events w
@@ -127,9 +133,13 @@ SELECT c.customer_id,
        END AS lifecycle_stage,
        o.churn_risk,
        CAST(coalesce(o.revenue + o.revenue / greatest(o.tenure_days / 365.25, 0.25) * 3 * (1 - o.churn_risk), 0)
-            AS DECIMAL(14, 2)) AS ltv_estimate
+            AS DECIMAL(14, 2)) AS ltv_estimate,
+       coalesce(h.household_size, 1) AS household_size,
+       CAST(sum(coalesce(o.revenue, 0)) OVER (PARTITION BY coalesce(h.household_id, c.customer_id))
+            AS DECIMAL(14, 2)) AS household_revenue
 FROM customer c
 LEFT JOIN rfm o ON o.customer_id = c.customer_id
 LEFT JOIN tickets t ON t.customer_id = c.customer_id
 LEFT JOIN web w ON w.customer_id = c.customer_id
 LEFT JOIN last_seen l ON l.customer_id = c.customer_id
+LEFT JOIN households h ON h.customer_id = c.customer_id

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                     + " and weight per comparison level, and flags for a model that learned nonsense.",
             "--config names either an evaluation file (with input:, e.g. conf/examples/febrl3.yaml), which is matched from"
                     + " scratch, or a run configuration, whose lake's silver tables are measured against the generator's truth in"
-                    + " its landing folder."
+                    + " its landing folder; when gold has published households, also their pairwise precision/recall (pairs"
+                    + " of customers in one household) against the generator's households."
         })
 final class EvaluateCommand implements Runnable {
     @Mixin

@@ -96,7 +96,48 @@ public final class Evaluation {
             @JsonProperty("model_flags") List<ModelFlags.Flag> modelFlags,
             @JsonProperty("rule_checks") List<RuleCheck> ruleChecks,
             @JsonProperty("blocking_rules") List<RuleFigures> blockingRules,
-            @JsonProperty("seconds") double seconds) {}
+            @JsonProperty("seconds") double seconds,
+            @JsonProperty("households") Households households) {
+        /** The same report with the household figures. */
+        Report with(Households figures) {
+            return new Report(
+                    name,
+                    linkType,
+                    records,
+                    birthDatesOutOfRange,
+                    truePairs,
+                    candidatePairs,
+                    blockingRecall,
+                    blockingRecallConnected,
+                    reductionRatio,
+                    reachable,
+                    linkThreshold,
+                    pairwise,
+                    bcubed,
+                    thresholdSweep,
+                    clusters,
+                    trueEntities,
+                    overMergedClusters,
+                    clustersJoiningTwins,
+                    model,
+                    modelFlags,
+                    ruleChecks,
+                    blockingRules,
+                    seconds,
+                    figures);
+        }
+    }
+
+    /**
+     * Households of gold ({@code gold.household_member}) against the generator's: pairwise over customers, a pair
+     * being two customers in one household. A customer's true household is that of the person most of its
+     * records belong to (ties: the smaller person id), so two customers of one person are a true pair too.
+     */
+    public record Households(
+            @JsonProperty("customers") long customers,
+            @JsonProperty("households") long households,
+            @JsonProperty("true_households") long trueHouseholds,
+            @JsonProperty("pairwise") Metrics.Pairwise pairwise) {}
 
     /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
     public record RuleFigures(
@@ -563,7 +604,8 @@ public final class Evaluation {
                 .filter(col("twin_of").isNotNull())
                 .select(col("person_id").as("a"), col("twin_of").as("b"));
         Comparisons.registerFunctions(spark);
-        return report(
+        Optional<Households> households = households(lake, truth, truthFolder);
+        Report report = report(
                 "lake " + lake.root(),
                 new Resolved(
                         records,
@@ -577,6 +619,54 @@ public final class Evaluation {
                         false,
                         0),
                 start);
+        return households.map(report::with).orElse(report);
+    }
+
+    /** Gold's households against the generator's, if gold has published them. */
+    private static Optional<Households> households(io.c360.lake.Lake lake, Dataset<Row> truth, String truthFolder) {
+        io.c360.lake.TableName members = io.c360.lake.TableName.gold("household_member");
+        if (!lake.exists(members)) {
+            return Optional.empty();
+        }
+        SparkSession spark = lake.spark();
+        Dataset<Row> persons = spark.read()
+                .option("header", "true")
+                .csv(truthFolder + "/persons_*.csv")
+                .select(col("person_id").as("truth"), col("household_id").as("true_household"));
+        Dataset<Row> customerPerson = lake.read(TableCatalog.CUSTOMER_ID_MAP)
+                .join(truth, "record_key")
+                .groupBy("customer_id", "truth")
+                .agg(count(lit(1)).as("records"))
+                .withColumn(
+                        "nth",
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .row_number()
+                                .over(org.apache.spark.sql.expressions.Window.partitionBy("customer_id")
+                                        .orderBy(col("records").desc(), col("truth"))))
+                .where(col("nth").equalTo(1))
+                .join(persons, "truth")
+                .select("customer_id", "true_household");
+        Dataset<Row> assignments = lake.read(members)
+                .select(col("customer_id"), col("household_id").as("predicted"))
+                .join(customerPerson, new String[] {"customer_id"}, "left")
+                .select(
+                        col("predicted"),
+                        coalesce(
+                                        col("true_household"),
+                                        org.apache.spark.sql.functions.concat(lit("customer "), col("customer_id")))
+                                .as("truth"),
+                        lit("customers").as("input"))
+                .cache();
+        Households figures = new Households(
+                assignments.count(),
+                assignments.select("predicted").distinct().count(),
+                assignments.select("truth").distinct().count(),
+                Metrics.pairwise(assignments, false));
+        assignments.unpersist();
+        return Optional.of(figures);
     }
 
     static Report report(String name, Resolved r, Instant start) {
@@ -669,7 +759,8 @@ public final class Evaluation {
                 flags,
                 r.parameters().map(FellegiSunter.Parameters::ruleChecks).orElse(List.of()),
                 perRule,
-                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                null);
     }
 
     /**
@@ -868,6 +959,18 @@ public final class Evaluation {
                         ? ""
                         : String.format("  clusters joining twins %,d", r.clustersJoiningTwins()),
                 r.seconds()));
+        if (r.households() != null) {
+            Households h = r.households();
+            lines.add(String.format(
+                    "  households (pairs of customers in one household): precision %.4f  recall %.4f  F1 %.4f"
+                            + "  households %,d (true %,d) of %,d customers",
+                    h.pairwise().precision(),
+                    h.pairwise().recall(),
+                    h.pairwise().f1(),
+                    h.households(),
+                    h.trueHouseholds(),
+                    h.customers()));
+        }
         Sweep sweep = r.thresholdSweep();
         lines.add(String.format(
                 "  threshold sweep (%s): best F1 %.4f at p >= %s",

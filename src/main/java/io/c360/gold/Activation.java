@@ -161,7 +161,7 @@ public final class Activation {
     /** Members with the channel's contact details, consent re-checked, one row per customer. */
     static Dataset<Row> audience(Lake lake, GoldDefinitions.Segment segment, String channel) {
         List<String> columns = CONTACT_COLUMNS.get(channel);
-        String contact = columns.get(1);
+        String contact = contactColumn(channel);
         Dataset<Row> members = lake.read(TableCatalog.SEGMENT_MEMBERSHIP)
                 .filter(col("segment").equalTo(segment.name()))
                 .select("customer_id");
@@ -181,6 +181,11 @@ public final class Activation {
         return rows.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
                 .dropDuplicates("customer_id")
                 .orderBy("customer_id");
+    }
+
+    /** The column a member must have to be reached on the channel: the address's street for post. */
+    static String contactColumn(String channel) {
+        return channel.equals("post") ? "street" : CONTACT_COLUMNS.get(channel).get(1);
     }
 
     /**

@@ -117,16 +117,35 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
 
     /**
      * A segment. {@code channel} is how members are contacted; consent for {@code purpose} on that
-     * channel is required unless the purpose is {@code service}.
+     * channel is required unless the purpose is {@code service}. {@code per} {@code household}: one member
+     * per household, the first by {@code choose} (an ORDER BY over customer_360 and customer) among those
+     * with consent and the channel's contact.
      */
-    public record Segment(String name, String description, String purpose, Optional<String> channel, String where) {
+    public record Segment(
+            String name,
+            String description,
+            String purpose,
+            Optional<String> channel,
+            String where,
+            Per per,
+            String choose) {
+        /** Which member a household segment contacts when it says nothing: the most recent buyer, then the most recently seen. */
+        public static final String MOST_RECENT_BUYER = "last_order_at DESC NULLS LAST, last_seen DESC NULLS LAST";
+
+        /** A segment of customers, one row per member. */
+        public Segment(String name, String description, String purpose, Optional<String> channel, String where) {
+            this(name, description, purpose, channel, where, Per.customer, null);
+        }
+
         @JsonCreator
         static Segment of(
                 @JsonProperty("name") String name,
                 @JsonProperty("description") String description,
                 @JsonProperty("purpose") String purpose,
                 @JsonProperty("channel") String channel,
-                @JsonProperty("where") String where) {
+                @JsonProperty("where") String where,
+                @JsonProperty("per") String per,
+                @JsonProperty("choose") String choose) {
             lowerCaseName(name);
             ConfigReader.required(description, "description");
             if (purpose == null) {
@@ -140,16 +159,33 @@ public record GoldDefinitions(Path folder, List<Table> tables, List<Segment> seg
                         "expected one of " + CHANNELS + ": a " + chosen
                                 + " segment must say how members are contacted");
             }
+            Per unit = per == null ? Per.customer : Per.valueOf(choice("per", per, Per.names()));
+            if (choose != null && unit != Per.household) {
+                throw new ConfigReader.InvalidSetting(
+                        "choose", "chooses one member per household: only for a segment with per: household");
+            }
             return new Segment(
                     name,
                     description,
                     chosen,
                     Optional.ofNullable(channel).map(c -> choice("channel", c, CHANNELS)),
-                    ConfigReader.required(where, "where"));
+                    ConfigReader.required(where, "where"),
+                    unit,
+                    unit == Per.household ? (choose == null ? MOST_RECENT_BUYER : choose) : null);
         }
 
         public boolean needsConsent() {
             return !purpose.equals("service");
+        }
+    }
+
+    /** Who a segment's rows are: every matching customer, or one member per household. */
+    public enum Per {
+        customer,
+        household;
+
+        static List<String> names() {
+            return Arrays.stream(values()).map(Enum::name).toList();
         }
     }
 

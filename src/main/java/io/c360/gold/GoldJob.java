@@ -64,6 +64,8 @@ import org.apache.spark.sql.types.StructType;
 public final class GoldJob {
     static final String MEMBERSHIP_DESCRIPTION =
             "Current members of every segment in gold/segments.yaml (consent enforced); history in gold.segment_sizes and Delta versions.";
+    static final String HOUSEHOLD_REPORT_DESCRIPTION =
+            "Per kind of household evidence (gold/households.yaml): the values that linked customers and those held by more customers than the cap, which are no evidence. Counts only, never a value.";
     static final Map<String, String> MEMBERSHIP_COLUMNS = Map.of(
             "segment", "Segment name (gold/segments.yaml)",
             "customer_id", "Unified customer id",
@@ -74,6 +76,8 @@ public final class GoldJob {
     private final C360Config config;
     private final GoldDefinitions gold;
     private final Progress progress;
+    /** How households are formed ({@code gold/households.yaml}), when gold declares them. */
+    private final Optional<Households.Rules> households;
     /** When the gate judges the age of the accuracy audit ({@code accuracy_audit:} of the quality file). */
     private final Clock clock;
 
@@ -87,6 +91,7 @@ public final class GoldJob {
         this.gold = gold;
         this.progress = progress;
         this.clock = clock;
+        this.households = Households.Rules.of(gold.folder());
     }
 
     /**
@@ -154,12 +159,18 @@ public final class GoldJob {
                         definedBy.equals(last.definitions()) && last.inputs() != null && last.published() != null)
                 .map(last -> plan(last, asOf))
                 .orElse(Plan.whole());
-        Built tables = build(plan);
+        Built tables = build(plan, runId);
         Map<TableName, Dataset<Row>> built = tables.whole();
         Map<TableName, Dataset<Row>> touchedRows = tables.touchedRows();
         Map<TableName, GoldDefinitions.Table> definitions = tables.definitions();
         wholeView(built);
         Dataset<Row> base = lake.spark().table("customer_360").join(lake.spark().table("customer"), "customer_id");
+        if (households.isPresent()) {
+            base = base.join(
+                    lake.spark().table(households.get().keptIn()).select("customer_id", "household_id"),
+                    new String[] {"customer_id"},
+                    "left");
+        }
         Dataset<Row> members = Segments.membership(
                 gold.segments(),
                 base,
@@ -197,7 +208,16 @@ public final class GoldJob {
         List<TableName> names = List.copyOf(built.keySet());
         List<Long> published = Concurrently.map(names, name -> {
             GoldDefinitions.Table t = definitions.get(name);
-            List<String> key = t != null ? t.key() : List.of("segment", "customer_id");
+            List<String> key = t != null
+                    ? t.key()
+                    : name.equals(TableCatalog.HOUSEHOLD_REPORT)
+                            ? List.of("evidence")
+                            : List.of("segment", "customer_id");
+            String description = t != null
+                    ? t.description()
+                    : name.equals(TableCatalog.HOUSEHOLD_REPORT)
+                            ? HOUSEHOLD_REPORT_DESCRIPTION
+                            : MEMBERSHIP_DESCRIPTION;
             Steps.run(lake.spark(), "gold: publish " + name, () -> {
                 if (touchedRows.containsKey(name)) {
                     lake.publishOwned(
@@ -208,7 +228,7 @@ public final class GoldJob {
                             t.customerColumn().orElseThrow(),
                             plan.touched().orElseThrow());
                 } else {
-                    lake.publish(name, built.get(name), key, t != null ? t.description() : MEMBERSHIP_DESCRIPTION);
+                    lake.publish(name, built.get(name), key, description);
                 }
             });
             long version = lake.version(name);
@@ -442,13 +462,18 @@ public final class GoldJob {
             Map<TableName, GoldDefinitions.Table> definitions) {}
 
     /** Builds the tables in their declared order, each whole or for the touched customers as the plan allows. */
-    private Built build(Plan plan) {
+    private Built build(Plan plan, String runId) {
+        Optional<Dataset<Row>> report = Optional.empty();
         Map<TableName, Dataset<Row>> built = new LinkedHashMap<>();
         Map<TableName, Dataset<Row>> touchedRows = new LinkedHashMap<>();
         Map<TableName, GoldDefinitions.Table> definitions = new LinkedHashMap<>();
         for (GoldDefinitions.Table t : gold.tables()) {
             TableName name = TableName.gold(t.name());
             definitions.put(name, t);
+            if (report.isEmpty() && households.isPresent() && readsHouseholds(t)) {
+                wholeView(built);
+                report = Optional.of(formHouseholds(households.get(), runId));
+            }
             Optional<Dataset<Row>> touched =
                     plan.touched().filter(c -> plan.scoped(t) && readsOnly(t, touchedRows.keySet(), built.keySet()));
             if (touched.isPresent()) {
@@ -477,7 +502,34 @@ public final class GoldJob {
                             "gold: build " + name,
                             () -> materialize(withComments(query(t), t.columns()))));
         }
+        report.ifPresent(r -> built.put(TableCatalog.HOUSEHOLD_REPORT, r));
         return new Built(built, touchedRows, definitions);
+    }
+
+    private static boolean readsHouseholds(GoldDefinitions.Table t) {
+        String sql = t.sql().toLowerCase(Locale.ROOT);
+        return names(sql, Households.MEMBERS_VIEW);
+    }
+
+    /**
+     * Forms the households and registers the view the SQL reads them through, keeping the published ids;
+     * returns the report, published beside the tables.
+     */
+    private Dataset<Row> formHouseholds(Households.Rules rules, String runId) {
+        progress.report("gold: forming households (" + rules.file().getFileName() + ")");
+        TableName kept = TableName.gold(rules.keptIn());
+        Optional<Dataset<Row>> previous = lake.exists(kept)
+                ? Optional.of(lake.read(kept).select("customer_id", "household_id"))
+                : Optional.empty();
+        Households.Formed formed = Steps.compute(
+                lake.spark(), "gold: form households", () -> Households.form(lake.spark(), rules, previous, runId));
+        formed.register();
+        for (Row r : formed.report().where(col("capped_values").gt(0)).collectAsList()) {
+            progress.report("gold: households: " + r.getAs("capped_values") + " " + r.getAs("evidence")
+                    + " value(s) held by more than " + r.getAs("max_customers")
+                    + " customers are no evidence (largest: " + r.getAs("largest_capped") + " customers)");
+        }
+        return withComments(formed.report(), Households.REPORT_COLUMNS);
     }
 
     /** A table named {@code layer.name}. */

@@ -31,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Each table's SQL is analyzed (not run) in a session of its own, with the inputs the gold stage
  * gives it: the lake's tables by name, {@code latest_<source>}, {@code run_context}, and the earlier
  * gold tables by bare name, read from their published folders (so a later table's lineage points at
- * {@code gold.customer_xref}, not past it) or, before the first publication, as their SQL.
+ * {@code gold.customer_xref}, not past it) or, before the first publication, as their SQL; and
+ * {@code household_links}, which the engine forms, as a view of no lake table.
  *
  * <p>Personal data in gold (the {@code pii:} of a column in the catalog): a kind declared in
  * {@code gold/tables.yaml} wins ({@code none}: holds none); otherwise a pass-through of columns of one
@@ -68,6 +69,14 @@ public final class GoldLineage {
                         List.of(RowFactory.create("lineage", Timestamp.from(Instant.EPOCH))),
                         new StructType().add("run_id", DataTypes.StringType).add("as_of", DataTypes.TimestampType))
                 .createOrReplaceTempView("run_context");
+        // Households are formed by the engine, not by SQL: their view is no lake table, so the columns
+        // read from it have no sources. Its columns are those of the table that keeps them.
+        Households.Rules.of(gold.folder())
+                .map(rules -> TableName.gold(rules.keptIn()))
+                .filter(own::exists)
+                .ifPresent(kept -> session.createDataFrame(
+                                List.of(), own.read(kept).schema())
+                        .createOrReplaceTempView(Households.MEMBERS_VIEW));
         Map<TableName, Map<String, Derivation>> tables = new LinkedHashMap<>();
         Map<TableName, Set<TableName>> reads = new LinkedHashMap<>();
         Map<TableName, String> unanalyzed = new LinkedHashMap<>();

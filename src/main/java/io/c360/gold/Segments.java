@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.c360.C360Exception;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -28,9 +29,12 @@ final class Segments {
             List<GoldDefinitions.Segment> segments, Dataset<Row> base, Dataset<Row> consent, String file) {
         Dataset<Row> all = null;
         for (GoldDefinitions.Segment s : segments) {
-            Dataset<Row> members = matching(s, base, file).select(col("customer_id"));
+            Dataset<Row> members = matching(s, base, file);
             if (s.needsConsent()) {
                 members = members.join(consented(consent, s.purpose(), s.channel()), "customer_id");
+            }
+            if (s.per() == GoldDefinitions.Per.household) {
+                members = onePerHousehold(s, members, file);
             }
             Dataset<Row> rows = members.select(
                     lit(s.name()).as("segment"),
@@ -40,6 +44,36 @@ final class Segments {
             all = all == null ? rows : all.unionByName(rows);
         }
         return all;
+    }
+
+    /**
+     * The member of each household the segment's rule chooses, among the members given (consent already
+     * checked) who have the channel's contact: a household is contacted once, through someone who may be.
+     */
+    private static Dataset<Row> onePerHousehold(GoldDefinitions.Segment s, Dataset<Row> members, String file) {
+        if (!Arrays.asList(members.columns()).contains("household_id")) {
+            throw new C360Exception(file + ": segment " + s.name() + ": per: household needs households (gold/"
+                    + Households.FILE + " and the table it keeps them in)");
+        }
+        Dataset<Row> reachable = s.channel()
+                .map(c -> members.filter(col(Activation.contactColumn(c)).isNotNull()))
+                .orElse(members);
+        String view = "_segment_" + s.name();
+        reachable.createOrReplaceTempView(view);
+        try {
+            Dataset<Row> chosen = reachable
+                    .sparkSession()
+                    .sql("SELECT customer_id FROM (SELECT customer_id, row_number() OVER (PARTITION BY"
+                            + " coalesce(household_id, customer_id) ORDER BY " + s.choose()
+                            + ", customer_id) AS _nth FROM " + view + ") WHERE _nth = 1");
+            chosen.schema();
+            return chosen;
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+            throw new C360Exception(
+                    file + ": segment " + s.name() + ": choose: not a valid ORDER BY over customer_360 and customer ("
+                            + firstLine(e.getMessage()) + ")",
+                    e);
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ import io.c360.C360Exception;
 import io.c360.Concurrently;
 import io.c360.Progress;
 import io.c360.config.C360Config;
+import io.c360.gold.GoldDefinitions;
+import io.c360.gold.Households;
 import io.c360.lake.Lake;
 import io.c360.lake.LakeLock;
 import io.c360.lake.Suppression;
@@ -23,6 +25,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.sql.Column;
@@ -48,6 +51,9 @@ import org.apache.spark.sql.types.StructType;
  *       gold, the gold staging copies, ops) with Delta DELETE, conditions written as functions so the
  *       table history records no identifier; {@code silver.blocking_report} only loses the example
  *       key naming them;</li>
+ *   <li>take them out of their households: the gold tables keyed by household ({@code gold.household}) are
+ *       recomputed for the subject's households from what is left ({@link Households#afterErasure}), so a
+ *       household loses them and one they were alone in goes;</li>
  *   <li>rewrite the activation files listed in {@code ops.exports} without their rows;</li>
  *   <li>purge: VACUUM every table with the given retention (0 by default) and, at 0, drop the
  *       transaction log before a fresh checkpoint, so no reachable version, no change-data file and
@@ -251,6 +257,11 @@ public final class Erasure {
             suppressed = (int)
                     Suppression.forErasure(lake).add(lake, requestId, Timestamp.from(start), identifiers(subject));
 
+            // Read before the delete takes the subject's memberships away.
+            Optional<GoldDefinitions> gold = config.definitions().gold().map(GoldDefinitions::load);
+            List<String> households = gold.map(g -> Households.ofCustomers(lake, g, subject.customerIds()))
+                    .orElse(List.of());
+
             step = "delete";
             List<TableReach> touched = reach.tables().stream()
                     .filter(t -> t.rows() > 0 || t.keysCleared() > 0)
@@ -265,6 +276,14 @@ public final class Erasure {
             touched.stream()
                     .filter(t -> t.rows() > 0)
                     .forEach(t -> removed.put(t.table().label(), t.rows()));
+
+            step = "households";
+            if (!households.isEmpty()) {
+                Households.afterErasure(lake, config, gold.orElseThrow(), households)
+                        .forEach((table, rows) -> progress.report(requestId + ": " + table + ": "
+                                + households.size() + " household(s) recomputed without the subject, " + rows
+                                + " left"));
+            }
 
             step = "exports";
             exports = ExportFiles.erase(lake, subject);

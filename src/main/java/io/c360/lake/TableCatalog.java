@@ -126,6 +126,8 @@ public final class TableCatalog {
 
     public static final TableName SEGMENT_MEMBERSHIP = TableName.gold("segment_membership");
     public static final TableName SEGMENT_SIZES = TableName.gold("segment_sizes");
+    /** Per kind of household evidence, the values that linked customers and those over the cap: counts only, no personal data. */
+    public static final TableName HOUSEHOLD_REPORT = TableName.gold("household_report");
 
     /** Every activation file written: when, which segment, where, how many rows (no personal data). */
     public static final TableName EXPORTS = TableName.ops("exports");

@@ -49,7 +49,9 @@ class GoldDefinitionsTest {
                         "customer_xref", GoldDefinitions.Scope.customer,
                         "consent", GoldDefinitions.Scope.customer,
                         "customer", GoldDefinitions.Scope.customer,
-                        "customer_360", GoldDefinitions.Scope.table),
+                        "household_member", GoldDefinitions.Scope.table,
+                        "customer_360", GoldDefinitions.Scope.table,
+                        "household", GoldDefinitions.Scope.table),
                 gold.tables().stream()
                         .collect(java.util.stream.Collectors.toMap(
                                 GoldDefinitions.Table::name, GoldDefinitions.Table::scope)));

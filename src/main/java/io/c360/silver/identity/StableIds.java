@@ -91,6 +91,15 @@ public final class StableIds {
      * first run), and the redirects stamped with {@code runId}.
      */
     public static Result assign(Dataset<Row> clusters, Dataset<Row> previous, String runId) {
+        return assign(clusters, previous, runId, "C", "customer");
+    }
+
+    /**
+     * As {@link #assign(Dataset, Dataset, String)}, with fresh ids of {@code prefix} + 16 hex digits, for ids of
+     * another kind ({@code noun}, as errors name it): gold's households keep their ids across runs this way.
+     */
+    public static Result assign(
+            Dataset<Row> clusters, Dataset<Row> previous, String runId, String prefix, String noun) {
         if (runId == null || runId.isBlank()) {
             throw new C360Exception("stable ids need a run id for their redirects");
         }
@@ -105,7 +114,9 @@ public final class StableIds {
         Dataset<Row> kept = keptIds(overlaps);
         Dataset<Row> fresh = freshIds(
                 members.join(kept, CLUSTER, "left_anti"),
-                previousIds.select(OLD_ID).distinct());
+                previousIds.select(OLD_ID).distinct(),
+                prefix,
+                noun);
         // One row per cluster, read by both outputs: materialized so the fresh ids are computed once.
         Dataset<Row> ids = kept.unionByName(fresh).localCheckpoint(true);
         Dataset<Row> idMap = members.join(ids, CLUSTER).select(RECORD_KEY, CUSTOMER_ID);
@@ -141,10 +152,10 @@ public final class StableIds {
     }
 
     /** A deterministic id for each cluster of {@code members}, none of them in {@code taken}. */
-    private static Dataset<Row> freshIds(Dataset<Row> members, Dataset<Row> taken) {
+    private static Dataset<Row> freshIds(Dataset<Row> members, Dataset<Row> taken, String prefix, String noun) {
         Column firstKey = col(FIRST_KEY);
         Column[] candidates = IntStream.range(0, FRESH_ID_CANDIDATES)
-                .mapToObj(salt -> candidate(salt == 0 ? firstKey : concat(firstKey, lit("#" + salt))))
+                .mapToObj(salt -> candidate(prefix, salt == 0 ? firstKey : concat(firstKey, lit("#" + salt))))
                 .toArray(Column[]::new);
         Column sharedWithAnotherCluster = min(CLUSTER)
                 .over(Window.partitionBy(CUSTOMER_ID))
@@ -162,14 +173,14 @@ public final class StableIds {
                         coalesce(
                                         col(CUSTOMER_ID),
                                         raise_error(concat(
-                                                lit("no free customer id for cluster "),
+                                                lit("no free " + noun + " id for cluster "),
                                                 col(CLUSTER),
                                                 lit(": all " + FRESH_ID_CANDIDATES + " candidates are taken"))))
                                 .as(CUSTOMER_ID));
     }
 
-    private static Column candidate(Column seed) {
-        return concat(lit("C"), substring(sha2(seed, 256), 1, 16));
+    private static Column candidate(String prefix, Column seed) {
+        return concat(lit(prefix), substring(sha2(seed, 256), 1, 16));
     }
 
     /** See the class comment: one merge row per retired id, split rows for the other moves. */
