@@ -12,11 +12,9 @@ import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,8 +25,13 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import scala.Option;
 
 /**
  * All table I/O of the lake: where {@code layer.name} lives ({@code <root>/<layer>/<name>}, a Delta
@@ -52,7 +55,6 @@ public final class Lake {
 
     private final SparkSession spark;
     private final String root;
-    private final Set<TableName> registered = new HashSet<>();
 
     /** The lake of a run configuration, on a session built for it ({@link SparkSessions#forConfig}). */
     public static Lake forConfig(io.c360.config.C360Config config) {
@@ -493,7 +495,7 @@ public final class Lake {
      * registered earlier for another lake is re-pointed; dropping an external table keeps its files).
      */
     public synchronized void register(TableName table) {
-        if (!registered.add(table)) {
+        if (registeredHere(table)) {
             return;
         }
         spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
@@ -521,7 +523,6 @@ public final class Lake {
         String description = snapshot.metadata().description();
         spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
         unregister(table);
-        registered.remove(table);
         spark.sql("CREATE VIEW " + table + " (" + columns + ")"
                 + (description == null ? "" : " COMMENT " + sqlString(description)) + " AS SELECT * FROM delta.`"
                 + location(table).replace("`", "``") + "`");
@@ -532,6 +533,30 @@ public final class Lake {
         List<TableName> found = layerTables();
         found.forEach(this::registerView);
         return found;
+    }
+
+    /**
+     * Whether the catalog holds the name as a table over this lake's folder. The catalog is the session's,
+     * not this lake's: another lake in the same session (a copy, a rebuild beside it) may have re-pointed
+     * the name since this lake registered it, so the catalog is asked rather than remembered.
+     */
+    private boolean registeredHere(TableName table) {
+        SessionCatalog catalog = spark.sessionState().catalog();
+        TableIdentifier id = new TableIdentifier(table.name(), Option.apply(table.layer()));
+        if (!catalog.tableExists(id)) {
+            return false;
+        }
+        try {
+            CatalogTable held = catalog.getTableMetadata(id);
+            if (held.tableType() != CatalogTableType.EXTERNAL() || held.location() == null) {
+                return false;
+            }
+            Path folder = new Path(location(table));
+            FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.makeQualified(folder).equals(fs.makeQualified(new Path(held.location())));
+        } catch (Exception e) { // dropped meanwhile, or Spark's checked NoSuchTableException: register again
+            return false;
+        }
     }
 
     /** Drops what the catalog holds under the name, a table or a view (the data stays: registered tables are external). */
