@@ -325,6 +325,7 @@ public final class Benchmark {
                 "clusters",
                 "over-merged",
                 "joining twins",
+                "households precision / recall (of showable pairs)",
                 "peak heap (after GC) / max",
                 "peak RSS",
                 "machine",
@@ -350,7 +351,7 @@ public final class Benchmark {
                 secondsCell(r.seconds().pipeline()),
                 r.pairsScoredPerSecond() == null ? "-" : count(Math.round(r.pairsScoredPerSecond()))));
         if (e == null) {
-            cells.addAll(List.of("-", "-", "-", "-", "-", "-", "-", "-"));
+            cells.addAll(List.of("-", "-", "-", "-", "-", "-", "-", "-", "-"));
         } else {
             cells.addAll(List.of(
                     f4(e.blockingRecall()) + " / " + f4(e.blockingRecallConnected()),
@@ -360,7 +361,12 @@ public final class Benchmark {
                     f4(e.bcubed().f1()),
                     count(e.clusters()),
                     count(e.overMergedClusters()),
-                    e.clustersJoiningTwins() == null ? "-" : count(e.clustersJoiningTwins())));
+                    e.clustersJoiningTwins() == null ? "-" : count(e.clustersJoiningTwins()),
+                    e.households() == null
+                            ? "-"
+                            : f4(e.households().pairwise().precision()) + " / "
+                                    + f4(e.households().pairwise().recall()) + " ("
+                                    + f4(e.households().showable().recall()) + ")"));
         }
         cells.add(bytes(r.memory().peakHeapUsedBytes())
                 + (r.memory().peakHeapAfterGcBytes() == null

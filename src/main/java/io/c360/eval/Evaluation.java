@@ -1,10 +1,16 @@
 package io.c360.eval;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -16,8 +22,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.C360Exception;
 import io.c360.config.C360Config;
 import io.c360.config.ConfigReader;
+import io.c360.lake.Lake;
 import io.c360.lake.Storage;
 import io.c360.lake.TableCatalog;
+import io.c360.lake.TableName;
 import io.c360.silver.Blocking;
 import io.c360.silver.Comparisons;
 import io.c360.silver.FellegiSunter;
@@ -30,6 +38,7 @@ import io.c360.silver.ModelStore;
 import io.c360.silver.Resolver;
 import io.c360.silver.RuleCheck;
 import io.c360.silver.SilverConfig;
+import io.c360.silver.cluster.ConnectedComponents;
 import io.c360.silver.survivorship.SurvivorshipRules;
 import io.c360.standardize.Standardization;
 import java.nio.file.Path;
@@ -48,6 +57,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Matching quality against a truth: blocking recall and reduction ratio, the true pairs any matcher
@@ -137,7 +147,8 @@ public final class Evaluation {
             @JsonProperty("customers") long customers,
             @JsonProperty("households") long households,
             @JsonProperty("true_households") long trueHouseholds,
-            @JsonProperty("pairwise") Metrics.Pairwise pairwise) {}
+            @JsonProperty("pairwise") Metrics.Pairwise pairwise,
+            @JsonProperty("showable") Metrics.Pairwise showable) {}
 
     /** One blocking rule: identity pairs it generated, and the share of true record pairs it proposed on its own. */
     public record RuleFigures(
@@ -552,7 +563,7 @@ public final class Evaluation {
     }
 
     /** A lake's silver output (identity records, scored pairs, customer ids) against the generator's truth files. */
-    public static Report ofLake(io.c360.lake.Lake lake, io.c360.config.C360Config config, boolean perRuleRecall) {
+    public static Report ofLake(Lake lake, C360Config config, boolean perRuleRecall) {
         Instant start = Instant.now();
         SparkSession spark = lake.spark();
         String truthFolder = config.landingRoot() + "/_truth";
@@ -622,9 +633,13 @@ public final class Evaluation {
         return households.map(report::with).orElse(report);
     }
 
-    /** Gold's households against the generator's, if gold has published them. */
-    private static Optional<Households> households(io.c360.lake.Lake lake, Dataset<Row> truth, String truthFolder) {
-        io.c360.lake.TableName members = io.c360.lake.TableName.gold("household_member");
+    /**
+     * Gold's households against the generator's, if gold has published them. Besides all true pairs, recall is
+     * measured on the pairs the sources can show ({@link #showable}). A pair outside them (a member known only
+     * from web events, a roommate who gave no shared contact) cannot be found from these sources.
+     */
+    private static Optional<Households> households(Lake lake, Dataset<Row> truth, String truthFolder) {
+        TableName members = TableName.gold("household_member");
         if (!lake.exists(members)) {
             return Optional.empty();
         }
@@ -639,24 +654,23 @@ public final class Evaluation {
                 .agg(count(lit(1)).as("records"))
                 .withColumn(
                         "nth",
-                        org.apache
-                                .spark
-                                .sql
-                                .functions
-                                .row_number()
-                                .over(org.apache.spark.sql.expressions.Window.partitionBy("customer_id")
+                        row_number()
+                                .over(Window.partitionBy("customer_id")
                                         .orderBy(col("records").desc(), col("truth"))))
                 .where(col("nth").equalTo(1))
                 .join(persons, "truth")
-                .select("customer_id", "true_household");
-        Dataset<Row> assignments = lake.read(members)
-                .select(col("customer_id"), col("household_id").as("predicted"))
+                .select(
+                        col("customer_id"),
+                        coalesce(col("true_household"), concat(lit("customer "), col("customer_id")))
+                                .as("true_household"))
+                .localCheckpoint(true);
+        Dataset<Row> predicted = lake.read(members)
+                .select(col("customer_id"), col("household_id").as("predicted"));
+        Dataset<Row> assignments = predicted
                 .join(customerPerson, new String[] {"customer_id"}, "left")
                 .select(
                         col("predicted"),
-                        coalesce(
-                                        col("true_household"),
-                                        org.apache.spark.sql.functions.concat(lit("customer "), col("customer_id")))
+                        coalesce(col("true_household"), concat(lit("customer "), col("customer_id")))
                                 .as("truth"),
                         lit("customers").as("input"))
                 .cache();
@@ -664,9 +678,59 @@ public final class Evaluation {
                 assignments.count(),
                 assignments.select("predicted").distinct().count(),
                 assignments.select("truth").distinct().count(),
-                Metrics.pairwise(assignments, false));
+                Metrics.pairwise(assignments, false),
+                Metrics.pairwise(
+                        predicted
+                                .join(showable(lake, customerPerson), "customer_id")
+                                .select(
+                                        col("predicted"),
+                                        col("truth"),
+                                        lit("customers").as("input")),
+                        false));
         assignments.unpersist();
         return Optional.of(figures);
+    }
+
+    /**
+     * {@code customer_id, truth}: each customer with, as its truth, the part of its true household it is
+     * connected to by a contact its members share on any of their records: the standardized address, phone or
+     * e-mail. Rules-independent, so the figure is a ceiling for any household evidence over these attributes.
+     */
+    private static Dataset<Row> showable(Lake lake, Dataset<Row> customerHousehold) {
+        Dataset<Row> records = lake.read(TableCatalog.IDENTITY_RECORDS)
+                .join(lake.read(TableCatalog.CUSTOMER_ID_MAP), "record_key")
+                .join(customerHousehold, "customer_id");
+        Column address = when(
+                col("house_number")
+                        .isNotNull()
+                        .and(col("street").isNotNull())
+                        .and(col("postcode").isNotNull()),
+                concat(
+                        lit("address "),
+                        concat_ws(
+                                "|",
+                                col("house_number"),
+                                col("street"),
+                                coalesce(col("unit"), lit("")),
+                                col("postcode"))));
+        Dataset<Row> held = records.select(
+                        col("customer_id"),
+                        col("true_household"),
+                        explode(array(
+                                        address,
+                                        concat(lit("phone "), col("phone")),
+                                        concat(lit("email "), col("email"))))
+                                .as("value"))
+                .where(col("value").isNotNull());
+        Dataset<Row> hubs =
+                held.groupBy("true_household", "value").agg(min("customer_id").as("hub"));
+        Dataset<Row> links = held.join(hubs, new String[] {"true_household", "value"})
+                .select(col("hub").as("l"), col("customer_id").as("r"));
+        return ConnectedComponents.of(
+                        customerHousehold.select(col("customer_id").as(ConnectedComponents.RECORD_KEY)), links, 100)
+                .select(
+                        col(ConnectedComponents.RECORD_KEY).as("customer_id"),
+                        col(ConnectedComponents.COMPONENT).as("truth"));
     }
 
     static Report report(String name, Resolved r, Instant start) {
@@ -970,6 +1034,12 @@ public final class Evaluation {
                     h.households(),
                     h.trueHouseholds(),
                     h.customers()));
+            lines.add(String.format(
+                    "  households the sources can show (members sharing an address, phone or e-mail): %,d of %,d true pairs,"
+                            + " recall %.4f",
+                    h.showable().truePairs(),
+                    h.pairwise().truePairs(),
+                    h.showable().recall()));
         }
         Sweep sweep = r.thresholdSweep();
         lines.add(String.format(

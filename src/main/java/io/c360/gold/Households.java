@@ -182,26 +182,12 @@ public final class Households {
      * @param previous the previous run's {@code customer_id, household_id}, if any: the ids to keep
      */
     public static Formed form(SparkSession spark, Rules rules, Optional<Dataset<Row>> previous, String runId) {
-        Dataset<Row> customers = query(spark, rules, CUSTOMERS, rules.customers(), List.of(CUSTOMER_ID))
-                .select(col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID))
-                .where(col(CUSTOMER_ID).isNotNull())
-                .distinct();
-        Dataset<Row> values = null;
+        Dataset<Row> customers = customers(spark, rules);
+        Dataset<Row> held = held(spark, rules, customers).localCheckpoint(true);
         Column cap = lit(null).cast(DataTypes.IntegerType);
         for (Evidence e : rules.evidence()) {
-            Dataset<Row> held = query(spark, rules, "evidence " + e.name(), e.sql(), List.of(CUSTOMER_ID, VALUE))
-                    .select(
-                            lit(e.name()).as(EVIDENCE),
-                            col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
-                            col(VALUE).cast(DataTypes.StringType).as(VALUE));
-            values = values == null ? held : values.unionByName(held);
             cap = when(col(EVIDENCE).equalTo(e.name()), lit(e.maxCustomers())).otherwise(cap);
         }
-        // Only the customers who may belong to a household hold evidence.
-        Dataset<Row> held = values.where(col(VALUE).isNotNull())
-                .join(customers, CUSTOMER_ID, "left_semi")
-                .distinct()
-                .localCheckpoint(true);
         Dataset<Row> shared = held.groupBy(EVIDENCE, VALUE)
                 .agg(count(lit(1)).as(CUSTOMERS), min(CUSTOMER_ID).as(HUB))
                 .where(col(CUSTOMERS).geq(2))
@@ -245,6 +231,31 @@ public final class Households {
                                 .as(EVIDENCE))
                 .localCheckpoint(true);
         return new Formed(members, report(spark, rules, shared));
+    }
+
+    /** The customers who may belong to a household ({@code customers}): {@code customer_id}. */
+    private static Dataset<Row> customers(SparkSession spark, Rules rules) {
+        return query(spark, rules, CUSTOMERS, rules.customers(), List.of(CUSTOMER_ID))
+                .select(col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID))
+                .where(col(CUSTOMER_ID).isNotNull())
+                .distinct();
+    }
+
+    /** The evidence the customers hold, before any cap: {@code evidence, customer_id, value}, one row per distinct value. */
+    private static Dataset<Row> held(SparkSession spark, Rules rules, Dataset<Row> customers) {
+        Dataset<Row> values = null;
+        for (Evidence e : rules.evidence()) {
+            Dataset<Row> kind = query(spark, rules, "evidence " + e.name(), e.sql(), List.of(CUSTOMER_ID, VALUE))
+                    .select(
+                            lit(e.name()).as(EVIDENCE),
+                            col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
+                            col(VALUE).cast(DataTypes.StringType).as(VALUE));
+            values = values == null ? kind : values.unionByName(kind);
+        }
+        // Only the customers who may belong to a household hold evidence.
+        return values.where(col(VALUE).isNotNull())
+                .join(customers, CUSTOMER_ID, "left_semi")
+                .distinct();
     }
 
     /** Per kind of evidence, in declared order: what linked customers and what was over its cap. */
