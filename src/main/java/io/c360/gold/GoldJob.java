@@ -62,10 +62,18 @@ import org.apache.spark.sql.types.StructType;
  * starts, keeps a bad silver result out.
  */
 public final class GoldJob {
-    static final String MEMBERSHIP_DESCRIPTION =
-            "Current members of every segment in gold/segments.yaml (consent enforced); history in gold.segment_sizes and Delta versions.";
-    static final String HOUSEHOLD_REPORT_DESCRIPTION =
-            "Per kind of household evidence (gold/households.yaml): the values that linked customers and those held by more customers than the cap, which are no evidence. Counts only, never a value.";
+    /** A table the engine publishes beside the declared ones: its key and description. */
+    private record EngineTable(List<String> key, String description) {}
+
+    private static final Map<TableName, EngineTable> ENGINE_TABLES = Map.of(
+            SEGMENT_MEMBERSHIP,
+            new EngineTable(
+                    List.of("segment", "customer_id"),
+                    "Current members of every segment in gold/segments.yaml (consent enforced); history in gold.segment_sizes and Delta versions."),
+            TableCatalog.HOUSEHOLD_REPORT,
+            new EngineTable(
+                    List.of("evidence"),
+                    "Per kind of household evidence (gold/households.yaml): the values that linked customers and those held by more customers than the cap, which are no evidence. Counts only, never a value."));
     static final Map<String, String> MEMBERSHIP_COLUMNS = Map.of(
             "segment", "Segment name (gold/segments.yaml)",
             "customer_id", "Unified customer id",
@@ -208,16 +216,9 @@ public final class GoldJob {
         List<TableName> names = List.copyOf(built.keySet());
         List<Long> published = Concurrently.map(names, name -> {
             GoldDefinitions.Table t = definitions.get(name);
-            List<String> key = t != null
-                    ? t.key()
-                    : name.equals(TableCatalog.HOUSEHOLD_REPORT)
-                            ? List.of("evidence")
-                            : List.of("segment", "customer_id");
-            String description = t != null
-                    ? t.description()
-                    : name.equals(TableCatalog.HOUSEHOLD_REPORT)
-                            ? HOUSEHOLD_REPORT_DESCRIPTION
-                            : MEMBERSHIP_DESCRIPTION;
+            List<String> key = t != null ? t.key() : ENGINE_TABLES.get(name).key();
+            String description =
+                    t != null ? t.description() : ENGINE_TABLES.get(name).description();
             Steps.run(lake.spark(), "gold: publish " + name, () -> {
                 if (touchedRows.containsKey(name)) {
                     lake.publishOwned(

@@ -1,5 +1,6 @@
 package io.c360.gold;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,7 +175,7 @@ public final class Households {
         c.put("capped_values", "Values held by more than max_customers customers: no evidence");
         c.put("capped_customers", "Customers those values hold, counted once per value");
         c.put("largest_capped", "Customers of the largest capped value (null when none)");
-        return java.util.Collections.unmodifiableMap(c);
+        return Collections.unmodifiableMap(c);
     }
 
     /**
@@ -225,10 +227,7 @@ public final class Households {
                 .select(
                         col(CUSTOMER_ID),
                         col(HOUSEHOLD_ID),
-                        coalesce(
-                                        col(EVIDENCE),
-                                        org.apache.spark.sql.functions.array().cast("array<string>"))
-                                .as(EVIDENCE))
+                        coalesce(col(EVIDENCE), array().cast("array<string>")).as(EVIDENCE))
                 .localCheckpoint(true);
         return new Formed(members, report(spark, rules, shared));
     }
