@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c360.C360Exception;
+import io.c360.lake.Lake;
+import io.c360.lake.TableName;
 import io.c360.test.SparkExtension;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,6 +158,38 @@ class HouseholdsTest {
                 List.of("address", "phone", "email"),
                 shipped.evidence().stream().map(Households.Evidence::name).toList());
         assertTrue(shipped.evidence().stream().allMatch(e -> e.maxCustomers() >= 2));
+    }
+
+    @Test
+    void theShippedAddressEvidenceCountsOrdersShippedToTheBuyersOwnNameOnly(@TempDir Path dir) {
+        // Ann (C1) ships an order to herself at 5 elm st, where Bob (C2) lives; she ships a gift to
+        // Carl at 9 ash ave, where Dee (C3) lives. Ann's own CRM record has no address.
+        Lake lake = new Lake(spark, dir.toString());
+        lake.overwrite(TableName.silver("identity_records"), spark.sql("""
+                        SELECT * FROM VALUES
+                          ('crm:1', CAST(NULL AS STRING), 'ann', 'lee', CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), 'ann@example.com'),
+                          ('orders:1', 'email', 'ann', 'lee', '5', 'elm st', NULL, '62701', NULL, 'ann@example.com'),
+                          ('orders:2', 'email', 'carl', 'moe', '9', 'ash ave', NULL, '62702', NULL, 'ann@example.com'),
+                          ('crm:2', NULL, 'bob', 'lee', '5', 'elm st', NULL, '62701', NULL, 'bob@example.com'),
+                          ('crm:3', NULL, 'dee', 'moe', '9', 'ash ave', NULL, '62702', NULL, 'dee@example.com')
+                        AS r(record_key, owned_by, given_name, surname, house_number, street, unit, postcode, phone, email)
+                        """));
+        lake.overwrite(TableName.silver("customer_id_map"), spark.sql("""
+                        SELECT * FROM VALUES ('crm:1', 'C1'), ('orders:1', 'C1'), ('orders:2', 'C1'),
+                          ('crm:2', 'C2'), ('crm:3', 'C3')
+                        AS m(record_key, customer_id)
+                        """));
+        lake.registerAll();
+        spark.sql("SELECT * FROM VALUES ('C1', 'Ann', 'Lee'), ('C2', 'Bob', 'Lee'), ('C3', 'Dee', 'Moe')"
+                        + " AS c(customer_id, given_name, surname)")
+                .createOrReplaceTempView("customer");
+
+        Households.Formed formed =
+                Households.form(spark, Households.Rules.of(Path.of("gold")).orElseThrow(), Optional.empty(), "run-1");
+        Map<String, String> h = households(formed);
+        assertEquals(h.get("C1"), h.get("C2"), "Ann shipped home, to her own name: the address is hers");
+        assertNotEquals(h.get("C1"), h.get("C3"), "the gift went to someone else's home");
+        assertNotEquals(h.get("C2"), h.get("C3"));
     }
 
     @Test
