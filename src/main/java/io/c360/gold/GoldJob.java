@@ -352,7 +352,7 @@ public final class GoldJob {
     }
 
     /** Whether {@code name} occurs in the (lower-cased) SQL as a whole identifier. */
-    private static boolean names(String sql, String name) {
+    static boolean names(String sql, String name) {
         return Pattern.compile("(?<![a-z0-9_.])" + Pattern.quote(name) + "(?![a-z0-9_])")
                 .matcher(sql)
                 .find();
@@ -623,12 +623,16 @@ public final class GoldJob {
      * {@code latest_<source>}.
      */
     void registerInputs(String runId, Instant asOf) {
-        SparkSession spark = lake.spark();
+        registerRunContext(lake.spark(), runId, asOf);
+        registerLatestSources(lake, config);
+    }
+
+    /** The view {@code run_context}: one row, the run's id and the moment its metrics are measured from. */
+    static void registerRunContext(SparkSession spark, String runId, Instant asOf) {
         spark.createDataFrame(
                         List.of(RowFactory.create(runId, Timestamp.from(asOf))),
                         new StructType().add("run_id", DataTypes.StringType).add("as_of", DataTypes.TimestampType))
                 .createOrReplaceTempView("run_context");
-        registerLatestSources(lake, config);
     }
 
     /**

@@ -31,6 +31,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -304,42 +305,64 @@ public final class Households {
     }
 
     /**
-     * After an erasure deleted customers' rows: every published gold table keyed by {@code household_id}
-     * ({@code gold.household}) recomputed by its SQL for these households from the published gold tables, so
-     * a household loses the erased member (its count, revenue, shared contacts) and a household left without
-     * members goes. The other households' rows are not touched; the next gold run rebuilds every table whole
-     * anyway (gold tables were written since its publication). Returns the rows each such table holds now for
-     * these households.
+     * After an erasure deleted customers' rows, the gold tables that describe their households are recomputed
+     * by their SQL from the published gold tables, as of the last publication's moment: those keyed by
+     * {@code household_id} ({@code gold.household}) for these households, and those per customer that read the
+     * households ({@code customer_360}'s household size and revenue) for the members left in them. So no
+     * figure keeps the erased member (a count, a revenue, a shared contact) and a household left without
+     * members goes. The other rows are not touched. Returns the rows each such table holds now for them.
      */
     public static Map<String, Long> afterErasure(
             Lake lake, C360Config config, GoldDefinitions gold, List<String> households) {
         Map<String, Long> rows = new LinkedHashMap<>();
-        if (households.isEmpty()) {
+        Optional<Rules> rules = Rules.of(gold.folder());
+        if (households.isEmpty() || rules.isEmpty()) {
             return rows;
         }
+        SparkSession spark = lake.spark();
         GoldJob.registerLatestSources(lake, config);
+        GoldJob.lastPublication(lake)
+                .ifPresent(p -> GoldJob.registerRunContext(spark, p.runId(), java.time.Instant.parse(p.asOf())));
         for (GoldDefinitions.Table t : gold.tables()) {
             TableName name = TableName.gold(t.name());
             if (lake.exists(name)) {
                 lake.read(name).createOrReplaceTempView(t.name());
             }
         }
+        String keptIn = rules.get().keptIn();
         Dataset<Row> affected =
-                lake.spark().createDataset(households, Encoders.STRING()).toDF(HOUSEHOLD_ID);
+                spark.createDataset(households, Encoders.STRING()).toDF(HOUSEHOLD_ID);
+        Dataset<Row> members = spark.table(keptIn)
+                .join(affected, HOUSEHOLD_ID, "left_semi")
+                .select(CUSTOMER_ID)
+                .localCheckpoint(true);
         for (GoldDefinitions.Table t : gold.tables()) {
             TableName name = TableName.gold(t.name());
-            if (!t.key().equals(List.of(HOUSEHOLD_ID)) || !lake.exists(name)) {
+            boolean byHousehold = t.key().equals(List.of(HOUSEHOLD_ID));
+            boolean byMember = !byHousehold
+                    && !t.name().equals(keptIn)
+                    && t.customerColumn().isPresent()
+                    && GoldJob.names(t.sql().toLowerCase(Locale.ROOT), keptIn);
+            if (!(byHousehold || byMember) || !lake.exists(name)) {
                 continue;
             }
-            Dataset<Row> theirs;
+            String column = byHousehold ? HOUSEHOLD_ID : t.customerColumn().orElseThrow();
+            Dataset<Row> owners = byHousehold ? affected : members;
+            Dataset<Row> computed;
             try {
-                theirs = lake.spark().sql(t.sql());
+                computed = spark.sql(t.sql());
             } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
                 throw new C360Exception(t.sqlFile() + ": " + firstLine(e.getMessage()), e);
             }
-            theirs = GoldJob.withComments(theirs.join(affected, new String[] {HOUSEHOLD_ID}, "left_semi"), t.columns())
+            Dataset<Row> owner = owners.toDF("_owner");
+            Dataset<Row> theirs = GoldJob.withComments(
+                            computed.join(
+                                    owner, computed.col(Lake.quote(column)).equalTo(owner.col("_owner")), "left_semi"),
+                            t.columns())
                     .localCheckpoint(true);
-            lake.publishOwned(name, theirs, t.key(), t.description(), HOUSEHOLD_ID, affected);
+            lake.publishOwned(name, theirs, t.key(), t.description(), column, owners);
+            // The tables after it read the rows just published.
+            lake.read(name).createOrReplaceTempView(t.name());
             rows.put(name.toString(), theirs.count());
         }
         return rows;

@@ -280,9 +280,9 @@ public final class Erasure {
             step = "households";
             if (!households.isEmpty()) {
                 Households.afterErasure(lake, config, gold.orElseThrow(), households)
-                        .forEach((table, rows) -> progress.report(requestId + ": " + table + ": "
-                                + households.size() + " household(s) recomputed without the subject, " + rows
-                                + " left"));
+                        .forEach((table, rows) -> progress.report(requestId + ": " + table + ": " + rows
+                                + " row(s) recomputed for the subject's " + households.size()
+                                + " household(s) without them"));
             }
 
             step = "exports";

@@ -23,13 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Erasure takes a person out of their household: on a copy of the sample lake, erasing a member of a
  * household of several leaves the household with the others (its count, member list and revenue without
- * them), and erasing a customer alone in a household removes that household.
+ * them) and the member left with customer_360 figures without them, and erasing a customer alone in a
+ * household removes that household.
  */
 @ExtendWith(SparkExtension.class)
 @Tag("pipeline")
 class HouseholdErasureTest {
     private static final TableName MEMBERS = TableName.gold("household_member");
     private static final TableName HOUSEHOLDS = TableName.gold("household");
+    private static final TableName CUSTOMER_360 = TableName.gold("customer_360");
     private final SparkSession spark;
 
     HouseholdErasureTest(SparkSession spark) {
@@ -55,11 +57,10 @@ class HouseholdErasureTest {
         String aloneHousehold = alone.getAs("household_id");
         String aloneCustomer =
                 alone.<String>getList(alone.fieldIndex("members")).get(0);
-        double staysRevenue = lake.read(TableName.gold("customer_360"))
-                .where(col("customer_id").equalTo(stays))
-                .first()
-                .<java.math.BigDecimal>getAs("revenue")
-                .doubleValue();
+        Row staysBefore =
+                lake.read(CUSTOMER_360).where(col("customer_id").equalTo(stays)).first();
+        double staysRevenue = staysBefore.<java.math.BigDecimal>getAs("revenue").doubleValue();
+        assertEquals(2L, ((Number) staysBefore.getAs("household_size")).longValue());
 
         Erasure erasure = new Erasure(lake, site.config(), Progress.silent());
         erasure.erase(ErasureRequest.of(null, null, erased, false), 0);
@@ -77,6 +78,23 @@ class HouseholdErasureTest {
         assertEquals(1L, ((Number) after.getAs("member_count")).longValue());
         assertEquals(List.of(stays), after.getList(after.fieldIndex("members")));
         assertEquals(staysRevenue, after.<java.math.BigDecimal>getAs("revenue").doubleValue(), 0.001);
+
+        Row staysAfter =
+                lake.read(CUSTOMER_360).where(col("customer_id").equalTo(stays)).first();
+        assertEquals(1L, ((Number) staysAfter.getAs("household_size")).longValue(), "the member left is alone now");
+        assertEquals(
+                staysRevenue,
+                staysAfter.<java.math.BigDecimal>getAs("household_revenue").doubleValue(),
+                0.001,
+                "household revenue without the erased member's");
+        for (String column : staysBefore.schema().fieldNames()) {
+            if (!column.startsWith("household_")) {
+                assertEquals(
+                        staysBefore.<Object>getAs(column),
+                        staysAfter.<Object>getAs(column),
+                        column + " recomputed as of the last publication: unchanged");
+            }
+        }
 
         assertTrue(lake.read(MEMBERS)
                 .where(col("customer_id").isin(erased, aloneCustomer))
