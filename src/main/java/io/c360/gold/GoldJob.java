@@ -588,8 +588,8 @@ public final class GoldJob {
                 .findFirst();
     }
 
-    /** The rows whose {@code column} is one of the customers. */
-    private static Dataset<Row> forCustomers(Dataset<Row> rows, String column, Dataset<Row> customers) {
+    /** The rows whose {@code column} holds one of the ids of {@code customers} (a one-column Dataset; household ids too). */
+    static Dataset<Row> forCustomers(Dataset<Row> rows, String column, Dataset<Row> customers) {
         Dataset<Row> c = customers.toDF("_touched_customer");
         return rows.join(c, rows.col(Lake.quote(column)).equalTo(c.col("_touched_customer")), "left_semi");
     }

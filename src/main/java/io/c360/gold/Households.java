@@ -354,11 +354,7 @@ public final class Households {
             } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
                 throw new C360Exception(t.sqlFile() + ": " + firstLine(e.getMessage()), e);
             }
-            Dataset<Row> owner = owners.toDF("_owner");
-            Dataset<Row> theirs = GoldJob.withComments(
-                            computed.join(
-                                    owner, computed.col(Lake.quote(column)).equalTo(owner.col("_owner")), "left_semi"),
-                            t.columns())
+            Dataset<Row> theirs = GoldJob.withComments(GoldJob.forCustomers(computed, column, owners), t.columns())
                     .localCheckpoint(true);
             lake.publishOwned(name, theirs, t.key(), t.description(), column, owners);
             // The tables after it read the rows just published.
